@@ -1,0 +1,3 @@
+from aexl.cli import main
+
+raise SystemExit(main())

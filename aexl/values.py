@@ -1,0 +1,227 @@
+"""Parsing the values people really type into a workbench.
+
+Every parser takes a raw cell value (as python-calamine or openpyxl returns
+it: ``str``, ``float``, ``int``, ``bool``, ``date``, ``datetime``, ``None``) and
+returns the parsed value, ``None`` for an empty cell, or raises
+``ValueError`` whose text is a Chinese hint of what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+EXCEL_EPOCH = datetime(1899, 12, 30)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def is_blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.translate(_ZERO_WIDTH).strip()
+
+
+def norm_text(value) -> str:
+    """NFKC-normalise, drop zero-width characters, trim; ``''`` for blank cells.
+
+    Numbers typed into text cells come back without a trailing ``.0``.
+    """
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, datetime):
+        value = value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else value.date()
+    text = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH)
+    return " ".join(text.split()) if "\n" not in text else text.strip()
+
+
+def norm_header(value) -> str:
+    return "".join(norm_text(value).split())
+
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[\sT]*(上午|下午|晚上)?\s*(\d{1,2})\s*[:：点时]\s*(\d{1,2})?\s*分?(?:\s*[:：]\s*(\d{1,2}))?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def _from_serial(number: float) -> datetime:
+    if not 1 <= number < 2958466:
+        raise ValueError("不是有效的日期")
+    return EXCEL_EPOCH + timedelta(days=number)
+
+
+def parse_datetime(value) -> datetime | None:
+    """A date with an optional time: Excel dates, ``2026-11-26 14:30``, ``2026年11月26日 下午2:30``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        raise ValueError("应为日期，如 2026-11-26")
+    if isinstance(value, int | float):
+        return _from_serial(float(value)).replace(microsecond=0)
+    text = norm_text(value)
+    m = _COMPACT_DATE_RE.match(text)
+    if m:
+        parts = [int(m.group(1)), int(m.group(2)), int(m.group(3)), None, 0, 0, 0]
+    else:
+        m = _DATE_RE.match(text)
+        if not m:
+            raise ValueError(f"无法识别日期「{text}」，请写成 2026-11-26 或 2026-11-26 14:30")
+        year, month, day, half, hour, minute, second = m.groups()
+        parts = [int(year), int(month), int(day), half, int(hour or 0), int(minute or 0)]
+        parts.append(int(second or 0))
+    year, month, day, half, hour, minute, second = parts
+    if half in ("下午", "晚上") and hour < 12:
+        hour += 12
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise ValueError(f"日期「{text}」不存在，请检查年月日") from None
+
+
+def parse_date(value) -> date | None:
+    result = parse_datetime(value)
+    return result.date() if result is not None else None
+
+
+_MONEY_RE = re.compile(r"^(-?\d+(?:\.\d+)?)(万|w|k|千)?$")
+
+
+def parse_money(value) -> float | None:
+    """``12000``, ``¥12,000``, ``12000元``, ``1.2万``, ``RMB 8k`` → yuan as float."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为金额，如 12000 或 1.2万")
+    if isinstance(value, int | float):
+        return float(value)
+    text = norm_text(value).lower()
+    for token in ("rmb", "cny", "人民币", "¥", "元", ",", " ", "整"):
+        text = text.replace(token, "")
+    m = _MONEY_RE.match(text)
+    if not m:
+        raise ValueError(f"无法识别金额「{norm_text(value)}」，请写成 12000、¥12,000 或 1.2万")
+    factor = {"万": 10000, "w": 10000, "k": 1000, "千": 1000}.get(m.group(2) or "", 1)
+    return round(float(m.group(1)) * factor, 2)
+
+
+def parse_number(value) -> float | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为数字")
+    if isinstance(value, int | float):
+        return float(value)
+    text = norm_text(value).replace(",", "").replace(" ", "")
+    factor = 1.0
+    if text.endswith("%"):
+        text, factor = text[:-1], 0.01
+    elif text.endswith("万"):
+        text, factor = text[:-1], 10000.0
+    try:
+        return float(text) * factor
+    except ValueError:
+        raise ValueError(f"无法识别数字「{norm_text(value)}」，请只填数字，如 1200 或 3.5") from None
+
+
+def parse_int(value) -> int | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise ValueError(f"应为整数，不能是「{norm_text(value)}」")
+    return int(number)
+
+
+def parse_percent(value) -> float | None:
+    """``60``, ``60%`` or a percent-formatted cell (0.6) → 60.0."""
+    if is_blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        return round(number * 100, 6) if 0 < number < 1 else number
+    text = norm_text(value).replace(" ", "")
+    try:
+        return float(text.rstrip("%"))
+    except ValueError:
+        raise ValueError(f"无法识别完成度「{norm_text(value)}」，请填 0–100 的数字，如 60 或 60%") from None
+
+
+_WEEK_RE = re.compile(r"^(\d{4})\s*(?:-?\s*w|年\s*第?)\s*(\d{1,2})\s*周?$", re.IGNORECASE)
+
+
+def parse_week(value) -> str | None:
+    """``2026-W47``, ``2026W47``, ``2026年第47周`` → ``2026-W47``."""
+    if is_blank(value):
+        return None
+    text = norm_text(value)
+    m = _WEEK_RE.match(text)
+    if not m:
+        raise ValueError(f"无法识别周次「{text}」，请写成 2026-W47")
+    year, week = int(m.group(1)), int(m.group(2))
+    last_week = date(year, 12, 28).isocalendar()[1]
+    if not 1 <= week <= last_week:
+        raise ValueError(f"{year} 年没有第 {week} 周（共 {last_week} 周）")
+    return f"{year}-W{week:02d}"
+
+
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$")
+
+
+def parse_month(value) -> str | None:
+    """``2026-10``, ``2026/10``, ``2026年10月``, ``202610`` or a date → ``2026-10``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, date):
+        return f"{value.year}-{value.month:02d}"
+    text = norm_text(value)
+    m = _MONTH_RE.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"无法识别月份「{text}」，请写成 2026-10")
+    return f"{int(m.group(1))}-{int(m.group(2)):02d}"
+
+
+def parse_text(value) -> str | None:
+    text = norm_text(value)
+    return text or None
+
+
+PARSERS = {
+    "text": parse_text,
+    "enum": parse_text,
+    "date": parse_date,
+    "datetime": parse_datetime,
+    "money": parse_money,
+    "number": parse_number,
+    "int": parse_int,
+    "percent": parse_percent,
+    "week": parse_week,
+    "month": parse_month,
+}
+
+
+def week_bounds(week: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week ``2026-W47``."""
+    normal = parse_week(week)
+    year, number = int(normal[:4]), int(normal[6:])
+    monday = date.fromisocalendar(year, number, 1)
+    return monday, monday + timedelta(days=6)
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of a month ``2026-10``."""
+    normal = parse_month(month)
+    year, number = int(normal[:4]), int(normal[5:])
+    first = date(year, number, 1)
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return first, following - timedelta(days=1)
