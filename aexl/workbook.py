@@ -1,0 +1,202 @@
+"""Reading an AE workbench (PRODUCT.md §1) into pandas DataFrames.
+
+Sheets and headers are matched after NFKC normalisation and trimming, in any
+column order; extra columns are kept; blank rows are skipped. Values are
+parsed by ``aexl.values``; a cell that cannot be read becomes ``None`` plus a
+finding that names sheet, Excel row and column. Files are read with
+python-calamine (Rust), never cell by cell with openpyxl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aexl import schema
+from aexl.errors import InputFileError, SheetError
+from aexl.findings import ERROR, Finding
+from aexl.values import PARSERS, is_blank, norm_header
+
+ROW_COLUMN = "_row"  # Excel row number of each record
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".xla", ".xlam", ".ods"}
+
+
+@dataclass
+class Workbench:
+    """The registers of one workbench, parsed."""
+
+    path: Path | None
+    frames: dict = field(default_factory=dict)  # sheet name -> DataFrame
+    findings: list[Finding] = field(default_factory=list)  # unreadable cells
+    bad_cells: set[tuple[str, int, str]] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "当前工作簿"
+
+    def has_sheet(self, sheet: str) -> bool:
+        return sheet in self.frames
+
+    def frame(self, sheet: str):
+        """The register's DataFrame; an empty one with the contract's columns if absent."""
+        if sheet in self.frames:
+            return self.frames[sheet]
+        return empty_frame(schema.BY_SHEET[sheet])
+
+    def calendar(self):
+        """The working-day calendar extended by this workbench's 节假日 sheet."""
+        from aexl.workcal import WorkCalendar
+
+        return WorkCalendar.from_holidays(self.frame(schema.HOLIDAYS.sheet))
+
+
+def empty_frame(register: schema.Register):
+    import pandas as pd
+
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in [*register.headers, ROW_COLUMN]})
+
+
+def parse_register(
+    register: schema.Register,
+    rows: list[list],
+    *,
+    file: str | None = None,
+    first_row: int = 1,
+) -> tuple[object, list[Finding], set]:
+    """Turn a header row plus value rows into the register's parsed DataFrame.
+
+    ``rows[0]`` is the header row, found at Excel row ``first_row``. Used by
+    the file reader and by the Excel adapters (values read from a live Book).
+    Returns (frame, findings, bad_cells).
+    """
+    import pandas as pd
+
+    if not rows:
+        raise SheetError("工作表是空的，第 1 行应是表头", file=file, sheet=register.sheet)
+    headers = [norm_header(h) for h in rows[0]]
+    index: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        if h and h not in index:
+            index[h] = i
+    missing = [c.name for c in register.columns if norm_header(c.name) not in index]
+    if missing:
+        raise SheetError(
+            f"第 {first_row} 行缺少表头「{'、'.join(missing)}」，"
+            "请补上这些列（列的顺序不限，可参照 aexl init 生成的模板）",
+            file=file,
+            sheet=register.sheet,
+        )
+    body = rows[1:]
+    keep = [n for n, r in enumerate(body) if any(not is_blank(v) for v in r if v != "")]
+    excel_rows = [first_row + 1 + n for n in keep]
+    data: dict[str, list] = {}
+    findings: list[Finding] = []
+    bad: set[tuple[str, int, str]] = set()
+    for col in register.columns:
+        i = index[norm_header(col.name)]
+        raw = [body[n][i] if i < len(body[n]) else None for n in keep]
+        values, errors = _parse_column(raw, PARSERS[col.kind])
+        for pos, message in errors:
+            row = excel_rows[pos]
+            findings.append(
+                Finding(register.sheet, row, col.name, ERROR, "cell.unreadable", message)
+            )
+            bad.add((register.sheet, row, col.name))
+        data[col.name] = values
+    contract = {norm_header(c.name) for c in register.columns}
+    for i, h in enumerate(headers):
+        if h and h not in contract and h not in data and h != ROW_COLUMN:
+            data[h] = [body[n][i] if i < len(body[n]) else None for n in keep]
+    data[ROW_COLUMN] = excel_rows
+    frame = pd.DataFrame(data, dtype=object)
+    return frame, findings, bad
+
+
+def _parse_column(raw: list, parser) -> tuple[list, list[tuple[int, str]]]:
+    """Parse each distinct value once; return values and (position, message) errors."""
+    cache: dict = {}
+    values: list = []
+    errors: list[tuple[int, str]] = []
+    for pos, value in enumerate(raw):
+        key = (type(value), value)
+        try:
+            hit = cache[key]
+        except KeyError:
+            try:
+                hit = cache[key] = (parser(value), None)
+            except ValueError as exc:
+                hit = cache[key] = (None, str(exc))
+            except TypeError:
+                hit = cache[key] = (None, "无法识别该单元格的内容")
+        values.append(hit[0])
+        if hit[1]:
+            errors.append((pos, hit[1]))
+    return values, errors
+
+
+def open_calamine(path: str | Path):
+    """Open a workbook with python-calamine, translating failures to InputFileError."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError("找不到该文件，请检查路径和文件名", file=path)
+    if path.is_dir():
+        raise InputFileError("这是一个文件夹，不是 Excel 工作簿", file=path)
+    if path.suffix.lower() not in EXCEL_SUFFIXES:
+        raise InputFileError("不是 Excel 工作簿（应为 .xlsx 或 .xlsm 文件）", file=path)
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except PermissionError:
+        raise InputFileError("文件无法打开：没有读取权限或被其他程序占用", file=path) from None
+    except Exception:
+        raise InputFileError(
+            "无法读取：文件已损坏、被加密或不是真正的 Excel 工作簿，请在 Excel 中打开后另存为 .xlsx",
+            file=path,
+        ) from None
+
+
+def sheet_rows(book, sheet_name: str) -> list[list]:
+    """All rows of a sheet from A1, empty cells as ''."""
+    sheet = book.get_sheet_by_name(sheet_name)
+    return sheet.to_python(skip_empty_area=False)
+
+
+def read_workbench(
+    path: str | Path,
+    *,
+    need: tuple[str, ...] = (),
+    sheets: tuple[str, ...] | None = None,
+) -> Workbench:
+    """Read every register sheet present (or just ``sheets``).
+
+    ``need`` lists sheets that must exist: a missing one raises SheetError.
+    """
+    path = Path(path)
+    book = open_calamine(path)
+    by_norm = {norm_header(name): name for name in book.sheet_names}
+    wb = Workbench(path=path)
+    wanted = sheets or tuple(schema.BY_SHEET)
+    for sheet in (*need, *wanted):
+        if sheet in wb.frames:
+            continue
+        actual = by_norm.get(norm_header(sheet))
+        if actual is None:
+            if sheet in need:
+                raise SheetError(
+                    f"缺少工作表「{sheet}」，请添加该工作表（可参照 aexl init 生成的模板）",
+                    file=path,
+                )
+            continue
+        try:
+            rows = sheet_rows(book, actual)
+        except Exception:
+            raise InputFileError(f"工作表「{actual}」无法读取，文件可能已损坏", file=path) from None
+        register = schema.BY_SHEET[sheet]
+        if not rows or all(is_blank(v) for v in rows[0]):
+            raise SheetError("第 1 行应是表头，但它是空的", file=path, sheet=sheet)
+        frame, findings, bad = parse_register(register, rows, file=str(path))
+        wb.frames[sheet] = frame
+        wb.findings.extend(findings)
+        wb.bad_cells |= bad
+    return wb
