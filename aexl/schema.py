@@ -78,7 +78,11 @@ BRANDS = Register(
 JOBS = Register(
     "工作单",
     (
-        C("工作号", note="品牌代码+产品线代码+年份+号码，如 MDKT2026001；用「新建工作号」生成", width=15),
+        C(
+            "工作号",
+            note="品牌代码+产品线代码+年份+号码，如 MDKT2026001；用「新建工作号」生成",
+            width=15,
+        ),
         C("品牌", note="须与「品牌」表一致", width=10),
         C("产品线", width=10),
         C("项目名称", width=22),
@@ -97,7 +101,13 @@ JOBS = Register(
         C("提供资料", note="没有请填「无」，不要留空", width=18),
         C("执行人员", width=14),
         C("主管签名", width=10),
-        C("创意简报", ENUM, choices=YES_NO, note="TVC、主视觉、形象稿、新稿件必须为「是」", width=9),
+        C(
+            "创意简报",
+            ENUM,
+            choices=YES_NO,
+            note="TVC、主视觉、形象稿、新稿件必须为「是」",
+            width=9,
+        ),
         C("状态", ENUM, choices=JOB_STATUSES, width=9),
     ),
     note="工作单（项目立项 brief）：每项工作一行",
@@ -124,7 +134,11 @@ SIGNOFFS = Register(
     (
         C("工作号", width=15),
         C("流程", ENUM, choices=SIGNOFF_FLOWS, width=11),
-        C("步骤", note="如 AE、AD、CD、文案、电脑、AD审核、CD审核、AE确认、AD确认、客户确认", width=14),
+        C(
+            "步骤",
+            note="如 AE、AD、CD、文案、电脑、AD审核、CD审核、AE确认、AD确认、客户确认",
+            width=14,
+        ),
         C("角色", width=12),
         C("签名", width=10),
         C("日期", DATE, width=12),

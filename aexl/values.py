@@ -131,7 +131,9 @@ def parse_number(value) -> float | None:
     try:
         return float(text) * factor
     except ValueError:
-        raise ValueError(f"无法识别数字「{norm_text(value)}」，请只填数字，如 1200 或 3.5") from None
+        raise ValueError(
+            f"无法识别数字「{norm_text(value)}」，请只填数字，如 1200 或 3.5"
+        ) from None
 
 
 def parse_int(value) -> int | None:
@@ -154,7 +156,9 @@ def parse_percent(value) -> float | None:
     try:
         return float(text.rstrip("%"))
     except ValueError:
-        raise ValueError(f"无法识别完成度「{norm_text(value)}」，请填 0–100 的数字，如 60 或 60%") from None
+        raise ValueError(
+            f"无法识别完成度「{norm_text(value)}」，请填 0–100 的数字，如 60 或 60%"
+        ) from None
 
 
 _WEEK_RE = re.compile(r"^(\d{4})\s*(?:-?\s*w|年\s*第?)\s*(\d{1,2})\s*周?$", re.IGNORECASE)
