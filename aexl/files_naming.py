@@ -1,0 +1,125 @@
+"""The rulebook's file-name rule (三.1.3): a name carries date, project and type.
+
+A good name looks like ``20261110_美的空调_提案.pptx``: a date written
+``YYYYMMDD`` or ``YYYY-MM-DD``, the project or brand, and a type word. These
+helpers only look at names; where the names come from is ``aexl.files``.
+
+>>> missing_parts("20261110_美的空调_提案.pptx", ("美的",))
+[]
+>>> missing_parts("提案v2.pptx", ("美的",))
+['日期', '项目名称']
+>>> suggest_name("提案v2.pptx", ("美的",), "过程稿", date(2026, 11, 10))
+'20261110_美的_提案v2.pptx'
+>>> suggest_name("2026.11.10海报.psd", ("美的",), "过程稿", date(2026, 1, 1))
+'20261110_美的_海报.psd'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+# A date the rule accepts: 20261110 or 2026-11-10, not glued to other digits.
+_STRICT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))(?!\d)")
+# Other ways people write a date in a name; used to infer the date, not accepted as-is.
+_LOOSE_DATE_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*[._\-年]\s*(\d{1,2})\s*[._\-月]\s*(\d{1,2})\s*日?(?!\d)"
+)
+_EDGE_SEPARATORS = " _-.·、，,"
+
+# Words that say what a file is. Deliberately broad: a name with any of them passes.
+TYPE_WORDS = (
+    "提案", "方案", "策略", "简报", "brief", "创意简述", "总结", "报告", "分析", "月报", "周报",
+    "季报", "年报", "会议记录", "纪要", "会议通知", "进度表", "排期", "工作单", "修改单", "制作单",
+    "任务单", "报价", "合同", "付款", "底单", "签收", "发票", "传真", "稿", "文案", "脚本", "分镜",
+    "海报", "主视觉", "kv", "tvc", "设计", "画面", "打样", "样本", "投放列表", "清单", "资料",
+    "说明", "通知", "记录", "表", "图", "视频", "照片", "logo",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NameDate:
+    """A date found in a file name: where it is and whether the rule accepts its form."""
+
+    day: date
+    start: int
+    end: int
+    strict: bool
+
+
+def normal(text: str) -> str:
+    """NFC (macOS stores decomposed names) and case-folded, for comparing names."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def find_date(stem: str) -> NameDate | None:
+    """The first real date in a name: the rule's forms first, then looser ones."""
+    for pattern, strict in ((_STRICT_DATE_RE, True), (_LOOSE_DATE_RE, False)):
+        for match in pattern.finditer(stem):
+            numbers = [int(g) for g in match.groups() if g is not None]
+            try:
+                day = date(*numbers)
+            except ValueError:
+                continue
+            return NameDate(day, match.start(), match.end(), strict)
+    return None
+
+
+def has_project(stem: str, projects: tuple[str, ...]) -> bool:
+    text = normal(stem)
+    return any(normal(p) in text for p in projects)
+
+
+def has_type(stem: str) -> bool:
+    text = normal(stem)
+    return any(word in text for word in TYPE_WORDS)
+
+
+def missing_parts(name: str, projects: tuple[str, ...]) -> list[str]:
+    """Which of 日期 / 项目名称 / 类型 the name lacks (project only checked when known)."""
+    stem = PurePath(name).stem
+    found = find_date(stem)
+    missing = []
+    if found is None or not found.strict:
+        missing.append("日期")
+    if projects and not has_project(stem, projects):
+        missing.append("项目名称")
+    if not has_type(stem):
+        missing.append("类型")
+    return missing
+
+
+def _without_date(stem: str, found: NameDate | None) -> str:
+    if found is None:
+        return stem.strip(_EDGE_SEPARATORS)
+    before = stem[: found.start].strip(_EDGE_SEPARATORS)
+    after = stem[found.end :].strip(_EDGE_SEPARATORS)
+    return "_".join(part for part in (before, after) if part)
+
+
+def suggest_name(
+    name: str, projects: tuple[str, ...], folder_type: str | None, file_date: date
+) -> str | None:
+    """``date_project_rest_type.ext``, adding only what is missing; None when it cannot be inferred.
+
+    The date is the one written in the name (normalised to YYYYMMDD) or else
+    ``file_date``; the project is ``projects[0]``; the type is ``folder_type``.
+    """
+    path = PurePath(name)
+    found = find_date(path.stem)
+    rest = _without_date(path.stem, found)
+    parts = [(found.day if found else file_date).strftime("%Y%m%d")]
+    if not has_project(rest, projects):
+        if not projects:
+            return None
+        parts.append(projects[0])
+    if rest:
+        parts.append(rest)
+    if not has_type(rest):
+        if not folder_type:
+            return None
+        parts.append(folder_type)
+    return "_".join(parts) + path.suffix
