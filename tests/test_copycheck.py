@@ -1,0 +1,518 @@
+"""Advertising-Law copy check: corpus, normalisation, masking, offsets, CLI, workbook."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aexl.copycheck import (
+    BLOCK,
+    DISCLAIMER,
+    REVIEW,
+    TERMS_FILE,
+    CopyHit,
+    check_frame,
+    check_text,
+    check_texts,
+    summarize,
+)
+
+CORPUS = Path(__file__).parent / "data" / "copy_corpus.tsv"
+MAX_FALSE_POSITIVE_RATE = 0.02
+
+
+def load_corpus() -> list[tuple[str, str, frozenset[tuple[str, str]]]]:
+    rows = []
+    lines = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.startswith("#")]
+    assert lines[0].split("\t") == ["sector", "sentence", "expected"]
+    for line in lines[1:]:
+        sector, sentence, expected = (line.split("\t") + [""])[:3]
+        pairs = frozenset(tuple(item.split(":")) for item in expected.split("|") if item)
+        assert all(tier in (BLOCK, REVIEW) for _, tier in pairs), line
+        rows.append((sector, sentence, pairs))
+    return rows
+
+
+ROWS = load_corpus()
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(h.term, h.tier) for h in check_text(text)}
+
+
+# ------------------------------------------------------------------ corpus --
+
+
+def test_corpus_is_big_and_mixed():
+    risky = [r for r in ROWS if r[2]]
+    harmless = [r for r in ROWS if not r[2]]
+    assert len(ROWS) >= 150
+    assert len(risky) >= 60 and len(harmless) >= 60
+    assert {"家电", "食品", "化妆品", "金融", "教育", "医疗健康"} <= {r[0] for r in ROWS}
+    assert len({r[1] for r in ROWS}) == len(ROWS), "duplicate sentences"
+
+
+@pytest.mark.parametrize(("sector", "sentence", "expected"), ROWS, ids=[r[1] for r in ROWS])
+def test_corpus_sentence_finds_what_it_should(sector, sentence, expected):
+    got = found(sentence)
+    missing = expected - got
+    assert not missing, f"{sector}: missed {sorted(missing)}; found {sorted(got)}"
+
+
+def test_corpus_no_missed_block_term():
+    missed = [
+        (sentence, term)
+        for _, sentence, expected in ROWS
+        for term, tier in expected
+        if tier == BLOCK and (term, BLOCK) not in found(sentence)
+    ]
+    assert missed == []
+
+
+def test_corpus_false_positives_within_bound():
+    # a false positive: a reported (term, tier) the sentence does not expect
+    extra = [
+        (sentence, pair) for _, sentence, expected in ROWS for pair in found(sentence) - expected
+    ]
+    harmless = [s for _, s, expected in ROWS if not expected]
+    flagged_harmless = [s for s in harmless if check_text(s)]
+    assert len(extra) / len(ROWS) <= MAX_FALSE_POSITIVE_RATE, extra
+    assert len(flagged_harmless) / len(harmless) <= MAX_FALSE_POSITIVE_RATE, flagged_harmless
+
+
+def test_every_block_literal_is_in_the_corpus_or_listed_here():
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    corpus_block_terms = {t for _, _, exp in ROWS for t, tier in exp if tier == BLOCK}
+    # block literals that are tested directly below instead of in the corpus
+    tested_elsewhere = {
+        "宇宙级",
+        "最高级",
+        "最优",
+        "最有效",
+        "前无古人",
+        "百分百有效",
+        "百分之百有效",
+        "100%安全",
+        "百分百安全",
+        "绝对安全",
+        "永不失效",
+        "冠军品牌",
+        "销冠",
+        "销售冠军",
+        "排名第一",
+        "排行第一",
+        "名列第一",
+        "位居第一",
+        "位列第一",
+        "排名第1",
+        "无毒副作用",
+        "100%治愈",
+        "神药",
+        "抑制癌细胞",
+        "保证通过",
+        "包通过",
+        "保证过",
+        "保录取",
+        "保证上岸",
+        "包提分",
+        "不过包退",
+        "百分百通过",
+        "保息",
+        "稳赚不赔",
+        "刚兑",
+    }
+    literals = {t for rule in data["rule"] if rule["tier"] == BLOCK for t in rule.get("terms", ())}
+    untested = literals - corpus_block_terms - tested_elsewhere
+    assert untested == set()
+    for term in tested_elsewhere & literals:
+        assert (term, BLOCK) in found(f"这是{term}的产品"), term
+
+
+def test_term_list_is_written_normalised():
+    from aexl.copycheck import _checker
+
+    checker = _checker()
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    for rule in data["rule"]:
+        assert rule["basis"] in data["basis"]
+        assert "{term}" in rule["message"]
+        for term in rule.get("terms", ()):
+            assert checker.normalize(term)[0] == term, term
+    t2s = data["t2s"]
+    assert len(t2s["from"]) == len(t2s["to"]) == len(set(t2s["from"]))
+
+
+# ----------------------------------------------------------- normalisation --
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "span"),
+    [
+        ("最 好", "最好", (0, 3)),
+        ("最\u200b好", "最好", (0, 3)),
+        ("最\u3000佳的选择", "最佳", (0, 3)),
+        ("这是最\ufeff佳的", "最佳", (2, 5)),
+        ("ＮＯ．１", "NO.1", (0, 4)),
+        ("我们是 No.1", "NO.1", (4, 8)),
+        ("Top 1", "TOP1", (0, 5)),
+        ("TOP1", "TOP1", (0, 4)),
+        ("ｔｏｐ　１爆款", "TOP1", (0, 5)),
+        ("１００％有效", "100%有效", (0, 6)),
+        ("100 % 有效", "100%有效", (0, 8)),
+        ("國家級工藝", "国家级", (0, 3)),
+        ("全網銷量第一", "全网销量第一", (0, 6)),
+        ("行 业 第 一", "行业第一", (0, 7)),
+    ],
+)
+def test_normalisation(text, term, span):
+    hits = check_text(text)
+    assert [(h.term, h.tier) for h in hits] == [(term, BLOCK)]
+    assert (hits[0].start, hits[0].end) == span
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["top 10 机型", "Top10 榜单", "piano 1 号", "laptop1 配件", "型号 NO.12", "No.1.5 版本"],
+)
+def test_latin_lookalikes_are_not_rankings(text):
+    assert found(text) == set()
+
+
+def test_space_between_latin_words_is_kept():
+    # "hello no.1": the space keeps 'hello' from gluing to 'no'
+    assert found("Hello No.1") == {("NO.1", BLOCK)}
+
+
+# ----------------------------------------------------------------- masking --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第一次",
+        "第一步",
+        "第一季度",
+        "第一届",
+        "第3点",
+        "最近",
+        "最后",
+        "最终",
+        "首次",
+        "首页",
+        "首付",
+        "首个工作日",
+        "最佳赏味期",
+        "国家级非物质文化遗产",
+        "100%棉",
+        "追求极致",
+        # and a few SAMR exemptions around them
+        "国家级高新技术企业",
+        "力争第一",
+        "开封后最好冷藏",
+        "非保本浮动收益",
+        "本品不能代替药物",
+    ],
+)
+def test_harmless_uses_are_masked(text):
+    assert check_text(text) == []
+
+
+def test_mask_only_covers_the_harmless_span():
+    assert found("第一次就选最好的") == {("最好", BLOCK)}
+    assert found("100%棉，100%有效") == {("100%有效", BLOCK)}
+    assert found("国家级非遗，国家级品质") == {("国家级", BLOCK)}
+
+
+# ----------------------------------------------------------- longest match --
+
+
+def test_longest_match_reported_once():
+    hits = check_text("全网销量第一")
+    assert [(h.term, h.tier, h.start, h.end) for h in hits] == [("全网销量第一", BLOCK, 0, 6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("销量第一", [("销量第一", BLOCK)]),
+        ("行业第一品牌", [("行业第一品牌", BLOCK)]),
+        ("最佳赏味期内最佳口感", [("最佳", BLOCK)]),
+        ("最顶级", [("顶级", BLOCK)]),  # the block term wins over 最+X
+        ("荣获最佳创意奖", [("最佳创意奖", REVIEW)]),  # an award name, not 最佳
+        ("世界冠军推荐", [("冠军", REVIEW)]),  # an athlete's title
+        ("100%有效", [("100%有效", BLOCK)]),
+        ("治疗效果", [("治疗", REVIEW)]),
+    ],
+)
+def test_overlaps_resolve_to_one_finding(text, expected):
+    assert [(h.term, h.tier) for h in check_text(text)] == expected
+
+
+# ---------------------------------------------------------- ranking + proof --
+
+
+def test_ranking_claim_with_period_region_source_is_review():
+    text = "2025年1-6月京东平台洗衣机销量第一（数据来源：京东商智）"
+    (hit,) = check_text(text)
+    assert (hit.term, hit.tier) == ("销量第一", REVIEW)
+    assert "第十一条" in hit.basis
+    assert "请核实" in hit.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "洗衣机销量第一（数据来源：京东商智）",  # no period
+        "2025年洗衣机销量第一",  # no source
+    ],
+)
+def test_ranking_claim_without_full_evidence_stays_block(text):
+    assert found(text) == {("销量第一", BLOCK)}
+
+
+def test_evidence_never_downgrades_a_plain_absolute_term():
+    assert found("2025年全国最佳（数据来源：某机构）") == {("最佳", BLOCK)}
+
+
+# ------------------------------------------------------- offsets and shape --
+
+
+def test_offsets_index_the_original_text():
+    text = "【新品】ＴＯＰ　１的空调，最\u200b佳静音，國家級工艺，１００％有效，½价"
+    hits = check_text(text)
+    assert [h.term for h in hits] == ["TOP1", "最佳", "国家级", "100%有效"]
+    assert [text[h.start : h.end] for h in hits] == [
+        "ＴＯＰ　１",
+        "最\u200b佳",
+        "國家級",
+        "１００％有效",
+    ]
+
+
+def test_offsets_after_a_character_that_expands():
+    text = "㎡大空间，最好的选择"  # ㎡ becomes two characters under NFKC
+    (hit,) = check_text(text)
+    assert text[hit.start : hit.end] == "最好"
+
+
+def test_every_hit_has_basis_and_chinese_advice():
+    for _, sentence, _ in ROWS:
+        for hit in check_text(sentence):
+            assert isinstance(hit, CopyHit)
+            assert hit.basis.startswith("《广告法》")
+            assert hit.tier in (BLOCK, REVIEW)
+            assert f"「{hit.term}」" in hit.message
+            assert "请" in hit.message  # says what to do
+    (review,) = check_text("首款AI冰箱")
+    assert "请核实" in review.message and "来源/时间/范围" in review.message
+    assert "第十一条" in review.message
+    (block,) = check_text("品质最佳")
+    assert "删除" in block.message
+
+
+def test_summarize():
+    assert summarize(check_text("品质最佳，行业第一次，首款新品")) == "最佳[禁用]; 首款[需核实]"
+    assert summarize(check_text("最佳最佳")) == "最佳[禁用]"
+    assert summarize([]) == ""
+
+
+def test_check_texts_keeps_shape_and_blank_cells():
+    nan = float("nan")
+    out = check_texts(["最佳", None, "", nan, 100, "最佳", "第一次"])
+    assert [summarize(h) for h in out] == ["最佳[禁用]", "", "", "", "", "最佳[禁用]", ""]
+
+
+def test_module_imports_without_pandas():
+    code = "import sys, aexl.copycheck; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------- frames --
+
+
+def test_check_frame_reports_sheet_row_column():
+    import pandas as pd
+
+    df = pd.DataFrame(
+        {
+            "工作号": ["XHSP2026001", "XHSP2026002"],
+            "标题": ["全网销量第一", None],
+            "正文": ["开封后最好冷藏", "首款新品，品质最佳"],
+            "口号": [None, "好味道"],
+            "_row": [2, 5],
+        }
+    )
+    findings = check_frame(df, "文案")
+    assert [(f.row, f.column, f.term, f.tier) for f in findings] == [
+        (2, "标题", "全网销量第一", BLOCK),
+        (5, "正文", "首款", REVIEW),
+        (5, "正文", "最佳", BLOCK),
+    ]
+    d = findings[2].as_dict()
+    assert list(d) == [
+        "text",
+        "sheet",
+        "row",
+        "column",
+        "term",
+        "start",
+        "end",
+        "tier",
+        "basis",
+        "message",
+    ]
+    assert d["text"][d["start"] : d["end"]] == "最佳"
+
+
+# --------------------------------------------------------------------- CLI --
+
+
+def aexl(*args, stdin: str | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**__import__("os").environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_cli_human_output_and_exit_1():
+    out = aexl("copycheck", "全网销量第一，品质最佳", "开封后最好冷藏")
+    assert out.returncode == 1, out.stderr
+    assert "[禁用] 全网销量第一" in out.stdout
+    assert "[禁用] 最佳" in out.stdout
+    assert "《广告法》第九条第（三）项" in out.stdout
+    assert out.stdout.count("不构成法律意见") == 1
+
+
+def test_cli_clean_text_exit_0():
+    out = aexl("copycheck", "第一次见面，最佳赏味期30天")
+    assert out.returncode == 0, out.stderr
+    assert "未发现" in out.stdout
+    assert "不构成法律意见" in out.stdout
+
+
+def test_cli_json():
+    text = "ＴＯＰ　１的空调"
+    out = aexl("copycheck", "--json", text, "首款冰箱")
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert [d["term"] for d in data] == ["TOP1", "首款"]
+    first = data[0]
+    assert list(first) == ["text", "term", "start", "end", "tier", "basis", "message"]
+    assert first["text"][first["start"] : first["end"]] == "ＴＯＰ　１"
+    assert first["tier"] == "block"
+    assert "不构成法律意见" in out.stderr
+
+
+def test_cli_json_clean_is_empty_list():
+    out = aexl("copycheck", "--json", "第一季度新品")
+    assert out.returncode == 0
+    assert json.loads(out.stdout) == []
+
+
+def test_cli_reads_stdin_one_text_per_line():
+    out = aexl("copycheck", "--json", stdin="第一次见面\n\n最 好的空调\n")
+    assert out.returncode == 1
+    data = json.loads(out.stdout)
+    assert [(d["text"], d["term"], d["start"], d["end"]) for d in data] == [
+        ("最 好的空调", "最好", 0, 3)
+    ]
+
+
+def test_cli_help_has_example():
+    out = aexl("copycheck", "--help")
+    assert out.returncode == 0
+    assert "示例" in out.stdout and "aexl copycheck" in out.stdout
+
+
+# ---------------------------------------------------------------- workbook --
+
+
+def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+COPY_HEADER = ["工作号", "版本", "标题", "正文", "口号", "LOGO"]
+
+
+def test_cli_book_mode(tmp_path):
+    book = write_book(
+        tmp_path / "星河食品_AE工作台.xlsx",
+        {
+            "文案": [
+                # shuffled header with stray spaces and an extra column
+                [" 正文", "工作号", "标题 ", "版本", "口号", "LOGO", "备注"],
+                [
+                    "开封后最好冷藏，最佳赏味期7天",
+                    "XHSP2026001",
+                    "新品上市",
+                    "V1",
+                    "好味道",
+                    "是",
+                    "x",
+                ],
+                [None] * 7,
+                ["保本保息，稳赚不赔", "XHSP2026002", "全网销量第一", "V2", None, "否", None],
+            ]
+        },
+    )
+    out = aexl("copycheck", "--book", str(book), "--json")
+    assert out.returncode == 1, out.stderr
+    data = json.loads(out.stdout)
+    assert [(d["sheet"], d["row"], d["column"], d["term"], d["tier"]) for d in data] == [
+        ("文案", 4, "标题", "全网销量第一", "block"),
+        ("文案", 4, "正文", "保本保息", "block"),
+        ("文案", 4, "正文", "稳赚不赔", "block"),
+    ]
+    for d in data:
+        assert d["text"][d["start"] : d["end"]] == d["term"]
+
+    human = aexl("copycheck", "--book", str(book))
+    assert human.returncode == 1
+    assert "文案表 第4行「标题」" in human.stdout
+
+
+def test_cli_book_clean(tmp_path):
+    book = write_book(
+        tmp_path / "clean.xlsx",
+        {"文案": [COPY_HEADER, ["XHSP2026001", "V1", "新品上市", "第一口就爱上", "好味道", "是"]]},
+    )
+    out = aexl("copycheck", "--book", str(book))
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_cli_book_without_copy_sheet_is_a_user_error(tmp_path):
+    book = write_book(tmp_path / "no_copy.xlsx", {"品牌": [["客户", "品牌"]]})
+    out = aexl("copycheck", "--book", str(book))
+    assert out.returncode == 2
+    assert "文案" in out.stderr and "no_copy.xlsx" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_cli_missing_book_is_a_user_error(tmp_path):
+    out = aexl("copycheck", "--book", str(tmp_path / "nope.xlsx"))
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+
+
+def test_disclaimer_is_advice_not_ruling():
+    assert "提示仅供参考，不构成法律意见" in DISCLAIMER
