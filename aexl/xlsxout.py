@@ -138,12 +138,21 @@ def report_name(day: date, subject: str, kind: str, suffix: str = ".xlsx") -> st
     return f"{day:%Y%m%d}_{safe_name(subject)}_{safe_name(kind)}{suffix}"
 
 
-def atomic_save(wb, path: str | Path) -> Path:
-    """Save an openpyxl workbook to ``path`` via a temp file in the same folder."""
-    path = Path(path)
+def _temp_beside(path: Path) -> str:
+    """A temp file in the target's folder, with the permissions a normal file gets."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".aexl-tmp-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    return tmp
+
+
+def atomic_save(wb, path: str | Path) -> Path:
+    """Save an openpyxl workbook to ``path`` via a temp file in the same folder."""
+    path = Path(path)
+    tmp = _temp_beside(path)
     try:
         wb.save(tmp)
         os.replace(tmp, path)
@@ -156,13 +165,65 @@ def atomic_save(wb, path: str | Path) -> Path:
 def atomic_write_bytes(data: bytes, path: str | Path) -> Path:
     """Write bytes (a PNG, a zip) via a temp file in the same folder."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".aexl-tmp-", suffix=path.suffix, dir=path.parent)
+    tmp = _temp_beside(path)
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def fast_table(
+    ws,
+    row: int,
+    headers: list[str],
+    rows: list[list],
+    formats: dict[int, str] | None = None,
+    empty_text: str = "（无）",
+) -> int:
+    """``table`` with the same look, several times faster on long tables.
+
+    openpyxl hashes a style object on every assignment; here each distinct
+    cell look (header, plain/banded row × number format × quote prefix) is
+    styled once and its style record copied to the other cells.
+    """
+    from copy import copy
+
+    formats = formats or {}
+    header_style = None
+    for col, header in enumerate(headers, start=1):
+        cell = put(ws, row, col, header)
+        if header_style is None:
+            cell.font, cell.fill, cell.border, cell.alignment = (
+                HEADER_FONT,
+                HEADER_FILL,
+                BORDER,
+                CENTER,
+            )
+            header_style = copy(cell._style)
+        else:
+            cell._style = copy(header_style)
+    row += 1
+    if not rows:
+        cell = put(ws, row, 1, empty_text)
+        cell.font, cell.border = BODY_FONT, BORDER
+        return row + 2
+    looks: dict[tuple, object] = {}
+    for n, values in enumerate(rows):
+        banded = bool(n % 2)
+        for col, value in enumerate(values, start=1):
+            cell = put(ws, row, col, value, formats.get(col - 1))
+            key = (banded, cell.number_format, bool(cell.quotePrefix))
+            look = looks.get(key)
+            if look is None:
+                cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP
+                if banded:
+                    cell.fill = BAND_FILL
+                looks[key] = copy(cell._style)
+            else:
+                cell._style = copy(look)
+        row += 1
+    return row + 1

@@ -71,3 +71,14 @@ def test_table_and_print_setup(tmp_path):
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_written_files_get_normal_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = xlsxout.atomic_write_bytes(b"x", tmp_path / "a.png")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644

@@ -1,0 +1,546 @@
+"""效果追踪图表: effect-tracking charts, defined once and rendered two ways.
+
+A ``ChartSpec`` describes one chart of the 效果 register: one brand, campaign
+(活动) and metric (指标), the actual values (数值) against the target (目标值)
+over time (日期). The same spec becomes
+
+- a native Excel chart (``add_native_chart``): a line (or bar) chart with the
+  target as a second series, fed by a small data table written beside it, so
+  the client can edit both in Excel;
+- a PNG drawn by matplotlib (``render_png``), for ribbon / Office.js pictures,
+  slides and e-mail, with Chinese text in a CJK font (``aexl.reports.fonts``).
+
+matplotlib is imported only inside the PNG functions; openpyxl only inside
+the workbook functions.
+
+Grouping rules (documented for the AEs): rows without a date or without both
+数值 and 目标值 are left out; several rows of one campaign and metric on the
+same day (e.g. several stores observed) are averaged; rows whose 单位 differ
+are charted separately (a blank 单位 takes the group's unit); a campaign with
+a single day is drawn as bars, otherwise as lines with markers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from aexl.values import norm_text
+
+SHEET_TITLE = "效果追踪图表"
+ACTUAL_NAME = "实际"
+TARGET_NAME = "目标"
+X_TITLE = "日期"
+NO_CAMPAIGN = "（未填活动）"
+NO_METRIC = "（未填指标）"
+ACTUAL_COLOR = "2F5597"
+TARGET_COLOR = "C00000"
+CHART_WIDTH_CM = 16.0
+CHART_HEIGHT_CM = 8.0
+ROWS_PER_PAGE = 34  # default-height rows on a landscape A4 page
+PARALLEL_MIN_CHARTS = 6  # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    color: str = ACTUAL_COLOR
+
+    @property
+    def has_values(self) -> bool:
+        return any(v is not None for v in self.values)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One effect chart, independent of how it is drawn."""
+
+    title: str
+    brand: str
+    campaign: str
+    metric: str
+    dates: tuple[date, ...]
+    series: tuple[Series, ...]  # actual value(s)
+    target: Series | None = None  # drawn as a dashed line (or a second bar)
+    unit: str = ""
+    x_title: str = X_TITLE
+    y_title: str = ""
+    kind: str = "line"  # "line" or "bar"
+    sources: tuple[str, ...] = field(default=())
+
+    @property
+    def x_labels(self) -> list[str]:
+        return [d.isoformat() for d in self.dates]
+
+    @property
+    def all_series(self) -> list[Series]:
+        """Actual series then the target: the columns of the data table, in order."""
+        extra = [self.target] if self.target is not None and self.target.has_values else []
+        return [*self.series, *extra]
+
+    @property
+    def name(self) -> str:
+        """``活动_指标`` (plus the unit when a metric is split by unit): for file names."""
+        return "_".join(p for p in (self.campaign, self.metric) if p)
+
+
+def _ymd(value) -> date | None:
+    if value is None or value != value:  # None, NaN, NaT
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _number(value) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 6) if values else None
+
+
+def chart_specs(
+    effects_df, brand: str, start: date | None = None, end: date | None = None
+) -> list[ChartSpec]:
+    """The charts of one brand: one per (活动, 指标[, 单位]), in the sheet's order."""
+    brand = norm_text(brand)
+    groups: dict[tuple[str, str], list[tuple[date, float | None, float | None, str, str]]] = {}
+    for rec in effects_df.to_dict("records"):
+        if norm_text(rec.get("品牌")) != brand:
+            continue
+        day = _ymd(rec.get("日期"))
+        if day is None or (start and day < start) or (end and day > end):
+            continue
+        actual, target = _number(rec.get("数值")), _number(rec.get("目标值"))
+        if actual is None and target is None:
+            continue
+        key = (norm_text(rec.get("活动")) or NO_CAMPAIGN, norm_text(rec.get("指标")) or NO_METRIC)
+        row = (day, actual, target, norm_text(rec.get("单位")), norm_text(rec.get("来源")))
+        groups.setdefault(key, []).append(row)
+
+    specs: list[ChartSpec] = []
+    for (campaign, metric), rows in groups.items():
+        units = Counter(r[3] for r in rows if r[3])
+        main_unit = units.most_common(1)[0][0] if units else ""
+        by_unit: dict[str, list] = {}
+        for r in rows:
+            by_unit.setdefault(r[3] or main_unit, []).append(r)
+        split = len(by_unit) > 1
+        for unit, unit_rows in by_unit.items():
+            specs.append(_spec(brand, campaign, metric, unit, unit_rows, split))
+    return specs
+
+
+def _spec(brand, campaign, metric, unit, rows, split: bool) -> ChartSpec:
+    per_day: dict[date, tuple[list[float], list[float]]] = {}
+    for day, actual, target, _, _ in rows:
+        actuals, targets = per_day.setdefault(day, ([], []))
+        if actual is not None:
+            actuals.append(actual)
+        if target is not None:
+            targets.append(target)
+    dates = tuple(sorted(per_day))
+    actual = tuple(_mean(per_day[d][0]) for d in dates)
+    target = tuple(_mean(per_day[d][1]) for d in dates)
+    label = f"{metric}（{unit}）" if split and unit else metric
+    return ChartSpec(
+        title=f"{campaign}：{label} 实际与目标",
+        brand=brand,
+        campaign=campaign,
+        metric=label,
+        dates=dates,
+        series=(Series(ACTUAL_NAME, actual, ACTUAL_COLOR),),
+        target=Series(TARGET_NAME, target, TARGET_COLOR),
+        unit=unit,
+        y_title=f"{metric}（{unit}）" if unit else metric,
+        kind="bar" if len(dates) == 1 else "line",
+        sources=tuple(sorted({r[4] for r in rows if r[4]})),
+    )
+
+
+# ---------------------------------------------------------------- native Excel
+
+
+def _cm_rows(height_cm: float) -> int:
+    """Worksheet rows (default height 15 pt = 20 px) covered by a chart of this height."""
+    return math.ceil(height_cm / 2.54 * 96 / 20)
+
+
+def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: str) -> int:
+    """Write the spec's data table at (data_row, data_col) and an Excel chart at ``anchor``.
+
+    The table is 日期 | 实际 | 目标 (the columns the chart's series refer to);
+    the chart gets the Chinese title and axis titles. Returns the first free
+    row below both the table and the chart.
+    """
+    from openpyxl.chart import BarChart, LineChart, Reference
+    from openpyxl.chart.axis import DateAxis
+    from openpyxl.utils.cell import coordinate_from_string
+
+    from aexl import xlsxout as xo
+
+    columns = spec.all_series
+    headers = [spec.x_title, *[_column_title(s, spec.unit) for s in columns]]
+    for offset, header in enumerate(headers):
+        cell = xo.put(ws, data_row, data_col + offset, header)
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            xo.HEADER_FONT,
+            xo.HEADER_FILL,
+            xo.BORDER,
+            xo.CENTER,
+        )
+    for n, day in enumerate(spec.dates, start=1):
+        values = [day, *[s.values[n - 1] for s in columns]]
+        for offset, value in enumerate(values):
+            fmt = xo.DATE_FORMAT if offset == 0 else "#,##0.##"
+            cell = xo.put(ws, data_row + n, data_col + offset, value, fmt)
+            cell.font, cell.border = xo.BODY_FONT, xo.BORDER
+            if n % 2 == 0:
+                cell.fill = xo.BAND_FILL
+    last_row = data_row + len(spec.dates)
+    if not spec.dates:  # nothing to draw: the header row says what would be here
+        return data_row + 2
+
+    chart = BarChart() if spec.kind == "bar" else LineChart()
+    if spec.kind == "bar":
+        chart.type = "col"
+        chart.grouping = "clustered"
+    if spec.kind == "line":  # a time axis: points spaced by date, as in the PNG
+        chart.x_axis = DateAxis(crossAx=100)
+        chart.x_axis.majorTimeUnit = "days"
+        chart.x_axis.majorUnit = _day_step(spec.dates)
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title
+    chart.x_axis.title = spec.x_title
+    _font_size(chart.title, 1200, bold=True)
+    _font_size(chart.x_axis.title, 900)
+    _font_size(chart.y_axis.title, 900)
+    chart.x_axis.number_format = 'm"月"d"日"'
+    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.display_blanks = "span"
+    chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+    data = Reference(
+        ws,
+        min_col=data_col + 1,
+        max_col=data_col + len(columns),
+        min_row=data_row,
+        max_row=last_row,
+    )
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(
+        Reference(ws, min_col=data_col, max_col=data_col, min_row=data_row + 1, max_row=last_row)
+    )
+    for series, source in zip(chart.series, columns, strict=True):
+        _style_series(series, source, spec.kind)
+    ws.add_chart(chart, anchor)
+
+    _, anchor_row = coordinate_from_string(anchor)
+    return max(last_row + 2, anchor_row + _cm_rows(CHART_HEIGHT_CM) + 1)
+
+
+def _day_step(dates: tuple[date, ...]) -> int:
+    """A major unit (days) giving at most about seven date labels."""
+    span = (dates[-1] - dates[0]).days if dates else 0
+    for step in (1, 2, 7, 14, 30, 61, 91, 183, 365):
+        if span / step <= 7:
+            return step
+    return 730
+
+
+def _font_size(title, size: int, bold: bool = False) -> None:
+    """Set the size (1/100 pt) and the Chinese font of a chart or axis title."""
+    from openpyxl.drawing.text import CharacterProperties, Font
+
+    from aexl.xlsxout import FONT_NAME
+
+    for paragraph in title.tx.rich.p:
+        for run in paragraph.r or ():
+            run.rPr = CharacterProperties(
+                sz=size, b=bold, latin=Font(typeface=FONT_NAME), ea=Font(typeface=FONT_NAME)
+            )
+
+
+def _column_title(series: Series, unit: str) -> str:
+    return f"{series.name}（{unit}）" if unit else series.name
+
+
+def _style_series(series, source: Series, kind: str) -> None:
+    from openpyxl.chart.shapes import GraphicalProperties
+
+    target = source.name == TARGET_NAME
+    if kind == "bar":
+        series.graphicalProperties.solidFill = source.color
+        series.graphicalProperties.line.solidFill = source.color
+        return
+    line = series.graphicalProperties.line
+    line.solidFill = source.color
+    line.width = 22225 if not target else 19050  # EMU: 1.75 pt / 1.5 pt
+    series.smooth = False
+    if target:
+        line.dashStyle = "dash"
+        series.marker.symbol = "none"
+    else:
+        series.marker.symbol = "circle"
+        series.marker.size = 6
+        series.marker.graphicalProperties = GraphicalProperties(solidFill=source.color)
+        series.marker.graphicalProperties.line.solidFill = source.color
+
+
+def write_chart_workbook(
+    specs: list[ChartSpec],
+    path: str | Path,
+    *,
+    brand: str | None = None,
+    period_label: str = "",
+    source: str = "",
+) -> Path:
+    """One sheet 效果追踪图表: a title block, then per chart its data table and chart."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.pagebreak import Break
+
+    from aexl import xlsxout as xo
+
+    brand = brand or (specs[0].brand if specs else "")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    lines = [f"品牌：{brand}" + (f"　　期间：{period_label}" if period_label else "")]
+    lines.append(
+        f"图表 {len(specs)} 张：实际（数值）与目标（目标值）对比；数据表可改，图表随之更新"
+    )
+    if source:
+        lines.append(f"数据来源：{source}（效果）")
+    row = xo.title_block(ws, f"{brand} 效果追踪图表", lines, width=12)
+    if not specs:
+        xo.put(ws, row, 1, "（本期没有效果数据）").font = xo.BODY_FONT
+    page_top = 1
+    for spec in specs:
+        block = 3 + max(len(spec.dates) + 1, _cm_rows(CHART_HEIGHT_CM))
+        if row > page_top and row - page_top + block > ROWS_PER_PAGE:
+            ws.row_breaks.append(Break(id=row - 1))  # keep a chart and its table on one page
+            page_top = row
+        row = xo.section(ws, row, spec.title, width=12)
+        if spec.sources:
+            xo.put(ws, row, 1, "来源：" + "、".join(spec.sources)).font = xo.SUBTITLE_FONT
+            row += 1
+        row = add_native_chart(ws, spec, row, 1, f"E{row}") + 1
+    xo.set_widths(ws, [12, 13, 13, 2])
+    xo.print_setup(ws, landscape=True)
+    return xo.atomic_save(wb, path)
+
+
+# ---------------------------------------------------------------- matplotlib
+
+
+def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | None = None) -> bytes:
+    """The chart as PNG bytes (matplotlib, Agg, no pyplot and no global backend change).
+
+    ``font_families`` overrides the Chinese font list (tests use it to show
+    what happens without a CJK font).
+    """
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from aexl.reports.fonts import cjk_families
+
+    families = font_families or cjk_families()
+    rc = {"font.family": families, "axes.unicode_minus": False, "svg.fonttype": "none"}
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(CHART_WIDTH_CM / 2.54, CHART_HEIGHT_CM / 2.54 + 0.4), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        series = spec.all_series
+        x_title = spec.x_title
+        if spec.kind == "bar":
+            width = min(0.8, 0.3 * len(series)) / max(len(series), 1)
+            for n, s in enumerate(series):
+                xs = [i + (n - (len(series) - 1) / 2) * width for i in range(len(spec.dates))]
+                ys = [v if v is not None else 0 for v in s.values]
+                ax.bar(xs, ys, width=width * 0.95, color=f"#{s.color}", label=s.name)
+            ax.set_xticks(range(len(spec.dates)), spec.x_labels)
+            ax.set_xlim(-0.75, len(spec.dates) - 0.25)
+        else:
+            for s in series:
+                pts = [(d, v) for d, v in zip(spec.dates, s.values, strict=True) if v is not None]
+                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                if s.name == TARGET_NAME:
+                    ax.plot(
+                        xs, ys, color=f"#{s.color}", linestyle="--", linewidth=1.5, label=s.name
+                    )
+                else:
+                    ax.plot(xs, ys, color=f"#{s.color}", marker="o", linewidth=1.75, label=s.name)
+            years = sorted({d.year for d in spec.dates})
+            ax.xaxis.set_major_locator(
+                AutoDateLocator(minticks=3, maxticks=8, interval_multiples=True)
+            )
+            ax.xaxis.set_major_formatter(FuncFormatter(_date_tick(len(years) > 1)))
+            if len(years) == 1:
+                x_title = f"{spec.x_title}（{years[0]}年）"
+        ax.set_title(spec.title, fontsize=12)
+        ax.set_xlabel(x_title)
+        ax.set_ylabel(spec.y_title)
+        ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(loc="best", frameon=False)
+        fig.tight_layout()
+        fig.set_layout_engine("none")  # laid out once; savefig then draws only once
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer,
+            format="png",
+            dpi=dpi,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 3},
+        )
+    return buffer.getvalue()
+
+
+def _date_tick(with_year: bool):
+    from matplotlib.dates import num2date
+
+    def label(x, _pos=None) -> str:
+        d = num2date(x)
+        return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
+
+    return label
+
+
+def _render_one(args: tuple[ChartSpec, int]) -> bytes:
+    spec, dpi = args
+    return render_png(spec, dpi=dpi)
+
+
+def render_pngs(specs: list[ChartSpec], workers: int = 2, dpi: int = 150) -> list[bytes]:
+    """PNG bytes for many specs, in order; worker processes when there are many charts.
+
+    Falls back to rendering in this process for a handful of charts, one
+    worker, or when worker processes cannot be started.
+    """
+    import multiprocessing
+
+    specs = list(specs)
+    workers = max(1, min(workers, os.cpu_count() or 1, len(specs)))
+    if (
+        workers == 1
+        or len(specs) < PARALLEL_MIN_CHARTS
+        or multiprocessing.current_process().daemon  # inside a pool worker: no children
+    ):
+        return [render_png(s, dpi=dpi) for s in specs]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(specs) // (workers * 4))
+            return list(pool.map(_render_one, [(s, dpi) for s in specs], chunksize=chunk))
+    except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: draw them ourselves
+        return [render_png(s, dpi=dpi) for s in specs]
+
+
+def png_name(day: date, spec: ChartSpec) -> str:
+    """``20261031_美的_双十一_到店人数_效果追踪图表.png``."""
+    from aexl.xlsxout import report_name
+
+    return report_name(day, f"{spec.brand}_{spec.name}", SHEET_TITLE, ".png")
+
+
+def brands(effects_df, start: date | None = None, end: date | None = None) -> list[str]:
+    """Brands with at least one dated effect row in the period, in order of appearance."""
+    seen: dict[str, None] = {}
+    for rec in effects_df.to_dict("records"):
+        day = _ymd(rec.get("日期"))
+        name = norm_text(rec.get("品牌"))
+        if not name or day is None or (start and day < start) or (end and day > end):
+            continue
+        if _number(rec.get("数值")) is None and _number(rec.get("目标值")) is None:
+            continue
+        seen.setdefault(name, None)
+    return list(seen)
+
+
+def write_chart_reports(
+    book: str | Path,
+    *,
+    month: str | None = None,
+    out_dir: str | Path = ".",
+    png: bool = False,
+    workers: int = 2,
+) -> list[Path]:
+    """The command: per brand a 效果追踪图表 workbook (and PNGs); the written paths.
+
+    With ``month`` only that month's rows and the file is dated the month's
+    last day; without it every row and today's date.
+    """
+    import logging
+
+    from aexl import schema
+    from aexl.errors import UsageError
+    from aexl.values import month_bounds, parse_month
+    from aexl.workbook import read_workbench
+    from aexl.xlsxout import atomic_write_bytes, report_name
+
+    log = logging.getLogger("aexl")
+    start = end = None
+    if month:
+        try:
+            month = parse_month(month)
+            start, end = month_bounds(month)
+        except ValueError as exc:
+            raise UsageError(f"--month 写法有误：{exc}") from None
+    book = Path(book)
+    wb = read_workbench(book, need=(schema.EFFECTS.sheet,), sheets=(schema.EFFECTS.sheet,))
+    for finding in wb.findings:
+        log.warning(
+            "%s：工作表「%s」第 %s 行「%s」：%s（该值未画入图表）",
+            book.name,
+            finding.sheet,
+            finding.row,
+            finding.column,
+            finding.message,
+        )
+    frame = wb.frame(schema.EFFECTS.sheet)
+    day = end or date.today()
+    label = f"{month}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）" if month else "全部日期"
+    names = brands(frame, start, end)
+    if not names:
+        log.warning("%s：%s 没有效果数据（日期、数值或目标值），未生成图表", book.name, label)
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    pending: list[tuple[Path, ChartSpec]] = []
+    for brand in names:
+        specs = chart_specs(frame, brand, start, end)
+        path = out_dir / report_name(day, brand, SHEET_TITLE)
+        written.append(
+            write_chart_workbook(specs, path, brand=brand, period_label=label, source=book.name)
+        )
+        if png:
+            used: set[str] = set()
+            for spec in specs:
+                name = png_name(day, spec)
+                stem, n = name[: -len(".png")], 2
+                while name in used:  # two names that differ only in forbidden characters
+                    name, n = f"{stem}_{n}.png", n + 1
+                used.add(name)
+                pending.append((out_dir / name, spec))
+    if pending:
+        images = render_pngs([spec for _, spec in pending], workers=workers)
+        for (path, _), data in zip(pending, images, strict=True):
+            written.append(atomic_write_bytes(data, path))
+    return written

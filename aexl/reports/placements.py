@@ -1,0 +1,374 @@
+"""投放列表: the placement list of the rulebook's item 9 (样本收集).
+
+Per brand and period (an ISO week or a month): every placement of the 投放
+register whose 投放日期 falls in the period, with the rulebook's seven
+elements — 广告形式, 投放区域, 投放媒体, 投放日期, 投放规格, 投放版本, 样稿展示 —
+plus the 工作号. 样稿展示 shows
+
+- a thumbnail (about 120 px high) embedded in the row when 样稿 names an
+  image file that exists (paths are relative to the workbench's folder),
+  with the file name below it linked to the full-size file;
+- a link when 样稿 is a URL, or a file that is not an image (video, audio, PDF);
+- the note 样稿文件缺失：<path> (no link) when the file is not there; these
+  are counted in the header as 缺失样稿 and reported by the command.
+
+A placement that started before the period and still runs is not listed:
+the list is what went on air in the period. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from aexl.errors import CalendarError
+from aexl.values import is_blank, norm_text
+
+log = logging.getLogger("aexl")
+
+SHEET_TITLE = "投放列表"
+REPORT_KIND = "投放列表"
+HEADERS = [
+    "工作号",
+    "广告形式",
+    "投放区域",
+    "投放媒体",
+    "投放日期",
+    "投放规格",
+    "投放版本",
+    "样稿展示",
+]
+WIDTHS = [15, 9, 12, 16, 13, 14, 16, 30]
+SAMPLE_COL = len(HEADERS)  # 1-based column of 样稿展示
+THUMB_HEIGHT = 120  # px
+THUMB_MAX_WIDTH = 240  # px: very wide banners are scaled down to this width
+CAPTION_PX = 18  # room under the thumbnail for the linked file name
+PAD_PX = 4
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
+_URL_RE = re.compile(r"^(?:https?|ftp)://\S+$|^www\.\S+$", re.IGNORECASE)
+
+IMAGE, LINK, URL, MISSING, NONE = "image", "link", "url", "missing", "none"
+
+
+@dataclass
+class PlacementRow:
+    """One listed placement with its sample resolved."""
+
+    source_row: int  # Excel row in 投放
+    job_no: str
+    form: str
+    region: str
+    media: str
+    start: date
+    end: date | None
+    size: str
+    version: str
+    sample: str  # as typed in 样稿
+    sample_kind: str = NONE  # image / link / url / missing / none
+    sample_path: Path | None = None  # resolved file, when 样稿 names a file
+    thumbnail: bytes | None = None  # JPEG/PNG bytes of the thumbnail
+    thumb_size: tuple[int, int] = (0, 0)  # (width, height) px
+    note: str = ""  # what the 样稿展示 cell says
+
+    @property
+    def values(self) -> list:
+        return [
+            self.job_no,
+            self.form,
+            self.region,
+            self.media,
+            self.start,
+            self.size,
+            self.version,
+            self.note,
+        ]
+
+
+def _ymd(value) -> date | None:
+    if value is None or value != value:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def placement_rows(
+    placements_df, brand: str, start: date, end: date, base_dir
+) -> list[PlacementRow]:
+    """The brand's placements with 投放日期 in [start, end], samples resolved, by date."""
+    brand = norm_text(brand)
+    base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
+    rows: list[PlacementRow] = []
+    for rec in placements_df.to_dict("records"):
+        if norm_text(rec.get("品牌")) != brand:
+            continue
+        day = _ymd(rec.get("投放日期"))
+        if day is None or not start <= day <= end:
+            continue
+        row = PlacementRow(
+            source_row=int(rec.get("_row") or 0),
+            job_no=norm_text(rec.get("工作号")),
+            form=norm_text(rec.get("广告形式")),
+            region=norm_text(rec.get("投放区域")),
+            media=norm_text(rec.get("投放媒体")),
+            start=day,
+            end=_ymd(rec.get("结束日期")),
+            size=norm_text(rec.get("投放规格")),
+            version=norm_text(rec.get("投放版本")),
+            sample=norm_text(rec.get("样稿")),
+        )
+        _resolve_sample(row, base_dir)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.start, r.form, r.source_row))
+    return rows
+
+
+def sample_path(text: str, base_dir: Path) -> Path:
+    """Where a 样稿 path points: relative to the workbench folder; ``\\`` or ``/``."""
+    cleaned = text.strip().strip('"').replace("\\", "/")
+    if cleaned.lower().startswith("file:///"):
+        cleaned = cleaned[8:] if re.match(r"^[a-z]:", cleaned[8:], re.I) else cleaned[7:]
+    path = Path(cleaned)
+    return path if path.is_absolute() else base_dir / path
+
+
+def _resolve_sample(row: PlacementRow, base_dir: Path) -> None:
+    text = row.sample
+    if is_blank(text):
+        row.sample_kind, row.note = NONE, "未填写样稿"
+        return
+    if _URL_RE.match(text):
+        row.sample_kind, row.note = URL, text
+        return
+    path = sample_path(text, base_dir)
+    row.sample_path = path
+    if not path.is_file():
+        row.sample_kind, row.note = MISSING, f"样稿文件缺失：{text}"
+        return
+    row.note = path.name
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        thumb = make_thumbnail(path)
+        if thumb is not None:
+            row.thumbnail, row.thumb_size = thumb
+            row.sample_kind = IMAGE
+            return
+        row.note = f"{path.name}（无法生成缩略图，请点击查看）"
+    row.sample_kind = LINK
+
+
+def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple[int, int]] | None:
+    """JPEG (PNG when transparent) bytes of the image scaled to ``height`` px, width
+    capped at ``THUMB_MAX_WIDTH``; (bytes, (width, height)), or None if unreadable."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as img:
+            img.seek(0)
+            side = 2 * max(THUMB_MAX_WIDTH, height)  # JPEG: decode at a reduced scale (fast)
+            img.draft("RGB", (side, side))
+            img = ImageOps.exif_transpose(img)
+            img.thumbnail((THUMB_MAX_WIDTH, height), Image.Resampling.LANCZOS)
+            if img.height < height and img.width < THUMB_MAX_WIDTH:  # small images grow
+                scale = min(height / img.height, THUMB_MAX_WIDTH / img.width)
+                size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+                img = img.resize(size, Image.Resampling.LANCZOS)
+            if img.mode not in ("RGB", "RGBA"):
+                img = img.convert(
+                    "RGBA" if "A" in img.getbands() or "transparency" in img.info else "RGB"
+                )
+            buffer = io.BytesIO()
+            if img.mode == "RGB":  # photos and artwork: JPEG keeps the workbook small
+                img.save(buffer, format="JPEG", quality=88, optimize=True)
+            else:
+                img.save(buffer, format="PNG", optimize=True)
+            return buffer.getvalue(), img.size
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def counts(rows: list[PlacementRow]) -> dict[str, int]:
+    tally = {IMAGE: 0, LINK: 0, URL: 0, MISSING: 0, NONE: 0}
+    for row in rows:
+        tally[row.sample_kind] += 1
+    return tally
+
+
+def write_placement_list(
+    rows: list[PlacementRow],
+    brand: str,
+    period_label: str,
+    path: str | Path,
+    *,
+    source: str = "",
+) -> Path:
+    """Write the 投放列表 workbook (one sheet) to ``path``, atomically."""
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as XLImage
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils.units import pixels_to_EMU
+
+    from aexl import xlsxout as xo
+
+    tally = counts(rows)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    lines = [f"品牌：{brand}　　期间：{period_label}"]
+    lines.append(
+        f"投放 {len(rows)} 条　　样稿缩略图 {tally[IMAGE]}　　链接 {tally[URL] + tally[LINK]}"
+        f"　　缺失样稿 {tally[MISSING]}　　未填样稿 {tally[NONE]}"
+    )
+    if source:
+        lines.append(f"数据来源：{source}（投放）")
+    first = xo.title_block(ws, f"{brand} 投放列表", lines, width=len(HEADERS))
+    header_row = first
+    xo.table(
+        ws,
+        header_row,
+        HEADERS,
+        [r.values for r in rows],
+        formats={4: xo.DATE_FORMAT},
+        empty_text="（本期没有投放记录）",
+    )
+    link_font = Font(name=xo.FONT_NAME, size=9, color="0563C1", underline="single")
+    warn_font = Font(name=xo.FONT_NAME, size=10, color="C00000")
+    widest = 0
+    for n, row in enumerate(rows):
+        excel_row = header_row + 1 + n
+        cell = ws.cell(row=excel_row, column=SAMPLE_COL)
+        if row.sample_kind == URL:
+            cell.hyperlink = row.sample
+            cell.font = link_font
+        elif row.sample_kind in (IMAGE, LINK) and row.sample_path is not None:
+            cell.hyperlink = str(row.sample_path.resolve())
+            cell.font = link_font
+        elif row.sample_kind == MISSING:
+            cell.font = warn_font
+            cell.fill = xo.WARN_FILL
+        if row.sample_kind == IMAGE and row.thumbnail:
+            width, height = row.thumb_size
+            widest = max(widest, width)
+            image = XLImage(io.BytesIO(row.thumbnail))
+            image.width, image.height = width, height
+            marker = AnchorMarker(
+                col=SAMPLE_COL - 1,
+                colOff=pixels_to_EMU(PAD_PX),
+                row=excel_row - 1,
+                rowOff=pixels_to_EMU(PAD_PX),
+            )
+            size = XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height))
+            image.anchor = OneCellAnchor(_from=marker, ext=size)
+            ws.add_image(image)
+            ws.row_dimensions[excel_row].height = round(
+                (height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1
+            )
+            cell.alignment = Alignment(vertical="bottom", wrap_text=False)
+    widths = list(WIDTHS)
+    if widest:
+        widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
+    xo.set_widths(ws, widths)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    xo.print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
+    return xo.atomic_save(wb, path)
+
+
+def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:
+    """The date in the file name.
+
+    A week's list goes out with the weekly report, so it is dated the day that
+    report is finished: Friday, or the last working day before it when
+    ``calendar`` (an ``aexl.workcal.WorkCalendar``) knows the year; a plain
+    Friday otherwise. A month's list is dated the month's last day.
+    """
+    if not weekly:
+        return end
+    friday = start + timedelta(days=4)
+    if calendar is None:
+        return friday
+    try:
+        return calendar.previous_workday(friday, inclusive=True)
+    except CalendarError:
+        return friday
+
+
+def period_of(week: str | None, month: str | None) -> tuple[str, date, date, bool]:
+    """(label, start, end, weekly) of ``--week 2026-W47`` or ``--month 2026-10``."""
+    from aexl.errors import UsageError
+    from aexl.values import month_bounds, parse_month, parse_week, week_bounds
+
+    try:
+        if week:
+            normal = parse_week(week)
+            start, end = week_bounds(normal)
+            weekly = True
+        elif month:
+            normal = parse_month(month)
+            start, end = month_bounds(normal)
+            weekly = False
+        else:
+            raise UsageError("请用 --week（如 2026-W47）或 --month（如 2026-10）指定期间")
+    except ValueError as exc:
+        raise UsageError(f"{'--week' if week else '--month'} 写法有误：{exc}") from None
+    return f"{normal}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）", start, end, weekly
+
+
+def write_placement_lists(
+    book: str | Path,
+    *,
+    week: str | None = None,
+    month: str | None = None,
+    out_dir: str | Path = ".",
+) -> list[Path]:
+    """The command: one 投放列表 per brand with placements in the period; the written paths."""
+    from aexl import schema
+    from aexl.workbook import read_workbench
+    from aexl.xlsxout import report_name
+
+    label, start, end, weekly = period_of(week, month)
+    book = Path(book)
+    wb = read_workbench(
+        book, need=(schema.PLACEMENTS.sheet,), sheets=(schema.PLACEMENTS.sheet, "节假日")
+    )
+    for finding in wb.findings:
+        if finding.sheet == schema.PLACEMENTS.sheet:
+            log.warning(
+                "%s：工作表「%s」第 %s 行「%s」：%s（该行未列入）",
+                book.name,
+                finding.sheet,
+                finding.row,
+                finding.column,
+                finding.message,
+            )
+    frame = wb.frame(schema.PLACEMENTS.sheet)
+    try:
+        calendar = wb.calendar()
+    except Exception:  # a broken 节假日 sheet must not stop the list; check reports it
+        calendar = None
+    day = report_date(start, end, weekly=weekly, calendar=calendar)
+    brands: dict[str, None] = {}
+    for rec in frame.to_dict("records"):
+        started = _ymd(rec.get("投放日期"))
+        name = norm_text(rec.get("品牌"))
+        if name and started is not None and start <= started <= end:
+            brands.setdefault(name, None)
+    if not brands:
+        log.warning("%s：%s 没有投放记录（按「投放日期」），未生成投放列表", book.name, label)
+    written = []
+    for brand in brands:
+        rows = placement_rows(frame, brand, start, end, book.parent)
+        for row in rows:
+            if row.sample_kind == MISSING:
+                log.warning(
+                    "%s：工作表「投放」第 %s 行（%s）样稿文件缺失：%s",
+                    book.name,
+                    row.source_row,
+                    brand,
+                    row.sample_path,
+                )
+        path = Path(out_dir) / report_name(day, brand, REPORT_KIND)
+        written.append(write_placement_list(rows, brand, label, path, source=book.name))
+    return written

@@ -1,0 +1,271 @@
+"""效果追踪图表: real workbenches in tmp_path, the real CLI, charts read back."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import sys
+import warnings
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PIL import Image
+
+from aexl import schema
+from aexl.reports.charts import (
+    ChartSpec,
+    Series,
+    add_native_chart,
+    chart_specs,
+    render_png,
+    render_pngs,
+    write_chart_workbook,
+)
+from aexl.workbook import read_workbench
+
+BRAND = "星河"
+
+
+def effect(day, campaign, metric, value, target=None, unit="人", brand=BRAND, source="终端观察"):
+    return {
+        "日期": day,
+        "品牌": brand,
+        "活动": campaign,
+        "指标": metric,
+        "数值": value,
+        "目标值": target,
+        "单位": unit,
+        "来源": source,
+    }
+
+
+def write_book(path: Path, rows: list[dict]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = schema.EFFECTS.sheet
+    headers = schema.EFFECTS.headers
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h) for h in headers])
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    wb.save(path)
+    return path
+
+
+def october_rows() -> list[dict]:
+    rows = []
+    for i in range(6):
+        day = date(2026, 10, 1) + timedelta(days=5 * i)
+        rows.append(effect(day, "双十一预热", "到店人数", 120 + 20 * i, 200))
+        rows.append(effect(day, "双十一预热", "品牌认知度", f"{30 + i}%", "40%", unit="%"))
+    # two observations on one day are averaged; text as typed
+    rows.append(effect("2026/10/26", "双十一预热", "到店人数", "260", 200))
+    rows.append(effect(date(2026, 10, 26), "双十一预热", "到店人数", 240, 200))
+    rows.append(effect("2026年10月20日", "=新品试吃", "试吃人数", "1.2万", "1.5万"))
+    rows.append(effect(date(2026, 11, 3), "双十一预热", "到店人数", 300, 250))  # November
+    rows.append(effect(date(2026, 10, 5), "秋季上新", "销量", 80, 100, "箱", brand="云朵"))
+    rows.append(effect(date(2026, 10, 7), "双十一预热", "到店人数", None, None))  # nothing
+    return rows
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    return write_book(tmp_path / "星河食品_AE工作台.xlsx", october_rows())
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, encoding="utf-8"
+    )
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def spec(**over) -> ChartSpec:
+    values = {
+        "title": "双十一预热：到店人数 实际与目标",
+        "brand": BRAND,
+        "campaign": "双十一预热",
+        "metric": "到店人数",
+        "dates": (date(2026, 10, 1), date(2026, 10, 8), date(2026, 10, 15)),
+        "series": (Series("实际", (120.0, 150.0, 180.0)),),
+        "target": Series("目标", (200.0, None, 200.0), "C00000"),
+        "unit": "人",
+        "y_title": "到店人数（人）",
+    }
+    values.update(over)
+    return ChartSpec(**values)
+
+
+def test_chart_specs_group_filter_average(book):
+    frame = read_workbench(book).frame("效果")
+    specs = chart_specs(frame, BRAND, date(2026, 10, 1), date(2026, 10, 31))
+    assert [(s.campaign, s.metric, s.unit, s.kind) for s in specs] == [
+        ("双十一预热", "到店人数", "人", "line"),
+        ("双十一预热", "品牌认知度", "%", "line"),
+        ("=新品试吃", "试吃人数", "人", "bar"),
+    ]
+    visits = specs[0]
+    assert visits.dates[-1] == date(2026, 10, 26) and len(visits.dates) == 6
+    assert visits.series[0].values[-1] == 240  # (220 + 260 + 240) / 3
+    assert visits.target.values == (200,) * 6
+    assert visits.y_title == "到店人数（人）" and visits.x_title == "日期"
+    assert visits.sources == ("终端观察",)
+    assert specs[2].series[0].values == (12000,) and specs[2].target.values == (15000,)
+    everything = chart_specs(frame, BRAND)
+    assert everything[0].dates[-1] == date(2026, 11, 3)
+    assert chart_specs(frame, "没有的品牌") == []
+
+
+def test_mixed_units_are_split():
+    import pandas as pd
+
+    rows = [
+        effect(date(2026, 10, 1), "试吃", "反馈", 10, unit="人"),
+        effect(date(2026, 10, 2), "试吃", "反馈", 12, unit=""),
+        effect(date(2026, 10, 3), "试吃", "反馈", 55, unit="%"),
+    ]
+    specs = chart_specs(pd.DataFrame(rows, dtype=object), BRAND)
+    assert [(s.metric, s.unit, len(s.dates)) for s in specs] == [
+        ("反馈（人）", "人", 2),
+        ("反馈（%）", "%", 1),
+    ]
+    assert specs[0].target is not None and specs[0].all_series == list(specs[0].series)
+
+
+def test_charts_cli_month(book, tmp_path):
+    out = tmp_path / "报告"
+    before = sha(book)
+    result = run_cli("charts", "--book", str(book), "--month", "2026-10", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    paths = [Path(p) for p in result.stdout.splitlines()]
+    assert [p.name for p in paths] == [
+        "20261031_星河_效果追踪图表.xlsx",
+        "20261031_云朵_效果追踪图表.xlsx",
+    ]
+    assert sha(book) == before
+    ws = load_workbook(paths[0]).active
+    assert ws.title == "效果追踪图表"
+    assert len(ws._charts) == 3
+    line = ws._charts[0]
+    assert line.tagname == "lineChart"
+    assert [s.val.numRef.f for s in line.series] == [
+        "'效果追踪图表'!$B$9:$B$14",
+        "'效果追踪图表'!$C$9:$C$14",
+    ]
+    assert line.series[0].cat.numRef.f == "'效果追踪图表'!$A$9:$A$14"
+    assert [s.tx.strRef.f for s in line.series] == ["'效果追踪图表'!B8", "'效果追踪图表'!C8"]
+    assert [ws["A8"].value, ws["B8"].value, ws["C8"].value] == ["日期", "实际（人）", "目标（人）"]
+    assert ws["A9"].value.date() == date(2026, 10, 1) and ws["B14"].value == 240
+    assert line.series[1].graphicalProperties.line.prstDash == "dash"
+    assert _text(line.title) == "双十一预热：到店人数 实际与目标"
+    assert _text(line.x_axis.title) == "日期" and _text(line.y_axis.title) == "到店人数（人）"
+    assert line.anchor._from.col == 4 and line.anchor._from.row == 7  # E8, beside the table
+    assert ws._charts[2].tagname == "barChart"
+    # a campaign name that looks like a formula stays text
+    titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
+    assert titles and all(c.data_type == "s" for c in ws["A"] if c.value in titles)
+    assert ws.page_setup.orientation == "landscape"
+    assert len(ws.row_breaks.brk) >= 1
+
+    other = load_workbook(paths[1]).active
+    assert len(other._charts) == 1 and other._charts[0].tagname == "barChart"
+
+
+def _text(title) -> str:
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or ()))
+
+
+def test_charts_cli_png(book, tmp_path):
+    result = run_cli(
+        "charts", "--book", str(book), "--month", "2026-10", "--out", str(tmp_path), "--png"
+    )
+    assert result.returncode == 0, result.stderr
+    paths = [Path(p) for p in result.stdout.splitlines()]
+    pngs = [p for p in paths if p.suffix == ".png"]
+    assert len(pngs) == 4 and all(p.exists() for p in paths)
+    assert "20261031_星河_双十一预热_到店人数_效果追踪图表.png" in {p.name for p in pngs}
+    with Image.open(pngs[0]) as image:
+        assert image.format == "PNG" and image.width > 600
+
+
+def test_charts_cli_errors(book, tmp_path):
+    result = run_cli("charts", "--book", str(book), "--month", "2026-13")
+    assert result.returncode == 2 and "--month" in result.stderr
+    result = run_cli("charts", "--book", str(book), "--month", "2025-01", "--out", str(tmp_path))
+    assert result.returncode == 0 and result.stdout == "" and "没有效果数据" in result.stderr
+
+
+def test_add_native_chart_returns_next_row():
+    wb = Workbook()
+    ws = wb.active
+    nxt = add_native_chart(ws, spec(), data_row=3, data_col=10, anchor="N3")
+    assert ws.cell(row=3, column=10).value == "日期" and ws.cell(row=6, column=11).value == 180
+    assert ws.cell(row=5, column=12).value is None  # a missing target stays blank
+    (chart,) = ws._charts
+    assert chart.series[0].val.numRef.f == "'Sheet'!$K$4:$K$6"
+    assert chart.display_blanks == "span"
+    assert nxt > 6 and nxt >= 3 + 16
+
+
+def test_empty_workbook(tmp_path):
+    path = write_chart_workbook([], tmp_path / "x.xlsx", brand=BRAND)
+    ws = load_workbook(path).active
+    assert any(c.value == "（本期没有效果数据）" for c in ws["A"]) and not ws._charts
+
+
+def glyph_warnings(**kwargs) -> tuple[bytes, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = render_png(spec(), dpi=60, **kwargs)
+    return data, [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+def test_png_has_no_missing_glyphs():
+    data, missing = glyph_warnings()
+    assert missing == []
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG"
+
+
+def test_missing_glyph_check_works_without_cjk_font():
+    _, missing = glyph_warnings(font_families=["DejaVu Sans"])
+    assert missing and "missing from font" in missing[0]
+
+
+def test_bundled_font_is_registered():
+    from matplotlib import font_manager
+
+    from aexl.reports.fonts import BUNDLED_FONT, cjk_families
+
+    families = cjk_families()
+    assert "Noto Sans CJK SC" in families and families[-1] == "DejaVu Sans"
+    assert BUNDLED_FONT.stat().st_size > 10_000_000
+    assert (BUNDLED_FONT.parent / "OFL.txt").read_text().startswith("This Font Software")
+    assert any(Path(f.fname) == BUNDLED_FONT for f in font_manager.fontManager.ttflist)
+
+
+def test_no_matplotlib_at_import():
+    code = (
+        "import sys, aexl.reports.charts, aexl.reports.placements, aexl.commands.charts, "
+        "aexl.commands.placements; print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_render_pngs_parallel_matches_serial():
+    specs = [spec(title=f"图表 {n}") for n in range(6)]
+    parallel = render_pngs(specs, workers=2, dpi=50)
+    serial = [render_png(s, dpi=50) for s in specs]
+    assert parallel == serial
+    assert render_pngs(specs[:2], workers=2, dpi=50) == serial[:2]

@@ -1,0 +1,305 @@
+"""投放列表: real workbenches and sample images in tmp_path, the real CLI, read back."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.units import EMU_to_pixels
+from PIL import Image
+
+from aexl import schema
+from aexl.reports.placements import (
+    HEADERS,
+    IMAGE,
+    LINK,
+    MISSING,
+    NONE,
+    THUMB_HEIGHT,
+    THUMB_MAX_WIDTH,
+    URL,
+    make_thumbnail,
+    placement_rows,
+    report_date,
+    write_placement_list,
+)
+from aexl.workbook import read_workbench
+
+BRAND = "星河"
+
+
+def write_image(path: Path, size: tuple[int, int], color: str = "#3366AA") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, color).save(path)
+    return path
+
+
+def placement(brand=BRAND, **over) -> dict:
+    row = {
+        "品牌": brand,
+        "工作号": "XHSP2026001",
+        "广告形式": "平面",
+        "投放区域": "广州",
+        "投放媒体": "羊城晚报",
+        "投放日期": date(2026, 11, 17),
+        "结束日期": date(2026, 11, 17),
+        "投放规格": "整版 350×500mm",
+        "投放版本": "双十二A版",
+        "样稿": "",
+    }
+    row.update(over)
+    return row
+
+
+def write_book(path: Path, rows: list[dict], headers: list[str] | None = None) -> Path:
+    """A workbench with just the 投放 sheet (headers in the given order)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = schema.PLACEMENTS.sheet
+    headers = headers or schema.PLACEMENTS.headers
+    ws.append(headers)
+    for row in rows:
+        ws.append([row.get(h) for h in headers])
+    for line in ws.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # typed as text ('=...), not a formula
+                cell.quotePrefix = True
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def bench(tmp_path) -> Path:
+    """A workbench folder: 星河 with an image, a Windows-style path, a URL, a missing
+    file, a video and a formula-like version in 2026-W47; one row outside the week;
+    another brand."""
+    folder = tmp_path / "客户" / "星河食品"
+    write_image(folder / "样稿" / "海报A.png", (400, 300))
+    write_image(folder / "样稿" / "banner.png", (1200, 100), "#AA3333")
+    (folder / "样稿" / "tvc.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    rows = [
+        placement(样稿="样稿/海报A.png", 投放日期="2026/11/18"),
+        placement(
+            工作号="XHSP2026002",
+            广告形式="网络",
+            投放媒体="微信朋友圈",
+            投放日期=datetime(2026, 11, 16),
+            投放版本="=SUM(1,2)",
+            样稿="样稿\\banner.png",
+        ),
+        placement(广告形式="影视", 投放媒体="广东卫视", 样稿="https://example.com/tvc/a.mp4"),
+        placement(投放媒体="南方都市报", 样稿="样稿/不存在.jpg", 投放日期="2026年11月20日"),
+        placement(广告形式="影视", 投放媒体="珠江频道", 样稿="样稿/tvc.mp4"),
+        placement(投放媒体="广州日报", 投放日期=date(2026, 11, 30)),
+        placement(brand="云朵", 投放媒体="新快报", 投放日期=date(2026, 11, 19)),
+    ]
+    return write_book(folder / "星河食品_AE工作台.xlsx", rows)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, encoding="utf-8"
+    )
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def header_row(ws) -> int:
+    for row in range(1, 10):
+        if ws.cell(row=row, column=1).value == "工作号":
+            return row
+    raise AssertionError("no header row")
+
+
+def test_weekly_list_via_cli(bench, tmp_path):
+    out = tmp_path / "报告"
+    before = digest(bench.parent)
+    result = run_cli("placements", "--book", str(bench), "--week", "2026-W47", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    paths = [Path(line) for line in result.stdout.splitlines()]
+    assert [p.name for p in paths] == ["20261120_星河_投放列表.xlsx", "20261120_云朵_投放列表.xlsx"]
+    assert all(p.exists() for p in paths)
+    assert digest(bench.parent) == before  # inputs untouched
+    assert "样稿文件缺失" in result.stderr and "不存在.jpg" in result.stderr
+    assert not list(out.glob(".aexl-tmp-*"))
+
+    ws = load_workbook(paths[0]).active
+    top = header_row(ws)
+    assert [ws.cell(row=top, column=c).value for c in range(1, 9)] == HEADERS
+    body = [[ws.cell(row=r, column=c).value for c in range(1, 9)] for r in range(top + 1, top + 6)]
+    # sorted by 投放日期, the 11-30 row is outside the week
+    assert [r[4].date() for r in body] == [
+        date(2026, 11, 16),
+        date(2026, 11, 17),
+        date(2026, 11, 17),
+        date(2026, 11, 18),
+        date(2026, 11, 20),
+    ]
+    assert ws.cell(row=top + 6, column=3).value is None
+    header_text = " ".join(str(ws.cell(row=r, column=1).value or "") for r in range(1, top))
+    assert "星河" in header_text and "2026-W47" in header_text
+    assert "投放 5 条" in header_text and "缺失样稿 1" in header_text
+    assert "样稿缩略图 2" in header_text
+
+    by_media = {r[3]: top + 1 + n for n, r in enumerate(body)}
+    sample = 8
+    # thumbnails embedded in their rows, anchored to the 样稿展示 cell
+    images = sorted(ws._images, key=lambda i: i.anchor._from.row)
+    assert len(images) == 2
+    assert [i.anchor._from.row + 1 for i in images] == [
+        by_media["微信朋友圈"],
+        by_media["羊城晚报"],
+    ]
+    assert {i.anchor._from.col + 1 for i in images} == {sample}
+    for image in images:  # each row is as tall as its thumbnail (plus the caption)
+        row = image.anchor._from.row + 1
+        assert ws.row_dimensions[row].height / 0.75 >= EMU_to_pixels(image.anchor.ext.height) + 8
+    assert ws.row_dimensions[by_media["羊城晚报"]].height >= THUMB_HEIGHT * 0.75
+    poster = ws.cell(row=by_media["羊城晚报"], column=sample)
+    assert poster.value == "海报A.png" and poster.hyperlink.target.endswith("海报A.png")
+    # URL: a link; missing: a note without a link; video: a link to the file
+    url = ws.cell(row=by_media["广东卫视"], column=sample)
+    assert url.hyperlink.target == "https://example.com/tvc/a.mp4"
+    missing = ws.cell(row=by_media["南方都市报"], column=sample)
+    assert missing.value == "样稿文件缺失：样稿/不存在.jpg" and missing.hyperlink is None
+    video = ws.cell(row=by_media["珠江频道"], column=sample)
+    assert video.value == "tvc.mp4" and video.hyperlink.target.endswith("tvc.mp4")
+    # a formula-looking value stays text
+    formula = ws.cell(row=by_media["微信朋友圈"], column=7)
+    assert formula.value == "=SUM(1,2)" and formula.data_type == "s"
+    # deliverable styling
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.freeze_panes == f"A{top + 1}"
+    assert ws.column_dimensions["H"].width >= 30
+
+    other = load_workbook(paths[1]).active
+    assert other.cell(row=header_row(other) + 1, column=4).value == "新快报"
+    assert len(other._images) == 0
+
+
+def test_month_list_and_date_in_name(bench, tmp_path):
+    result = run_cli(
+        "placements", "--book", str(bench), "--month", "2026-11", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    names = [Path(p).name for p in result.stdout.splitlines()]
+    assert names == ["20261130_星河_投放列表.xlsx", "20261130_云朵_投放列表.xlsx"]
+    ws = load_workbook(tmp_path / names[0]).active
+    top = header_row(ws)
+    assert ws.cell(row=top + 6, column=4).value == "广州日报"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--week", "2026-W60"], "--week 写法有误：2026 年没有第 60 周"),
+        (["--month", "2026-13"], "--month 写法有误：无法识别月份"),
+    ],
+)
+def test_bad_period_is_one_line_exit_2(bench, tmp_path, args, message):
+    result = run_cli("placements", "--book", str(bench), *args, "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_missing_book_and_sheet(tmp_path):
+    result = run_cli("placements", "--book", str(tmp_path / "无.xlsx"), "--week", "2026-W47")
+    assert result.returncode == 2 and "找不到" in result.stderr
+    book = tmp_path / "x.xlsx"
+    wb = Workbook()
+    wb.active.title = "工作单"
+    wb.save(book)
+    result = run_cli("placements", "--book", str(book), "--week", "2026-W47")
+    assert result.returncode == 2 and "投放" in result.stderr
+
+
+def test_week_without_placements_writes_nothing(bench, tmp_path):
+    result = run_cli(
+        "placements", "--book", str(bench), "--week", "2026-W30", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0
+    assert result.stdout == "" and "没有投放记录" in result.stderr
+
+
+def test_placement_rows_resolve_samples(bench):
+    frame = read_workbench(bench).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), bench.parent)
+    kinds = {r.media: r.sample_kind for r in rows}
+    assert kinds == {
+        "微信朋友圈": IMAGE,
+        "羊城晚报": IMAGE,
+        "广东卫视": URL,
+        "南方都市报": MISSING,
+        "珠江频道": LINK,
+    }
+    poster = next(r for r in rows if r.media == "羊城晚报")
+    assert poster.thumb_size == (160, 120) and poster.source_row == 2
+    banner = next(r for r in rows if r.media == "微信朋友圈")
+    assert banner.thumb_size == (THUMB_MAX_WIDTH, 20)
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((400, 300), (160, 120)),
+        ((100, 400), (30, 120)),
+        ((40, 30), (160, 120)),  # small images are enlarged to the row height
+        ((2400, 200), (240, 20)),
+    ],
+)
+def test_thumbnail_size(tmp_path, size, expected):
+    path = write_image(tmp_path / "a.jpg", size)
+    data, got = make_thumbnail(path)
+    assert got == expected
+    assert data[:3] == b"\xff\xd8\xff"  # JPEG
+    Image.new("RGBA", size, (255, 0, 0, 128)).save(tmp_path / "t.png")
+    data, got = make_thumbnail(tmp_path / "t.png")
+    assert got == expected and data[:8] == b"\x89PNG\r\n\x1a\n"  # transparency kept
+
+
+def test_unreadable_image_becomes_link(tmp_path):
+    bad = tmp_path / "样稿" / "坏图.png"
+    bad.parent.mkdir()
+    bad.write_bytes(b"not a png")
+    assert make_thumbnail(bad) is None
+    book = write_book(tmp_path / "b.xlsx", [placement(样稿="样稿/坏图.png")])
+    frame = read_workbench(book).frame("投放")
+    (row,) = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), tmp_path)
+    assert row.sample_kind == LINK and "无法生成缩略图" in row.note
+
+
+def test_blank_sample_and_empty_list(tmp_path):
+    book = write_book(tmp_path / "b.xlsx", [placement()])
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), tmp_path)
+    assert rows[0].sample_kind == NONE and rows[0].note == "未填写样稿"
+    path = write_placement_list([], BRAND, "2026-W47", tmp_path / "empty.xlsx")
+    ws = load_workbook(path).active
+    assert ws.cell(row=header_row(ws) + 1, column=1).value == "（本期没有投放记录）"
+
+
+def test_report_date():
+    monday, sunday = date(2026, 11, 16), date(2026, 11, 22)
+    assert report_date(monday, sunday, weekly=True) == date(2026, 11, 20)
+    assert report_date(date(2026, 11, 1), date(2026, 11, 30), weekly=False) == date(2026, 11, 30)
+
+    class Calendar:  # Friday is a holiday: the weekly report is finished on Thursday
+        def previous_workday(self, day, inclusive=False):
+            return date(2026, 11, 19)
+
+    assert report_date(monday, sunday, weekly=True, calendar=Calendar()) == date(2026, 11, 19)
