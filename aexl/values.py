@@ -25,23 +25,42 @@ def is_blank(value) -> bool:
     return isinstance(value, str) and not value.translate(_ZERO_WIDTH).strip()
 
 
-def norm_text(value) -> str:
-    """NFKC-normalise, drop zero-width characters, trim; ``''`` for blank cells.
+# Full-width Latin letters and digits, and the ideographic space, become ASCII;
+# Chinese punctuation (，：（）) stays as typed.
+_WIDE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+_WIDE[0x3000] = 0x20
 
-    Numbers typed into text cells come back without a trailing ``.0``.
-    """
+
+def _cell_text(value) -> str:
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, datetime):
         value = value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else value.date()
-    text = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH)
+    return str(value).translate(_ZERO_WIDTH)
+
+
+def _tidy(text: str) -> str:
     return " ".join(text.split()) if "\n" not in text else text.strip()
 
 
+def norm_text(value) -> str:
+    """Cell text as a person meant it: trimmed, spaces folded, zero-width characters
+    dropped, full-width letters and digits made ASCII; ``''`` for blank cells.
+
+    Numbers typed into text cells come back without a trailing ``.0``.
+    """
+    return _tidy(_cell_text(value).translate(_WIDE))
+
+
+def nfkc_text(value) -> str:
+    """``norm_text`` with full NFKC (full-width punctuation too): for matching and parsing."""
+    return _tidy(unicodedata.normalize("NFKC", _cell_text(value)))
+
+
 def norm_header(value) -> str:
-    return "".join(norm_text(value).split())
+    return "".join(nfkc_text(value).split())
 
 
 _DATE_RE = re.compile(
@@ -69,7 +88,7 @@ def parse_datetime(value) -> datetime | None:
         raise ValueError("应为日期，如 2026-11-26")
     if isinstance(value, int | float):
         return _from_serial(float(value)).replace(microsecond=0)
-    text = norm_text(value)
+    text = nfkc_text(value)
     m = _COMPACT_DATE_RE.match(text)
     if m:
         parts = [int(m.group(1)), int(m.group(2)), int(m.group(3)), None, 0, 0, 0]
@@ -105,12 +124,12 @@ def parse_money(value) -> float | None:
         raise ValueError("应为金额，如 12000 或 1.2万")
     if isinstance(value, int | float):
         return float(value)
-    text = norm_text(value).lower()
+    text = nfkc_text(value).lower()
     for token in ("rmb", "cny", "人民币", "¥", "元", ",", " ", "整"):
         text = text.replace(token, "")
     m = _MONEY_RE.match(text)
     if not m:
-        raise ValueError(f"无法识别金额「{norm_text(value)}」，请写成 12000、¥12,000 或 1.2万")
+        raise ValueError(f"无法识别金额「{nfkc_text(value)}」，请写成 12000、¥12,000 或 1.2万")
     factor = {"万": 10000, "w": 10000, "k": 1000, "千": 1000}.get(m.group(2) or "", 1)
     return round(float(m.group(1)) * factor, 2)
 
@@ -122,7 +141,7 @@ def parse_number(value) -> float | None:
         raise ValueError("应为数字")
     if isinstance(value, int | float):
         return float(value)
-    text = norm_text(value).replace(",", "").replace(" ", "")
+    text = nfkc_text(value).replace(",", "").replace(" ", "")
     factor = 1.0
     if text.endswith("%"):
         text, factor = text[:-1], 0.01
@@ -132,7 +151,7 @@ def parse_number(value) -> float | None:
         return float(text) * factor
     except ValueError:
         raise ValueError(
-            f"无法识别数字「{norm_text(value)}」，请只填数字，如 1200 或 3.5"
+            f"无法识别数字「{nfkc_text(value)}」，请只填数字，如 1200 或 3.5"
         ) from None
 
 
@@ -152,12 +171,12 @@ def parse_percent(value) -> float | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
         return round(number * 100, 6) if 0 < number < 1 else number
-    text = norm_text(value).replace(" ", "")
+    text = nfkc_text(value).replace(" ", "")
     try:
         return float(text.rstrip("%"))
     except ValueError:
         raise ValueError(
-            f"无法识别完成度「{norm_text(value)}」，请填 0–100 的数字，如 60 或 60%"
+            f"无法识别完成度「{nfkc_text(value)}」，请填 0–100 的数字，如 60 或 60%"
         ) from None
 
 
@@ -168,7 +187,7 @@ def parse_week(value) -> str | None:
     """``2026-W47``, ``2026W47``, ``2026年第47周`` → ``2026-W47``."""
     if is_blank(value):
         return None
-    text = norm_text(value)
+    text = nfkc_text(value)
     m = _WEEK_RE.match(text)
     if not m:
         raise ValueError(f"无法识别周次「{text}」，请写成 2026-W47")
@@ -188,7 +207,7 @@ def parse_month(value) -> str | None:
         return None
     if isinstance(value, date):
         return f"{value.year}-{value.month:02d}"
-    text = norm_text(value)
+    text = nfkc_text(value)
     m = _MONTH_RE.match(text)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"无法识别月份「{text}」，请写成 2026-10")

@@ -86,16 +86,21 @@ def parse_register(
             file=file,
             sheet=register.sheet,
         )
+    width = len(headers)
     body = rows[1:]
-    keep = [n for n, r in enumerate(body) if any(not is_blank(v) for v in r if v != "")]
+    keep = [n for n, r in enumerate(body) if not _BLANKS.issuperset(r)]
+    # Transpose once (C speed); ragged rows from live Excel values are padded.
+    kept = [body[n] for n in keep]
+    if any(len(r) != width for r in kept):
+        kept = [(list(r) + [None] * width)[:width] for r in kept]
+    columns = list(zip(*kept, strict=True)) if kept else [()] * width
     excel_rows = [first_row + 1 + n for n in keep]
     data: dict[str, list] = {}
     findings: list[Finding] = []
     bad: set[tuple[str, int, str]] = set()
     for col in register.columns:
         i = index[norm_header(col.name)]
-        raw = [body[n][i] if i < len(body[n]) else None for n in keep]
-        values, errors = _parse_column(raw, PARSERS[col.kind])
+        values, errors = _parse_column(columns[i], PARSERS[col.kind])
         for pos, message in errors:
             row = excel_rows[pos]
             findings.append(
@@ -106,32 +111,36 @@ def parse_register(
     contract = {norm_header(c.name) for c in register.columns}
     for i, h in enumerate(headers):
         if h and h not in contract and h not in data and h != ROW_COLUMN:
-            data[h] = [body[n][i] if i < len(body[n]) else None for n in keep]
+            data[h] = list(columns[i])
     data[ROW_COLUMN] = excel_rows
     frame = pd.DataFrame(data, dtype=object)
+    # Rows holding only whitespace parse to nothing: drop them as blank rows.
+    parsed = [c.name for c in register.columns]
+    empty = frame[parsed].isna().all(axis=1) & ~frame[ROW_COLUMN].isin({f.row for f in findings})
+    if empty.any():
+        frame = frame[~empty].reset_index(drop=True)
     return frame, findings, bad
 
 
-def _parse_column(raw: list, parser) -> tuple[list, list[tuple[int, str]]]:
+_BLANKS = frozenset({"", None})
+_BAD = object()
+
+
+def _parse_column(raw, parser) -> tuple[list, list[tuple[int, str]]]:
     """Parse each distinct value once; return values and (position, message) errors."""
-    cache: dict = {}
-    values: list = []
-    errors: list[tuple[int, str]] = []
-    for pos, value in enumerate(raw):
-        key = (type(value), value)
+    results: dict = {}
+    messages: dict = {}
+    for value in dict.fromkeys(raw):
         try:
-            hit = cache[key]
-        except KeyError:
-            try:
-                hit = cache[key] = (parser(value), None)
-            except ValueError as exc:
-                hit = cache[key] = (None, str(exc))
-            except TypeError:
-                hit = cache[key] = (None, "无法识别该单元格的内容")
-        values.append(hit[0])
-        if hit[1]:
-            errors.append((pos, hit[1]))
-    return values, errors
+            results[value] = parser(value)
+        except (ValueError, TypeError) as exc:
+            results[value] = _BAD
+            messages[value] = str(exc) if isinstance(exc, ValueError) else "无法识别该单元格的内容"
+    values = list(map(results.__getitem__, raw))
+    if not messages:
+        return values, []
+    errors = [(pos, messages[v]) for pos, v in enumerate(raw) if v in messages]
+    return [None if v is _BAD else v for v in values], errors
 
 
 def open_calamine(path: str | Path):

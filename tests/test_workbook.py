@@ -117,3 +117,9 @@ def test_parse_register_from_live_values():
     assert frame.loc[0, "周次"] == "2026-W47"
     assert frame.loc[0, "完成度"] == 60.0
     assert frame.loc[0, "财务情况"] is None
+
+
+def test_whitespace_only_rows_count_as_blank(tmp_path):
+    rows = revisions_rows()[:2] + [["  ", "\u3000", None, None, None, None, None, None]]
+    path = write_book(tmp_path / "wb.xlsx", {"修改单": rows})
+    assert list(read_workbench(path).frame("修改单")["_row"]) == [2]

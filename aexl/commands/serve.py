@@ -1,0 +1,45 @@
+"""``aexl serve``: xlwings Server for the Office.js add-in (custom functions and the AE工作台 tab)."""
+
+from __future__ import annotations
+
+from aexl.cli import add_command
+
+
+def register(sub) -> None:
+    parser = add_command(
+        sub,
+        "serve",
+        "在本机启动 xlwings Server（Office.js 加载项）：AE_ 工作表函数和「AE工作台」选项卡按钮。"
+        '需要 pip install "aexl[server]" 和环境变量 XLWINGS_LICENSE_KEY；'
+        "清单地址为 https://127.0.0.1:8000/manifest.xml（证书见 docs/EXCEL.md）。",
+        "aexl serve --cert ~/.aexl/certs/localhost.crt --key ~/.aexl/certs/localhost.key",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只供本机使用）"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    parser.add_argument("--cert", metavar="FILE", help="HTTPS 证书（PEM）；Office.js 只接受 HTTPS")
+    parser.add_argument("--key", metavar="FILE", help="证书的私钥（PEM）")
+    parser.add_argument(
+        "--project-dir",
+        metavar="DIR",
+        help="xlwings Server 项目文件夹（默认 ~/.aexl/server，可放 .env 设置）",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from aexl.errors import UsageError
+    from aexl.excel.server import serve
+
+    if bool(args.cert) != bool(args.key):
+        raise UsageError("--cert 和 --key 要一起给出（证书和它的私钥）")
+    for path in (args.cert, args.key):
+        if path and not Path(path).expanduser().is_file():
+            raise UsageError(f"找不到证书文件 {path}，生成方法见 docs/EXCEL.md")
+    cert = Path(args.cert).expanduser() if args.cert else None
+    key = Path(args.key).expanduser() if args.key else None
+    serve(args.host, args.port, certfile=cert, keyfile=key, project_dir=args.project_dir)
+    return 0

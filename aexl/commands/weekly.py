@@ -1,0 +1,37 @@
+"""``aexl weekly``: 每周工作进度表, one workbook per brand for an ISO week."""
+
+from __future__ import annotations
+
+import logging
+
+from aexl.cli import add_command
+
+log = logging.getLogger("aexl")
+
+
+def register(sub) -> None:
+    parser = add_command(
+        sub,
+        "weekly",
+        "每周工作进度表：每个品牌一份（本周进展、完成度、财务情况、下周计划、逾期交付、"
+        "逾期纪要、本周修改单；注明完成日期和发送日期）",
+        "aexl weekly --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 周报",
+    )
+    parser.add_argument("--book", required=True, help="AE工作台工作簿路径（只读，不会被修改）")
+    parser.add_argument("--week", required=True, help="ISO 周次，如 2026-W47")
+    parser.add_argument("--brand", action="append", help="只生成这个品牌（可写多次）；默认所有有记录的品牌")  # fmt: skip
+    parser.add_argument("--out", default=".", help="输出文件夹（默认当前文件夹）")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from aexl.reports.common import check_brands, load_book, parse_week_arg, write_each
+    from aexl.reports.weekly import weekly_reports, write_weekly
+
+    week = parse_week_arg(args.week)
+    wb = load_book(args.book)
+    reports = weekly_reports(wb, week, brands=check_brands(wb, args.brand))
+    if not reports:
+        log.warning("%s 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。", week)
+    write_each(reports, write_weekly, args.out)
+    return 0

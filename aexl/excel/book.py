@@ -1,0 +1,139 @@
+"""Bridge between a live ``xlwings.Book`` and the core's parsed DataFrames.
+
+Uses only the Book API that desktop xlwings and xlwings Server both offer
+(sheets, ``used_range``, ``range(...).value``). Values are parsed by the same
+``aexl.workbook.parse_register`` the file reader uses, so a ribbon button
+sees exactly what ``aexl check`` sees.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aexl import schema
+from aexl.errors import SheetError
+from aexl.values import is_blank, norm_header
+
+
+@dataclass
+class LiveSheet:
+    """One register sheet of the open workbook."""
+
+    name: str  # the sheet's actual name in the workbook
+    rows: list[list]  # values from A1 to the last used cell
+    columns: dict[str, int] = field(default_factory=dict)  # normalised header → 1-based column
+
+    def column(self, header: str) -> int:
+        """1-based column of a contract header (raises SheetError when absent)."""
+        key = norm_header(header)
+        if key not in self.columns:
+            raise SheetError(f"第 1 行缺少表头「{header}」，请补上这一列", sheet=self.name)
+        return self.columns[key]
+
+    def value(self, row: int, header: str):
+        """Raw value at Excel ``row`` under ``header`` (None beyond the data)."""
+        col = self.column(header) - 1
+        if row - 1 < len(self.rows) and col < len(self.rows[row - 1]):
+            return self.rows[row - 1][col]
+        return None
+
+    @property
+    def last_row(self) -> int:
+        """The last Excel row holding any value (1 for a header-only sheet)."""
+        for n in range(len(self.rows), 0, -1):
+            if any(not is_blank(v) for v in self.rows[n - 1]):
+                return n
+        return 1
+
+
+def find_sheet(book, name: str):
+    """The xlwings sheet whose name matches ``name`` after normalisation, or None."""
+    wanted = norm_header(name)
+    for sheet in book.sheets:
+        if norm_header(sheet.name) == wanted:
+            return sheet
+    return None
+
+
+def sheet_values(sheet) -> list[list]:
+    """All values of a sheet from A1 to its last used cell, as a list of rows."""
+    used = sheet.used_range
+    last = used.last_cell
+    values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [list(r) for r in values or [[None]]]
+
+
+def live_sheet(book, name: str) -> LiveSheet | None:
+    sheet = find_sheet(book, name)
+    if sheet is None:
+        return None
+    rows = sheet_values(sheet)
+    columns: dict[str, int] = {}
+    for i, header in enumerate(rows[0] if rows else []):
+        key = norm_header(header)
+        if key and key not in columns:
+            columns[key] = i + 1
+    return LiveSheet(sheet.name, rows, columns)
+
+
+def read_book(book, *, need: tuple[str, ...] = (), sheets: tuple[str, ...] | None = None):
+    """The registers of an open workbook as an ``aexl.workbook.Workbench``.
+
+    Also returns the raw sheets, keyed by register name, for writing back.
+    """
+    from aexl.workbook import Workbench, parse_register
+
+    wb = Workbench(path=None)
+    raw: dict[str, LiveSheet] = {}
+    for name in (*need, *(sheets or tuple(schema.BY_SHEET))):
+        if name in raw:
+            continue
+        live = live_sheet(book, name)
+        if live is None:
+            if name in need:
+                raise SheetError(
+                    f"缺少工作表「{name}」，请添加该工作表（可参照 aexl init 生成的模板）",
+                    file=book.name,
+                )
+            continue
+        if not live.rows or all(is_blank(v) for v in live.rows[0]):
+            if name in need:
+                raise SheetError("第 1 行应是表头，但它是空的", file=book.name, sheet=name)
+            continue
+        frame, findings, bad = parse_register(schema.BY_SHEET[name], live.rows, file=book.name)
+        wb.frames[name] = frame
+        wb.findings.extend(findings)
+        wb.bad_cells |= bad
+        raw[name] = live
+    return wb, raw
+
+
+_AREA = re.compile(r"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
+
+
+def selected_rows(address: str | None, max_row: int = 1_048_576) -> list[int]:
+    """Excel row numbers covered by a selection address such as ``$A$5:$C$7,$B$9``.
+
+    Whole columns (``A:A``) give no rows: a column selection is not a choice of rows.
+    """
+    rows: set[int] = set()
+    for part in (address or "").replace(";", ",").split(","):
+        part = part.split("!")[-1].strip().upper()
+        m = _AREA.match(part)
+        if not part or not m:
+            continue
+        first, last = m.group(2), m.group(4) or m.group(2)
+        if not first:
+            continue
+        lo, hi = sorted((int(first), int(last)))
+        rows.update(range(lo, min(hi, max_row) + 1))
+    return sorted(rows)
+
+
+def column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

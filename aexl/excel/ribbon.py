@@ -1,0 +1,643 @@
+"""Handlers of the AE工作台 ribbon tab: each takes an ``xlwings.Book``.
+
+The same functions serve desktop Excel (``RunPython`` from the add-in's VBA
+callbacks) and xlwings Server (scripts behind the Office.js manifest), so
+they use only the Book API both support: sheets, ranges, values, colours,
+notes, ``pictures.add``, ``book.selection`` and ``book.app.alert``. Each one
+reads the sheets it needs through :mod:`aexl.excel.book`, calls the core and
+writes the result. A user error ends in an alert with the Chinese message,
+never a traceback.
+
+Nothing heavy is imported at module level: importing this module costs no
+more than importing xlwings.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tempfile
+import traceback
+from datetime import date, timedelta
+from pathlib import Path
+
+from aexl.errors import AexlError, JobNumberError, SheetError
+
+log = logging.getLogger("aexl.ribbon")
+
+TITLE = "AE工作台"
+RESULTS_SHEET = "校验结果"
+PRINT_SHEET = "打印工作单"
+WEEKLY_SHEET = "周报"
+PLACEMENTS_SHEET = "投放列表"
+CHARTS_SHEET = "效果图表"
+MONTHLY_SHEET = "月度总结"
+
+ERROR_FILL = (255, 199, 206)  # light red: error / banned term
+WARNING_FILL = (255, 235, 156)  # light yellow: warning / term to review
+HEADER_FILL = (221, 235, 247)
+MAX_LISTED = 12  # lines of detail in an alert
+
+HANDLERS = (
+    "new_job_number",
+    "new_revision",
+    "validate_workbook",
+    "print_job_sheet",
+    "check_copy",
+    "weekly_report",
+    "placement_list",
+    "effect_charts",
+    "monthly_summary",
+)
+
+
+def today() -> date:
+    """Today's date (a function so tests can fix it)."""
+    return date.today()
+
+
+# --- plumbing -----------------------------------------------------------------
+
+
+def alert(book, message: str, *, critical: bool = False) -> None:
+    book.app.alert(message, title=TITLE, buttons="ok", mode="critical" if critical else "info")
+
+
+def handler(func):
+    """Turn AexlError into an alert and any other exception into a logged internal error."""
+
+    @functools.wraps(func)
+    def wrapper(book):
+        try:
+            return func(book)
+        except AexlError as exc:
+            alert(book, str(exc), critical=True)
+        except Exception:
+            log_path = Path(tempfile.gettempdir()) / "aexl-error.log"
+            with open(log_path, "a", encoding="utf-8") as fh:
+                fh.write(f"--- ribbon {func.__name__}\n{traceback.format_exc()}")
+            log.exception("ribbon handler %s failed", func.__name__)
+            alert(
+                book,
+                f"内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}，请把该文件发给维护人员。",
+                critical=True,
+            )
+        return None
+
+    return wrapper
+
+
+def _selection(book):
+    """(sheet, address) of the current selection; SheetError when nothing is selected."""
+    try:
+        rng = book.selection
+        address = rng.address if rng is not None else None
+    except Exception:
+        rng, address = None, None
+    if rng is None or not address:
+        raise SheetError("请先选中单元格（或整行）后再点按钮")
+    return rng.sheet, address, rng
+
+
+def _selected_register_rows(book, register: str, hint: str) -> tuple[object, list[int]]:
+    """The sheet and the selected data rows (Excel numbers ≥ 2) on register ``register``."""
+    from aexl.excel.book import selected_rows
+    from aexl.values import norm_header
+
+    sheet, address, _rng = _selection(book)
+    if norm_header(sheet.name) != norm_header(register):
+        raise SheetError(hint)
+    rows = [r for r in selected_rows(address) if r >= 2]
+    if not rows:
+        raise SheetError(hint)
+    return sheet, rows
+
+
+def _listing(lines: list[str]) -> str:
+    shown = lines[:MAX_LISTED]
+    more = len(lines) - len(shown)
+    return "\n".join(shown) + (f"\n……另有 {more} 条" if more > 0 else "")
+
+
+def _record(frame, row: int) -> dict | None:
+    """The parsed record of Excel row ``row`` (None for a blank or header row)."""
+    from aexl.workbook import ROW_COLUMN
+
+    hit = frame[frame[ROW_COLUMN] == row]
+    if hit.empty:
+        return None
+    return hit.iloc[0].to_dict()
+
+
+def _sheet_for_output(book, name: str):
+    """The sheet ``name``, emptied; added after the last sheet when missing."""
+    from aexl.excel.book import find_sheet
+
+    sheet = find_sheet(book, name)
+    if sheet is None:
+        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    else:
+        sheet.clear()
+    return sheet
+
+
+def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...] = (1,)):
+    """Write a report grid to sheet ``name`` from A1 and show it."""
+    sheet = _sheet_for_output(book, name)
+    grid = _rectangular(grid)
+    if grid:
+        sheet.range("A1").value = grid
+        width = len(grid[0])
+        for r in header_rows:
+            if r <= len(grid):
+                sheet.range((r, 1), (r, width)).color = HEADER_FILL
+        sheet.autofit("c")
+    sheet.activate()
+    return sheet
+
+
+def _rectangular(grid) -> list[list]:
+    rows = [list(r) for r in (grid or [])]
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
+def _report_module(name: str):
+    """``aexl.reports.<name>``, or a clear message while that report is not installed."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"aexl.reports.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("aexl.reports"):
+            raise AexlError(
+                "这个报告功能还没有安装到本机的 aexl 中，请升级 aexl（pip install -U aexl）后再试"
+            ) from None
+        raise
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _previous_month(day: date) -> str:
+    last = day.replace(day=1) - timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"
+
+
+# --- 工作单 group -------------------------------------------------------------
+
+
+@handler
+def new_job_number(book) -> None:
+    """新建工作号: fill 工作号 of the selected 工作单 rows that have none."""
+    from aexl.codes import resolve_codes
+    from aexl.excel.book import read_book
+    from aexl.jobno import next_jobno
+
+    sheet, rows = _selected_register_rows(
+        book, "工作单", "请先在「工作单」表中选中要生成工作号的行（可多选），再点「新建工作号」"
+    )
+    wb, raw = read_book(book, need=("工作单",), sheets=("品牌",))
+    jobs = wb.frames["工作单"]
+    brands = wb.frames.get("品牌")
+    column = raw["工作单"].column("工作号")
+    issued = [str(j) for j in jobs["工作号"] if j]
+    made, problems = [], []
+    for row in rows:
+        rec = _record(jobs, row)
+        if rec is None or rec.get("工作号"):
+            continue  # a blank row, or one that already has its number
+        try:
+            if rec.get("开单日期") is None:
+                raise JobNumberError(
+                    "缺少或无法识别「开单日期」，工作号的年份取自开单日期，请先填写"
+                )
+            brand_code, line_code = resolve_codes(brands, rec.get("品牌"), rec.get("产品线"))
+            number = next_jobno(issued, brand_code, line_code, rec["开单日期"].year)
+        except AexlError as exc:
+            problems.append(f"第 {row} 行：{exc.message}")
+            continue
+        issued.append(number)
+        sheet.range((row, column)).value = number
+        made.append(f"第 {row} 行：{number}")
+    if not made and not problems:
+        alert(book, "选中的行都已有工作号（或是空行），没有需要生成的。")
+        return
+    parts = []
+    if made:
+        parts.append(f"已生成 {len(made)} 个工作号：\n{_listing(made)}")
+    if problems:
+        parts.append(f"{len(problems)} 行未能生成：\n{_listing(problems)}")
+    alert(book, "\n\n".join(parts), critical=bool(problems) and not made)
+
+
+@handler
+def new_revision(book) -> None:
+    """新建修改单: add a 修改单 row for the selected job with the next 修改序号."""
+    from aexl.excel.book import read_book
+    from aexl.values import norm_header, norm_text
+
+    hint = "请先在「工作单」表中选中要修改的那项工作（或在「修改单」表中选中它的任一修改行），再点「新建修改单」"
+    sheet, address, _rng = _selection(book)
+    from aexl.excel.book import selected_rows
+
+    on_jobs = norm_header(sheet.name) == norm_header("工作单")
+    on_revisions = norm_header(sheet.name) == norm_header("修改单")
+    rows = [r for r in selected_rows(address) if r >= 2]
+    if not (on_jobs or on_revisions) or not rows:
+        raise SheetError(hint)
+    wb, raw = read_book(book, need=("工作单", "修改单"), sheets=())
+    jobs, revisions = wb.frames["工作单"], wb.frames["修改单"]
+    rec = _record(jobs if on_jobs else revisions, rows[0])
+    jobno = norm_text((rec or {}).get("工作号" if on_jobs else "原工作号"))
+    if not jobno:
+        raise JobNumberError(
+            f"第 {rows[0]} 行没有工作号，请先生成工作号（「新建工作号」）", sheet=sheet.name
+        )
+    job = jobs[jobs["工作号"].map(norm_text) == jobno]
+    if job.empty:
+        raise JobNumberError(
+            f"工作号 {jobno} 不在「工作单」表中，修改单须对应已有的工作", sheet="修改单"
+        )
+    same = [
+        n
+        for j, n in zip(revisions["原工作号"], revisions["修改序号"], strict=True)
+        if norm_text(j) == jobno
+    ]
+    number = max((int(n) for n in same if n is not None), default=0) + 1
+    target = raw["修改单"]
+    row = target.last_row + 1
+    values = {
+        "原工作号": jobno,
+        "修改序号": number,
+        "修改日期": today(),
+        "执行人员": job.iloc[0].get("执行人员"),
+    }
+    width = max(target.columns.values())
+    line = [None] * width
+    for header, value in values.items():
+        line[target.column(header) - 1] = value
+    out = find_sheet_named(book, target.name)
+    out.range((row, 1)).value = [line]
+    out.activate()
+    alert(
+        book,
+        f"已在「修改单」第 {row} 行添加 {jobno} 的第 {number} 次修改（修改沿用原工作号）。\n"
+        "请填写修改内容、意见来源和交付日期。",
+    )
+
+
+def find_sheet_named(book, name: str):
+    from aexl.excel.book import find_sheet
+
+    sheet = find_sheet(book, name)
+    if sheet is None:
+        raise SheetError(f"缺少工作表「{name}」", file=book.name)
+    return sheet
+
+
+@handler
+def validate_workbook(book) -> None:
+    """校验工作单: colour bad cells and list every finding on the 校验结果 sheet."""
+    from aexl.excel.book import column_letter, find_sheet, live_sheet, read_book
+    from aexl.findings import ERROR, SEVERITY_LABEL, sort_findings
+    from aexl.validate import validate_workbench
+    from aexl.values import norm_header
+
+    wb, raw = read_book(book)
+    if not raw:
+        raise SheetError(
+            "这个工作簿里没有 AE工作台 的登记表（工作单、修改单、签核……），无法校验", file=book.name
+        )
+    findings = list(wb.findings)
+    seen = {(f.sheet, f.row, f.column, f.code) for f in findings}
+    for f in validate_workbench(wb):
+        if (f.sheet, f.row, f.column, f.code) not in seen:
+            findings.append(f)
+            seen.add((f.sheet, f.row, f.column, f.code))
+    findings = sort_findings(findings, list(raw))
+
+    # Cells marked by the previous run lose their colour first.
+    previous = live_sheet(book, RESULTS_SHEET)
+    if previous is not None and len(previous.rows) > 1:
+        for line in previous.rows[1:]:
+            sheet_name, row, column = (line + [None] * 3)[:3]
+            live = raw.get(str(sheet_name)) if sheet_name else None
+            col = live.columns.get(norm_header(column)) if live and column else None
+            if col and isinstance(row, int | float) and row >= 2:
+                find_sheet(book, live.name).range((int(row), col)).color = None
+
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    grid = [["工作表", "行", "列", "级别", "说明", "位置", "代码"]]
+    marks: dict[tuple[str, int, int], str] = {}
+    for f in findings:
+        live = raw.get(f.sheet)
+        col = live.columns.get(norm_header(f.column)) if live and f.column else None
+        where = ""
+        if live and f.row:
+            cell = f"{column_letter(col or 1)}{f.row}"
+            where = f'=HYPERLINK("#\'{live.name}\'!{cell}","{live.name}!{cell}")'
+            if col:
+                key = (live.name, f.row, col)
+                if marks.get(key) != ERROR:
+                    marks[key] = f.severity
+        grid.append(
+            [
+                f.sheet,
+                f.row,
+                f.column,
+                SEVERITY_LABEL.get(f.severity, f.severity),
+                f.message,
+                where,
+                f.code,
+            ]
+        )
+    for (sheet_name, row, col), severity in marks.items():
+        fill = ERROR_FILL if severity == ERROR else WARNING_FILL
+        find_sheet(book, sheet_name).range((row, col)).color = fill
+    if len(grid) == 1:
+        grid.append([None, None, None, None, "未发现问题", None, None])
+    write_grid(book, RESULTS_SHEET, grid)
+    if findings:
+        alert(
+            book,
+            f"校验完成：{errors} 个错误，{warnings} 个警告。有问题的单元格已标色"
+            f"（红色为错误，黄色为警告），明细见「{RESULTS_SHEET}」表。",
+            critical=errors > 0,
+        )
+    else:
+        alert(book, "校验完成：没有发现问题。")
+
+
+@handler
+def print_job_sheet(book) -> None:
+    """打印工作单: lay out the selected job as a printable A4 工作单 with signature boxes."""
+    from aexl.excel.book import read_book
+    from aexl.values import norm_text
+
+    _sheet, rows = _selected_register_rows(
+        book, "工作单", "请先在「工作单」表中选中要打印的那项工作，再点「打印工作单」"
+    )
+    wb, _raw = read_book(book, need=("工作单",))
+    rec = _record(wb.frames["工作单"], rows[0])
+    jobno = norm_text((rec or {}).get("工作号"))
+    if not jobno:
+        raise JobNumberError(f"第 {rows[0]} 行没有工作号，请先生成工作号再打印", sheet="工作单")
+    report = _report("jobsheet", "jobsheet_data", wb, jobno)
+    sheet = write_report(book, PRINT_SHEET, report)
+    try:
+        sheet.page_setup.print_area = sheet.used_range.address
+    except Exception:  # a print area is a convenience; not every host supports it
+        log.debug("print area not set", exc_info=True)
+    alert(book, f"工作单 {jobno} 已排好在「{PRINT_SHEET}」表，可直接打印（A4）。")
+
+
+# --- 质检 group ---------------------------------------------------------------
+
+
+def _hit_field(hit, name):
+    return hit.get(name) if isinstance(hit, dict) else getattr(hit, name, None)
+
+
+@handler
+def check_copy(book) -> None:
+    """文案合规检查: Advertising-Law check of the selected cells."""
+    from aexl.copycheck import check_texts, summarize
+    from aexl.excel.book import column_letter
+    from aexl.excel.cells import as_grid, is_empty
+
+    sheet, _address, rng = _selection(book)
+    grid = as_grid(rng.options(ndim=2).value)
+    top, left = rng.row, rng.column
+    cells = [
+        (top + i, left + j, str(v).strip())
+        for i, row in enumerate(grid)
+        for j, v in enumerate(row)
+        if not is_empty(v) and isinstance(v, str)
+    ]
+    if not cells:
+        raise AexlError(
+            "选中的单元格里没有文字，请选中要检查的文案单元格（可多选）再点「文案合规检查」"
+        )
+    distinct = list(dict.fromkeys(text for _r, _c, text in cells))
+    results = dict(zip(distinct, check_texts(distinct), strict=True))
+    lines, blocked, review = [], 0, 0
+    for row, col, text in cells:
+        hits = list(results[text] or [])
+        if not hits:
+            continue
+        is_block = any(_hit_field(h, "tier") == "block" for h in hits)
+        blocked += is_block
+        review += not is_block
+        summary = summarize(hits)
+        cell = sheet.range((row, col))
+        cell.color = ERROR_FILL if is_block else WARNING_FILL
+        _set_note(cell, f"广告法检查：{summary}")
+        lines.append(f"{column_letter(col)}{row}：{summary}")
+    if not lines:
+        alert(
+            book,
+            f"检查了 {len(cells)} 个单元格，未发现广告法禁用或需核实的用语。（仅供参考，不是法律意见）",
+        )
+        return
+    alert(
+        book,
+        f"检查了 {len(cells)} 个单元格：{blocked} 个含禁用词（红色），{review} 个需核实（黄色）。"
+        f"详情见单元格批注。（仅供参考，不是法律意见）\n{_listing(lines)}",
+        critical=blocked > 0,
+    )
+
+
+def _set_note(cell, text: str) -> None:
+    """Put ``text`` in the cell's note; silently skipped where the host has no notes."""
+    try:
+        note = cell.note
+        if note is not None:
+            note.delete()
+        cell.add_note(text)
+    except Exception:
+        log.debug("note not written", exc_info=True)
+
+
+# --- 报告 group ---------------------------------------------------------------
+
+
+def _report(module_name: str, func_name: str, *args):
+    """Call ``aexl.reports.<module>.<func>``; a clear message while it is not installed."""
+    func = getattr(_report_module(module_name), func_name, None)
+    if func is None:
+        raise AexlError(
+            "这个报告功能还没有安装到本机的 aexl 中，请升级 aexl（pip install -U aexl）后再试"
+        )
+    return func(*args)
+
+
+def write_report(book, name: str, reports) -> object:
+    """Lay out report object(s) on sheet ``name``: values, fills, chart pictures."""
+    from aexl.excel.render import layout
+
+    lay = layout(reports)
+    sheet = _sheet_for_output(book, name)
+    if lay.grid:
+        sheet.range("A1").value = lay.grid
+        width = max(lay.width, 1)
+        for row in lay.header_rows:
+            sheet.range((row, 1), (row, width)).color = HEADER_FILL
+        for row in lay.section_rows:
+            sheet.range((row, 1), (row, width)).color = SECTION_FILL
+        sheet.autofit("c")
+    for i, (row, chart) in enumerate(lay.figures, start=1):
+        figure = _figure_of(chart)
+        if figure is not None:
+            sheet.pictures.add(figure, name=f"aexl_chart_{i}", anchor=sheet.range((row + 1, 1)))
+    sheet.activate()
+    return sheet
+
+
+SECTION_FILL = (242, 242, 242)
+
+
+def _figure_of(chart):
+    """A matplotlib figure for a chart block (``figure()`` method or ``figure`` attribute)."""
+    maker = getattr(chart, "figure", None)
+    if callable(maker):
+        return maker()
+    return maker
+
+
+@handler
+def weekly_report(book) -> None:
+    """生成周报: the 每周工作进度表 of the current ISO week on the 周报 sheet."""
+    from aexl.excel.book import read_book
+
+    week = _iso_week(today())
+    _report_module("weekly")
+    wb, _raw = read_book(book, need=("工作单",))
+    reports = _report("weekly", "weekly_reports", wb, week)
+    if not reports:
+        alert(book, f"{week} 没有任何品牌的进展、逾期、纪要或修改单记录，未生成周报。")
+        return
+    write_report(book, WEEKLY_SHEET, list(reports))
+    alert(book, f"{week} 的周报（{len(reports)} 个品牌）已写入「{WEEKLY_SHEET}」表。")
+
+
+PLACEMENT_HEADERS = [
+    "工作号",
+    "广告形式",
+    "投放区域",
+    "投放媒体",
+    "投放日期",
+    "投放规格",
+    "投放版本",
+    "样稿展示",
+]
+THUMB_HEIGHT = 60  # points
+
+
+def _book_folder(book) -> Path | None:
+    """The workbook's folder on this machine (desktop), or None (xlwings Server, unsaved)."""
+    try:
+        folder = Path(book.fullname).parent
+    except Exception:
+        return None
+    return folder if str(folder) not in ("", ".") and folder.is_dir() else None
+
+
+def _picture(sheet, data: bytes, name: str, anchor, tmp: Path, **size) -> None:
+    """Place PNG/JPEG bytes as a picture (pictures.add takes a file on both hosts)."""
+    path = tmp / f"{name}.png"
+    path.write_bytes(data)
+    sheet.pictures.add(str(path), name=name, anchor=anchor, **size)
+
+
+@handler
+def placement_list(book) -> None:
+    """投放列表: the current week's placements per brand, sample images as thumbnails."""
+    from aexl.excel.book import read_book
+    from aexl.reports.placements import period_of, placement_rows
+    from aexl.values import norm_text
+
+    label, start, end, _weekly = period_of(_iso_week(today()), None)
+    wb, _raw = read_book(book, need=("投放",))
+    frame = wb.frame("投放")
+    brands = list(dict.fromkeys(norm_text(b) for b in frame["品牌"] if norm_text(b)))
+    folder = _book_folder(book) or Path(tempfile.gettempdir()) / "aexl-no-workbook-folder"
+    grid: list[list] = []
+    headers, titles, thumbs = [], [], []
+    for brand in brands:
+        rows = placement_rows(frame, brand, start, end, folder)
+        if not rows:
+            continue
+        if grid:
+            grid.append([])
+        grid.append([f"{brand} 投放列表 {label}"])
+        titles.append(len(grid))
+        grid.append(PLACEMENT_HEADERS)
+        headers.append(len(grid))
+        for row in rows:
+            grid.append(row.values)
+            if row.thumbnail:
+                thumbs.append((len(grid), row))
+    if not grid:
+        alert(book, f"{label} 没有投放记录，未生成投放列表。")
+        return
+    sheet = write_grid(book, PLACEMENTS_SHEET, grid, header_rows=tuple(headers))
+    if thumbs:
+        column = len(PLACEMENT_HEADERS)
+        with tempfile.TemporaryDirectory() as tmp:
+            for row_number, row in thumbs:
+                anchor = sheet.range((row_number, column))
+                _picture(
+                    sheet,
+                    row.thumbnail,
+                    f"aexl_sample_{row_number}",
+                    anchor,
+                    Path(tmp),
+                    height=THUMB_HEIGHT,
+                )
+                sheet.range((row_number, 1)).row_height = THUMB_HEIGHT + 4
+    extra = f"，嵌入 {len(thumbs)} 张样稿缩略图" if thumbs else ""
+    alert(book, f"{label} 的投放列表已写入「{PLACEMENTS_SHEET}」表{extra}。")
+
+
+@handler
+def effect_charts(book) -> None:
+    """效果图表: actual vs target per brand, campaign and metric, as pictures (CJK labels)."""
+    from aexl.excel.book import read_book
+    from aexl.reports.charts import brands, chart_specs, render_pngs
+
+    wb, _raw = read_book(book, need=("效果",))
+    effects = wb.frame("效果")
+    specs = [spec for brand in brands(effects) for spec in chart_specs(effects, brand)]
+    if not specs:
+        raise AexlError("「效果」表中没有可画图的数据：每行需要 日期、品牌 和 数值（或目标值）")
+    pngs = render_pngs(specs, dpi=110)
+    sheet = _sheet_for_output(book, CHARTS_SHEET)
+    row = 1
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (spec, png) in enumerate(zip(specs, pngs, strict=True), start=1):
+            title = spec.title if spec.brand in spec.title else f"{spec.brand}　{spec.title}"
+            sheet.range((row, 1)).value = title
+            _picture(sheet, png, f"aexl_chart_{i}", sheet.range((row + 1, 1)), Path(tmp))
+            row += 24
+    sheet.activate()
+    alert(book, f"已在「{CHARTS_SHEET}」表插入 {len(specs)} 张效果追踪图（实际值与目标值）。")
+
+
+@handler
+def monthly_summary(book) -> None:
+    """月度总结: the monthly summary of the previous month on the 月度总结 sheet."""
+    from aexl.excel.book import read_book
+
+    month = _previous_month(today())
+    _report_module("monthly")
+    wb, _raw = read_book(book, need=("工作单",))
+    reports = list(_report("monthly", "monthly_reports", wb, month))
+    if not reports:
+        alert(book, f"{month} 没有任何品牌的工作记录，未生成月度总结。")
+        return
+    write_report(book, MONTHLY_SHEET, reports)
+    alert(book, f"{month} 的月度工作总结（{len(reports)} 个品牌）已写入「{MONTHLY_SHEET}」表。")

@@ -1,0 +1,219 @@
+"""xlwings Server for the Office.js add-in: the UDFs as custom functions, the ribbon as scripts.
+
+xlwings Server (the ``xlwings-server`` package, extra ``aexl[server]``) finds
+the user's code as two top-level modules, ``custom_functions`` and
+``custom_scripts``, and its project files (``templates/``, ``static/``,
+``.env``) in ``XLWINGS_PROJECT_DIR``; its settings come from ``XLWINGS_*``
+environment variables, read once when ``xlwings_server`` is first imported.
+:func:`create_app` sets all of that up before that import:
+
+* ``custom_functions``: a copy of ``aexl_udfs`` loaded with xlwings Server's
+  ``func``/``arg``/``ret`` decorators (the desktop decorators are no-ops on
+  a machine without Excel, and may already be bound when this runs);
+* ``custom_scripts``: one ``@script`` per ribbon handler;
+* ``templates/manifest.xml``: the Office.js manifest, whose custom tab
+  AE工作台 has the same groups and buttons as ``aexl/addin/ribbon.xml``;
+* ``static/js/ribbon.js``: binds each manifest button to its script.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import os
+import sys
+import types
+from pathlib import Path
+
+from aexl.errors import AexlError
+
+HOST = "127.0.0.1"
+PORT = 8000
+ASSETS = Path(__file__).resolve().parent.parent / "addin"
+MANIFEST_TEMPLATE = ASSETS / "manifest.xml"
+FUNCTIONS_NAMESPACE = "AEXL"
+MANIFEST_ID = "5b0f3f3e-7a4c-4d8e-9a51-3c6f2a9d41e7"  # fixed: Excel knows the add-in by it
+
+SETTINGS = {
+    "XLWINGS_PROJECT_NAME": "AE工作台",
+    "XLWINGS_ENVIRONMENT": "prod",
+    "XLWINGS_FUNCTIONS_NAMESPACE": FUNCTIONS_NAMESPACE,
+    "XLWINGS_MANIFEST_ID_PROD": MANIFEST_ID,
+    "XLWINGS_ENABLE_EXAMPLES": "false",
+    "XLWINGS_ENABLE_HOTRELOAD": "false",
+    "XLWINGS_ENABLE_SOCKETIO": "false",
+}
+
+LICENCE_MISSING = (
+    "启动 xlwings Server 需要设置环境变量 XLWINGS_LICENSE_KEY：商业使用（本公司属于商业使用）"
+    "须购买 xlwings 许可证并填入许可证密钥；仅作非商业评估时可设为 noncommercial。"
+    "桌面加载项（RunPython、工作表函数）不需要许可证。详见 docs/EXCEL.md。"
+)
+
+
+def default_project_dir() -> Path:
+    return Path.home() / ".aexl" / "server"
+
+
+def server_installed() -> bool:
+    """Whether the ``server`` extra is installed (without importing it: that reads its settings)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("xlwings_server", "uvicorn"))
+
+
+def ensure_licence() -> None:
+    if not os.environ.get("XLWINGS_LICENSE_KEY"):
+        raise AexlError(LICENCE_MISSING)
+
+
+def configure(project_dir: str | Path | None = None) -> Path:
+    """Write the project files and set the XLWINGS_* settings (before xlwings_server loads)."""
+    project = Path(project_dir) if project_dir else default_project_dir()
+    (project / "templates").mkdir(parents=True, exist_ok=True)
+    (project / "static" / "js").mkdir(parents=True, exist_ok=True)
+    (project / "templates" / "manifest.xml").write_text(
+        MANIFEST_TEMPLATE.read_text("utf-8"), encoding="utf-8"
+    )
+    (project / "static" / "js" / "ribbon.js").write_text(ribbon_js(), encoding="utf-8")
+    os.environ["XLWINGS_PROJECT_DIR"] = str(project)
+    for key, value in SETTINGS.items():
+        os.environ.setdefault(key, value)
+    return project
+
+
+def ribbon_groups() -> list[dict]:
+    """The ribbon's groups with their buttons, in order (from aexl/addin/ribbon.xml)."""
+    from aexl.excel.addin import ribbon_buttons
+
+    groups: dict[str, dict] = {}
+    for button in ribbon_buttons():
+        group = groups.setdefault(
+            button["group_id"], {"id": button["group_id"], "label": button["group"], "buttons": []}
+        )
+        group["buttons"].append({**button, "function": function_name(button["handler"])})
+    return list(groups.values())
+
+
+def function_name(handler: str) -> str:
+    """The manifest FunctionName of a button (``Office.actions.associate`` key)."""
+    return f"aexl-{handler.replace('_', '-')}"
+
+
+def ribbon_js() -> str:
+    """JavaScript that binds each manifest button to the script of the same handler."""
+    lines = [
+        "// AE工作台: ribbon buttons -> xlwings Server scripts. Written by aexl serve",
+        "// from aexl/addin/ribbon.xml; edit that file, not this one.",
+        "async function aexlRunScript(event, scriptName) {",
+        "  try {",
+        '    const auth = typeof globalThis.getAuth === "function"',
+        "      ? await globalThis.getAuth()",
+        '      : { token: "", provider: "" };',
+        "    await xlwings.runPython({",
+        "      auth: auth.token,",
+        "      scriptName: scriptName,",
+        '      headers: { "Auth-Provider": auth.provider },',
+        "    });",
+        "  } finally {",
+        "    event.completed();",
+        "  }",
+        "}",
+    ]
+    for group in ribbon_groups():
+        for button in group["buttons"]:
+            lines.append(
+                f'Office.actions.associate("{button["function"]}", '
+                f'(event) => aexlRunScript(event, "{button["handler"]}"));'
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _load_functions() -> types.ModuleType:
+    """``aexl_udfs`` loaded afresh as ``custom_functions`` with xlwings Server's decorators."""
+    import xlwings
+    import xlwings.server as xs
+
+    spec = importlib.util.find_spec("aexl_udfs")
+    if spec is None or not spec.origin:
+        raise AexlError("找不到 aexl_udfs 模块，请重新安装 aexl（pip install -e .）")
+    copy = importlib.util.spec_from_file_location("custom_functions", spec.origin)
+    module = importlib.util.module_from_spec(copy)
+    saved = xlwings.func, xlwings.arg, xlwings.ret
+    xlwings.func, xlwings.arg, xlwings.ret = xs.func, xs.arg, xs.ret
+    try:
+        copy.loader.exec_module(module)
+    finally:
+        xlwings.func, xlwings.arg, xlwings.ret = saved
+    return module
+
+
+def _load_scripts() -> types.ModuleType:
+    """``custom_scripts``: one xlwings Server script per ribbon handler."""
+    import xlwings
+    import xlwings.server as xs
+
+    from aexl.excel import ribbon
+
+    module = types.ModuleType(
+        "custom_scripts", "AE工作台 ribbon handlers as xlwings Server scripts."
+    )
+    labels = {b["handler"]: b["label"] for g in ribbon_groups() for b in g["buttons"]}
+
+    def make(name: str):
+        def run(book):
+            getattr(ribbon, name)(book)
+
+        run.__name__ = run.__qualname__ = name
+        run.__module__ = module.__name__
+        run.__doc__ = getattr(ribbon, name).__doc__
+        run.__annotations__ = {"book": xlwings.Book, "return": None}
+        return xs.script(run, name=labels.get(name, name))
+
+    for name in ribbon.HANDLERS:
+        setattr(module, name, make(name))
+    return module
+
+
+def create_app(project_dir: str | Path | None = None):
+    """The xlwings Server FastAPI app serving aexl; call once per process.
+
+    Returns ``(app, asgi_app)``: ``app`` for FastAPI's TestClient, ``asgi_app``
+    (with socket.io when enabled) for uvicorn.
+    """
+    project = configure(project_dir)
+    loaded = sys.modules.get("xlwings_server.config")
+    if loaded is not None and Path(loaded.PROJECT_DIR).resolve() != project.resolve():
+        # xlwings_server reads its settings when first imported (even `import xlwings_server`)
+        raise RuntimeError(
+            "aexl.excel.server.create_app() must run before xlwings_server is imported"
+        )
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    if "xlwings_server.main" not in sys.modules:
+        sys.modules["custom_functions"] = _load_functions()
+        sys.modules["custom_scripts"] = _load_scripts()
+    from aexl.excel import xlwings_fixes
+
+    xlwings_fixes.apply()
+    from xlwings_server import main
+    from xlwings_server.templates import templates
+
+    templates.env.globals["aexl_groups"] = ribbon_groups()
+    # Everything loaded so far lives as long as the server: keep it out of the
+    # garbage collector's full passes, which otherwise make a 10,000-cell call
+    # take 3-4 times as long every few requests.
+    gc.collect()
+    gc.freeze()
+    return main.app, main.main_app
+
+
+def serve(
+    host: str = HOST, port: int = PORT, *, certfile=None, keyfile=None, project_dir=None
+) -> None:
+    """Run the server with uvicorn (HTTPS when a certificate is given)."""
+    if not server_installed():
+        raise AexlError('未安装 xlwings Server，请先运行：pip install "aexl[server]"')
+    import uvicorn
+
+    ensure_licence()
+    _app, asgi = create_app(project_dir)
+    ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
+    uvicorn.run(asgi, host=host, port=port, log_level="info", **ssl)

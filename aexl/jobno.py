@@ -1,0 +1,152 @@
+"""Job numbers (工作号): parse, format, allocate, check (PRODUCT.md §2).
+
+``品牌代码 + 产品线代码 + 年份 + 号码``, e.g. 美的 / 空调 / 2026 / first job →
+``MDKT2026001``. 年份 is the year of 开单日期; 号码 is a per (品牌代码,
+产品线代码, 年份) serial, three digits zero-padded and growing to four (or
+more) past 999. The next number is the highest issued + 1, so a number is
+never reused, not even when its job was cancelled.
+
+Pure functions over plain values; the worksheet functions call them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aexl.errors import JobNumberError
+from aexl.values import norm_text
+
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_PREFIX_RE = re.compile(r"[A-Z0-9]*[A-Z][A-Z0-9]*")
+_DIGITS_TAIL = re.compile(r"^(.*?[A-Z][A-Z0-9]*?)(\d{7,})$")
+_EXAMPLE = "如 MDKT2026001（品牌代码 MD + 产品线代码 KT + 年份 2026 + 号码 001）"
+
+
+@dataclass(frozen=True, order=True)
+class JobNo:
+    """A parsed job number: prefix (brand code + line code), year, serial."""
+
+    prefix: str
+    year: int
+    serial: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.prefix}{self.year}{self.serial:03d}"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def normalize_jobno(text) -> str:
+    """NFKC, upper-case, spaces removed: how a typed job number is compared."""
+    return "".join(norm_text(text).split()).upper()
+
+
+def _split_tail(digits: str) -> tuple[int, int] | None:
+    """Year (4 digits) + serial (3 digits, or more without a leading zero)."""
+    if len(digits) < 7:
+        return None
+    year, serial = digits[:4], digits[4:]
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        return None
+    if len(serial) > 3 and serial[0] == "0":
+        return None
+    if int(serial) < 1:
+        return None
+    return int(year), int(serial)
+
+
+def parse_jobno(text, prefix: str | None = None) -> JobNo:
+    """Parse ``MDKT2026001``; raises JobNumberError with a Chinese reason.
+
+    With ``prefix`` (brand code + line code) the split is exact; without
+    it the prefix ends where a plausible year (1900–2199) followed by the
+    serial begins, which also works for codes ending in a digit (``X7``).
+    """
+    normal = normalize_jobno(text)
+    if not normal:
+        raise JobNumberError("工作号是空的")
+    if prefix is not None:
+        prefix = normalize_jobno(prefix)
+        if not normal.startswith(prefix):
+            raise JobNumberError(f"工作号「{normal}」应以 {prefix} 开头")
+        parts = _split_tail(normal[len(prefix) :]) if normal[len(prefix) :].isdigit() else None
+        if parts is None:
+            raise JobNumberError(f"工作号「{normal}」格式不对，{prefix} 后应是 4 位年份和 3 位号码")
+        return JobNo(prefix, *parts)
+    m = _DIGITS_TAIL.match(normal)
+    if m and _PREFIX_RE.fullmatch(m.group(1)):
+        head, digits = m.groups()
+        # digits the prefix may end with, moved back one at a time
+        for cut in range(0, len(digits) - 6):
+            parts = _split_tail(digits[cut:])
+            if parts:
+                return JobNo(head + digits[:cut], *parts)
+    raise JobNumberError(f"工作号「{normal}」格式不对，应为代码 + 4 位年份 + 3 位号码，{_EXAMPLE}")
+
+
+def format_jobno(brand_code: str, line_code: str, year: int, serial: int) -> str:
+    """``format_jobno("MD", "KT", 2026, 1) == "MDKT2026001"``."""
+    prefix = normalize_jobno(brand_code) + normalize_jobno(line_code)
+    if not _PREFIX_RE.fullmatch(prefix):
+        raise JobNumberError(
+            f"代码「{prefix}」不对：品牌代码和产品线代码只能由大写字母和数字组成，且至少有一个字母"
+        )
+    year, serial = int(year), int(serial)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise JobNumberError(f"年份 {year} 不对，应为开单日期的 4 位年份")
+    if serial < 1:
+        raise JobNumberError(f"号码 {serial} 不对，号码从 1 开始")
+    return JobNo(prefix, year, serial).text
+
+
+def issued_serials(issued: Iterable, prefix: str, year: int) -> list[int]:
+    """Serials already used under ``prefix`` + ``year``; blanks and other numbers ignored."""
+    prefix = normalize_jobno(prefix)
+    serials = []
+    for text in issued:
+        normal = normalize_jobno(text)
+        if not normal.startswith(prefix) or not normal[len(prefix) :].isdigit():
+            continue
+        parts = _split_tail(normal[len(prefix) :])
+        if parts and parts[0] == int(year):
+            serials.append(parts[1])
+    return serials
+
+
+def next_serial(issued: Iterable, prefix: str, year: int) -> int:
+    return max(issued_serials(issued, prefix, year), default=0) + 1
+
+
+def next_jobno(issued: Iterable, brand_code: str, line_code: str, year: int) -> str:
+    """The highest issued number of (brand code, line code, year) + 1."""
+    prefix = normalize_jobno(brand_code) + normalize_jobno(line_code)
+    return format_jobno(brand_code, line_code, year, next_serial(issued, prefix, year))
+
+
+def jobno_problem(jobno, brand_code: str, line_code: str, year: int | None) -> str:
+    """``""`` when the job number agrees with the codes and year, else the reason in Chinese."""
+    normal = normalize_jobno(jobno)
+    if not normal:
+        return "工作号是空的，请填写（可用「新建工作号」生成）"
+    prefix = normalize_jobno(brand_code) + normalize_jobno(line_code)
+    try:
+        parsed = parse_jobno(normal)
+    except JobNumberError as exc:
+        if not normal.startswith(prefix):
+            return f"{exc.message}；本行应以 {prefix} 开头"
+        return exc.message
+    if parsed.prefix != prefix:
+        try:
+            parsed = parse_jobno(normal, prefix)
+        except JobNumberError:
+            return (
+                f"工作号「{normal}」的代码是 {parsed.prefix}，与本行品牌和产品线的代码 {prefix}"
+                f"（品牌代码 {normalize_jobno(brand_code)} + 产品线代码 {normalize_jobno(line_code)}）不一致"
+            )
+    if year is not None and parsed.year != int(year):
+        return f"工作号「{normal}」中的年份 {parsed.year} 与开单日期的年份 {int(year)} 不一致"
+    return ""

@@ -1,0 +1,343 @@
+"""Printable 项目工作单: one job laid out as an A4 portrait form (rulebook 5, 三.3, 四.2).
+
+The brief's fields in the rulebook's order (工作号, 项目及项目背景, 广告目标,
+目标消费者, 广告策略, 广告调性, 其他必备条件, 工作内容及工作类型, 规格, 预算,
+时间安排, 提供资料, 执行人员及主管签名), every 修改单 of the job (a revision
+keeps the job number), the 工作单确认 signature boxes AE → AD → CD → AD →
+文案 → 电脑 filled from the 签核 log where signed, the QC progress and a
+客户签复 box.
+
+Sign-off rounds: 拒单/退回 ends a round and the next round starts again at
+step 1; the boxes show the current round, earlier rounds are listed below.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from aexl import schema
+from aexl.errors import UsageError
+from aexl.reports.common import (
+    Heading,
+    Table,
+    Text,
+    as_day,
+    frame_getter,
+    job_index,
+    jobno_of,
+    norm_step,
+    records,
+    source_name,
+    text,
+)
+from aexl.xlsxout import MONEY_FORMAT
+
+KIND = "工作单"
+SHEET = "工作单"
+CONFIRM_FLOW = "工作单确认"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+ENDS_ROUND = ("拒单", "退回")
+PAIR, FULL = "pair", "full"
+# (kind, fields): the brief in the rulebook's order
+LAYOUT = (
+    (PAIR, ("工作号", "状态")),
+    (PAIR, ("品牌", "产品线")),
+    (FULL, ("项目名称",)),
+    (FULL, ("项目背景",)),
+    (FULL, ("广告目标",)),
+    (FULL, ("目标消费者",)),
+    (FULL, ("广告策略",)),
+    (FULL, ("广告调性",)),
+    (FULL, ("其他必备条件",)),
+    (FULL, ("工作内容",)),
+    (PAIR, ("工作类型", "规格")),
+    (PAIR, ("预算", "创意简报")),
+    (PAIR, ("开单日期", "交付日期")),
+    (FULL, ("提供资料",)),
+    (PAIR, ("执行人员", "主管签名")),
+)
+
+
+@dataclass
+class SignBox:
+    step: str  # AE, AD, CD, 文案, 电脑, 客户确认 …
+    label: str  # ①AE
+    name: str | None = None
+    day: date | None = None
+    result: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class JobSheet:
+    jobno: str
+    client: str
+    fields: dict  # brief field -> value
+    revisions: Table
+    chain: list[SignBox]
+    client_box: SignBox
+    rounds: list[str] = field(default_factory=list)  # earlier (refused) rounds
+    qc: list[tuple[str, str]] = field(default_factory=list)  # (flow, progress)
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return "项目工作单"
+
+    @property
+    def filename(self) -> str:
+        from aexl.xlsxout import report_name
+
+        day = as_day(self.fields.get("开单日期")) or date.today()
+        return report_name(day, f"{self.jobno}-{self.fields.get('项目名称') or ''}", KIND)
+
+    def header_lines(self) -> list[str]:
+        brand = " / ".join(
+            str(self.fields.get(c)) for c in ("品牌", "产品线") if self.fields.get(c)
+        )
+        return [f"{self.client + '　' if self.client else ''}{brand}　工作号 {self.jobno}"]
+
+    @property
+    def blocks(self) -> list:
+        """The same content as plain blocks (for a live sheet)."""
+        chain = Table(["步骤", "签名", "日期", "结果", "备注"])
+        chain.rows = [[b.label, b.name, b.day, b.result, b.note] for b in self.chain]
+        box = self.client_box
+        return [
+            Heading("项目工作单 brief"),
+            Table(["项目", "内容"], [[k, v] for k, v in self.fields.items()]),
+            Heading("修改记录（修改单）"),
+            self.revisions,
+            Heading("工作单确认（AE → AD → CD → AD → 文案 → 电脑）"),
+            chain,
+            Text(self.rounds),
+            Heading("QC 签核进度"),
+            Table(["流程", "进度"], [list(q) for q in self.qc]),
+            Heading("客户签复"),
+            Table(["签名", "日期", "流程"], [[box.name, box.day, box.note]]),
+        ]
+
+
+def jobsheet_data(source, jobno: str) -> JobSheet:
+    """The printable job sheet of ``jobno``; UsageError when the 工作单 register lacks it."""
+    get = frame_getter(source)
+    jobs = job_index(get)
+    key = jobno_of(jobno)
+    job = jobs.get(key)
+    if job is None:
+        near = difflib.get_close_matches(key, list(jobs), n=1)
+        hint = f"，是不是「{near[0]}」？" if near else "，请检查工作号（工作单表的「工作号」列）"
+        raise UsageError(
+            f"「工作单」中没有工作号「{key or jobno}」{hint}",
+            file=getattr(source, "path", None),
+            sheet=schema.JOBS.sheet,
+        )
+    client = next(
+        (
+            text(b, "客户")
+            for b in records(get(schema.BRANDS.sheet))
+            if text(b, "品牌") == text(job, "品牌") and text(b, "客户")
+        ),
+        "",
+    )
+    fields = {name: job.get(name) for _, names in LAYOUT for name in names}
+    fields["工作号"] = key
+    revisions = Table(["修改序号", "修改日期", "修改内容", "意见来源", "交付日期", "执行人员"])
+    revs = [r for r in records(get(schema.REVISIONS.sheet)) if jobno_of(r.get("原工作号")) == key]
+    for r in sorted(revs, key=lambda r: (r.get("修改序号") or 0, r.get("_row") or 0)):
+        revisions.rows.append([r.get(c) for c in revisions.headers])
+    signs = [s for s in records(get(schema.SIGNOFFS.sheet)) if jobno_of(s.get("工作号")) == key]
+    signs.sort(key=lambda s: (as_day(s.get("日期")) or date.max, s.get("_row") or 0))
+    sheet = JobSheet(
+        jobno=key,
+        client=client,
+        fields=fields,
+        revisions=revisions,
+        chain=[],
+        client_box=SignBox("客户确认", "客户签复"),
+        source=source_name(source),
+    )
+    sheet.chain, sheet.rounds = fill_chain([s for s in signs if text(s, "流程") == CONFIRM_FLOW])
+    for flow in ("正稿QC", "打样QC"):
+        done, _ = fill_chain([s for s in signs if text(s, "流程") == flow], flow)
+        signed = [b for b in done if b.name or b.day]
+        last = signed[-1] if signed else None
+        state = f"已签 {len(signed)}/{len(done)} 步" + (
+            f"，最近：{last.step} {last.name or ''} {last.day or ''} {last.result or ''}".rstrip()
+            if last
+            else ""
+        )
+        sheet.qc.append((flow, state))
+        if done[-1].name or done[-1].day:  # the client's signature closes the chain
+            box = done[-1]
+            sheet.client_box = SignBox("客户确认", "客户签复", box.name, box.day, box.result, flow)
+    return sheet
+
+
+def fill_chain(signs: list[dict], flow: str = CONFIRM_FLOW) -> tuple[list[SignBox], list[str]]:
+    """Boxes of the current round of ``flow`` and a line per earlier (refused/returned) round."""
+    steps = schema.SIGNOFF_CHAINS[flow]
+    rounds: list[list[dict]] = [[]]
+    for s in signs:
+        rounds[-1].append(s)
+        if text(s, "结果") in ENDS_ROUND:
+            rounds.append([])
+    earlier = []
+    for n, done in enumerate(rounds[:-1], start=1):
+        s = done[-1]
+        note = f"（{text(s, '备注')}）" if text(s, "备注") else ""
+        earlier.append(
+            f"第 {n} 轮：{norm_step(s.get('步骤'))} {text(s, '签名')} "
+            f"{as_day(s.get('日期')) or ''} {text(s, '结果')}{note}，重新从第 1 步签核"
+        )
+    boxes = [SignBox(step, f"{CIRCLED[i]}{step}") for i, step in enumerate(steps)]
+    position = 0
+    for s in rounds[-1]:
+        step = norm_step(s.get("步骤"))
+        match = next(
+            (i for i in range(position, len(steps)) if _same_step(steps[i], step)),
+            next((i for i, b in enumerate(boxes) if _same_step(b.step, step) and not b.name), None),
+        )
+        if match is None:
+            continue
+        box = boxes[match]
+        box.name, box.day = text(s, "签名") or None, as_day(s.get("日期"))
+        box.result, box.note = text(s, "结果") or "通过", text(s, "备注") or None
+        position = max(position, match + 1)
+    return boxes, earlier
+
+
+def _same_step(expected: str, step: str) -> bool:
+    return step == expected or (expected == "客户确认" and step.startswith("客户确认"))
+
+
+# ---------------------------------------------------------------- writing ---
+COLUMNS = 12
+COL_WIDTH = 8.2
+
+
+def write_jobsheet(sheet: JobSheet, path) -> Path:
+    """The A4 portrait form (print area set); written atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from aexl.reports.common import text_height
+    from aexl.xlsxout import (
+        BAND_FILL,
+        CENTER,
+        FONT_NAME,
+        SUBTITLE_FONT,
+        atomic_save,
+        print_setup,
+        put,
+        section,
+        set_widths,
+    )
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    set_widths(ws, [COL_WIDTH] * COLUMNS)
+    title = put(ws, 1, 1, sheet.title)
+    title.font = Font(name=FONT_NAME, size=18, bold=True, color="1F3864")
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=COLUMNS)
+    ws.row_dimensions[1].height = 32
+    sub = put(ws, 2, 1, sheet.header_lines()[0])
+    sub.font, sub.alignment = SUBTITLE_FONT, Alignment(horizontal="center")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=COLUMNS)
+
+    def cell(row, first, last, value, *, label=False, fmt=None, height=None, center=False):
+        c = put(ws, row, first, value, fmt)
+        c.font = Font(name=FONT_NAME, size=10, bold=label)
+        c.alignment = CENTER if (label or center) else Alignment("left", "center", wrap_text=True)
+        for col in range(first, last + 1):
+            ws.cell(row=row, column=col).border = _box_border()
+            if label:
+                ws.cell(row=row, column=col).fill = BAND_FILL
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        if isinstance(value, str) and not label:
+            need = text_height(value, COL_WIDTH * (last - first + 1))
+            ws.row_dimensions[row].height = max(
+                ws.row_dimensions[row].height or 18, need, height or 0
+            )
+        elif height:
+            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, height)
+
+    fmt = {"预算": MONEY_FORMAT}
+    row = section(ws, 4, "一、项目工作单 brief", COLUMNS)
+    for kind, names in LAYOUT:
+        ws.row_dimensions[row].height = 20
+        if kind == PAIR:
+            for n, name in enumerate(names):
+                cell(row, 1 + 6 * n, 2 + 6 * n, name, label=True)
+                cell(row, 3 + 6 * n, 6 + 6 * n, sheet.fields.get(name), fmt=fmt.get(name))
+        else:
+            value = sheet.fields.get(names[0])
+            cell(row, 1, 2, names[0], label=True)
+            cell(row, 3, COLUMNS, value, height=36 if names[0] == "项目背景" else None)
+        row += 1
+
+    row = section(ws, row + 1, "二、修改记录（修改单，沿用原工作号）", COLUMNS)
+    spans = ((1, 1), (2, 3), (4, 7), (8, 9), (10, 11), (12, 12))
+    for (a, b), header in zip(spans, sheet.revisions.headers, strict=True):
+        cell(row, a, b, header.replace("修改序号", "序号"), label=True)
+    for values in sheet.revisions.rows or [["（无修改）"] + [None] * 5]:
+        row += 1
+        for (a, b), value in zip(spans, values, strict=True):
+            cell(row, a, b, value, center=a == 1)
+    row = section(ws, row + 2, "三、工作单确认（签名即表示接单；资料不足请拒单）", COLUMNS)
+    for n, box in enumerate(sheet.chain):
+        a = 1 + 2 * n
+        cell(row, a, a + 1, box.label, label=True)
+        cell(row + 1, a, a + 1, box.name, center=True, height=36)
+        cell(row + 2, a, a + 1, box.day, center=True)
+        cell(row + 3, a, a + 1, box.result, center=True)
+    row += 4
+    for line in sheet.rounds:
+        note = put(ws, row, 1, line)
+        note.font = SUBTITLE_FONT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COLUMNS)
+        row += 1
+
+    row = section(ws, row + 1, "四、QC 签核进度", COLUMNS)
+    for flow, state in sheet.qc:
+        cell(row, 1, 2, flow, label=True)
+        cell(row, 3, COLUMNS, state)
+        row += 1
+    row = section(ws, row + 1, "五、客户签复", COLUMNS)
+    box = sheet.client_box
+    cell(row, 1, 2, "客户签名", label=True)
+    cell(row, 3, 6, box.name, center=True, height=40)
+    cell(row, 7, 8, "日期", label=True)
+    cell(row, 9, COLUMNS, box.day, center=True)
+    row += 1
+    if box.note:
+        put(ws, row, 1, f"（{box.note} 客户确认）").font = SUBTITLE_FONT
+        row += 1
+    put(ws, row + 1, 1, f"数据来源：{sheet.source}").font = SUBTITLE_FONT
+    last = row + 1
+
+    print_setup(ws, landscape=False)
+    ws.print_area = f"A1:{_letter(COLUMNS)}{last}"
+    ws.print_options.horizontalCentered = True
+    wb.properties.title = f"{sheet.title} {sheet.jobno}"
+    wb.properties.creator = "aexl"
+    return atomic_save(wb, Path(path))
+
+
+def _box_border():
+    from openpyxl.styles import Border, Side
+
+    side = Side(style="thin", color="808080")
+    return Border(left=side, right=side, top=side, bottom=side)
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)

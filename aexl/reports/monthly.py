@@ -1,0 +1,372 @@
+"""月度工作总结: the monthly summary of one brand (rulebook 3.B and 10).
+
+The rulebook's five parts, finished by the 10th and sent by the 15th of the
+next month (each moved to the working day before when not a working day):
+
+一、工作背景 and 三、下月主要工作 come from the AM's 月报备注 (plus the 下周计划
+of the month's last week); a part the AM has not written yet is a yellow
+「（请 AM 填写）」 box. 二、本月主要工作明细 lists the jobs active in the month.
+四、广告效果的反馈情况 has native charts, the month's figures and the AM's
+效果反馈. 五、当月完成工作情况: proposals, finished work and designs not yet
+produced, derived from meetings, job status, sign-offs and revisions.
+
+A week belongs to the month that holds its Thursday (the ISO rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from aexl import schema
+from aexl.reports.common import (
+    OPEN_STATUSES,
+    Heading,
+    Table,
+    Text,
+    as_day,
+    brand_jobs,
+    by_job,
+    calendar_of,
+    client_confirmations,
+    fmt_day,
+    frame_getter,
+    in_range,
+    job_index,
+    jobno_of,
+    join_lines,
+    norm_step,
+    parse_month_arg,
+    percent_of,
+    records,
+    reports_for,
+    save_report,
+    source_name,
+    text,
+)
+from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
+
+KIND = "月度工作总结"
+SHEET = "月度工作总结"
+PROPOSAL_MEETINGS = ("提案", "再提案")
+NOT_DESIGN = frozenset({"命名", "策略方案"})
+WIDTHS = [15, 20, 10, 9, 40, 9, 18, 12, 12, 10]
+WORK_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
+EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
+PROPOSAL_HEADERS = ["日期", "类型", "工作号", "项目名称", "主题", "客户签复", "当前状态"]
+FINISHED_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "确认流程", "修改次数", "客户签名", "客户确认日期"]  # fmt: skip
+PENDING_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近签核", "修改次数", "最近修改", "交付日期"]  # fmt: skip
+
+
+@dataclass
+class ChartBlock:
+    """Native effect charts: each chart's data table in columns A–C, the chart beside it."""
+
+    specs: list = field(default_factory=list)
+    title: str = "效果追踪图表"
+
+    def pngs(self, dpi: int = 110) -> list[bytes]:
+        from aexl.reports.charts import render_pngs
+
+        return render_pngs(self.specs, dpi=dpi)
+
+    def figure(self):
+        """All charts stacked in one matplotlib figure (a picture for a live sheet); None if none."""
+        if not self.specs:
+            return None
+        import io
+
+        from matplotlib.figure import Figure
+        from matplotlib.image import imread
+
+        images = [imread(io.BytesIO(png), format="png") for png in self.pngs()]
+        height, width = sum(i.shape[0] for i in images), max(i.shape[1] for i in images)
+        fig = Figure(figsize=(width / 110, height / 110), dpi=110)
+        for n, image in enumerate(images, start=1):
+            ax = fig.add_subplot(len(images), 1, n)
+            ax.imshow(image)
+            ax.axis("off")
+        fig.subplots_adjust(0, 0, 1, 1, 0, 0)
+        return fig
+
+    def write(self, ws, row: int, width: int, total: float) -> int:
+        from aexl.reports.charts import add_native_chart
+        from aexl.xlsxout import BODY_FONT, put
+
+        if not self.specs:
+            put(ws, row, 1, "（本月没有可绘制的效果数据）").font = BODY_FONT
+            return row + 2
+        for spec in self.specs:
+            row = add_native_chart(ws, spec, row, 1, f"E{row}")
+        return row
+
+
+@dataclass
+class MonthlyReport:
+    brand: str
+    month: str
+    start: date
+    end: date
+    finish: date
+    send: date
+    background: Text
+    work: Table
+    next_month: Text
+    next_plans: Table
+    charts: ChartBlock
+    effects: Table
+    feedback: Text
+    proposals: Table
+    finished: Table
+    pending: Table
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {KIND}"
+
+    @property
+    def filename(self) -> str:
+        from aexl.xlsxout import report_name
+
+        return report_name(self.finish, self.brand, KIND)
+
+    @property
+    def is_empty(self) -> bool:
+        tables = (self.work, self.effects, self.proposals, self.finished, self.pending)
+        texts = (self.background, self.next_month, self.feedback)
+        return not any(t.rows for t in tables) and not any(t.paragraphs for t in texts)
+
+    def header_lines(self) -> list[str]:
+        return [
+            f"报告期间：{self.month}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
+            f"完成日期：{fmt_day(self.finish)}（每月 10 日前完成，遇非工作日提前）",
+            f"发送日期：{fmt_day(self.send)}（15 日前发送给客户）",
+            f"本月工作 {len(self.work.rows)} 项 · 提案 {len(self.proposals.rows)} 次 · "
+            f"完成成品 {len(self.finished.rows)} 项 · 未出正品的设计 {len(self.pending.rows)} 项"
+            + (f"　（数据来源：{self.source}）" if self.source else ""),
+        ]
+
+    @property
+    def blocks(self) -> list:
+        return [
+            Heading("一、工作背景"),
+            self.background,
+            Heading("二、本月主要工作明细"),
+            self.work,
+            Heading("三、下月主要工作"),
+            self.next_month,
+            Heading("本月最后一周的下周计划", 2),
+            self.next_plans,
+            Heading("四、广告效果的反馈情况"),
+            self.charts,
+            Heading("本月效果数据", 2),
+            self.effects,
+            Heading("效果反馈", 2),
+            self.feedback,
+            Heading("五、当月完成工作情况"),
+            Heading("（一）当月提案", 2),
+            self.proposals,
+            Heading("（二）完成的成品（客户签字确认）", 2),
+            self.finished,
+            Heading("（三）未出正品的设计", 2),
+            self.pending,
+        ]
+
+
+def month_weeks(start: date, end: date) -> list[str]:
+    """ISO weeks whose Thursday falls in the month."""
+    thursday = start + timedelta(days=(3 - start.weekday()) % 7)
+    weeks = []
+    while thursday <= end:
+        year, number, _ = thursday.isocalendar()
+        weeks.append(f"{year}-W{number:02d}")
+        thursday += timedelta(days=7)
+    return weeks
+
+
+def _note(notes: list[dict], column: str, hint: str) -> Text:
+    paragraphs = [text(n, column) for n in notes if text(n, column)]
+    return Text(paragraphs, "" if paragraphs else hint)
+
+
+def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport:
+    """The monthly summary of ``brand`` for ``month`` (``2026-10``); pure over the DataFrames."""
+    from aexl.reports.charts import chart_specs
+    from aexl.values import month_bounds
+
+    month = parse_month_arg(month)
+    cal = calendar_of(source, calendar)
+    start, end = month_bounds(month)
+    finish, send = cal.monthly_due(month)
+    get = frame_getter(source)
+    mine = {  # jobs opened after the month do not exist yet
+        no: job
+        for no, job in brand_jobs(job_index(get), brand).items()
+        if (as_day(job.get("开单日期")) or date.min) <= end
+    }
+    weeks = month_weeks(start, end)
+    weekly = [r for r in records(get(schema.WEEKLY.sheet)) if r.get("周次") in weeks]
+    weekly = by_job(weekly, "工作号")
+    revisions = by_job(records(get(schema.REVISIONS.sheet)), "原工作号")
+    signoffs = records(get(schema.SIGNOFFS.sheet))
+    meetings = [r for r in records(get(schema.MEETINGS.sheet)) if jobno_of(r.get("工作号")) in mine]
+    notes = [
+        n
+        for n in records(get(schema.MONTHLY_NOTES.sheet))
+        if n.get("月份") == month and text(n, "品牌") == brand
+    ]
+    effects = get(schema.EFFECTS.sheet)
+
+    report = MonthlyReport(
+        brand=brand,
+        month=month,
+        start=start,
+        end=end,
+        finish=finish,
+        send=send,
+        background=_note(notes, "工作背景", "本月工作背景：市场情况、客户需求、本月工作重点。"),
+        work=Table(WORK_HEADERS, formats={5: PERCENT_FORMAT}, widths=WIDTHS),
+        next_month=_note(notes, "下月主要工作", "下月主要工作：计划开展和跟进的工作。"),
+        next_plans=Table(["工作号", "项目名称", "周次", "状态", "下周计划", "负责人"]),
+        charts=ChartBlock(),
+        effects=Table(EFFECT_HEADERS, formats={5: "#,##0.##", 6: "#,##0.##", 7: "0.0%"}),
+        feedback=_note(notes, "效果反馈", "近期广告活动的效果：终端观察、消费者询问、问卷调研等。"),
+        proposals=Table(PROPOSAL_HEADERS, formats={0: DATETIME_FORMAT}),
+        finished=Table(FINISHED_HEADERS),
+        pending=Table(PENDING_HEADERS),
+        source=source_name(source),
+    )
+    signs = by_job(signoffs, "工作号")
+    talks = by_job(meetings, "工作号")
+    for no, job in mine.items():
+        entries = sorted(weekly.get(no, []), key=lambda r: r["周次"])
+        revs = [r for r in revisions.get(no, []) if in_range(r.get("修改日期"), start, end)]
+        dated = [job.get("开单日期"), job.get("交付日期")]
+        dated += [s.get("日期") for s in signs.get(no, [])]
+        dated += [m.get("会议时间") for m in talks.get(no, [])]
+        touched = entries or revs or any(in_range(d, start, end) for d in dated)
+        if touched or (text(job, "状态") or "进行中") in OPEN_STATUSES:
+            _work_row(report, no, job, entries, revs, weeks[-1])
+
+    _effects(report, effects, chart_specs)
+    _done(report, mine, _proposals(report, mine, meetings), signoffs, revisions)
+    return report
+
+
+def _work_row(report: MonthlyReport, no: str, job: dict, entries, revs, last_week: str) -> None:
+    last = entries[-1] if entries else {}
+    progress = [f"{e['周次'][5:]}：{text(e, '本周进展')}" for e in entries if text(e, "本周进展")]
+    progress += [f"修改单第 {r.get('修改序号')} 次：{text(r, '修改内容')}" for r in revs]
+    status = text(job, "状态") or "进行中"
+    report.work.rows.append(
+        [no, text(job, "项目名称"), text(job, "工作类型"), status, join_lines(progress) or None]
+        + [last.get("完成度"), last.get("财务情况"), job.get("开单日期"), job.get("交付日期")]
+        + [last.get("负责人") or job.get("执行人员")]
+    )
+    if last and last["周次"] == last_week and text(last, "下周计划"):
+        report.next_plans.rows.append(
+            [
+                no,
+                text(job, "项目名称"),
+                last_week,
+                status,
+                text(last, "下周计划"),
+                last.get("负责人"),
+            ]
+        )
+
+
+def _effects(report: MonthlyReport, effects, chart_specs) -> None:
+    """The month's figures; charts show each campaign of the month from its first figure on."""
+    rows = [
+        r
+        for r in records(effects)
+        if text(r, "品牌") == report.brand and in_range(r.get("日期"), report.start, report.end)
+    ]
+    rows.sort(key=lambda r: (as_day(r["日期"]), r.get("_row") or 0))
+    for r in rows:
+        ratio = percent_of(r.get("数值"), r.get("目标值"))
+        report.effects.rows.append(
+            [as_day(r["日期"]), r.get("活动"), r.get("指标"), r.get("单位"), r.get("来源")]
+            + [r.get("数值"), r.get("目标值"), ratio]
+        )
+    campaigns = {text(r, "活动") for r in rows}
+    if not campaigns:
+        return
+    history = [
+        as_day(r.get("日期"))
+        for r in records(effects)
+        if text(r, "品牌") == report.brand
+        and text(r, "活动") in campaigns
+        and as_day(r.get("日期"))
+    ]
+    specs = chart_specs(effects, report.brand, min(history), report.end)
+    report.charts.specs = [s for s in specs if s.campaign in campaigns]
+
+
+def _proposals(report: MonthlyReport, mine: dict, meetings: list[dict]) -> set[str]:
+    """The month's 提案/再提案 meetings, then jobs at 已提案; returns every job proposed by month end."""
+    proposed: set[str] = set()
+    for m in sorted(meetings, key=lambda m: as_day(m.get("会议时间")) or date.min):
+        no, held = jobno_of(m.get("工作号")), as_day(m.get("会议时间"))
+        if text(m, "会议类型") not in PROPOSAL_MEETINGS or not held or held > report.end:
+            continue
+        proposed.add(no)
+        if held >= report.start:
+            job = mine[no]
+            report.proposals.rows.append(
+                [m.get("会议时间"), text(m, "会议类型"), no, text(job, "项目名称")]
+                + [m.get("主题"), m.get("客户签复"), text(job, "状态") or "进行中"]
+            )
+    listed = {r[2] for r in report.proposals.rows}
+    for no, job in mine.items():
+        if text(job, "状态") == "已提案" and no not in listed:
+            report.proposals.rows.append(
+                [None, "已提案（工作单状态）", no, text(job, "项目名称"), None, None, "已提案"]
+            )
+    return proposed
+
+
+def _done(report: MonthlyReport, mine, proposed: set[str], signoffs, revisions) -> None:
+    """Finished work (client sign-off in the month) and designs not yet produced (no 打样QC)."""
+    start, end = report.start, report.end
+    signoffs = [s for s in signoffs if (as_day(s.get("日期")) or date.max) <= end]
+    confirmed = client_confirmations(signoffs)
+    proofs = client_confirmations(signoffs, flows=("打样QC",))
+    steps = by_job(signoffs, "工作号")
+    for no, job in mine.items():
+        revs = [r for r in revisions.get(no, []) if (as_day(r.get("修改日期")) or date.min) <= end]
+        status, kind = text(job, "状态"), text(job, "工作类型")
+        in_month = [s for s in confirmed.get(no, []) if in_range(s.get("日期"), start, end)]
+        if status in ("已完成", "客户确认") and in_month:
+            s = in_month[-1]
+            report.finished.rows.append(
+                [no, text(job, "项目名称"), kind, status, text(s, "流程"), len(revs)]
+                + [s.get("签名"), as_day(s.get("日期"))]
+            )
+        is_proposed = status in ("已提案", "修改中", "客户确认") or (
+            no in proposed and status not in ("已完成", "已取消")
+        )
+        if not is_proposed or proofs.get(no) or kind in NOT_DESIGN:
+            continue
+        last = max(steps.get(no, []), key=lambda s: (as_day(s["日期"]), s["_row"]), default=None)
+        latest = (
+            last and f"{text(last, '流程')}·{norm_step(last.get('步骤'))} {as_day(last['日期'])}"
+        )
+        last_rev = max(revs, key=lambda r: r.get("修改序号") or 0, default={})
+        report.pending.rows.append(
+            [no, text(job, "项目名称"), kind, status, latest or None, len(revs)]
+            + [text(last_rev, "修改内容") or None, job.get("交付日期")]
+        )
+
+
+def monthly_reports(source, month: str, calendar=None, brands=None) -> list[MonthlyReport]:
+    """One summary per brand; without ``brands``, every brand with something that month."""
+    return reports_for(monthly_data, source, month, calendar, brands)
+
+
+def write_monthly(report: MonthlyReport, path) -> Path:
+    """Write the summary to ``path`` (atomically); returns the path."""
+    return save_report(report, Path(path), SHEET, freeze="title")

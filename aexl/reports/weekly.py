@@ -1,0 +1,273 @@
+"""每周工作进度表: the weekly progress report of one brand for one ISO week.
+
+Rulebook 3.A: per job the creative/strategy work done and its progress,
+the finance situation and next week's plan; finished on Friday (the last
+working day before it when Friday is a day off), reviewed by the project
+supervisor, sent on the next working day. Also listed, because the AE has
+to chase them: deliveries now overdue, meeting minutes not sent within 24
+working hours (rulebook 4.B), and the revisions opened that week.
+
+``weekly_data`` is pure over the workbench's DataFrames; ``write_weekly``
+writes the workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from aexl import schema
+from aexl.reports.common import (
+    DONE_STATUSES,
+    Heading,
+    Table,
+    as_day,
+    brand_jobs,
+    brand_order,
+    by_job,
+    calendar_of,
+    fmt_day,
+    frame_getter,
+    in_range,
+    job_index,
+    jobno_of,
+    parse_week_arg,
+    records,
+    reports_for,
+    save_report,
+    source_name,
+    text,
+)
+from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
+
+KIND = "每周工作进度表"
+SHEET = "周进度表"
+PROGRESS_HEADERS = ["工作号", "项目名称", "工作类型", "工作类别", "本周进展", "完成度", "财务情况", "下周计划", "负责人", "交付日期"]  # fmt: skip
+# The four tables share the sheet's columns: wide text lines up in columns 5 and 8.
+PROGRESS_WIDTHS = [15, 20, 10, 12, 36, 9, 18, 32, 9, 12]
+OVERDUE_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近进展", "逾期天数", "应交付日期", "依据", "执行人员"]  # fmt: skip
+MINUTES_HEADERS = ["会议时间", "主题", "会议类型", "工作号", "情况", "主管审阅", "应发送时间", "纪要发送时间"]  # fmt: skip
+REVISION_HEADERS = ["原工作号", "项目名称", "修改序号", "修改日期", "修改内容", "执行人员", "交付日期", "意见来源"]  # fmt: skip
+
+
+@dataclass
+class WeeklyReport:
+    brand: str
+    week: str
+    start: date  # Monday
+    end: date  # Sunday
+    finish: date  # finished and reviewed
+    send: date  # sent to the client
+    progress: Table
+    overdue: Table
+    minutes: Table
+    revisions: Table
+    source: str = ""
+    notes: list[str] = field(default_factory=list)  # data problems, for the log
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {KIND}"
+
+    @property
+    def filename(self) -> str:
+        from aexl.xlsxout import report_name
+
+        return report_name(self.finish, self.brand, KIND)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(t.rows for t in (self.progress, self.overdue, self.minutes, self.revisions))
+
+    def header_lines(self) -> list[str]:
+        return [
+            f"报告周期：{self.week}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
+            f"完成日期：{fmt_day(self.finish)}，经项目主管审阅",
+            f"发送日期：{fmt_day(self.send)}，发送给客户",
+            f"本周进展 {len(self.progress.rows)} 项 · 逾期未交付 {len(self.overdue.rows)} 项 · "
+            f"纪要逾期 {len(self.minutes.rows)} 次 · 本周修改单 {len(self.revisions.rows)} 张"
+            + (f"　（数据来源：{self.source}）" if self.source else ""),
+        ]
+
+    @property
+    def blocks(self) -> list:
+        return [
+            Heading("一、本周工作进展与下周计划"),
+            self.progress,
+            Heading("二、逾期未交付的工作"),
+            self.overdue,
+            Heading("三、逾期的会议纪要（应于会后 1 个工作日内发送）"),
+            self.minutes,
+            Heading("四、本周修改单"),
+            self.revisions,
+        ]
+
+
+def weekly_data(source, brand: str, week: str, calendar=None) -> WeeklyReport:
+    """The weekly report of ``brand`` for ISO ``week`` (e.g. ``2026-W47``).
+
+    ``source`` is a ``Workbench`` or a ``{sheet: DataFrame}`` dict; ``calendar``
+    a ``WorkCalendar`` (default: the workbench's own). Raises ``CalendarError``
+    when the week's year is not in the calendar.
+    """
+    from aexl.values import week_bounds
+
+    week = parse_week_arg(week)
+    cal = calendar_of(source, calendar)
+    start, end = week_bounds(week)
+    finish, send = cal.weekly_due(week)
+    get = frame_getter(source)
+    jobs = job_index(get)
+    mine = brand_jobs(jobs, brand)
+    revisions = records(get(schema.REVISIONS.sheet))
+    report = WeeklyReport(
+        brand=brand,
+        week=week,
+        start=start,
+        end=end,
+        finish=finish,
+        send=send,
+        progress=Table(PROGRESS_HEADERS, widths=PROGRESS_WIDTHS, formats={5: PERCENT_FORMAT}),
+        overdue=Table(OVERDUE_HEADERS, widths=PROGRESS_WIDTHS[:9]),
+        minutes=Table(
+            MINUTES_HEADERS, formats=dict.fromkeys((0, 6, 7), DATETIME_FORMAT), widths=[16]
+        ),
+        revisions=Table(REVISION_HEADERS, widths=PROGRESS_WIDTHS[:8]),
+        source=source_name(source),
+    )
+    entries = records(get(schema.WEEKLY.sheet))
+    _progress(report, entries, jobs, mine)
+    _overdue(report, mine, by_job(revisions, "原工作号"), latest_progress(entries, week))
+    _minutes(report, records(get(schema.MEETINGS.sheet)), jobs, brand_order(get), cal)
+    for rec in revisions:
+        no = jobno_of(rec.get("原工作号"))
+        if no in mine and in_range(rec.get("修改日期"), start, end):
+            report.revisions.rows.append(
+                [no, text(mine[no], "项目名称"), rec.get("修改序号"), rec.get("修改日期")]
+                + [rec.get(c) for c in ("修改内容", "执行人员", "交付日期", "意见来源")]
+            )
+    return report
+
+
+def _progress(report: WeeklyReport, entries: list[dict], jobs: dict, mine: dict) -> None:
+    for rec in entries:
+        if rec.get("周次") != report.week:
+            continue
+        no = jobno_of(rec.get("工作号"))
+        if no not in jobs:
+            report.notes.append(
+                f"「周进度」第 {rec.get('_row')} 行的工作号「{no or '（空）'}」不在「工作单」中，"
+                "未计入任何品牌的周报；请补上工作号或先在「工作单」登记该工作。"
+            )
+            continue
+        if no not in mine:
+            continue
+        job = mine[no]
+        report.progress.rows.append(
+            [no, text(job, "项目名称"), text(job, "工作类型")]
+            + [rec.get(c) for c in ("工作类别", "本周进展", "完成度", "财务情况", "下周计划")]
+            + [rec.get("负责人") or text(job, "执行人员") or None, job.get("交付日期")]
+        )
+
+
+def due_date(job: dict, revisions: list[dict], as_of: date) -> tuple[date | None, str]:
+    """The delivery date now in force: the latest revision's (opened by ``as_of``), else the job's."""
+    latest = None
+    for rec in revisions:
+        opened = as_day(rec.get("修改日期"))
+        if as_day(rec.get("交付日期")) and (opened is None or opened <= as_of):
+            key = (rec.get("修改序号") or 0, opened or date.min)
+            if latest is None or key >= latest[0]:
+                latest = (key, rec)
+    if latest:
+        rec = latest[1]
+        return as_day(rec["交付日期"]), f"修改单第 {rec.get('修改序号') or '?'} 次"
+    return as_day(job.get("交付日期")), "工作单"
+
+
+def latest_progress(entries: list[dict], week: str) -> dict[str, str]:
+    """工作号 → the 本周进展 of its latest 周进度 entry up to ``week``."""
+    out: dict[str, tuple[str, str]] = {}
+    for rec in entries:
+        wk, no, done = rec.get("周次"), jobno_of(rec.get("工作号")), text(rec, "本周进展")
+        if wk and no and done and wk <= week and wk >= out.get(no, ("", ""))[0]:
+            out[no] = (wk, done)
+    return {no: f"{wk}：{done}" for no, (wk, done) in out.items()}
+
+
+def _overdue(report: WeeklyReport, mine: dict, revisions: dict, progress: dict) -> None:
+    for no, job in mine.items():
+        opened = as_day(job.get("开单日期"))
+        if text(job, "状态") in DONE_STATUSES or (opened and opened > report.finish):
+            continue
+        due, basis = due_date(job, revisions.get(no, []), report.finish)
+        if due and due < report.finish:
+            report.overdue.rows.append(
+                [no, text(job, "项目名称"), text(job, "工作类型"), text(job, "状态") or "进行中"]
+                + [progress.get(no), (report.finish - due).days, due, basis, job.get("执行人员")]
+            )
+    report.overdue.rows.sort(key=lambda r: (r[6], r[0]))
+
+
+def meeting_brand(rec: dict, jobs: dict, brands: list[str]) -> str:
+    """The brand a meeting belongs to: its job's, else a brand named in 主题, else the only one."""
+    job = jobs.get(jobno_of(rec.get("工作号")))
+    if job:
+        return text(job, "品牌")
+    topic = text(rec, "主题")
+    named = [b for b in brands if b and b in topic]
+    if len(named) == 1:
+        return named[0]
+    return brands[0] if len(brands) == 1 else ""
+
+
+def lateness(delta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+    return f"{hours} 小时" if hours else "不足 1 小时"
+
+
+def _minutes(report: WeeklyReport, meetings: list[dict], jobs, brands, cal) -> None:
+    as_of = datetime.combine(report.finish, time(23, 59, 59))
+    week_start = datetime.combine(report.start, time())
+    for rec in meetings:
+        held = rec.get("会议时间")
+        if isinstance(held, date) and not isinstance(held, datetime):
+            held = datetime.combine(held, time())
+        if not isinstance(held, datetime) or held > as_of:
+            continue
+        if meeting_brand(rec, jobs, brands) != report.brand:
+            continue
+        due = cal.minutes_due(held)
+        sent = rec.get("纪要发送时间")
+        if isinstance(sent, date) and not isinstance(sent, datetime):
+            sent = datetime.combine(sent, time())
+        if sent is None or sent > as_of:
+            if due > as_of:
+                continue
+            state = f"截至 {report.finish:%Y-%m-%d} 尚未发送，已超期 {lateness(as_of - due)}"
+            sent = None
+        elif sent > due and (held >= week_start or sent >= week_start):
+            state = f"迟发 {lateness(sent - due)}"
+            if not text(rec, "主管审阅"):
+                state += "；发送前未经主管审阅"
+        else:
+            continue
+        report.minutes.rows.append(
+            [held, rec.get("主题"), rec.get("会议类型"), jobno_of(rec.get("工作号")) or None]
+            + [state, rec.get("主管审阅"), due, sent]
+        )
+    report.minutes.rows.sort(key=lambda r: r[0])
+
+
+def weekly_reports(source, week: str, calendar=None, brands=None) -> list[WeeklyReport]:
+    """One report per brand; without ``brands``, every brand that has something that week."""
+    return reports_for(weekly_data, source, week, calendar, brands)
+
+
+def write_weekly(report: WeeklyReport, path) -> Path:
+    """Write the report to ``path`` (atomically); returns the path."""
+    return save_report(report, Path(path), SHEET)

@@ -1,0 +1,319 @@
+"""年度工作总结: the annual summary of one brand (rulebook 3.C), sent in January of the next year.
+
+The rulebook's five parts: 前言, 传播策略和推广计划回顾, 广告创作作品, 全年传播活动的
+主要成绩与问题, 服务改进建议. What the workbench knows is filled in (the
+year's jobs by type, the AM's monthly notes, effects against targets,
+service figures); what only a person can write is a yellow
+「（请 AM 填写）」 box.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from aexl import schema
+from aexl.reports.common import (
+    DONE_STATUSES,
+    Heading,
+    Table,
+    Text,
+    as_day,
+    brand_jobs,
+    by_job,
+    calendar_of,
+    client_confirmations,
+    fmt_day,
+    frame_getter,
+    in_range,
+    job_index,
+    jobno_of,
+    parse_year_arg,
+    percent_of,
+    records,
+    reports_for,
+    save_report,
+    source_name,
+    text,
+)
+
+KIND = "年度工作总结"
+SHEET = "年度工作总结"
+WIDTHS = [14, 15, 32, 12, 12, 10, 10, 12, 10, 10]
+
+
+@dataclass
+class YearlyReport:
+    brand: str
+    year: int
+    due: date  # sent to the client by this day (January of the next year)
+    preface: Text
+    strategy: Table
+    notes: Text
+    types: Table
+    works: Table
+    effects: Table
+    service: Table
+    results: Text
+    improvements: Text
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {self.year} 年{KIND}"
+
+    @property
+    def filename(self) -> str:
+        from aexl.xlsxout import report_name
+
+        return report_name(self.due, self.brand, KIND)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.works.rows and not self.effects.rows
+
+    def header_lines(self) -> list[str]:
+        return [
+            f"年度：{self.year} 年（{self.year}-01-01 至 {self.year}-12-31）",
+            f"提交日期：次年 1 月，最迟 {fmt_day(self.due)}",
+            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字"
+            + (f"　（数据来源：{self.source}）" if self.source else ""),
+        ]
+
+    @property
+    def blocks(self) -> list:
+        return [
+            Heading("一、前言"),
+            self.preface,
+            Heading("二、传播策略和推广计划回顾"),
+            self.strategy,
+            self.notes,
+            Heading("三、广告创作作品"),
+            self.types,
+            self.works,
+            Heading("四、全年传播活动的主要成绩与问题"),
+            self.effects,
+            self.results,
+            Heading("五、服务改进建议"),
+            self.service,
+            self.improvements,
+        ]
+
+
+def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
+    """The annual summary of ``brand`` for ``year``; pure over the workbench's DataFrames.
+
+    Raises ``CalendarError`` when the calendar does not know the next year
+    (the summary is due in its January).
+    """
+    year = parse_year_arg(year)
+    cal = calendar_of(source, calendar)
+    due = cal.annual_due(year)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    get = frame_getter(source)
+    mine = {
+        no: job
+        for no, job in brand_jobs(job_index(get), brand).items()
+        if in_range(job.get("开单日期"), start, end) or in_range(job.get("交付日期"), start, end)
+    }
+    all_jobs = brand_jobs(job_index(get), brand)
+
+    def ours(rec: dict, column: str, when: str) -> bool:
+        return jobno_of(rec.get(column)) in all_jobs and in_range(rec.get(when), start, end)
+
+    revisions = by_job(
+        [r for r in records(get(schema.REVISIONS.sheet)) if ours(r, "原工作号", "修改日期")],
+        "原工作号",
+    )
+    signoffs = [s for s in records(get(schema.SIGNOFFS.sheet)) if ours(s, "工作号", "日期")]
+    confirmed = client_confirmations(signoffs)
+    meetings = [m for m in records(get(schema.MEETINGS.sheet)) if ours(m, "工作号", "会议时间")]
+
+    report = YearlyReport(
+        brand=brand,
+        year=year,
+        due=due,
+        preface=Text(),
+        strategy=Table(["工作类型", "工作号", "项目、目标与策略", "开单日期", "交付日期", "状态"]),
+        notes=Text(placeholder="全年传播策略与推广计划的回顾：各阶段的目标、策略、执行与调整。"),
+        types=Table(["工作类型", "工作数量", "完成情况", "修改单（张）"], widths=[14, 10, 32, 12]),
+        works=Table(
+            [
+                "工作类型",
+                "工作号",
+                "项目名称",
+                "开单日期",
+                "交付日期",
+                "状态",
+                "修改次数",
+                "客户确认日期",
+            ]
+        ),  # fmt: skip
+        effects=Table(
+            [
+                "活动",
+                "指标",
+                "评价",
+                "首次日期",
+                "最近日期",
+                "单位",
+                "数据次数",
+                "最近数值",
+                "目标值",
+                "达成率",
+            ],  # fmt: skip
+            formats={7: "#,##0.##", 8: "#,##0.##", 9: "0.0%"},
+            widths=WIDTHS,
+        ),
+        service=Table(["类别", "指标", "说明", "数值"]),
+        results=Text(placeholder="全年传播活动的主要成绩与存在的问题（结合上表的效果数据）。"),
+        improvements=Text(placeholder="对明年服务的改进建议：流程、沟通、时间控制、出品质量等。"),
+        source=source_name(source),
+    )
+    _works(report, mine, revisions, confirmed)
+    _notes(report, records(get(schema.MONTHLY_NOTES.sheet)))
+    _effects(report, records(get(schema.EFFECTS.sheet)), start, end)
+    _service(report, mine, meetings, signoffs, revisions, confirmed, cal)
+    proposals = sum(text(m, "会议类型") in ("提案", "再提案") for m in meetings)
+    status = Counter(text(j, "状态") or "进行中" for j in mine.values())
+    kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
+    report.preface.paragraphs.append(
+        f"{year} 年为{brand}品牌共承接工作 {len(mine)} 项" + (f"（{kinds}）" if kinds else "")
+        + f"，其中已完成或客户确认 {status['已完成'] + status['客户确认']} 项、"
+        f"尚未完成 {len(mine) - sum(status[s] for s in DONE_STATUSES)} 项、已取消 {status['已取消']} 项；"
+        f"修改单 {sum(len(v) for v in revisions.values())} 张；提案与再提案 {proposals} 次；"
+        f"与客户会议 {len(meetings)} 次。"
+    )  # fmt: skip
+    report.preface.placeholder = "前言：全年合作概况、品牌的市场环境与年度目标。"
+    return report
+
+
+def _works(report: YearlyReport, mine: dict, revisions: dict, confirmed: dict) -> None:
+    order = {kind: i for i, kind in enumerate(schema.WORK_TYPES)}
+    jobs = sorted(
+        mine.items(),
+        key=lambda kv: (order.get(text(kv[1], "工作类型"), 99), as_day(kv[1].get("开单日期")) or date.min, kv[0]),
+    )  # fmt: skip
+    per_type: dict[str, list] = {}
+    for no, job in jobs:
+        kind, status = text(job, "工作类型") or "（未填类型）", text(job, "状态") or "进行中"
+        signed = confirmed.get(no, [])
+        report.works.rows.append(
+            [
+                kind,
+                no,
+                text(job, "项目名称"),
+                as_day(job.get("开单日期")),
+                as_day(job.get("交付日期")),
+            ]
+            + [status, len(revisions.get(no, [])), as_day(signed[-1]["日期"]) if signed else None]
+        )
+        per_type.setdefault(kind, []).append((status, len(revisions.get(no, []))))
+        if text(job, "工作类型") == "策略方案" or text(job, "工作类型") in schema.BRIEF_WORK_TYPES:
+            lines = [text(job, "项目名称")]
+            lines += [f"{c}：{text(job, c)}" for c in ("广告目标", "广告策略") if text(job, c)]
+            report.strategy.rows.append(
+                [kind, no, "\n".join(lines), as_day(job.get("开单日期"))]
+                + [as_day(job.get("交付日期")), status]
+            )
+    for kind, items in per_type.items():
+        count = Counter(s for s, _ in items)
+        parts = [f"{s} {n}" for s, n in sorted(count.items(), key=lambda kv: -kv[1])]
+        report.types.rows.append([kind, len(items), " · ".join(parts), sum(n for _, n in items)])
+
+
+def _notes(report: YearlyReport, notes: list[dict]) -> None:
+    rows = [
+        n
+        for n in notes
+        if text(n, "品牌") == report.brand
+        and str(n.get("月份") or "").startswith(f"{report.year}-")
+    ]
+    for n in sorted(rows, key=lambda n: n["月份"]):
+        parts = [
+            f"{c}：{text(n, c)}" for c in ("工作背景", "下月主要工作", "效果反馈") if text(n, c)
+        ]
+        if parts:
+            report.notes.paragraphs.append(f"{n['月份']}　" + "；".join(parts))
+
+
+def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) -> None:
+    groups: dict[tuple[str, str, str], list[dict]] = {}
+    for r in effects:
+        if text(r, "品牌") == report.brand and in_range(r.get("日期"), start, end):
+            key = (text(r, "活动"), text(r, "指标"), text(r, "单位"))
+            groups.setdefault(key, []).append(r)
+    for (campaign, metric, unit), rows in groups.items():
+        rows.sort(key=lambda r: as_day(r["日期"]))
+        last = rows[-1]
+        value, target = last.get("数值"), last.get("目标值")
+        ratio = percent_of(value, target)
+        if ratio is None:
+            verdict = "没有目标值，无法评价"
+        elif ratio >= 1:
+            verdict = f"达成目标（{ratio:.0%}）"
+        else:
+            verdict = f"未达成目标，差 {target - value:,.6g}{unit}（{ratio:.0%}）"
+        report.effects.rows.append(
+            [
+                campaign or None,
+                metric or None,
+                verdict,
+                as_day(rows[0]["日期"]),
+                as_day(last["日期"]),
+            ]
+            + [unit or None, len(rows), value, target, ratio]
+        )
+
+
+def _service(report: YearlyReport, mine, meetings, signoffs, revisions, confirmed, cal) -> None:
+    on_time = late = unsent = 0
+    year_end = datetime.combine(date(report.year, 12, 31), time(23, 59, 59))
+    for m in meetings:
+        held, sent = m.get("会议时间"), m.get("纪要发送时间")
+        if not isinstance(held, datetime):
+            continue
+        due = cal.minutes_due(held)
+        if isinstance(sent, datetime):
+            on_time, late = on_time + (sent <= due), late + (sent > due)
+        elif due <= year_end:
+            unsent += 1
+    late_jobs = 0
+    for no, job in mine.items():
+        due = as_day(job.get("交付日期"))
+        signed = confirmed.get(no, [])
+        done_on = as_day(signed[-1]["日期"]) if signed else None
+        status = text(job, "状态")
+        if due and status != "已取消" and ((done_on and done_on > due) or (not done_on and status not in DONE_STATUSES and due < date(report.year, 12, 31))):  # fmt: skip
+            late_jobs += 1
+    refused = [s for s in signoffs if text(s, "结果") in ("拒单", "退回")]
+    n_revs = sum(len(v) for v in revisions.values())
+    many = sorted(no for no, v in revisions.items() if len(v) >= 3 and no in mine)
+    report.service.rows += [
+        [
+            "会议纪要",
+            "按时发送（会后 1 个工作日内）",
+            f"迟发 {late} 次，未发送 {unsent} 次",
+            on_time,
+        ],
+        ["交付", "逾期交付的工作", "客户确认晚于交付日期，或到年底仍未完成", late_jobs],
+        [
+            "工作单",
+            "拒单 / 退回",
+            "创作部拒单或 QC 退回的次数（工作单是否清晰、资料是否充分）",
+            len(refused),
+        ],  # fmt: skip
+        ["修改", "修改单", "修改 3 次及以上的工作：" + ("、".join(many) if many else "无"), n_revs],
+    ]
+
+
+def yearly_reports(source, year, calendar=None, brands=None) -> list[YearlyReport]:
+    """One summary per brand; without ``brands``, every brand with jobs or effects that year."""
+    return reports_for(yearly_data, source, year, calendar, brands)
+
+
+def write_yearly(report: YearlyReport, path) -> Path:
+    """Write the summary to ``path`` (atomically); returns the path."""
+    return save_report(report, Path(path), SHEET, freeze="title")

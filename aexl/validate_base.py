@@ -1,0 +1,294 @@
+"""Shared machinery of the validation rules: the context, vectorised masks, emitting findings.
+
+Rules see each register as the reader's DataFrame (parsed values, object
+dtype, ``_row`` = Excel row). A cell the reader could not read is ``None`` in
+the frame and already has a ``cell.unreadable`` finding, so the masks below
+leave such cells out: it is never reported a second time as missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from aexl import schema
+from aexl.findings import ERROR, WARNING, Finding
+
+ROW = "_row"
+__all__ = ["ERROR", "WARNING", "ROW", "Context", "fmt_date", "fmt_dt", "join_choices"]
+
+
+def fmt_date(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def fmt_dt(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return fmt_date(value)
+
+
+def join_choices(choices: Iterable[str]) -> str:
+    return "、".join(choices)
+
+
+class Context:
+    """One validation run over a workbench: frames, unreadable cells, findings, calendar."""
+
+    def __init__(self, wb, *, now: datetime | None = None, calendar=None) -> None:
+        self.wb = wb
+        self.now = now or datetime.now().replace(microsecond=0)
+        self.findings: list[Finding] = []
+        self._frames: dict = {}
+        self._bad: dict[tuple[str, str], set[int]] = {}
+        for sheet, row, column in getattr(wb, "bad_cells", ()) or ():
+            self._bad.setdefault((sheet, column), set()).add(row)
+        self._calendar = calendar
+        self._job_ids = None
+        self._keys: dict = {}
+
+    # data -------------------------------------------------------------------
+    def has(self, sheet: str) -> bool:
+        return self.wb.has_sheet(sheet)
+
+    def frame(self, sheet: str):
+        """The register's frame; an empty one with the contract's columns if absent."""
+        if sheet not in self._frames:
+            frame = self.wb.frame(sheet)
+            for name in schema.BY_SHEET[sheet].headers:
+                if name not in frame.columns:  # be lenient with hand-made frames
+                    frame = frame.assign(**{name: None})
+            if ROW not in frame.columns:
+                frame = frame.assign(**{ROW: range(2, len(frame) + 2)})
+            self._frames[sheet] = frame
+        return self._frames[sheet]
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            from aexl.workcal import WorkCalendar
+
+            if hasattr(self.wb, "calendar"):
+                self._calendar = self.wb.calendar()
+            else:
+                self._calendar = WorkCalendar.from_holidays(self.frame(schema.HOLIDAYS.sheet))
+        return self._calendar
+
+    def job_ids(self):
+        """Upper-cased job numbers of 工作单 (a set)."""
+        if self._job_ids is None:
+            self._job_ids = set(self.keys(schema.JOBS.sheet, "工作号").dropna())
+        return self._job_ids
+
+    def keys(self, sheet: str, column: str):
+        """``job_key`` of every cell of a column (cached): how job numbers are compared."""
+        cached = self._keys.get((sheet, column))
+        if cached is None:
+            cached = self._keys[(sheet, column)] = text_upper(self.frame(sheet)[column])
+        return cached
+
+    # masks --------------------------------------------------------------------
+    def bad(self, sheet: str, column: str):
+        """Boolean Series: the cell was unreadable (already reported by the reader)."""
+        frame = self.frame(sheet)
+        rows = self._bad.get((sheet, column))
+        if not rows:
+            return _false(frame)
+        return frame[ROW].isin(rows)
+
+    def blank(self, sheet: str, column: str):
+        """Boolean Series: the cell is empty and was not unreadable."""
+        frame = self.frame(sheet)
+        return blank_mask(frame[column]) & ~self.bad(sheet, column)
+
+    # emitting ---------------------------------------------------------------
+    def add(
+        self,
+        sheet: str,
+        row: int | None,
+        column: str | None,
+        severity: str,
+        code: str,
+        message: str,
+    ) -> None:
+        self.findings.append(
+            Finding(sheet, int(row) if row is not None else None, column, severity, code, message)
+        )
+
+    def emit(
+        self,
+        sheet: str,
+        mask,
+        column: str | None,
+        severity: str,
+        code: str,
+        message: str | Callable[[dict], str],
+        *,
+        fields: Iterable[str] = (),
+    ) -> int:
+        """One finding per row where ``mask`` is true.
+
+        ``message`` is a string, or a function of a dict with the row's
+        ``fields`` (plus ``_row``) for messages that quote the row's values.
+        """
+        frame = self.frame(sheet)
+        hit = frame.loc[mask.fillna(False).astype(bool)] if len(frame) else frame
+        if hit.empty:
+            return 0
+        rows = hit[ROW].tolist()
+        if callable(message):
+            cols = [ROW, *[f for f in fields if f != ROW]]
+            records = hit[cols].to_dict("records")
+            texts = [message(r) for r in records]
+        else:
+            texts = [message] * len(rows)
+        self.findings.extend(
+            Finding(sheet, int(r), column, severity, code, t)
+            for r, t in zip(rows, texts, strict=True)
+        )
+        return len(rows)
+
+    # generic rules ------------------------------------------------------------
+    def required(self, sheet: str, columns: Iterable[str], severity: str = ERROR) -> None:
+        register = schema.BY_SHEET[sheet]
+        for name in columns:
+            note = register.column(name).note
+            hint = f"（{note}）" if note else ""
+            self.emit(
+                sheet,
+                self.blank(sheet, name),
+                name,
+                severity,
+                f"{code_prefix(sheet)}.required",
+                f"必填项「{name}」为空，请填写{hint}。",
+            )
+
+    def enums(self, sheet: str) -> None:
+        """Every ENUM column holds one of its allowed values."""
+        register = schema.BY_SHEET[sheet]
+        frame = self.frame(sheet)
+        for col in register.columns:
+            if col.kind != schema.ENUM or not col.choices:
+                continue
+            values = frame[col.name]
+            mask = values.notna() & ~values.isin(col.choices) & ~self.bad(sheet, col.name)
+            choices = join_choices(col.choices)
+            self.emit(
+                sheet,
+                mask,
+                col.name,
+                ERROR,
+                "enum.invalid",
+                lambda r, c=col.name, ch=choices: (
+                    f"「{r[c]}」不是有效的「{c}」，请从下拉列表中选择：{ch}。"
+                ),
+                fields=[col.name],
+            )
+
+    def date_order(
+        self, sheet: str, earlier: str, later: str, code: str, message: Callable[[dict], str]
+    ) -> None:
+        """``later`` is not before ``earlier`` (both dates) on the same row."""
+        frame = self.frame(sheet)
+        if frame.empty:
+            return
+        a, b = as_datetime64(frame[earlier]), as_datetime64(frame[later])
+        self.emit(sheet, b < a, later, ERROR, code, message, fields=[earlier, later])
+
+    def unknown_job(self, sheet: str, column: str, code: str, severity: str = ERROR) -> None:
+        """Job numbers in ``column`` that are not in 工作单."""
+        frame = self.frame(sheet)
+        if frame.empty:
+            return
+        ids = self.keys(sheet, column)
+        mask = ids.notna() & ~ids.isin(self.job_ids())
+        self.emit(
+            sheet,
+            mask,
+            column,
+            severity,
+            code,
+            lambda r: (
+                f"工作号「{r[column]}」在「工作单」中不存在：请核对编号，或先在「工作单」登记该工作。"
+            ),
+            fields=[column],
+        )
+
+
+_PREFIX = {
+    "品牌": "brand",
+    "工作单": "job",
+    "修改单": "rev",
+    "签核": "sign",
+    "周进度": "weekly",
+    "会议": "meeting",
+    "投放": "placement",
+    "效果": "effect",
+    "月报备注": "notes",
+    "文案": "copy",
+    "节假日": "holiday",
+}
+
+
+def code_prefix(sheet: str) -> str:
+    return _PREFIX.get(sheet, "sheet")
+
+
+def _false(frame):
+    import pandas as pd
+
+    return pd.Series(False, index=frame.index, dtype=bool)
+
+
+def blank_mask(series):
+    """None/NaN or an empty string (the reader turns blank text into None already)."""
+    return series.isna() | series.eq("")
+
+
+def job_key(value) -> str | None:
+    """How job numbers are compared: spaces removed, upper-cased; None for non-text."""
+    if not isinstance(value, str):
+        return None
+    return "".join(value.split()).upper() or None
+
+
+def is_type(series, *types):
+    """Boolean Series: the cell's exact type is one of ``types`` (vectorised, no lambda)."""
+    return series.map(type).isin(types)
+
+
+def text_upper(series):
+    """``job_key`` of every cell (job numbers, codes); None for blanks and non-text."""
+    return map_unique(series, job_key)
+
+
+def map_unique(series, func):
+    """``series.map(func)`` calling ``func`` once per distinct value; blanks stay None."""
+    table = {v: func(v) for v in series.dropna().unique()}
+    return series.map(table, na_action="ignore").astype(object).where(series.notna(), None)
+
+
+def key_values(series):
+    """Values for duplicate detection: text through ``job_key``, other values as they are."""
+    upper = text_upper(series)
+    return upper.where(upper.notna(), series)
+
+
+def as_datetime64(series):
+    """datetime64 Series of the date/datetime cells; NaT elsewhere."""
+    import pandas as pd
+
+    clean = series.where(is_type(series, date, datetime), None)
+    return pd.to_datetime(clean, errors="coerce")
+
+
+def as_number(series):
+    """float Series of the numeric cells; NaN elsewhere."""
+    import pandas as pd
+
+    clean = series.where(is_type(series, int, float), None)
+    return pd.to_numeric(clean, errors="coerce")

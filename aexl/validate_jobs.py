@@ -1,0 +1,433 @@
+"""Rules for 品牌, 工作单 and 修改单 (PRODUCT.md §2: job numbers, job-sheet validation)."""
+
+from __future__ import annotations
+
+import re
+
+from aexl import schema
+from aexl.errors import AexlError
+from aexl.validate_base import (
+    ERROR,
+    ROW,
+    WARNING,
+    Context,
+    as_datetime64,
+    as_number,
+    fmt_date,
+    job_key,
+)
+
+BRANDS, JOBS, REVISIONS = schema.BRANDS.sheet, schema.JOBS.sheet, schema.REVISIONS.sheet
+
+JOB_REQUIRED = (
+    "工作号", "品牌", "产品线", "项目名称", "项目背景", "广告目标", "目标消费者", "广告策略",
+    "广告调性", "工作内容", "工作类型", "预算", "开单日期", "交付日期", "执行人员", "主管签名",
+)  # fmt: skip
+JOB_SAY_NONE = ("其他必备条件", "提供资料")
+_CODE_RE = re.compile(r"^[A-Z0-9]+$")
+
+
+# 品牌 -----------------------------------------------------------------------
+def check_brands(ctx: Context) -> dict | None:
+    """Brand rows; returns the code table {(brand, line): (brand_code, line_code)} or None."""
+    frame = ctx.frame(BRANDS)
+    ctx.required(BRANDS, ("品牌", "产品线"))
+    ctx.required(BRANDS, ("客户",), WARNING)
+    for column in ("品牌代码", "产品线代码"):
+        problems = frame[column].map(_code_problem, na_action="ignore")
+        ctx.emit(
+            BRANDS,
+            problems.notna() & (problems != ""),
+            column,
+            ERROR,
+            "brand.code_invalid",
+            lambda r, c=column: (
+                f"「{c}」应只含字母和数字，「{r[c]}」不符合：请改成如 MD、KT 的代码，或留空按拼音自动生成。"
+            ),
+            fields=[column],
+        )
+    if not frame.empty:
+        pair = frame["品牌"].notna() & frame["产品线"].notna()
+        dup = pair & frame.duplicated(subset=["品牌", "产品线"], keep="first")
+        first = _first_rows(frame, ["品牌", "产品线"])
+        ctx.emit(
+            BRANDS,
+            dup,
+            "产品线",
+            ERROR,
+            "brand.duplicate",
+            lambda r: (
+                f"品牌「{r['品牌']}」/产品线「{r['产品线']}」与第 {first[(r['品牌'], r['产品线'])]} 行重复："
+                "每个品牌 × 产品线只登记一行，请删除重复行。"
+            ),
+            fields=["品牌", "产品线"],
+        )
+    if any(f.code == "brand.code_invalid" for f in ctx.findings):
+        return None  # fix the typed codes first; codes from a broken sheet mislead
+    try:
+        from aexl.codes import code_table, name_key
+    except ModuleNotFoundError as exc:  # pragma: no cover - codes module not built yet
+        if exc.name != "aexl.codes":
+            raise
+        return None
+    try:
+        table = code_table(frame)
+    except AexlError as exc:  # CodeError: two pairs give the same prefix, …
+        reported = {f.row for f in ctx.findings if f.code == "brand.duplicate"}
+        if exc.row is None or exc.row not in reported:
+            ctx.add(BRANDS, exc.row, exc.column, ERROR, "brand.code_collision", exc.message + "。")
+        return None
+    return {(name_key(b), name_key(line)): codes for (b, line), codes in table.items()}
+
+
+def _code_problem(value) -> str:
+    """'' when a typed code is usable (letters and digits), else the problem."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    try:
+        from aexl.codes import normalize_code
+    except ModuleNotFoundError:  # pragma: no cover
+        return "" if _CODE_RE.match("".join(value.split()).upper()) else "invalid"
+    try:
+        normalize_code(value)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+# 工作单 ------------------------------------------------------------------------
+def check_jobs(ctx: Context, codes: dict | None) -> None:
+    frame = ctx.frame(JOBS)
+    if frame.empty:
+        return
+    ctx.required(JOBS, JOB_REQUIRED)
+    for name in JOB_SAY_NONE:
+        ctx.emit(
+            JOBS,
+            ctx.blank(JOBS, name),
+            name,
+            WARNING,
+            "job.say_none",
+            f"「{name}」为空：没有的话请填「无」，不要留空。",
+        )
+    kind = frame["工作类型"]
+    ctx.emit(
+        JOBS,
+        kind.isin(schema.PRINT_WORK_TYPES) & ctx.blank(JOBS, "规格"),
+        "规格",
+        ERROR,
+        "job.spec_required",
+        lambda r: (
+            f"工作类型为「{r['工作类型']}」的工作必须注明「规格」，请填写尺寸，如 A4 或 210×285mm。"
+        ),
+        fields=["工作类型"],
+    )
+    brief = frame["创意简报"]
+    ctx.emit(
+        JOBS,
+        kind.isin(schema.BRIEF_WORK_TYPES) & (ctx.blank(JOBS, "创意简报") | (brief == "否")),
+        "创意简报",
+        ERROR,
+        "job.brief_required",
+        lambda r: (
+            f"工作类型为「{r['工作类型']}」的立项必须使用创意简报：请与策略部、创作部完成创意简报，"
+            "并把「创意简报」填为「是」。"
+        ),
+        fields=["工作类型"],
+    )
+    ctx.date_order(
+        JOBS,
+        "开单日期",
+        "交付日期",
+        "job.delivery_before_open",
+        lambda r: (
+            f"交付日期 {fmt_date(r['交付日期'])} 早于开单日期 {fmt_date(r['开单日期'])}：请核对这两个日期。"
+        ),
+    )
+    budget = as_number(frame["预算"])
+    ctx.emit(
+        JOBS,
+        budget < 0,
+        "预算",
+        ERROR,
+        "job.budget_negative",
+        lambda r: f"预算不能为负数（现为 {r['预算']:g}）：请填写 0 或以上的金额（元）。",
+        fields=["预算"],
+    )
+    _job_numbers(ctx, codes)
+
+
+def _first_rows(frame, columns: list[str]) -> dict:
+    """{key: first Excel row} for the values of ``columns`` (key is a value or a tuple)."""
+    firsts = frame.drop_duplicates(subset=columns, keep="first")
+    if len(columns) == 1:
+        return dict(zip(firsts[columns[0]], firsts[ROW], strict=True))
+    keys = zip(*(firsts[c] for c in columns), strict=True)
+    return dict(zip(keys, firsts[ROW], strict=True))
+
+
+def _job_numbers(ctx: Context, codes: dict | None) -> None:
+    """工作号 unique, well formed, and agreeing with brand, line and year of 开单日期.
+
+    Vectorised: the expected prefix (brand code + line code + year) of every
+    row is built once per distinct brand × line; rows whose number starts with
+    it and ends in a valid serial pass without a Python call into ``jobno``;
+    only the rest are parsed one by one for the exact reason.
+    """
+    import pandas as pd
+
+    frame = ctx.frame(JOBS)
+    ids = ctx.keys(JOBS, "工作号")
+    has_id = ids.notna()
+    # Duplicates: every occurrence after the first names the first row.
+    dup = has_id & ids.duplicated(keep="first")
+    first = dict(zip(ids[has_id & ~dup], frame.loc[has_id & ~dup, ROW], strict=True))
+    ctx.emit(
+        JOBS,
+        dup,
+        "工作号",
+        ERROR,
+        "jobno.duplicate",
+        lambda r: (
+            f"工作号「{r['工作号']}」与第 {first[job_key(r['工作号'])]} 行重复：一个工作号只用于一项工作，"
+            "修改请登记在「修改单」并沿用原工作号，新工作请用「新建工作号」生成新号。"
+        ),
+        fields=["工作号"],
+    )
+    try:
+        from aexl.jobno import jobno_problem, parse_jobno
+    except ModuleNotFoundError as exc:  # pragma: no cover - jobno module not built yet
+        if exc.name != "aexl.jobno":
+            raise
+        return
+    pairs = _pair_codes(ctx, codes)  # Series of (brand code, line code) or None
+    years = as_datetime64(frame["开单日期"]).dt.year
+    expected = pd.Series(
+        [
+            f"{p[0]}{p[1]}{int(y)}" if p is not None and y == y else None
+            for p, y in zip(pairs, years, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    ok = pd.Series(
+        [
+            e is not None
+            and i is not None
+            and i.startswith(e)
+            and bool(_SERIAL.fullmatch(i[len(e) :]))
+            for i, e in zip(ids, expected, strict=True)
+        ],
+        index=frame.index,
+        dtype=bool,
+    )
+    slow = frame.loc[has_id & ~dup & ~ok]
+    for row, text, pair, year in zip(
+        slow[ROW], slow["工作号"], pairs[slow.index], years[slow.index], strict=True
+    ):
+        try:
+            parse_jobno(text)
+        except AexlError as exc:
+            ctx.add(
+                JOBS, row, "工作号", ERROR, "jobno.malformed",
+                f"{exc.message.rstrip('。')}；请更正，或用「新建工作号」生成。",
+            )  # fmt: skip
+            continue
+        if pair is None or year != year:
+            continue  # brand/line unknown (reported) or no 开单日期 (reported)
+        reason = jobno_problem(text, pair[0], pair[1], int(year))
+        if reason:
+            ctx.add(
+                JOBS, row, "工作号", ERROR, "jobno.mismatch",
+                f"{reason.rstrip('。')}：本行（开单日期 {int(year)} 年）的工作号应以 "
+                f"{pair[0]}{pair[1]}{int(year)} 开头；请核对品牌、产品线和开单日期，"
+                "或用「新建工作号」重新生成。",
+            )  # fmt: skip
+
+
+_SERIAL = re.compile(r"\d{3}|[1-9]\d{3,}")
+
+
+def _pair_codes(ctx: Context, codes: dict | None):
+    """(brand code, line code) of every 工作单 row, None where unknown.
+
+    Reports rows whose brand × line is not in the 品牌 sheet. Without 品牌
+    rows the codes come from pinyin (with a warning on the sheet); when the
+    品牌 sheet has its own errors (``codes`` is None) nothing is checked.
+    """
+    import pandas as pd
+
+    from aexl.codes import name_key, resolve_codes
+
+    frame = ctx.frame(JOBS)
+    brands = ctx.frame(BRANDS)
+    none = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    use_sheet = not brands.empty
+    if codes is None and use_sheet:
+        return none  # the 品牌 sheet has a problem of its own (reported there)
+    if not use_sheet:
+        ctx.add(
+            BRANDS, None, None, WARNING, "brand.sheet_empty",
+            "「品牌」表没有内容：工作号暂按品牌、产品线名称的拼音首字母核对；"
+            "请在「品牌」表登记每个品牌 × 产品线（代码可留空自动生成）。",
+        )  # fmt: skip
+    filled = frame["品牌"].notna() & frame["产品线"].notna()
+    if not filled.any():
+        return none
+    key = pd.Series(
+        [
+            (brand, line) if f else None
+            for brand, line, f in zip(frame["品牌"], frame["产品线"], filled, strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
+    brand_keys = set(brands["品牌"].dropna().map(name_key))
+    found: dict[tuple, tuple | None] = {}
+    for pair in set(key.dropna()):
+        brand, line = pair
+        wanted = (name_key(brand), name_key(line))
+        if use_sheet:
+            found[pair] = (codes or {}).get(wanted)
+        else:
+            try:
+                found[pair] = tuple(resolve_codes(None, brand, line))
+            except AexlError as exc:
+                found[pair] = None
+                for row in [r for r, k in zip(frame[ROW], key, strict=True) if k == pair]:
+                    ctx.add(JOBS, row, "品牌", ERROR, "job.unknown_brand", exc.message + "。")
+    result = pd.Series(
+        [found.get(k) if k is not None else None for k in key], index=frame.index, dtype=object
+    )
+    if use_sheet:
+        missing = filled & result.isna()
+        known_brand = (
+            frame["品牌"].where(missing).map(name_key, na_action="ignore").isin(brand_keys)
+        )
+        ctx.emit(
+            JOBS,
+            missing & known_brand,
+            "产品线",
+            ERROR,
+            "job.unknown_brand",
+            lambda r: (
+                f"品牌「{r['品牌']}」在「品牌」表中没有产品线「{r['产品线']}」：请先在「品牌」表添加这一行"
+                "（代码可留空自动按拼音生成），或核对本行的产品线名称。"
+            ),
+            fields=["品牌", "产品线"],
+        )
+        ctx.emit(
+            JOBS,
+            missing & ~known_brand,
+            "品牌",
+            ERROR,
+            "job.unknown_brand",
+            lambda r: (
+                f"品牌「{r['品牌']}」不在「品牌」表中：请先在「品牌」表登记该品牌和产品线"
+                "（代码可留空自动按拼音生成），或核对本行的品牌名称。"
+            ),
+            fields=["品牌"],
+        )
+    return result.where(result.notna(), None)
+
+
+# 修改单 ------------------------------------------------------------------------
+def check_revisions(ctx: Context) -> None:
+    frame = ctx.frame(REVISIONS)
+    if frame.empty:
+        return
+    ctx.required(REVISIONS, ("原工作号", "修改序号", "修改日期"))
+    ctx.required(REVISIONS, ("修改内容", "执行人员"), WARNING)
+    ctx.unknown_job(REVISIONS, "原工作号", "rev.unknown_job")
+    seq = as_number(frame["修改序号"])
+    ctx.emit(
+        REVISIONS,
+        seq < 1,
+        "修改序号",
+        ERROR,
+        "rev.seq_invalid",
+        lambda r: f"修改序号应从 1 开始（现为 {r['修改序号']}）：同一工作号的修改依次编 1、2、3…",
+        fields=["修改序号"],
+    )
+    ctx.date_order(
+        REVISIONS,
+        "修改日期",
+        "交付日期",
+        "rev.delivery_before_revision",
+        lambda r: (
+            f"交付日期 {fmt_date(r['交付日期'])} 早于修改日期 {fmt_date(r['修改日期'])}：请核对这两个日期。"
+        ),
+    )
+    _revision_sequences(ctx, seq)
+    _revision_dates(ctx)
+
+
+def _revision_sequences(ctx: Context, seq) -> None:
+    """Per job, 修改序号 are 1, 2, 3 … without duplicates or gaps."""
+    frame = ctx.frame(REVISIONS)
+    ids = ctx.keys(REVISIONS, "原工作号")
+    valid = ids.notna() & (seq >= 1) & (seq == seq.round())
+    work = frame.loc[valid, [ROW, "原工作号"]].assign(_id=ids[valid], _seq=seq[valid].astype(int))
+    if work.empty:
+        return
+    dup = work.duplicated(subset=["_id", "_seq"], keep="first")
+    firsts = work.drop_duplicates(subset=["_id", "_seq"], keep="first")
+    first_row = dict(zip(zip(firsts["_id"], firsts["_seq"], strict=True), firsts[ROW], strict=True))
+    ctx.emit(
+        REVISIONS,
+        frame[ROW].isin(work.loc[dup, ROW]),
+        "修改序号",
+        ERROR,
+        "rev.seq_duplicate",
+        lambda r: (
+            f"工作号「{r['原工作号']}」的修改序号 {int(r['修改序号'])} 与第 "
+            f"{first_row[(job_key(r['原工作号']), int(r['修改序号']))]} 行重复："
+            "同一工作号下每次修改用下一个序号（1、2、3…）。"
+        ),
+        fields=["原工作号", "修改序号"],
+    )
+    # Gaps: sorted distinct numbers per job must be 1..n.
+    distinct = firsts.sort_values(["_id", "_seq"], kind="stable")
+    prev = distinct.groupby("_id", sort=False)["_seq"].shift(1).fillna(0).astype(int)
+    jumps = distinct["_seq"] != prev + 1
+    gap = distinct.loc[jumps]
+    for row, jobno, number, before in zip(
+        gap[ROW], gap["原工作号"], gap["_seq"], prev[jumps], strict=True
+    ):
+        missing = "、".join(str(n) for n in range(before + 1, min(number, before + 6)))
+        if number - before > 6:
+            missing += "…"
+        ctx.add(
+            REVISIONS,
+            row,
+            "修改序号",
+            ERROR,
+            "rev.seq_gap",
+            f"工作号「{jobno}」的修改序号跳过了 {missing}：序号应从 1 起连续编号（1、2、3…），"
+            "请补上漏登的修改单或更正序号。",
+        )
+
+
+def _revision_dates(ctx: Context) -> None:
+    """A revision is not dated before its job was opened."""
+    frame = ctx.frame(REVISIONS)
+    jobs = ctx.frame(JOBS)
+    if jobs.empty:
+        return
+    opened = dict(zip(ctx.keys(JOBS, "工作号"), jobs["开单日期"], strict=True))
+    ids = ctx.keys(REVISIONS, "原工作号")
+    open_dates = as_datetime64(ids.map(opened))
+    revised = as_datetime64(frame["修改日期"])
+    mask = revised < open_dates
+    ctx.emit(
+        REVISIONS,
+        mask,
+        "修改日期",
+        WARNING,
+        "rev.before_open",
+        lambda r: (
+            f"修改日期 {fmt_date(r['修改日期'])} 早于该工作的开单日期 "
+            f"{fmt_date(opened[job_key(r['原工作号'])])}：请核对修改日期或原工作号。"
+        ),
+        fields=["原工作号", "修改日期"],
+    )

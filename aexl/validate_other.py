@@ -1,0 +1,304 @@
+"""Rules for 周进度, 投放, 效果, 月报备注, 文案 and 节假日."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aexl import schema
+from aexl.findings import Finding
+from aexl.validate_base import (
+    ERROR,
+    ROW,
+    WARNING,
+    Context,
+    as_number,
+    blank_mask,
+    fmt_date,
+    key_values,
+    map_unique,
+)
+
+WEEKLY, PLACEMENTS, EFFECTS = schema.WEEKLY.sheet, schema.PLACEMENTS.sheet, schema.EFFECTS.sheet
+NOTES, COPY, HOLIDAYS = schema.MONTHLY_NOTES.sheet, schema.COPY.sheet, schema.HOLIDAYS.sheet
+COPY_TEXT_COLUMNS = ("标题", "正文", "口号")
+
+
+def _duplicates(ctx: Context, sheet: str, columns: list[str], column: str, code: str, what: str):
+    """Warn on rows repeating the key ``columns`` of an earlier row."""
+    frame = ctx.frame(sheet)
+    if frame.empty:
+        return
+    import pandas as pd
+
+    keys = pd.DataFrame({c: key_values(frame[c]) for c in columns}, index=frame.index)
+    complete = ~keys.isna().any(axis=1)
+    dup = complete & keys.duplicated(keep="first")
+    if not dup.any():
+        return
+    firsts = frame.loc[complete & ~dup, [ROW]].assign(
+        _k=list(zip(*(keys.loc[complete & ~dup, c] for c in columns), strict=True))
+    )
+    first = dict(zip(firsts["_k"], firsts[ROW], strict=True))
+    for idx in frame.index[dup]:
+        key = tuple(keys.loc[idx, c] for c in columns)
+        ctx.add(
+            sheet,
+            frame.at[idx, ROW],
+            column,
+            WARNING,
+            code,
+            f"与第 {first[key]} 行是同一{what}：请合并这两行或删除重复的一行。",
+        )
+
+
+def _brand_known(ctx: Context, sheet: str, code: str) -> None:
+    """品牌 of the row is registered in the 品牌 sheet (only checked when that sheet has rows)."""
+    brands = ctx.frame(schema.BRANDS.sheet)
+    if brands.empty:
+        return
+    known = set(brands["品牌"].dropna().map(_name))
+    frame = ctx.frame(sheet)
+    names = map_unique(frame["品牌"], _name)
+    ctx.emit(
+        sheet,
+        names.notna() & ~names.isin(known),
+        "品牌",
+        WARNING,
+        code,
+        lambda r: (
+            f"品牌「{r['品牌']}」不在「品牌」表中：请核对名称（须与「品牌」表一致）或先登记该品牌。"
+        ),
+        fields=["品牌"],
+    )
+
+
+def _name(value):
+    return str(value).strip().casefold() if value is not None else None
+
+
+# 周进度 -------------------------------------------------------------------------
+def check_weekly(ctx: Context) -> None:
+    frame = ctx.frame(WEEKLY)
+    if frame.empty:
+        return
+    ctx.required(WEEKLY, ("周次", "工作号", "完成度"))
+    ctx.required(WEEKLY, ("本周进展", "负责人"), WARNING)
+    ctx.unknown_job(WEEKLY, "工作号", "weekly.unknown_job")
+    progress = as_number(frame["完成度"])
+    ctx.emit(
+        WEEKLY,
+        (progress < 0) | (progress > 100),
+        "完成度",
+        ERROR,
+        "weekly.progress_range",
+        lambda r: f"完成度应在 0–100 之间（现为 {r['完成度']:g}）：请填写百分数，如 60 或 60%。",
+        fields=["完成度"],
+    )
+    _duplicates(ctx, WEEKLY, ["周次", "工作号"], "工作号", "weekly.duplicate", "周、同一工作号")
+
+
+# 投放 ---------------------------------------------------------------------------
+def check_placements(ctx: Context) -> None:
+    frame = ctx.frame(PLACEMENTS)
+    if frame.empty:
+        return
+    ctx.required(PLACEMENTS, ("品牌", "广告形式", "投放媒体", "投放日期"))
+    ctx.required(PLACEMENTS, ("投放区域", "投放规格", "投放版本", "样稿"), WARNING)
+    ctx.unknown_job(PLACEMENTS, "工作号", "placement.unknown_job")
+    _brand_known(ctx, PLACEMENTS, "placement.unknown_brand")
+    ctx.date_order(
+        PLACEMENTS,
+        "投放日期",
+        "结束日期",
+        "placement.end_before_start",
+        lambda r: (
+            f"结束日期 {fmt_date(r['结束日期'])} 早于投放日期 {fmt_date(r['投放日期'])}：请核对这两个日期。"
+        ),
+    )
+    jobs = ctx.frame(schema.JOBS.sheet)
+    if not jobs.empty:
+        job_brand = dict(
+            zip(ctx.keys(schema.JOBS.sheet, "工作号"), map_unique(jobs["品牌"], _name), strict=True)
+        )
+        their = ctx.keys(PLACEMENTS, "工作号").map(job_brand)
+        ours = map_unique(frame["品牌"], _name)
+        mismatch = their.notna() & ours.notna() & (their != ours)
+        ctx.emit(
+            PLACEMENTS,
+            mismatch,
+            "品牌",
+            WARNING,
+            "placement.brand_mismatch",
+            lambda r: (
+                f"品牌「{r['品牌']}」与工作号「{r['工作号']}」在「工作单」中的品牌不一致："
+                "请核对品牌或工作号。"
+            ),
+            fields=["品牌", "工作号"],
+        )
+    _samples(ctx)
+
+
+def _samples(ctx: Context) -> None:
+    """A 样稿 that is a path (not a URL) must exist beside the workbook."""
+    path = getattr(ctx.wb, "path", None)
+    if not path:
+        return
+    base = Path(path).parent
+    frame = ctx.frame(PLACEMENTS)
+    samples = frame["样稿"]
+    exists: dict[str, bool] = {}
+    for text in set(samples.dropna()):
+        if not isinstance(text, str) or "://" in text or text.lower().startswith("www."):
+            exists[text] = True
+            continue
+        candidate = Path(text.strip().strip('"'))
+        exists[text] = (candidate if candidate.is_absolute() else base / candidate).exists()
+    missing = samples.map(lambda v: not exists.get(v, True), na_action="ignore")
+    ctx.emit(
+        PLACEMENTS,
+        missing.fillna(False).astype(bool),
+        "样稿",
+        WARNING,
+        "placement.sample_missing",
+        lambda r: (
+            f"找不到样稿文件「{r['样稿']}」（路径相对于本工作簿所在文件夹）："
+            "请把样稿放到该位置，或改成正确的路径或网址。"
+        ),
+        fields=["样稿"],
+    )
+
+
+# 效果 ---------------------------------------------------------------------------
+def check_effects(ctx: Context) -> None:
+    frame = ctx.frame(EFFECTS)
+    if frame.empty:
+        return
+    ctx.required(EFFECTS, ("日期", "品牌", "活动", "指标", "数值"))
+    ctx.required(EFFECTS, ("单位", "来源"), WARNING)
+    _brand_known(ctx, EFFECTS, "effect.unknown_brand")
+    target = as_number(frame["目标值"])
+    ctx.emit(
+        EFFECTS,
+        target < 0,
+        "目标值",
+        WARNING,
+        "effect.target_negative",
+        lambda r: f"目标值为负数（{r['目标值']:g}）：请核对目标值。",
+        fields=["目标值"],
+    )
+    _duplicates(
+        ctx, EFFECTS, ["日期", "品牌", "活动", "指标"], "数值", "effect.duplicate",
+        "日期、品牌、活动和指标的记录",
+    )  # fmt: skip
+
+
+# 月报备注 -------------------------------------------------------------------------
+def check_notes(ctx: Context) -> None:
+    frame = ctx.frame(NOTES)
+    if frame.empty:
+        return
+    ctx.required(NOTES, ("月份", "品牌"))
+    _brand_known(ctx, NOTES, "notes.unknown_brand")
+    _duplicates(ctx, NOTES, ["月份", "品牌"], "品牌", "notes.duplicate", "月份、同一品牌的备注")
+
+
+# 文案 -----------------------------------------------------------------------------
+def check_copy_sheet(ctx: Context) -> None:
+    """QC checklist: every draft carries a slogan (口号) and the LOGO."""
+    frame = ctx.frame(COPY)
+    if frame.empty:
+        return
+    ctx.required(COPY, ("工作号",))
+    ctx.unknown_job(COPY, "工作号", "copy.unknown_job")
+    slogan = frame["口号"]
+    ctx.emit(
+        COPY,
+        ctx.blank(COPY, "口号") | slogan.isin(("无", "没有", "-", "—")),
+        "口号",
+        WARNING,
+        "copy.no_slogan",
+        "稿件没有广告口号：QC 须检查是否缺漏必要元素（LOGO、广告口号），请补上口号；"
+        "确实不用口号的稿件请与 AD 和客户确认。",
+    )
+    logo = frame["LOGO"]
+    ctx.emit(
+        COPY,
+        (blank_mask(logo) | (logo == "否")) & ~ctx.bad(COPY, "LOGO"),
+        "LOGO",
+        WARNING,
+        "copy.no_logo",
+        "稿件没有确认带 LOGO：QC 须检查是否缺漏 LOGO，请在稿件上加上 LOGO 后把「LOGO」填为「是」。",
+    )
+
+
+def copy_findings(ctx: Context) -> list | None:
+    """Advertising-Law findings on the 文案 text cells from ``aexl.copycheck``.
+
+    Hook: when ``aexl.copycheck`` offers ``check_frame(df, sheet, text_columns)``
+    its hits become findings (tier ``block`` → error ``copy.adlaw_block``,
+    ``review`` → warning ``copy.adlaw_review``); None when that module is not
+    available.
+    """
+    frame = ctx.frame(COPY)
+    try:
+        from aexl import copycheck
+    except ModuleNotFoundError as exc:
+        if exc.name != "aexl.copycheck":
+            raise
+        return None
+    check_frame = getattr(copycheck, "check_frame", None)
+    if check_frame is None:
+        return None
+    if frame.empty:
+        return []
+    return [_as_finding(hit) for hit in check_frame(frame, COPY, list(COPY_TEXT_COLUMNS))]
+
+
+def _as_finding(hit) -> Finding:
+    if isinstance(hit, Finding):
+        return hit
+    block = getattr(hit, "tier", "") == "block"
+    basis = getattr(hit, "basis", "")
+    message = hit.message.rstrip("。")
+    if basis and "广告法" not in message:
+        message += f"（{basis}）"
+    return Finding(
+        hit.sheet or COPY,
+        hit.row,
+        hit.column,
+        ERROR if block else WARNING,
+        "copy.adlaw_block" if block else "copy.adlaw_review",
+        message + "。",
+    )
+
+
+# 节假日 ---------------------------------------------------------------------------
+def check_holidays(ctx: Context) -> None:
+    frame = ctx.frame(HOLIDAYS)
+    if frame.empty:
+        return
+    ctx.required(HOLIDAYS, ("日期", "类型"))
+    usable = frame["日期"].notna() & frame["类型"].isin(schema.HOLIDAY_KINDS)
+    rows = frame.loc[usable]
+    kinds: dict = {}
+    for row, day, kind in zip(rows[ROW], rows["日期"], rows["类型"], strict=True):
+        seen = kinds.setdefault(day, (kind, row))
+        if seen[0] != kind:
+            ctx.add(
+                HOLIDAYS,
+                row,
+                "类型",
+                ERROR,
+                "holiday.conflict",
+                f"{fmt_date(day)} 在第 {seen[1]} 行是「{seen[0]}」，这里却是「{kind}」："
+                "同一天只能是放假或调休上班之一，请按国务院通知更正。",
+            )
+        elif seen[1] != row:
+            ctx.add(
+                HOLIDAYS,
+                row,
+                "日期",
+                WARNING,
+                "holiday.duplicate",
+                f"{fmt_date(day)} 已在第 {seen[1]} 行登记：请删除重复的一行。",
+            )

@@ -1,0 +1,406 @@
+"""Chinese working days and the rulebook's deadlines (PRODUCT.md §2).
+
+Working days follow the mainland statutory calendar with its make-up
+working weekends (调休), taken from the ``chinesecalendar`` package, and
+extended by the workbook's 节假日 sheet: a year the sheet lists becomes
+known, and a date the sheet lists overrides the package for that date. A
+date in a year that neither knows raises ``CalendarError`` — never a
+weekday-only guess.
+
+Conventions:
+
+* ``next_workday(d)`` / ``previous_workday(d)`` are strictly after / before
+  ``d``; pass ``inclusive=True`` to get ``d`` itself when it is a working day.
+  (``chinese_calendar.find_workday(1, d)`` skips one working day too many
+  when ``d`` is not a working day, so it is not used.)
+* ``workdays(start, end)`` counts both ends, like Excel's NETWORKDAYS, and is
+  negative when ``end`` is before ``start``.
+* Meeting minutes are due 24 working hours after the meeting: the same clock
+  time on the next working day. A meeting held on a non-working day starts
+  the clock when the next working day begins, so the minutes are due by the
+  end of that day (23:59:59).
+* Weekly report: finished on the Friday of the ISO week, or on the last
+  working day before it when Friday is a day off (for a week whose Monday to
+  Friday are all days off, that is the last working day before the week);
+  sent on the next working day after the finish day.
+* Monthly summary of month M: finished by the 10th and sent by the 15th of
+  M+1, each moved to the working day before when not a working day.
+* Annual summary: sent in January of the next year; the deadline is the last
+  working day of that January.
+
+The ``chinese_calendar`` import is lazy so that importing this module (the
+UDF module and the CLI do) stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from aexl.errors import CalendarError, UsageError
+
+OFF, WORK = "放假", "调休上班"
+_KIND_WORDS = {
+    "放假": False,
+    "休息": False,
+    "假期": False,
+    "休假": False,
+    "调休上班": True,
+    "上班": True,
+    "补班": True,
+    "调休补班": True,
+}
+END_OF_DAY = time(23, 59, 59)
+
+MINUTES, WEEKLY, MONTHLY, ANNUAL = "纪要", "周报", "月报", "年报"
+_KIND_ALIASES = {
+    "纪要": MINUTES,
+    "会议纪要": MINUTES,
+    "会议记录": MINUTES,
+    "minutes": MINUTES,
+    "周报": WEEKLY,
+    "周进度": WEEKLY,
+    "周进度表": WEEKLY,
+    "每周工作进度表": WEEKLY,
+    "weekly": WEEKLY,
+    "月报": MONTHLY,
+    "月度总结": MONTHLY,
+    "月度工作总结": MONTHLY,
+    "monthly": MONTHLY,
+    "年报": ANNUAL,
+    "年度总结": ANNUAL,
+    "年度工作总结": ANNUAL,
+    "annual": ANNUAL,
+}
+
+
+@lru_cache(maxsize=1)
+def bundled_years() -> frozenset[int]:
+    """Years the installed ``chinesecalendar`` package has data for."""
+    import chinese_calendar
+
+    years = set()
+    # The package raises NotImplementedError outside its range; probe around today.
+    for year in range(2000, date.today().year + 3):
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+        except NotImplementedError:
+            continue
+        years.add(year)
+    return frozenset(years)
+
+
+@lru_cache(maxsize=64)
+def _bundled_flags(year: int) -> tuple[bool, ...]:
+    """Working-day flag of every day of a bundled year (index = day of year - 1)."""
+    import chinese_calendar
+
+    first = date(year, 1, 1)
+    days = _days_in_year(year)
+    return tuple(chinese_calendar.is_workday(first + timedelta(days=i)) for i in range(days))
+
+
+def _days_in_year(year: int) -> int:
+    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"expected a date, got {type(value).__name__}")
+
+
+def holiday_kind(text) -> bool | None:
+    """True for a make-up working day (调休上班), False for a day off (放假), None otherwise."""
+    if text is None:
+        return None
+    key = "".join(str(text).split())
+    return _KIND_WORDS.get(key)
+
+
+class WorkCalendar:
+    """Mainland working days, optionally extended by a workbook's 节假日 entries.
+
+    ``extra`` maps a date to ``True`` (a working day, 调休上班) or ``False``
+    (a day off, 放假); it overrides the bundled data for those dates and makes
+    their years known (weekdays work, weekends rest, unless listed).
+    """
+
+    def __init__(self, extra: Mapping[date, bool] | None = None) -> None:
+        self.extra: dict[date, bool] = {_as_date(d): bool(v) for d, v in (extra or {}).items()}
+        self._extra_years = frozenset(d.year for d in self.extra)
+        self._flags: dict[int, tuple[bool, ...]] = {}
+        self._cumulative: dict[int, tuple[int, ...]] = {}
+
+    # construction -----------------------------------------------------
+    @classmethod
+    def from_holidays(cls, frame) -> WorkCalendar:
+        """From the 节假日 register: a DataFrame (or iterable of dicts) with 日期 and 类型.
+
+        Rows with a blank date or an unknown 类型 are skipped (validation
+        reports them). A later row for the same date wins.
+        """
+        if frame is None:
+            return cls()
+        if hasattr(frame, "to_dict"):
+            if len(frame) == 0 or "日期" not in frame.columns or "类型" not in frame.columns:
+                return cls()
+            records = frame[["日期", "类型"]].to_dict("records")
+        else:
+            records = list(frame)
+        extra: dict[date, bool] = {}
+        for rec in records:
+            day, kind = rec.get("日期"), holiday_kind(rec.get("类型"))
+            if isinstance(day, date) and kind is not None:
+                extra[_as_date(day)] = kind
+        return cls(extra)
+
+    # knowledge ----------------------------------------------------------
+    @property
+    def known_years(self) -> frozenset[int]:
+        return bundled_years() | self._extra_years
+
+    def knows(self, year: int) -> bool:
+        return year in bundled_years() or year in self._extra_years
+
+    def _unknown(self, year: int) -> CalendarError:
+        span = f"（目前已知 {_describe_years(self.known_years)} 年）" if self.known_years else ""
+        return CalendarError(
+            f"{year} 年的法定节假日和调休安排尚未收录{span}，无法计算工作日。"
+            f"请在工作簿的「节假日」表中按国务院办公厅发布的 {year} 年部分节假日安排通知，"
+            f"逐日填写放假日期（类型「放假」）和调休上班日期（类型「调休上班」），然后重试。"
+        )
+
+    def flags(self, year: int) -> tuple[bool, ...]:
+        """Working-day flag for every day of ``year`` (index = day of year - 1)."""
+        cached = self._flags.get(year)
+        if cached is not None:
+            return cached
+        if year in bundled_years():
+            flags = list(_bundled_flags(year))
+        elif year in self._extra_years:
+            first = date(year, 1, 1)
+            days = _days_in_year(year)
+            flags = [(first + timedelta(days=i)).weekday() < 5 for i in range(days)]
+        else:
+            raise self._unknown(year)
+        for day, working in self.extra.items():
+            if day.year == year:
+                flags[day.timetuple().tm_yday - 1] = working
+        result = tuple(flags)
+        self._flags[year] = result
+        return result
+
+    def _prefix(self, year: int) -> tuple[int, ...]:
+        """Number of working days from 1 January up to and including each day."""
+        cached = self._cumulative.get(year)
+        if cached is None:
+            total, out = 0, []
+            for working in self.flags(year):
+                total += working
+                out.append(total)
+            cached = self._cumulative[year] = tuple(out)
+        return cached
+
+    # queries --------------------------------------------------------------
+    def is_workday(self, d) -> bool:
+        d = _as_date(d)
+        return self.flags(d.year)[d.timetuple().tm_yday - 1]
+
+    def next_workday(self, d, *, inclusive: bool = False) -> date:
+        """The first working day after ``d`` (or ``d`` itself if ``inclusive`` and working)."""
+        day = _as_date(d)
+        if not inclusive:
+            day += timedelta(days=1)
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day
+
+    def previous_workday(self, d, *, inclusive: bool = False) -> date:
+        """The last working day before ``d`` (or ``d`` itself if ``inclusive`` and working)."""
+        day = _as_date(d)
+        if not inclusive:
+            day -= timedelta(days=1)
+        while not self.is_workday(day):
+            day -= timedelta(days=1)
+        return day
+
+    def add_workdays(self, d, n: int) -> date:
+        """The ``n``-th working day after ``d`` (``n`` < 0: before); ``n == 0`` rolls forward."""
+        day = _as_date(d)
+        if n == 0:
+            return self.next_workday(day, inclusive=True)
+        step = self.next_workday if n > 0 else self.previous_workday
+        for _ in range(abs(n)):
+            day = step(day)
+        return day
+
+    def workdays(self, start, end) -> int:
+        """Working days from ``start`` to ``end``, both included (like NETWORKDAYS).
+
+        Negative when ``end`` is before ``start``.
+        """
+        start, end = _as_date(start), _as_date(end)
+        if end < start:
+            return -self.workdays(end, start)
+        total = 0
+        for year in range(start.year, end.year + 1):
+            prefix = self._prefix(year)
+            lo = start.timetuple().tm_yday - 1 if year == start.year else 0
+            hi = end.timetuple().tm_yday - 1 if year == end.year else len(prefix) - 1
+            total += prefix[hi] - (prefix[lo - 1] if lo else 0)
+        return total
+
+    def workday_list(self, start, end) -> list[date]:
+        start, end = _as_date(start), _as_date(end)
+        days = (end - start).days
+        return [
+            start + timedelta(days=i)
+            for i in range(days + 1)
+            if self.is_workday(start + timedelta(days=i))
+        ]
+
+    # deadlines ------------------------------------------------------------
+    def minutes_due(self, meeting) -> datetime:
+        """When the minutes of a meeting must reach the client (24 working hours).
+
+        A meeting on a working day: the same clock time on the next working
+        day. A meeting on a non-working day: the end (23:59:59) of the next
+        working day. A plain date is taken as a meeting at 00:00 of that day.
+        """
+        if not isinstance(meeting, datetime):
+            meeting = datetime.combine(_as_date(meeting), time())
+        day = meeting.date()
+        if self.is_workday(day):
+            return datetime.combine(self.next_workday(day), meeting.time())
+        return datetime.combine(self.next_workday(day), END_OF_DAY)
+
+    def minutes_due_many(self, meetings: Iterable) -> dict[datetime, datetime]:
+        """``minutes_due`` for many meetings, computed once per distinct date."""
+        per_day: dict[date, tuple[date, bool]] = {}
+        out: dict[datetime, datetime] = {}
+        for meeting in meetings:
+            if not isinstance(meeting, datetime) or meeting in out:
+                continue
+            day = meeting.date()
+            if day not in per_day:
+                per_day[day] = (self.next_workday(day), self.is_workday(day))
+            following, working = per_day[day]
+            out[meeting] = datetime.combine(following, meeting.time() if working else END_OF_DAY)
+        return out
+
+    def weekly_due(self, week) -> tuple[date, date]:
+        """(finish, send) of the weekly report of an ISO week ``2026-W47``."""
+        from aexl.values import week_bounds
+
+        monday, _ = week_bounds(_week_text(week))
+        friday = monday + timedelta(days=4)
+        finish = self.previous_workday(friday, inclusive=True)
+        return finish, self.next_workday(finish)
+
+    def monthly_due(self, month) -> tuple[date, date]:
+        """(finish, send) of the monthly summary of month ``2026-10``: 10th and 15th of M+1."""
+        from aexl.values import month_bounds
+
+        _, last = month_bounds(_month_text(month))
+        following = last + timedelta(days=1)
+        finish = self.previous_workday(following.replace(day=10), inclusive=True)
+        send = self.previous_workday(following.replace(day=15), inclusive=True)
+        return finish, send
+
+    def annual_due(self, year) -> date:
+        """Last working day of January of the next year."""
+        year = int(year.year if isinstance(year, date) else year)
+        return self.previous_workday(date(year + 1, 1, 31), inclusive=True)
+
+    def deadline(self, start, kind: str):
+        """Client deadline of a piece of work, by kind.
+
+        * 纪要 (meeting time) → ``datetime`` the minutes are due;
+        * 周报 (any date in the week, or ``2026-W47``) → send ``date``;
+        * 月报 (any date in the month, or ``2026-10``) → send ``date``;
+        * 年报 (any date in the year, or the year) → send ``date``.
+        """
+        which = normalise_kind(kind)
+        if which == MINUTES:
+            return self.minutes_due(_parse_moment(start))
+        if which == WEEKLY:
+            return self.weekly_due(start)[1]
+        if which == MONTHLY:
+            return self.monthly_due(start)[1]
+        if isinstance(start, int | float) and not isinstance(start, bool) and 1900 < start < 3000:
+            return self.annual_due(int(start))
+        return self.annual_due(_parse_moment(start).year)
+
+
+def _describe_years(years: Iterable[int]) -> str:
+    """``2004–2026、2028`` for a set of years."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return "、".join(f"{a}–{b}" if a != b else str(a) for a, b in runs)
+
+
+def normalise_kind(kind) -> str:
+    key = "".join(str(kind or "").split()).lower()
+    which = _KIND_ALIASES.get(key)
+    if which is None:
+        raise UsageError(f"不认识的期限类型「{kind}」，请写 纪要、周报、月报 或 年报。")
+    return which
+
+
+def _parse_moment(value) -> datetime:
+    from aexl.values import parse_datetime
+
+    try:
+        result = parse_datetime(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if result is None:
+        raise UsageError("缺少日期，请填写日期，如 2026-11-26 或 2026-11-26 14:30。")
+    return result
+
+
+def _week_text(value) -> str:
+    if isinstance(value, date):
+        year, week, _ = value.isocalendar()
+        return f"{year}-W{week:02d}"
+    from aexl.values import parse_week
+
+    try:
+        text = parse_week(value)
+    except ValueError:
+        try:
+            return _week_text(_parse_moment(value))
+        except UsageError:
+            raise UsageError(
+                f"无法识别周次「{value}」，请写成 2026-W47 或该周的任一日期。"
+            ) from None
+    if text is None:
+        raise UsageError("缺少周次，请写成 2026-W47。")
+    return text
+
+
+def _month_text(value) -> str:
+    if isinstance(value, date):
+        return f"{value.year}-{value.month:02d}"
+    from aexl.values import parse_month
+
+    try:
+        text = parse_month(value)
+    except ValueError:
+        try:
+            return _month_text(_parse_moment(value))
+        except UsageError:
+            raise UsageError(
+                f"无法识别月份「{value}」，请写成 2026-10 或该月的任一日期。"
+            ) from None
+    if text is None:
+        raise UsageError("缺少月份，请写成 2026-10。")
+    return text

@@ -1,0 +1,139 @@
+"""``aexl check`` through the real command: exit codes, the table, --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+from books import clean_data, write_book
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", "check", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@pytest.fixture
+def clean_book(tmp_path):
+    return write_book(tmp_path / "美的_AE工作台.xlsx", clean_data())
+
+
+@pytest.fixture
+def bad_book(tmp_path):
+    data = clean_data()
+    data["工作单"][0].update(规格=None, 其他必备条件=None)
+    data["工作单"][3].update(工作号="MDKT2026003", 预算="很多")
+    data["周进度"][0].update(完成度=150)
+    return write_book(tmp_path / "有问题.xlsx", data)
+
+
+@pytest.fixture
+def warning_book(tmp_path):
+    data = clean_data()
+    data["工作单"][0].update(其他必备条件=None)
+    return write_book(tmp_path / "只有警告.xlsx", data)
+
+
+def test_clean_book_exits_0(clean_book):
+    result = run("--book", clean_book)
+    assert result.returncode == 0, result.stderr
+    assert "0 个错误，0 个警告" in result.stdout
+
+
+def test_warnings_only_exit_0(warning_book):
+    result = run("--book", warning_book)
+    assert result.returncode == 0
+    assert result.stdout.strip().endswith("0 个错误，1 个警告")
+
+
+def test_errors_exit_1_with_aligned_table(bad_book):
+    result = run("--book", bad_book)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.rstrip("\n").splitlines()
+    assert lines[-1] == "4 个错误，1 个警告"
+    table = lines[: lines.index("")]
+    assert table[0].split() == ["工作表", "行", "列", "级别", "代码", "说明"]
+    # the 代码 column starts at the same display column on every line (CJK = 2 cells)
+    starts = set()
+    for line in [table[0], *table[2:]]:
+        code = next(w for w in line.split() if w == "代码" or "." in w)
+        starts.add(width(line[: line.index(code)]))
+    assert len(starts) == 1
+    assert any("工作单" in line and "规格" in line and "错误" in line for line in table)
+    assert any("cell.unreadable" in line and "很多" in line for line in table)
+
+
+def test_json_shape(bad_book):
+    result = run("--book", bad_book, "--json")
+    assert result.returncode == 1
+    findings = json.loads(result.stdout)
+    assert isinstance(findings, list) and len(findings) == 5
+    for f in findings:
+        assert set(f) == {"sheet", "row", "column", "severity", "code", "message"}
+        assert f["severity"] in ("error", "warning")
+    assert {"sheet": "工作单", "row": 2, "column": "规格", "severity": "error"}.items() <= next(
+        f for f in findings if f["code"] == "job.spec_required"
+    ).items()
+    assert [f["code"] for f in findings if f["row"] == 5] == ["jobno.mismatch", "cell.unreadable"]
+
+
+def test_json_clean_is_empty_list(clean_book):
+    result = run("--book", clean_book, "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("没有.xlsx", None, "找不到"),
+        ("文本.txt", b"hello", "不是 Excel"),
+        ("坏的.xlsx", b"not a zip", "无法读取"),
+    ],
+)
+def test_unreadable_file_exits_2_with_one_line(tmp_path, name, content, words):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run("--book", path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and name in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_header_exits_2(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "工作单"
+    wb.active.append(["工作号", "品牌"])
+    wb.save(tmp_path / "缺表头.xlsx")
+    result = run("--book", tmp_path / "缺表头.xlsx")
+    assert result.returncode == 2
+    assert "缺少表头" in result.stderr
+
+
+def test_help_has_example():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "示例" in result.stdout and "--json" in result.stdout
+
+
+def test_book_is_required():
+    result = run()
+    assert result.returncode == 2
+    assert "--book" in result.stderr

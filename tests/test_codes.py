@@ -1,0 +1,320 @@
+"""Pinyin codes: context polyphones, the correction list, 品牌 overrides, collisions, CLI."""
+
+import random
+import subprocess
+import sys
+import time
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from aexl import codes, schema
+from aexl.codes import book_code, code_for, code_table, load_fixes, resolve_codes
+from aexl.errors import CodeError
+
+
+def run(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def raw_pypinyin(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).upper()
+
+
+# ---------------------------------------------------------------------------
+# The code rule
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("美的", "MD"),
+        ("空调", "KT"),
+        ("银行", "YH"),  # 行 read háng in context
+        ("招商银行信用卡", "ZSYHXYK"),
+        ("重庆", "CQ"),  # 重 read chóng
+        ("重庆啤酒", "CQPJ"),
+        ("长虹", "CH"),  # 长 read cháng
+        ("长城汽车", "CCQC"),
+        ("乐山", "LS"),
+        ("六安", "LA"),
+        ("蚌埠", "BB"),
+        ("厦门", "XM"),
+        ("绿箭", "LJ"),  # ü → L
+        ("女儿红", "NEH"),
+        ("一〇八", "YLB"),
+        ("３Ｍ", "3M"),  # full-width → NFKC
+        ("Midea 美的（中国）", "MIDEAMDZG"),  # spaces and brackets dropped
+        ("L'Oréal·欧莱雅", "LOREALOLY"),  # accents stripped, · dropped
+        ("iPhone 17", "IPHONE17"),
+        (" 美 的 ", "MD"),
+        ("美的-空调/冰箱", "MDKTBX"),
+        (2026, "2026"),  # a number cell
+        (1.0, "1"),
+    ],
+)
+def test_code_rule(text, code):
+    assert code_for(text) == code
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "···", "（）", "ㄅㄆ", float("nan")])
+def test_text_without_letters_is_a_code_error(text):
+    with pytest.raises(CodeError) as info:
+        code_for(text)
+    assert "代码" in str(info.value)
+
+
+def test_pypinyin_is_not_imported_with_the_module():
+    probe = "import sys, aexl.codes; print('pypinyin' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_same_result_as_whole_text_lazy_pinyin():
+    """Caching segmented words gives what lazy_pinyin gives for the whole text."""
+    from pypinyin.constants import PHRASES_DICT
+
+    fixes = load_fixes()
+    rng = random.Random(7)
+    phrases = rng.sample(sorted(PHRASES_DICT), 4000)
+    names = [a + b for a, b in zip(phrases[::2], phrases[1::2], strict=True)]
+    names = [n for n in names if not any(word in n for word in fixes)]
+    mismatches = [
+        (n, raw_pypinyin(n), code_for(n)) for n in names if raw_pypinyin(n) != code_for(n)
+    ]
+    assert mismatches == []
+
+
+# ---------------------------------------------------------------------------
+# The correction list
+
+
+FIXES = sorted(load_fixes().items())
+
+
+@pytest.mark.parametrize(("word", "initials"), FIXES, ids=[w for w, _ in FIXES])
+def test_every_fix_is_needed_and_works(word, initials):
+    assert raw_pypinyin(word) != initials, f"pypinyin now reads {word} right: drop the entry"
+    assert code_for(word) == initials
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("单县羊肉汤", "SXYRT"),  # a fix inside a longer name
+        ("曾记粥铺", "ZJZP"),
+        ("会稽山黄酒", "KJSHJ"),
+        ("漯河双汇", "LHSH"),
+        ("长治久安", "CZJA"),
+        ("曾 · 区", "ZO"),  # lone surnames set off by punctuation
+        ("曾", "Z"),
+        # one-character entries do not touch ordinary words
+        ("曾经", "CJ"),
+        ("区域", "QY"),
+        ("查询", "CX"),
+        ("解放", "JF"),
+        ("单位", "DW"),
+        ("长城", "CC"),
+    ],
+)
+def test_fixes_in_context(text, code):
+    assert code_for(text) == code
+
+
+def test_fix_file_entries_are_commented():
+    text = codes.FIXES_PATH.read_text(encoding="utf-8")
+    entries = [ln for ln in text.splitlines() if ln.startswith('"')]
+    assert len(entries) == len(FIXES)
+    assert all("#" in ln.split("=", 1)[1] for ln in entries), "every entry says why"
+
+
+# ---------------------------------------------------------------------------
+# Speed (the full figures: bench/bench_codes.py)
+
+
+def test_repeated_lookups_are_cached():
+    code_for("美的空调")
+    start = time.perf_counter()
+    for _ in range(10_000):
+        code_for("美的空调")
+    per_call = (time.perf_counter() - start) / 10_000
+    assert per_call < 20e-6
+
+
+# ---------------------------------------------------------------------------
+# 品牌 sheet: overrides and collisions
+
+
+def brands(*rows):
+    """A 品牌 frame like read_workbench gives: (品牌, 品牌代码, 产品线, 产品线代码) rows."""
+    records = [
+        {"客户": "华韵", "品牌": b, "品牌代码": bc, "产品线": line, "产品线代码": lc, "备注": None}
+        for b, bc, line, lc in rows
+    ]
+    frame = pd.DataFrame(records, columns=[*schema.BRANDS.headers], dtype=object)
+    frame["_row"] = range(2, 2 + len(frame))
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("rows", "brand", "line", "expected"),
+    [
+        ([("美的", None, "空调", None)], "美的", "空调", ("MD", "KT")),
+        ([("美的", "MIDEA", "空调", None)], "美的", "空调", ("MIDEA", "KT")),
+        ([("美的", None, "空调", "AC")], "美的", "空调", ("MD", "AC")),
+        ([("美的", " midea ", "空调", "ａｃ")], "美的", "空调", ("MIDEA", "AC")),
+        # a typed brand code applies to the brand's rows that leave it blank
+        (
+            [("美的", "MIDEA", "空调", None), ("美的", None, "冰箱", None)],
+            "美的",
+            "冰箱",
+            ("MIDEA", "BX"),
+        ),
+        # names matched after NFKC and trimming
+        ([("Midea", None, "空调", None)], " ｍｉｄｅａ ", "空调", ("MIDEA", "KT")),
+        # a collision elsewhere does not block an unrelated pair
+        (
+            [
+                ("美的", None, "空调", None),
+                ("明德", None, "空调", None),
+                ("格力", None, "空调", None),
+            ],
+            "格力",
+            "空调",
+            ("GL", "KT"),
+        ),
+    ],
+)
+def test_resolve_codes(rows, brand, line, expected):
+    assert resolve_codes(brands(*rows), brand, line) == expected
+
+
+def test_resolve_codes_without_a_sheet_uses_pinyin():
+    assert resolve_codes(None, "长虹", "电视") == ("CH", "DS")
+
+
+@pytest.mark.parametrize(
+    ("rows", "brand", "line", "message"),
+    [
+        ([("美的", None, "空调", None)], "美的", "冰箱", "没有「美的 / 冰箱」"),
+        (
+            [("美的", None, "空调", None), ("明德", None, "空调", None)],
+            "明德",
+            "空调",
+            "代码都是 MDKT",
+        ),
+        # 美的 + 空调 and MDK + T: different pairs, same prefix
+        ([("美的", None, "空调", None), ("MDK", None, "T", None)], "美的", "空调", "MDKT"),
+        ([("美的", "MD-1", "空调", None)], "美的", "空调", "只能包含大写字母和数字"),
+        (
+            [
+                ("美的", "MD", "空调", None),
+                ("美的", "MIDEA", "冰箱", None),
+                ("美的", None, "洗衣机", None),
+            ],
+            "美的",
+            "洗衣机",
+            "不同的品牌代码",
+        ),
+        (
+            [("美的", None, "空调", None), ("美的", None, "空调", "AC")],
+            "美的",
+            "空调",
+            "代码不一致",
+        ),
+        ([("···", None, "空调", None)], "···", "空调", "无法生成代码"),
+    ],
+)
+def test_resolve_codes_refuses(rows, brand, line, message):
+    with pytest.raises(CodeError) as info:
+        resolve_codes(brands(*rows), brand, line)
+    assert message in str(info.value)
+    assert "品牌" in str(info.value)
+
+
+def test_collision_is_fixed_by_a_typed_override():
+    rows = [("美的", None, "空调", None), ("明德", "MINGDE", "空调", None)]
+    assert code_table(brands(*rows)) == {
+        ("美的", "空调"): ("MD", "KT"),
+        ("明德", "空调"): ("MINGDE", "KT"),
+    }
+
+
+def test_code_table_names_the_row_to_fix():
+    rows = [
+        ("美的", None, "空调", None),
+        ("格力", None, "空调", None),
+        ("明德", None, "空调", None),
+    ]
+    with pytest.raises(CodeError) as info:
+        code_table(brands(*rows))
+    assert info.value.row == 4 and info.value.sheet == "品牌"
+    assert "第 2 行" in str(info.value) and "MDKT" in str(info.value)
+
+
+def test_code_table_skips_incomplete_rows():
+    rows = [("美的", None, "空调", None), (None, None, "冰箱", None), ("格力", None, None, None)]
+    assert code_table(brands(*rows)) == {("美的", "空调"): ("MD", "KT")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("美的", "MIDEA"), ("空调", "AC"), ("冰箱", "BX"), ("长虹", "CH")],
+)
+def test_book_code(text, expected):
+    rows = [("美的", "MIDEA", "空调", "AC"), ("美的", None, "冰箱", None)]
+    assert book_code(brands(*rows), text) == expected
+
+
+# ---------------------------------------------------------------------------
+# CLI
+
+
+def write_brands(path, rows):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "品牌"
+    ws.append(schema.BRANDS.headers)
+    for brand, bc, line, lc in rows:
+        ws.append(["华韵电器", brand, bc, line, lc, None])
+    wb.save(path)
+    return path
+
+
+def test_cli_code_prints_one_code_per_line():
+    result = run("code", "美的", "银行", "重庆", "单县")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["MD", "YH", "CQ", "SX"]
+
+
+def test_cli_code_applies_the_book_overrides(tmp_path):
+    book = write_brands(tmp_path / "b.xlsx", [("美的", "MIDEA", "空调", "AC")])
+    result = run("code", "美的", "空调", "长虹", "--book", str(book))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["MIDEA", "AC", "CH"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("···",), "无法生成代码"),
+        (("美的", "--book", "{tmp}/missing.xlsx"), "找不到"),
+        (("美的", "--book", "{tmp}/notes.txt"), "不是 Excel"),
+        (("美的", "--book", "{tmp}/nobrands.xlsx"), "缺少工作表「品牌」"),
+    ],
+)
+def test_cli_code_user_errors(tmp_path, args, message):
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    wb = openpyxl.Workbook()
+    wb.active.title = "其他"
+    wb.save(tmp_path / "nobrands.xlsx")
+    result = run("code", *(a.format(tmp=tmp_path) for a in args))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,259 @@
+"""Job numbers: parse, format, allocate, check; ``aexl jobno new`` end to end."""
+
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.table import Table
+
+from aexl import schema
+from aexl.errors import JobNumberError
+from aexl.jobno import JobNo, format_jobno, jobno_problem, next_jobno, parse_jobno
+from aexl.workbook import read_workbench
+
+
+def run(*args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, timeout=120, **kwargs
+    )
+
+
+# ---------------------------------------------------------------------------
+# Pure functions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MDKT2026001", JobNo("MDKT", 2026, 1)),
+        ("mdkt 2026 001", JobNo("MDKT", 2026, 1)),
+        ("ＭＤＫＴ２０２６００１", JobNo("MDKT", 2026, 1)),
+        ("MDKT2026999", JobNo("MDKT", 2026, 999)),
+        ("MDKT20261000", JobNo("MDKT", 2026, 1000)),
+        ("MDKT202612345", JobNo("MDKT", 2026, 12345)),
+        ("3M2026001", JobNo("3M", 2026, 1)),  # a code starting with a digit
+        ("BMWX72026001", JobNo("BMWX7", 2026, 1)),  # a code ending in a digit
+        ("BMWX720261000", JobNo("BMWX7", 2026, 1000)),
+    ],
+)
+def test_parse_jobno(text, expected):
+    assert parse_jobno(text) == expected
+    assert str(expected) == format_jobno(expected.prefix, "", expected.year, expected.serial)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", None, "MDKT", "MDKT202601", "MDKT2026000", "MDKT20260001", "2026001", "MD-KT2026001",
+     "MDKT0026001"],
+)  # fmt: skip
+def test_parse_jobno_refuses(text):
+    with pytest.raises(JobNumberError):
+        parse_jobno(text)
+
+
+def test_parse_with_a_known_prefix():
+    assert parse_jobno("BMWX72026001", "BMWX7") == JobNo("BMWX7", 2026, 1)
+    with pytest.raises(JobNumberError):
+        parse_jobno("BMWX72026001", "MDKT")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("MD", "KT", 2026, 1), "MDKT2026001"),
+        (("MD", "KT", 2026, 42), "MDKT2026042"),
+        (("MD", "KT", 2026, 999), "MDKT2026999"),
+        (("MD", "KT", 2026, 1000), "MDKT20261000"),
+        (("md", " kt", 2027, 7), "MDKT2027007"),
+    ],
+)
+def test_format_jobno(args, expected):
+    assert format_jobno(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args", [("MD", "KT", 2026, 0), ("MD", "KT", 26, 1), ("", "", 2026, 1), ("M-D", "KT", 2026, 1)]
+)
+def test_format_jobno_refuses(args):
+    with pytest.raises(JobNumberError):
+        format_jobno(*args)
+
+
+@pytest.mark.parametrize(
+    ("issued", "year", "expected"),
+    [
+        ([], 2026, "MDKT2026001"),
+        (["MDKT2026001", "MDKT2026002"], 2026, "MDKT2026003"),
+        (["MDKT2026001", "MDKT2026007"], 2026, "MDKT2026008"),  # highest + 1, gaps kept
+        (["MDKT2026005", "MDKT2026002"], 2026, "MDKT2026006"),  # order does not matter
+        (["MDKT2025009"], 2026, "MDKT2026001"),  # per year
+        (["MDKT2026009"], 2027, "MDKT2027001"),
+        (["MDKT2026999"], 2026, "MDKT20261000"),  # grows past 999
+        (["MDKT20261000"], 2026, "MDKT20261001"),
+        (["GLKT2026004", "MDBX2026006"], 2026, "MDKT2026001"),  # other prefixes
+        (["MDKTX2026009"], 2026, "MDKT2026001"),  # a longer prefix
+        ([None, "", float("nan"), "乱写", 12], 2026, "MDKT2026001"),  # junk ignored
+        (["mdkt2026003 "], 2026, "MDKT2026004"),  # typed loosely
+    ],
+)
+def test_next_jobno(issued, year, expected):
+    assert next_jobno(issued, "MD", "KT", year) == expected
+
+
+@pytest.mark.parametrize(
+    ("jobno", "brand_code", "line_code", "year", "reason"),
+    [
+        ("MDKT2026001", "MD", "KT", 2026, ""),
+        (" mdkt2026001", "MD", "KT", 2026, ""),
+        ("MDKT2026001", "MD", "KT", None, ""),  # no date: the year is not checked
+        ("BMWX72026001", "BMW", "X7", 2026, ""),
+        ("", "MD", "KT", 2026, "空"),
+        ("MDKT2025001", "MD", "KT", 2026, "年份 2025 与开单日期的年份 2026 不一致"),
+        ("GLKT2026001", "MD", "KT", 2026, "代码是 GLKT"),
+        ("MDKT26001", "MD", "KT", 2026, "格式不对"),
+        ("GL26001", "MD", "KT", 2026, "应以 MDKT 开头"),
+        ("MDKT2026000", "MD", "KT", 2026, "格式不对"),
+    ],
+)
+def test_jobno_problem(jobno, brand_code, line_code, year, reason):
+    problem = jobno_problem(jobno, brand_code, line_code, year)
+    if reason:
+        assert reason in problem
+    else:
+        assert problem == ""
+
+
+# ---------------------------------------------------------------------------
+# aexl jobno new
+
+
+def make_bench(path, brands=(("美的", None, "空调", None),), jobs=(), *, table=True):
+    """A workbench with 品牌 and 工作单 (rows of (工作号, 品牌, 产品线, 开单日期, 状态))."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "品牌"
+    ws.append(schema.BRANDS.headers)
+    for brand, bc, line, lc in brands:
+        ws.append(["华韵电器", brand, bc, line, lc, None])
+    jobs_ws = wb.create_sheet("工作单")
+    headers = schema.JOBS.headers
+    jobs_ws.append(headers)
+    for number, brand, line, day, status in jobs:
+        row = dict.fromkeys(headers)
+        row.update(
+            {"工作号": number, "品牌": brand, "产品线": line, "开单日期": day, "状态": status}
+        )
+        jobs_ws.append([row[h] for h in headers])
+    if table:
+        last = max(2, jobs_ws.max_row)
+        jobs_ws.add_table(Table(displayName="Jobs", ref=f"A1:U{last}"))
+    wb.save(path)
+    return path
+
+
+def job_numbers(path):
+    return [n for n in read_workbench(path, sheets=("工作单",)).frame("工作单")["工作号"] if n]
+
+
+def test_new_number_is_appended_with_its_row(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    result = run("jobno", "new", "--book", str(book), "--brand", "美的", "--line", "空调",
+                 "--date", "2026-11-26", "--project", "双十二海报")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "MDKT2026001"
+    frame = read_workbench(book, sheets=("工作单",)).frame("工作单")
+    row = frame.iloc[0]
+    assert (row["工作号"], row["品牌"], row["产品线"], row["项目名称"]) == (
+        "MDKT2026001", "美的", "空调", "双十二海报",
+    )  # fmt: skip
+    assert row["开单日期"] == date(2026, 11, 26)
+    assert row["状态"] == "进行中"
+    assert row["_row"] == 2
+    blank = [c for c in schema.JOBS.headers if c not in
+             ("工作号", "品牌", "产品线", "项目名称", "开单日期", "状态")]  # fmt: skip
+    assert all(row[c] is None for c in blank)
+
+
+@pytest.mark.parametrize(
+    ("jobs", "day", "expected"),
+    [
+        # a cancelled job keeps its number: never reused
+        ([("MDKT2026001", "美的", "空调", date(2026, 1, 5), "已取消")], "2026-02-01", "MDKT2026002"),
+        ([("MDKT2026003", "美的", "空调", date(2026, 1, 5), "已完成"),
+          ("MDKT2026001", "美的", "空调", date(2026, 1, 5), "已完成")], "2026-02-01", "MDKT2026004"),
+        ([("MDKT2025044", "美的", "空调", date(2025, 12, 5), "已完成")], "2026年1月4日", "MDKT2026001"),
+        ([("MDKT2026999", "美的", "空调", date(2026, 12, 5), "进行中")], "2026/12/30", "MDKT20261000"),
+    ],
+)  # fmt: skip
+def test_next_number_from_the_book(tmp_path, jobs, day, expected):
+    book = make_bench(tmp_path / "b.xlsx", jobs=jobs)
+    result = run(
+        "jobno", "new", "--book", str(book), "--brand", "美的", "--line", "空调", "--date", day
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+    assert job_numbers(book)[-1] == expected
+
+
+def test_typed_codes_in_the_brand_sheet_win(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx", brands=[("美的", "MIDEA", "空调", "AC")])
+    result = run("jobno", "new", "--book", str(book), "--brand", "美的", "--line", "空调",
+                 "--date", "2026-03-01")  # fmt: skip
+    assert result.stdout.strip() == "MIDEAAC2026001", result.stderr
+
+
+def test_default_date_is_today(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    result = run("jobno", "new", "--book", str(book), "--brand", "美的", "--line", "空调")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"MDKT{date.today().year}001"
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("none", ("--book", "{tmp}/missing.xlsx"), "找不到"),
+        ("text", ("--book", "{tmp}/b.xlsx"), "不是有效的"),
+        ("xls", ("--book", "{tmp}/b.xls"), "只能修改 .xlsx"),
+        ("no-jobs", ("--book", "{tmp}/b.xlsx"), "缺少工作表「工作单」"),
+        ("bench", ("--book", "{tmp}/b.xlsx", "--brand", "格力"), "没有「格力 / 空调」"),
+        ("collision", ("--book", "{tmp}/b.xlsx", "--brand", "明德"), "代码都是 MDKT"),
+        ("bench", ("--book", "{tmp}/b.xlsx", "--date", "2026-02-30"), "--date"),
+        ("bench", ("--book", "{tmp}/b.xlsx", "--date", "明天"), "无法识别日期"),
+    ],
+)
+def test_user_errors_exit_2_with_one_chinese_line(tmp_path, setup, args, message):
+    if setup == "text":
+        (tmp_path / "b.xlsx").write_text("not a workbook", encoding="utf-8")
+    elif setup == "xls":
+        (tmp_path / "b.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    elif setup == "no-jobs":
+        wb = openpyxl.Workbook()
+        wb.active.title = "品牌"
+        wb.active.append(schema.BRANDS.headers)
+        wb.save(tmp_path / "b.xlsx")
+    elif setup == "bench":
+        make_bench(tmp_path / "b.xlsx")
+    elif setup == "collision":
+        make_bench(
+            tmp_path / "b.xlsx", brands=[("美的", None, "空调", None), ("明德", None, "空调", None)]
+        )
+    args = [a.format(tmp=tmp_path) for a in args]
+    if "--brand" not in args:
+        args += ["--brand", "美的"]
+    before = (tmp_path / "b.xlsx").read_bytes() if (tmp_path / "b.xlsx").exists() else None
+    result = run("jobno", "new", *args, "--line", "空调")
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    if before is not None:
+        assert (tmp_path / "b.xlsx").read_bytes() == before
+
+
+def test_jobno_without_subcommand_is_a_usage_error():
+    result = run("jobno")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1

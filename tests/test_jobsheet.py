@@ -1,0 +1,137 @@
+"""Printable 项目工作单: brief fields, revisions, the 工作单确认 chain with a refused round, the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from reportbook import find, merged, run_cli, sha256, write_reportbook
+
+from aexl.errors import UsageError
+from aexl.reports.jobsheet import fill_chain, jobsheet_data, write_jobsheet
+from aexl.workbook import read_workbench
+
+D = date
+
+
+@pytest.fixture(scope="module")
+def wb(tmp_path_factory):
+    return read_workbench(write_reportbook(tmp_path_factory.mktemp("js") / "AE工作台.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def sheet(wb):
+    return jobsheet_data(wb, " mdkt2026001 ")  # typed loosely
+
+
+def test_brief_fields(sheet):
+    assert sheet.jobno == "MDKT2026001" and sheet.client == "华韵电器股份有限公司"
+    assert sheet.fields["预算"] == 12000 and sheet.fields["开单日期"] == D(2026, 9, 1)
+    assert sheet.fields["规格"] == "A4 210×285mm"
+    assert list(sheet.fields)[:4] == ["工作号", "状态", "品牌", "产品线"]
+
+
+def test_chain_shows_the_current_round(sheet):
+    assert [b.label for b in sheet.chain] == ["①AE", "②AD", "③CD", "④AD", "⑤文案", "⑥电脑"]
+    assert [b.name for b in sheet.chain] == ["张三", "李四", "王五", "李四", "赵六", "钱七"]
+    assert sheet.chain[1].day == D(2026, 9, 3) and sheet.chain[3].day == D(2026, 9, 4)
+    assert len(sheet.rounds) == 1 and "拒单" in sheet.rounds[0] and "资料不足" in sheet.rounds[0]
+    assert (sheet.client_box.name, sheet.client_box.day) == ("陈经理", D(2026, 10, 22))
+    assert sheet.client_box.note == "打样QC"
+
+
+@pytest.mark.parametrize(
+    ("signed", "names"),
+    [
+        ([], [None] * 6),
+        ([("AE", "甲", "通过")], ["甲", None, None, None, None, None]),
+        (
+            [
+                ("AE", "甲", "通过"),
+                ("AD", "乙", "通过"),
+                ("CD", "丙", "通过"),
+                ("AD", "乙", "通过"),
+            ],
+            ["甲", "乙", "丙", "乙", None, None],
+        ),  # fmt: skip
+        (
+            [("AE", "甲", "通过"), ("CD", "丙", "退回"), ("AE", "甲", "通过")],
+            ["甲", None, None, None, None, None],
+        ),  # fmt: skip
+        ([("AE", "甲", "通过"), ("copywrite", "丁", "通过")], ["甲", None, None, None, "丁", None]),
+    ],
+)
+def test_fill_chain(signed, names):
+    rows = [{"步骤": s, "签名": n, "结果": r, "日期": D(2026, 1, 5)} for s, n, r in signed]
+    boxes, _ = fill_chain(rows)
+    assert [b.name for b in boxes] == names
+
+
+def test_partly_signed_job_and_revisions(wb):
+    s = jobsheet_data(wb, "MDKT2026002")
+    assert [b.name for b in s.chain] == ["张三", "李四", None, None, None, None]
+    assert [r[0] for r in s.revisions.rows] == [1, 2]
+    assert s.client_box.name is None and s.rounds == []
+
+
+def test_unknown_job_number(wb):
+    with pytest.raises(UsageError, match="MDKT2026009.*MDKT2026004"):
+        jobsheet_data(wb, "MDKT2026009")
+
+
+def test_written_form(sheet, tmp_path):
+    path = write_jobsheet(sheet, tmp_path / sheet.filename)
+    assert path.name == "20260901_MDKT2026001-酷省电夏季促销_工作单.xlsx"
+    ws = load_workbook(path).active
+    assert ws["A1"].value == "项目工作单" and "A1:L1" in merged(ws)
+    row, col = find(ws, "项目背景")
+    assert col == 1 and ws.cell(row, 3).value.startswith("酷省电夏季促销")
+    assert f"C{row}:L{row}" in merged(ws)
+    row, col = find(ws, "预算")
+    assert ws.cell(row, col + 2).value == 12000 and "¥" in ws.cell(row, col + 2).number_format
+    row, col = find(ws, "①AE")
+    assert ws.cell(row + 1, col).value == "张三" and ws.cell(row + 2, col).value.date() == D(2026, 9, 3)  # fmt: skip
+    assert ws.cell(row + 1, col).border.left.style == "thin"
+    assert ws.cell(row, 11).value == "⑥电脑" and ws.cell(row + 1, 11).value == "钱七"
+    row, col = find(ws, "客户签名")
+    assert ws.cell(row, 3).value == "陈经理"
+    assert find(ws, "价格改为 2999 元")
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_area == f"'工作单'!$A$1:$L${ws.max_row}"
+
+
+def test_text_that_looks_like_a_formula_stays_text(wb, tmp_path):
+    s = jobsheet_data(wb, "MDBX2026001")
+    ws = load_workbook(write_jobsheet(s, tmp_path / s.filename)).active
+    row, col = find(ws, "-须用新版LOGO")
+    assert ws.cell(row, col).data_type == "s"
+
+
+def test_cli(wb, tmp_path):
+    before = sha256(wb.path)
+    result = run_cli("jobsheet", "--book", wb.path, "--jobno", "MDKT2026002", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [Path(p).name for p in result.stdout.splitlines()] == ["20261009_MDKT2026002-双十一主视觉_工作单.xlsx"]  # fmt: skip
+    assert sha256(wb.path) == before
+
+
+@pytest.mark.parametrize(
+    ("jobno", "book", "needle"),
+    [("XYZ2026001", "book", "XYZ2026001"), ("MDKT2026001", "missing", "找不到")],
+)
+def test_cli_errors_exit_2(wb, tmp_path, jobno, book, needle):
+    path = wb.path if book == "book" else tmp_path / "不存在.xlsx"
+    result = run_cli("jobsheet", "--book", path, "--jobno", jobno, "--out", tmp_path / "o")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_book_without_brands_sheet_still_prints(tmp_path):
+    book = write_reportbook(tmp_path / "b.xlsx")
+    s = jobsheet_data(read_workbench(book, sheets=("工作单",)), "HLKT2026001")
+    assert s.client == "" and [b.name for b in s.chain] == [None] * 6

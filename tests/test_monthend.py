@@ -1,0 +1,268 @@
+"""The month-end batch: the real command over a copy of the sample plus broken inputs."""
+
+import hashlib
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from aexl.monthend import (
+    BrandSplit,
+    Progress,
+    book_brands,
+    client_name,
+    find_workbenches,
+    is_output_name,
+    process_workbench,
+)
+from aexl.workbook import read_workbench
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ("云帆电器", "星河食品", "渝信银行")
+
+
+def load_make_sample():
+    if "make_sample" not in sys.modules:
+        path = ROOT / "workbooks" / "make_sample.py"
+        spec = importlib.util.spec_from_file_location("make_sample", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["make_sample"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["make_sample"]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    load_make_sample().build_sample(out)
+    return out
+
+
+@pytest.fixture
+def inputs(sample, tmp_path):
+    """A folder of workbenches: the sample, a broken one, Excel's lock file, a temp file."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sample.iterdir():
+        if path.is_file():
+            (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "样稿").mkdir()
+    for path in (sample / "样稿").iterdir():
+        (folder / "样稿" / path.name).write_bytes(path.read_bytes())
+    (folder / "坏掉的_AE工作台.xlsx").write_text("这不是 Excel 文件\n", encoding="utf-8")
+    (folder / "~$星河食品_AE工作台.xlsx").write_bytes(b"lock")
+    (folder / ".aexl-tmp-abc.xlsx").write_bytes(b"partial")
+    return folder
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def run_aexl(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_broken_input_is_named_and_skipped_others_written(inputs, tmp_path):
+    before = digest(inputs)
+    out = tmp_path / "out"
+    done = run_aexl("month-end", "--month", "2026-10", "--in", str(inputs), "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    broken = [line for line in done.stderr.splitlines() if "坏掉的_AE工作台.xlsx" in line]
+    assert broken and "跳过" in broken[0]
+    assert "~$" not in done.stderr and ".aexl-tmp-" not in done.stderr
+    written = [Path(line) for line in done.stdout.splitlines()]
+    assert written and len(written) == len(set(written))
+    for path in written:
+        assert path.exists() and path.parent == out
+        openpyxl.load_workbook(path).close()
+    names = {p.name for p in written}
+    for client in CLIENTS:
+        assert f"20261110_{client}_校验结果.xlsx" in names
+    assert any(n.endswith("_月度工作总结.xlsx") for n in names)
+    assert any(n.endswith("_投放列表.xlsx") for n in names)
+    assert any(n.endswith("_效果追踪图表.xlsx") for n in names)
+    assert not any("坏掉的" in n for n in names)
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)  # no temp files left
+    assert digest(inputs) == before  # inputs never modified
+    assert "读取工作台 3 个" in done.stderr and "跳过输入 1 个" in done.stderr
+    assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_validation_summary_lists_every_finding(sample, tmp_path):
+    from aexl.validate import validate_workbench
+
+    path = sample / "星河食品_AE工作台.xlsx"
+    result = process_workbench(path, "2026-10", tmp_path)
+    assert result.ok, result.skipped
+    check = next(p for p in result.written if p.name.endswith("_校验结果.xlsx"))
+    findings = validate_workbench(read_workbench(path))
+    ws = openpyxl.load_workbook(check).active
+    messages = [row[5] for row in ws.iter_rows(values_only=True) if row and row[5]]
+    assert [f.message for f in findings] == messages[1:]  # after the header
+    assert result.errors == sum(f.is_error for f in findings)
+    assert result.warnings == len(findings) - result.errors
+    assert {"星河", "小河豚"} >= set(result.brands) and result.brands
+
+
+def test_sequential_and_parallel_runs_write_the_same_files(inputs, tmp_path):
+    from aexl.monthend import run_month_end
+
+    one = run_month_end("2026-10", inputs, tmp_path / "one", workers=1)
+    two = run_month_end("2026-10", inputs, tmp_path / "two", workers=2)
+    assert sorted(p.name for p in one.written) == sorted(p.name for p in two.written)
+    assert [r.path.name for r in one.results] == [r.path.name for r in two.results]
+    assert one.exit_code == two.exit_code == 2
+    assert [r.path.name for r in one.skipped] == ["坏掉的_AE工作台.xlsx"]
+
+
+def test_monthly_summaries_from_brand_views_equal_full_ones(sample):
+    from aexl.reports.monthly import monthly_data
+    from aexl.values import month_bounds
+
+    for path in sorted(sample.glob("*.xlsx")):
+        wb = read_workbench(path)
+        split, cal = BrandSplit(wb), wb.calendar()
+        for month in ("2026-03", "2026-10", "2026-11"):
+            for brand in book_brands(wb, *month_bounds(month)):
+                full = monthly_data(wb, brand, month, cal)
+                part = monthly_data(split.view(brand), brand, month, cal)
+                assert repr(vars(full)) == repr(vars(part)), (path.name, brand, month)
+
+
+def test_default_folders_run_on_the_sample(tmp_path):
+    done = run_aexl("month-end", "--month", "2026-10", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out" / "2026-10"
+    written = [Path(line) for line in done.stdout.splitlines()]
+    assert written and all((tmp_path / p).exists() or p.exists() for p in written)
+    assert len(list(out.glob("*_校验结果.xlsx"))) == 3
+
+
+def test_files_root_adds_the_cleanup_list(inputs, tmp_path):
+    from aexl.files import init_tree
+
+    root = tmp_path / "客户资料"
+    init_tree(root, "星河食品", ["星河"])
+    old = root / "星河食品" / "星河" / "创意表现" / "过程稿" / "20260801_星河_过程稿.psd"
+    old.write_bytes(b"x")
+    stamp = time.mktime((2026, 8, 1, 12, 0, 0, 0, 0, -1))
+    os.utime(old, (stamp, stamp))
+    (inputs / "坏掉的_AE工作台.xlsx").unlink()
+    out = tmp_path / "out"
+    done = run_aexl(
+        "month-end", "--month", "2026-10", "--in", str(inputs), "--out", str(out),
+        "--files", str(root),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lists = [Path(p) for p in done.stdout.splitlines() if p.endswith("_月度清理清单.xlsx")]
+    assert len(lists) == 1
+    ws = openpyxl.load_workbook(lists[0]).active
+    cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("20260801_星河_过程稿.psd" in c for c in cells)
+    assert "待清理文件 1 个" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--in", "不存在的文件夹"], "找不到文件夹"),
+        (["--month", "2026-13"], "月份"),
+    ],
+)
+def test_user_errors_are_one_chinese_line(tmp_path, args, words):
+    argv = ["month-end", "--month", "2026-10", "--out", str(tmp_path / "o"), *args]
+    done = run_aexl(*argv, cwd=tmp_path)
+    assert done.returncode == 2
+    assert words in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_empty_folder_is_a_user_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    done = run_aexl("month-end", "--month", "2026-10", "--in", str(tmp_path / "empty"))
+    assert done.returncode == 2 and "没有 AE 工作台" in done.stderr
+
+
+def test_a_workbook_without_registers_is_skipped(sample, tmp_path):
+    path = tmp_path / "其他表格.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "随便"
+    wb.save(path)
+    result = process_workbench(path, "2026-10", tmp_path / "out")
+    assert not result.ok and "不是 AE 工作台" in result.skipped
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_finding_inputs_and_names(tmp_path):
+    for name in (
+        "a_AE工作台.xlsx",
+        "b.xlsm",
+        "~$a_AE工作台.xlsx",
+        ".aexl-tmp-1.xlsx",
+        "20261110_星河_月度工作总结.xlsx",
+        "notes.txt",
+    ):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in find_workbenches(tmp_path)] == ["a_AE工作台.xlsx", "b.xlsm"]
+    assert is_output_name("20261031_星河_投放列表.xlsx")
+    assert not is_output_name("星河食品_AE工作台.xlsx")
+    assert client_name(Path("星河食品_AE工作台.xlsx")) == "星河食品"
+    assert client_name(Path("云帆电器 AE工作台 2026.xlsx")) == "云帆电器"
+    assert client_name(Path("渝信银行.xlsx")) == "渝信银行"
+
+
+def test_progress_bar_only_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    quiet, loud = io.StringIO(), Tty()
+    for stream in (quiet, loud):
+        bar = Progress(4, stream)
+        bar.update(2, "a.xlsx")
+        bar.clear()
+    assert quiet.getvalue() == ""
+    assert "2/4" in loud.getvalue() and "\r" in loud.getvalue()
+
+
+def test_book_brands_follow_the_brand_sheet(sample):
+    wb = read_workbench(sample / "云帆电器_AE工作台.xlsx")
+    brands = book_brands(wb, date(2026, 10, 1), date(2026, 10, 31))
+    assert brands[:2] == ["云帆", "悦峰"]
+
+
+def test_same_brand_in_two_workbenches_is_not_overwritten(sample, tmp_path):
+    from aexl.monthend import run_month_end
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = (sample / "星河食品_AE工作台.xlsx").read_bytes()
+    (folder / "星河食品_AE工作台.xlsx").write_bytes(data)
+    (folder / "星河食品_AE工作台_副本.xlsx").write_bytes(data)
+    summary = run_month_end("2026-10", folder, tmp_path / "out", workers=2)
+    first, second = (r.written for r in summary.results)
+    assert len(first) == len(second) > 2
+    names = {p.name for p in summary.written}
+    assert len(names) == len(first) + len(second)
+    assert "20261110_星河食品_校验结果.xlsx" in names
+    assert "20261110_星河食品_AE工作台_副本-星河食品_校验结果.xlsx" in names
+    assert any(n.startswith("20261110_星河食品-星河_") for n in names)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)

@@ -1,0 +1,151 @@
+"""月度工作总结: the five parts over the fixture workbench, the workbook with native charts, the CLI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from reportbook import find, merged, row_values, run_cli, sha256, write_reportbook
+
+from aexl.errors import CalendarError
+from aexl.reports.common import PLACEHOLDER, PLACEHOLDER_COLOR
+from aexl.reports.monthly import month_weeks, monthly_data, monthly_reports, write_monthly
+from aexl.workbook import read_workbench
+
+D, DT = date, datetime
+
+
+@pytest.fixture(scope="module")
+def wb(tmp_path_factory):
+    return read_workbench(write_reportbook(tmp_path_factory.mktemp("mo") / "AE工作台.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def midea(wb):
+    return monthly_data(wb, "美的", "2026-10")
+
+
+@pytest.fixture(scope="module")
+def hualing(wb):
+    return monthly_data(wb, "华凌", "2026年10月")
+
+
+@pytest.mark.parametrize(
+    ("month", "finish", "send"),
+    [
+        ("2026-10", D(2026, 11, 10), D(2026, 11, 13)),  # 15th is a Sunday
+        ("2026-09", D(2026, 10, 10), D(2026, 10, 15)),  # 10th is a make-up Saturday
+        ("2026-01", D(2026, 2, 10), D(2026, 2, 14)),  # 15th off (春节), 14th make-up
+    ],
+)
+def test_finish_and_send_dates(wb, month, finish, send):
+    r = monthly_data(wb, "美的", month)
+    assert (r.finish, r.send) == (finish, send)
+    assert finish.isoformat() in r.header_lines()[1] and send.isoformat() in r.header_lines()[2]
+
+
+def test_weeks_of_a_month_follow_the_thursday():
+    assert month_weeks(D(2026, 10, 1), D(2026, 10, 31)) == [f"2026-W{n}" for n in range(40, 45)]
+    assert month_weeks(D(2026, 11, 1), D(2026, 11, 30))[0] == "2026-W45"
+
+
+def test_background_and_next_month_from_the_notes(midea, hualing):
+    assert midea.background.paragraphs == ["十月为双十一备战期，重点是主视觉与终端物料。"]
+    assert not midea.background.placeholder
+    assert midea.next_month.paragraphs == ["+双十一投放监测与效果追踪"]
+    plans = midea.next_plans.dicts()
+    assert [(p["工作号"], p["下周计划"]) for p in plans] == [("MDKT2026001", "归档光盘"), ("MDKT2026002", "准备再提案")]  # fmt: skip
+    assert hualing.background.paragraphs == [] and hualing.background.placeholder
+    assert hualing.feedback.placeholder
+
+
+def test_work_of_the_month(midea):
+    rows = {r["工作号"]: r for r in midea.work.dicts()}
+    # MDKT2026003 was opened in November: not in October's summary
+    assert list(rows) == ["MDKT2026001", "MDKT2026002", "MDBX2026001", "MDKT2026004"]
+    assert rows["MDKT2026002"]["完成度"] == 60 and rows["MDKT2026002"]["财务情况"] == "报价待确认"
+    assert "W44：按提案意见修改主画面" in rows["MDKT2026002"]["本月进展"]
+    assert "修改单第 1 次：主画面改为暖色调" in rows["MDKT2026002"]["本月进展"]
+    assert rows["MDKT2026004"]["状态"] == "已取消"
+
+
+def test_effects_table_and_chart_specs(midea):
+    rows = midea.effects.dicts()
+    assert [r["日期"] for r in rows] == [D(2026, 10, 5), D(2026, 10, 19), D(2026, 10, 26), D(2026, 10, 31)]  # fmt: skip
+    assert rows[2]["达成率"] == pytest.approx(1.05)
+    specs = midea.charts.specs
+    assert [s.metric for s in specs] == ["门店客流", "问卷认知度"]
+    assert specs[0].dates[0] == D(2026, 9, 28)  # the campaign from its first figure on
+    assert midea.feedback.paragraphs == ["门店客流稳步上升，10 月底已超过目标。"]
+
+
+def test_work_done_in_the_month(midea, hualing):
+    proposals = midea.proposals.dicts()
+    assert [(p["类型"], p["日期"]) for p in proposals] == [("提案", DT(2026, 10, 20, 14, 30)), ("再提案", DT(2026, 10, 27, 10, 0))]  # fmt: skip
+    finished = midea.finished.dicts()
+    assert [(f["工作号"], f["确认流程"], f["客户确认日期"]) for f in finished] == [("MDKT2026001", "打样QC", D(2026, 10, 22))]  # fmt: skip
+    pending = midea.pending.dicts()
+    assert [p["工作号"] for p in pending] == ["MDKT2026002"]
+    assert pending[0]["修改次数"] == 1  # the November revision did not exist yet
+    assert pending[0]["最近签核"] == "工作单确认·AD 2026-10-10"
+    # a naming job confirmed by the client is finished work, not a design awaiting production
+    assert [f["工作号"] for f in hualing.finished.dicts()] == ["HLKT2026001"]
+    assert hualing.pending.rows == []
+
+
+def test_job_at_proposed_status_counts_as_a_proposal(wb):
+    nov = monthly_data(wb, "美的", "2026-11")
+    kinds = {p["工作号"]: p["类型"] for p in nov.proposals.dicts()}
+    assert kinds == {"MDKT2026003": "提案"}
+    assert "MDKT2026003" in [p["工作号"] for p in nov.pending.dicts()]
+
+
+def test_written_workbook(midea, hualing, tmp_path):
+    path = write_monthly(midea, tmp_path / midea.filename)
+    assert path.name == "20261110_美的_月度工作总结.xlsx"
+    ws = load_workbook(path).active
+    assert ws["A1"].value == "美的 月度工作总结" and "A1:J1" in merged(ws)
+    for heading in ("一、工作背景", "二、本月主要工作明细", "三、下月主要工作", "四、广告效果的反馈情况", "五、当月完成工作情况"):  # fmt: skip
+        find(ws, heading)
+    assert len(ws._charts) == 2
+    row, col = find(ws, "+双十一投放监测与效果追踪")
+    assert ws.cell(row, col).data_type == "s"
+    head, _ = find(ws, "本月进展")
+    assert row_values(ws, head)[:4] == ["工作号", "项目名称", "工作类型", "状态"]
+    assert ws.cell(head + 1, 8).number_format == "yyyy-mm-dd"
+    rate, col = find(ws, "达成率")
+    assert ws.cell(rate + 1, col).number_format == "0.0%"
+    assert ws.freeze_panes == "A7"  # below the title and header lines
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+
+    ws = load_workbook(write_monthly(hualing, tmp_path / hualing.filename)).active
+    notes = [c for row in ws.iter_rows() for c in row if str(c.value or "").startswith(PLACEHOLDER)]
+    assert len(notes) == 3  # 工作背景, 下月主要工作, 效果反馈
+    assert all(c.fill.fgColor.rgb.endswith(PLACEHOLDER_COLOR) for c in notes)
+
+
+def test_reports_for_every_brand(wb):
+    assert [r.brand for r in monthly_reports(wb, "2026-10")] == ["美的", "华凌"]
+
+
+def test_cli(wb, tmp_path):
+    book = wb.path
+    before = sha256(book)
+    result = run_cli("monthly", "--book", book, "--month", "2026-10", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = [Path(p).name for p in result.stdout.splitlines()]
+    assert names == ["20261110_美的_月度工作总结.xlsx", "20261110_华凌_月度工作总结.xlsx"]
+    assert sha256(book) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
+def test_unknown_year_exits_2(tmp_path):
+    book = write_reportbook(tmp_path / "无2027.xlsx", holidays=False)
+    with pytest.raises(CalendarError):
+        monthly_data(read_workbench(book), "美的", "2026-12")  # due in January 2027
+    result = run_cli("monthly", "--book", book, "--month", "2026-12", "--out", tmp_path / "o")
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "2027" in lines[0] and "节假日" in lines[0]

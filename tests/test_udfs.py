@@ -1,0 +1,259 @@
+"""Worksheet functions (aexl_udfs) and the shape-preserving cell helper, without Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import subprocess
+import sys
+
+import aexl_udfs as u
+import pytest
+
+from aexl.excel import cells
+
+# --- the helper -------------------------------------------------------------------
+
+
+def upper(x):
+    return str(x).upper()
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (("ab",), "AB"),
+        (([["a"], ["b"]],), [["A"], ["B"]]),
+        (([["a", "b"], ["c", None]],), [["A", "B"], ["C", ""]]),
+        ((["a", "b"],), ["A", "B"]),  # 1-D in, 1-D out
+        (([[None], [""], ["  "], [math.nan]],), [[""], [""], [""], [""]]),
+        ((None,), ""),
+        (([],), [[""]]),
+    ],
+)
+def test_map_cells_keeps_shape(args, expected):
+    assert cells.map_cells(upper, *args) == expected
+
+
+@pytest.mark.parametrize(
+    "a,b,expected",
+    [
+        ([["a"], ["b"]], "x", [["ax"], ["bx"]]),
+        ("x", [["a", "b"]], [["xa", "xb"]]),
+        ([["a", "b"]], [["x"], ["y"]], [["ax", "bx"], ["ay", "by"]]),
+        ([["a"], ["b"]], [["x"], ["y"]], [["ax"], ["by"]]),
+    ],
+)
+def test_map_cells_broadcasts(a, b, expected):
+    assert cells.map_cells(lambda x, y: x + y, a, b) == expected
+
+
+def test_map_cells_shape_mismatch_is_one_error_text():
+    out = cells.map_cells(lambda x, y: x, [["a"], ["b"]], [["x"], ["y"], ["z"]])
+    assert out.startswith("错误：") and "2行×1列" in out and "3行×1列" in out
+
+
+def test_map_cells_errors_stay_in_their_cell():
+    from aexl.errors import CellError
+
+    def check(x):
+        if x == "bad":
+            raise CellError("这个单元格不对")
+        if x == "bug":
+            raise KeyError("x")
+        return "ok"
+
+    out = cells.map_cells(check, [["fine"], ["bad"], ["bug"], [None]])
+    assert out[0] == ["ok"] and out[1] == ["错误：这个单元格不对"]
+    assert out[2][0].startswith("错误：内部错误（KeyError）") and out[3] == [""]
+
+
+def test_map_cells_computes_each_distinct_value_once():
+    seen = []
+
+    def f(x):
+        seen.append(x)
+        return x
+
+    cells.map_cells(f, [["a"], ["b"], ["a"], [1], [1.0], [True]] * 100)
+    assert seen == ["a", "b", 1, 1.0, True]  # 1, 1.0 and True are kept apart
+
+
+def test_map_cells_without_cache_sees_every_cell_in_order():
+    seen = []
+    cells.map_cells(lambda x: seen.append(x), [["a"], ["a"]], cache=False)
+    assert seen == ["a", "a"]
+
+
+def test_map_cells_blank_positions():
+    f = lambda a, b: f"{a}{b}"  # noqa: E731
+    assert cells.map_cells(f, [["a"], [None]], "x") == [["ax"], [""]]
+    assert cells.map_cells(f, "a", [["x"], [None]], blank=(0, 1)) == [["ax"], [""]]
+
+
+def test_map_distinct_batches_once_and_isolates_failures():
+    calls = []
+
+    def batch(values):
+        calls.append(list(values))
+        if "bad" in values:
+            raise ValueError("不对")
+        return [v * 2 for v in values]
+
+    assert cells.map_distinct(batch, [["a"], ["b"], ["a"], [None]]) == [
+        ["aa"],
+        ["bb"],
+        ["aa"],
+        [""],
+    ]
+    assert calls == [["a", "b"]]
+    out = cells.map_distinct(batch, [["a"], ["bad"]])
+    assert out == [["aa"], ["错误：不对"]]
+    assert cells.map_distinct(batch, "a") == "aa"
+
+
+# --- the functions ------------------------------------------------------------------
+
+MAR = dt.datetime(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("美的", "MD"),
+        ("长虹", "CH"),
+        ("重庆啤酒", "CQPJ"),
+        ("招商银行", "ZSYH"),
+        (" 美的 ", "MD"),
+        ("TCL 空调", "TCLKT"),
+        (None, ""),
+    ],
+)
+def test_ae_code_scalar(value, expected):
+    assert u.AE_CODE(value) == expected
+
+
+def test_ae_code_range_and_bad_cell():
+    out = u.AE_CODE([["美的"], [None], ["···"], ["长虹"]])
+    assert out[0] == ["MD"] and out[1] == [""] and out[3] == ["CH"]
+    assert out[2][0].startswith("错误：")
+
+
+def test_ae_jobno():
+    assert u.AE_JOBNO("美的", "空调", MAR, 1) == "MDKT2026001"
+    assert u.AE_JOBNO([["美的"], ["长虹"], [None]], "空调", MAR, [[12], [1000], [3]]) == [
+        ["MDKT2026012"],
+        ["CHKT20261000"],
+        [""],
+    ]
+    assert u.AE_JOBNO("美的", "空调", "2026年3月2日", 1.0) == "MDKT2026001"
+    assert u.AE_JOBNO("美的", "空调", MAR, "x").startswith("错误：号码应为正整数")
+    assert u.AE_JOBNO("美的", "空调", None, 1).startswith("错误：缺少开单日期")
+
+
+def test_ae_nextjobno_gives_consecutive_numbers_down_a_range():
+    issued = [["MDKT2026001"], ["MDKT2026007"], ["MDKT2025020"], [None], ["CHDS2026003"]]
+    assert u.AE_NEXTJOBNO("美的", "空调", MAR, issued) == "MDKT2026008"
+    out = u.AE_NEXTJOBNO(
+        [["美的"], ["美的"], ["长虹"], [None]], [["空调"], ["空调"], ["电视"], [None]], MAR, issued
+    )
+    assert out == [["MDKT2026008"], ["MDKT2026009"], ["CHDS2026004"], [""]]
+    assert u.AE_NEXTJOBNO("美的", "空调", dt.datetime(2027, 1, 5), issued) == "MDKT2027001"
+
+
+def test_ae_jobno_check():
+    out = u.AE_JOBNO_CHECK(
+        [["MDKT2026001"], ["MDKT2025001"], ["CHKT2026001"], [None]], "美的", "空调", MAR
+    )
+    assert out[0] == [""] and out[3] == [""]
+    assert "年份" in out[1][0] and "2025" in out[1][0]
+    assert "不一致" in out[2][0]
+
+
+def test_ae_copycheck():
+    out = u.AE_COPYCHECK([["国家级品质"], ["第一次用"], [None], ["全网唯一"], ["国家级品质"]])
+    assert "国家级" in out[0][0] and "禁用" in out[0][0]
+    assert out[1] == [""] and out[2] == [""]
+    assert "唯一" in out[3][0]
+    assert out[4] == out[0]
+    assert u.AE_COPYCHECK("最佳赏味期") == ""
+
+
+def test_ae_deadline():
+    meeting = dt.datetime(2026, 11, 26, 14, 30)  # Thursday
+    assert u.AE_DEADLINE(meeting, "纪要") == dt.datetime(2026, 11, 27, 14, 30)
+    out = u.AE_DEADLINE(
+        [[meeting], [dt.datetime(2026, 10, 1)], [None]], [["周报"], ["纪要"], ["月报"]]
+    )
+    assert out[0] == [dt.datetime(2026, 11, 30)]  # week 48: finished Fri 27th, sent Mon 30th
+    assert out[1] == [dt.datetime(2026, 10, 8, 23, 59, 59)]  # National Day holiday
+    assert out[2] == [""]
+    assert all(isinstance(c, dt.datetime) for c in (out[0][0], out[1][0]))
+    assert u.AE_DEADLINE(meeting, "日报").startswith("错误：不认识的期限类型")
+    assert "节假日" in u.AE_DEADLINE(dt.datetime(2099, 1, 5), "纪要")
+
+
+def test_ae_workdays():
+    assert u.AE_WORKDAYS(dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)) == 18
+    assert u.AE_WORKDAYS([[dt.datetime(2026, 11, 23)], [None]], dt.datetime(2026, 11, 27)) == [
+        [5],
+        [""],
+    ]
+    assert u.AE_WORKDAYS("2026-11-27", "2026-11-23") == -5
+    assert u.AE_WORKDAYS("x", "2026-11-23").startswith("错误：无法识别日期")
+
+
+def test_every_udf_has_help_text():
+    import inspect
+
+    for name in u.__all__:
+        func = getattr(u, name)
+        assert func.__doc__ and any("\u4e00" <= ch <= "\u9fff" for ch in func.__doc__), name
+        source = inspect.getsource(func)
+        for param in inspect.signature(func).parameters:
+            assert f'@xw.arg("{param}", ndim=2, doc=' in source, f"{name}({param})"
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(result.stdout))
+
+
+def test_import_adds_nothing_heavy_to_bare_xlwings():
+    """aexl's core, pypinyin, chinesecalendar load when a function first needs them."""
+    bare = _modules_after("import xlwings")
+    added = _modules_after("import xlwings, aexl_udfs, aexl.excel.ribbon") - bare
+    assert added == {"aexl", "aexl.errors", "aexl.excel", "aexl.excel.ribbon", "aexl_udfs"}
+
+
+# --- the self-check workbook ----------------------------------------------------------
+
+
+def test_selfcheck_expectations_match_the_functions():
+    from aexl.excel.selfcheck import CHECKS
+
+    assert {c.function for c in CHECKS} == set(u.__all__)
+    failed = [c.formula for c in CHECKS if not c.python()]
+    assert failed == []
+
+
+def test_selfcheck_workbook_is_up_to_date(tmp_path):
+    from openpyxl import load_workbook
+
+    from aexl.excel.selfcheck import CHECKS, DEFAULT_PATH, FIRST_ROW, build
+
+    fresh = build(tmp_path / "UDF自检.xlsx")
+    committed = load_workbook(DEFAULT_PATH).active
+    regenerated = load_workbook(fresh).active
+
+    def contents(ws):
+        return [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
+
+    assert contents(regenerated) == contents(committed), "run: python -m aexl.excel.selfcheck"
+    for i, check in enumerate(CHECKS):
+        assert regenerated.cell(row=FIRST_ROW + i, column=3).value == f"={check.formula}"
+        assert regenerated.cell(row=FIRST_ROW + i, column=4).data_type == "s"

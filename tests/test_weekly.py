@@ -1,0 +1,187 @@
+"""每周工作进度表: data over the fixture workbench, the written workbook and the real CLI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from reportbook import FORMULA_TEXT, find, merged, row_values, run_cli, sha256, write_reportbook
+
+from aexl.errors import CalendarError, UsageError
+from aexl.reports.weekly import weekly_data, weekly_reports, write_weekly
+from aexl.workbook import read_workbench
+from aexl.workcal import WorkCalendar
+
+D, DT = date, datetime
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return write_reportbook(tmp_path_factory.mktemp("wk") / "美的_AE工作台.xlsx")
+
+
+@pytest.fixture(scope="module")
+def report(book):
+    return weekly_data(read_workbench(book), "美的", "2026-W47")
+
+
+def test_period_and_due_dates(report):
+    assert (report.start, report.end) == (D(2026, 11, 16), D(2026, 11, 22))
+    assert (report.finish, report.send) == (D(2026, 11, 20), D(2026, 11, 23))
+    lines = report.header_lines()
+    assert "2026-W47" in lines[0] and "2026-11-16" in lines[0] and "2026-11-22" in lines[0]
+    assert "2026-11-20（周五）" in lines[1] and "2026-11-23（周一）" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("week", "finish", "send", "why"),
+    [
+        ("2026-W47", D(2026, 11, 20), D(2026, 11, 23), "ordinary week"),
+        (
+            "2026-W40",
+            D(2026, 9, 30),
+            D(2026, 10, 8),
+            "National Day: Friday off, sent after the holiday",
+        ),  # fmt: skip
+        ("2026年第7周", D(2026, 2, 13), D(2026, 2, 14), "sent on a make-up Saturday"),
+    ],
+)
+def test_finish_and_send_follow_the_calendar(book, week, finish, send, why):
+    r = weekly_data(read_workbench(book), "美的", week)
+    assert (r.finish, r.send) == (finish, send), why
+
+
+def test_progress_joined_to_the_job_register(report):
+    rows = report.progress.dicts()
+    assert [r["工作号"] for r in rows] == ["MDKT2026002", "MDBX2026001", "MDKT2026003"]
+    first = rows[0]
+    assert first["项目名称"] == "双十一主视觉" and first["工作类型"] == "主视觉"
+    assert first["工作类别"] == "创意" and first["完成度"] == 80
+    assert first["下周计划"] == "提交客户确认" and first["交付日期"] == D(2026, 11, 10)
+    assert rows[1]["完成度"] == 50  # typed as 0.5 (a percent-formatted cell)
+    assert rows[1]["本周进展"] == FORMULA_TEXT
+
+
+def test_unregistered_job_is_reported_not_guessed(report):
+    assert any("XXXX2026009" in n and "周进度" in n for n in report.notes)
+
+
+def test_overdue_deliveries(report):
+    rows = report.overdue.dicts()
+    # MDKT2026002 is 修改中 but its latest revision moved delivery to 11-25; 已完成/已取消 never overdue
+    assert [r["工作号"] for r in rows] == ["MDBX2026001"]
+    assert rows[0]["应交付日期"] == D(2026, 11, 13) and rows[0]["逾期天数"] == 7
+    assert rows[0]["依据"] == "工作单"
+
+
+def test_overdue_uses_revision_delivery_date(book):
+    r = weekly_data(read_workbench(book), "美的", "2026-W49")  # finish 12-04: 11-25 has passed
+    overdue = {row["工作号"]: row for row in r.overdue.dicts()}
+    assert overdue["MDKT2026002"]["应交付日期"] == D(2026, 11, 25)
+    assert overdue["MDKT2026002"]["依据"] == "修改单第 2 次"
+
+
+def test_minutes_overdue(report):
+    rows = report.minutes.dicts()
+    assert [r["工作号"] for r in rows] == ["MDKT2026003", "MDBX2026001"]
+    late, unsent = rows
+    assert late["应发送时间"] == DT(2026, 11, 19, 14, 30)
+    assert late["情况"].startswith("迟发 19 小时") and "未经主管审阅" in late["情况"]
+    assert unsent["纪要发送时间"] is None and "尚未发送" in unsent["情况"]
+
+
+def test_revisions_of_the_week(report):
+    assert report.revisions.dicts() == [
+        {
+            "原工作号": "MDKT2026002",
+            "项目名称": "双十一主视觉",
+            "修改序号": 2,
+            "修改日期": D(2026, 11, 17),
+            "修改内容": "@品牌经理：标题字号加大",
+            "执行人员": "张三",
+            "交付日期": D(2026, 11, 25),
+            "意见来源": "客户品牌经理",
+        },  # fmt: skip
+    ]
+
+
+def test_brands_without_anything_get_no_report(book):
+    reports = weekly_reports(read_workbench(book), "2026-W47")
+    assert [r.brand for r in reports] == ["美的"]
+    assert [r.brand for r in weekly_reports(read_workbench(book), "2026-W47", brands=["华凌"])] == ["华凌"]  # fmt: skip
+
+
+def test_plain_frames_work_like_a_workbench(book, report):
+    wb = read_workbench(book)
+    again = weekly_data(dict(wb.frames), "美的", "2026-W47", WorkCalendar())
+    assert again.progress.rows == report.progress.rows
+    assert again.minutes.rows == report.minutes.rows
+
+
+def test_unknown_year_and_bad_week(book):
+    wb = read_workbench(write_reportbook(book.parent / "no2027.xlsx", holidays=False))
+    with pytest.raises(CalendarError, match="2027"):
+        weekly_data(wb, "美的", "2027-W03")
+    with pytest.raises(UsageError, match="2026-W47"):
+        weekly_data(wb, "美的", "第47周")
+
+
+def test_written_workbook(report, tmp_path):
+    path = write_weekly(report, tmp_path / report.filename)
+    assert path.name == "20261120_美的_每周工作进度表.xlsx"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp file left
+    ws = load_workbook(path).active
+    assert ws.title == "周进度表"
+    assert ws["A1"].value == "美的 每周工作进度表" and "A1:J1" in merged(ws)
+    assert ws["A1"].font.b
+    header_row, _ = find(ws, "本周进展")
+    assert row_values(ws, header_row)[:3] == ["工作号", "项目名称", "工作类型"]
+    assert ws.cell(header_row, 1).fill.fgColor.rgb.endswith("1F3864")
+    assert ws.cell(header_row + 1, 1).border.left.style == "thin"
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    # values in place, typed text stays text, formats
+    row, col = find(ws, FORMULA_TEXT)
+    cell = ws.cell(row, col)
+    assert cell.data_type == "s" and row == header_row + 2
+    assert ws.cell(row, 6).value == 50 and ws.cell(row, 6).number_format == '0"%"'
+    assert ws.cell(row, 10).number_format == "yyyy-mm-dd"
+    assert ws.cell(row, 7).value == "+10% 加急费待确认" and ws.cell(row, 7).data_type == "s"
+    assert find(ws, "@品牌经理：标题字号加大")
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.column_dimensions["E"].width >= 30
+
+
+def test_cli_writes_one_file_per_brand_and_never_touches_the_book(book, tmp_path):
+    before = sha256(book)
+    result = run_cli("weekly", "--book", book, "--week", "2026-W47", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    paths = result.stdout.splitlines()
+    assert [Path(p).name for p in paths] == ["20261120_美的_每周工作进度表.xlsx"]
+    ws = load_workbook(paths[0]).active
+    assert find(ws, FORMULA_TEXT)
+    assert ws.cell(*find(ws, FORMULA_TEXT)).data_type == "s"
+    assert "XXXX2026009" in result.stderr  # the log goes to stderr
+    assert sha256(book) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--week", "2027-W03", "--book", "{nohol}"], "2027"),
+        (["--week", "2026-W60", "--book", "{book}"], "第 60 周"),
+        (["--week", "2026-W47", "--book", "{missing}"], "找不到"),
+        (["--week", "2026-W47", "--book", "{book}", "--brand", "海尔"], "海尔"),
+    ],
+)
+def test_cli_user_errors_exit_2_with_one_chinese_line(book, tmp_path, args, needle):
+    nohol = write_reportbook(tmp_path / "无2027.xlsx", holidays=False)
+    paths = {"{book}": book, "{nohol}": nohol, "{missing}": tmp_path / "不存在.xlsx"}
+    result = run_cli("weekly", *[paths.get(a, a) for a in args], "--out", tmp_path / "out")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("aexl: ")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
