@@ -513,7 +513,7 @@ def write_findings(findings, path: str | Path, *, client: str, source: str, mont
         ]
         for f in findings
     ]
-    xo.fast_table(ws, header_row, CHECK_HEADERS, rows, empty_text="（没有发现问题）")
+    xo.table(ws, header_row, CHECK_HEADERS, rows, empty_text="（没有发现问题）")
     red = Font(name=xo.FONT_NAME, size=10, bold=True, color="C00000")
     for n, finding in enumerate(findings):
         if finding.is_error:
@@ -544,7 +544,7 @@ def write_cleanup_list(items, path: str | Path, *, root: Path, today: date) -> P
     ]
     header_row = xo.title_block(ws, f"{CLEANUP_KIND}", lines, width=len(CLEANUP_HEADERS))
     rows = [[item.path, item.modified, item.message] for item in items]
-    xo.fast_table(
+    xo.table(
         ws,
         header_row,
         CLEANUP_HEADERS,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 
@@ -76,34 +77,6 @@ def title_block(ws, title: str, lines: list[str], width: int) -> int:
 def section(ws, row: int, text: str, width: int) -> int:
     put(ws, row, 1, text).font = SECTION_FONT
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
-    return row + 1
-
-
-def table(
-    ws,
-    row: int,
-    headers: list[str],
-    rows: list[list],
-    formats: dict[int, str] | None = None,
-    empty_text: str = "（无）",
-) -> int:
-    """A header band and bordered rows starting at ``row``; returns the next free row."""
-    formats = formats or {}
-    for col, header in enumerate(headers, start=1):
-        cell = put(ws, row, col, header)
-        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
-    row += 1
-    if not rows:
-        cell = put(ws, row, 1, empty_text)
-        cell.font, cell.border = BODY_FONT, BORDER
-        return row + 2
-    for n, values in enumerate(rows):
-        for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, value, formats.get(col - 1))
-            cell.font, cell.border, cell.alignment = BODY_FONT, BORDER, WRAP
-            if n % 2:
-                cell.fill = BAND_FILL
-        row += 1
     return row + 1
 
 
@@ -176,7 +149,7 @@ def atomic_write_bytes(data: bytes, path: str | Path) -> Path:
     return path
 
 
-def fast_table(
+def table(
     ws,
     row: int,
     headers: list[str],
@@ -184,14 +157,12 @@ def fast_table(
     formats: dict[int, str] | None = None,
     empty_text: str = "（无）",
 ) -> int:
-    """``table`` with the same look, several times faster on long tables.
+    """A header band and bordered, banded rows from ``row``; returns the next free row.
 
     openpyxl hashes a style object on every assignment; here each distinct
     cell look (header, plain/banded row × number format × quote prefix) is
     styled once and its style record copied to the other cells.
     """
-    from copy import copy
-
     formats = formats or {}
     header_style = None
     for col, header in enumerate(headers, start=1):

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 COMMON = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
@@ -84,7 +85,8 @@ def bench_udfs(repeat: int) -> list[tuple[str, float, float]]:
 
 def bench_server(repeat: int) -> list[tuple[str, float, float]]:
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-    import xlwings as xw
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from excel_payload import function_call  # what Office.js posts
     from fastapi.testclient import TestClient
 
     from aexl.excel.server import create_app
@@ -96,16 +98,7 @@ def bench_server(repeat: int) -> list[tuple[str, float, float]]:
     pool = names(rng, 200)
 
     def body():
-        return {
-            "func_name": "AE_CODE",
-            "args": [[[pool[rng.randrange(200)]] for _ in range(10_000)]],
-            "caller_address": "Sheet1!B1",
-            "version": xw.__version__,
-            "client": "Office.js",
-            "runtime": "1.4",
-            "culture_info_name": "zh-CN",
-            "date_format": "yyyy/m/d",
-        }
+        return function_call("AE_CODE", [[pool[rng.randrange(200)]] for _ in range(10_000)])
 
     def post(data):
         response = client.post("/xlwings/custom-functions-call", json=data)

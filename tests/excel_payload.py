@@ -7,6 +7,9 @@ visibility, used range and the values from A1 to the last used cell (empty
 cells as ``""``, date-formatted cells as ISO strings ending in ``Z``), plus the
 pictures, shapes, charts, tables, notes and pivot tables lists. Feed it to
 ``xw.Book(json=payload)`` to drive a handler through xlwings' remote engine.
+
+:func:`function_call` is the body Office.js posts to
+``/xlwings/custom-functions-call`` when a sheet calculates a custom function.
 """
 
 from __future__ import annotations
@@ -184,4 +187,19 @@ def book_payload(
         },
         "names": names,
         "sheets": [sheet_json(ws) for ws in workbook.worksheets],
+    }
+
+
+def function_call(func_name: str, *args, version: str | None = None) -> dict:
+    """The body Office.js posts to ``/xlwings/custom-functions-call`` (ranges as lists of rows)."""
+    xw = ensure_remote_engine()
+    return {
+        "func_name": func_name,
+        "args": list(args),
+        "caller_address": "Sheet1!B1",
+        "version": version or xw.__version__,
+        "client": "Office.js",
+        "runtime": "1.4",
+        "culture_info_name": "zh-CN",
+        "date_format": "yyyy/m/d",
     }

@@ -24,6 +24,7 @@ from openpyxl import Workbook, load_workbook  # noqa: E402
 from aexl import schema  # noqa: E402
 from aexl.excel import ribbon  # noqa: E402
 from aexl.excel.book import column_letter, read_book, selected_rows  # noqa: E402
+from aexl.reports import placements  # noqa: E402
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -262,43 +263,59 @@ def test_new_job_number_needs_a_selection_on_the_job_sheet(tmp_path):
 # --- 新建修改单 -------------------------------------------------------------------
 
 
+def revise(tmp_path, revisions, *, sheet="修改单", selection="A2", jobs=None):
+    """Run 新建修改单 on a workbench with ``revisions``; (its setValues actions, alerts)."""
+    jobs = jobs or [_job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2))]
+    path = workbench(tmp_path / "wb.xlsx", jobs=jobs, revisions=revisions)
+    book = open_book(path, sheet=sheet, selection=selection)
+    ribbon.new_revision(book)
+    return actions(book, "setValues"), alerts(book)
+
+
+def rev(jobno, number, day) -> dict:
+    return {"原工作号": jobno, "修改序号": number, "修改日期": dt.datetime(2026, *day)}
+
+
 def test_new_revision_appends_next_number(tmp_path):
     jobs = [
         _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),
         _job("MDKT2026002", "美的", "空调", "秋季", dt.datetime(2026, 9, 1), 执行人员="韩梅梅"),
     ]
     revisions = [
-        {"原工作号": "MDKT2026002", "修改序号": 1, "修改日期": dt.datetime(2026, 9, 5)},
-        {"原工作号": "MDKT2026001", "修改序号": 1, "修改日期": dt.datetime(2026, 3, 5)},
-        {"原工作号": "MDKT2026002", "修改序号": 2, "修改日期": dt.datetime(2026, 9, 8)},
+        rev("MDKT2026002", 1, (9, 5)),
+        rev("MDKT2026001", 1, (3, 5)),
+        rev("MDKT2026002", 2, (9, 8)),
     ]
-    path = workbench(tmp_path / "wb.xlsx", jobs=jobs, revisions=revisions)
-    book = open_book(path, sheet="工作单", selection="B3")
-    ribbon.new_revision(book)
-    (write,) = actions(book, "setValues")
+    (write,), said = revise(tmp_path, revisions, sheet="工作单", selection="B3", jobs=jobs)
     assert write["sheet_position"] == 2 and cell_of(write) == (5, 1)
     assert write["values"] == [["MDKT2026002", 3, "2026-11-26", "", "", "", "韩梅梅"]]
-    assert "第 3 次修改" in alerts(book)[0]
+    assert "第 3 次修改" in said[0]
 
 
-def test_new_revision_from_the_revision_sheet(tmp_path):
-    jobs = [_job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2))]
-    revisions = [{"原工作号": "MDKT2026001", "修改序号": 1, "修改日期": dt.datetime(2026, 3, 5)}]
-    path = workbench(tmp_path / "wb.xlsx", jobs=jobs, revisions=revisions)
-    book = open_book(path, sheet="修改单", selection="D2")
-    ribbon.new_revision(book)
-    (write,) = actions(book, "setValues")
-    assert cell_of(write) == (3, 1) and write["values"][0][:2] == ["MDKT2026001", 2]
+@pytest.mark.parametrize(
+    "revisions,row,number",
+    [
+        ([rev("MDKT2026001", 1, (3, 5))], 3, 2),  # from the 修改单 sheet itself
+        (  # job numbers compare as aexl.jobno.normalize_jobno has them; blank 序号 skipped
+            [
+                rev("mdkt 2026001", 1, (3, 5)),
+                rev("ＭＤＫＴ2026001", 2, (3, 6)),
+                rev("MDKT2026001", None, (3, 7)),
+            ],
+            5,
+            3,
+        ),
+    ],
+)
+def test_new_revision_from_the_revision_sheet(tmp_path, revisions, row, number):
+    (write,), _said = revise(tmp_path, revisions, selection="D2")
+    assert cell_of(write) == (row, 1) and write["values"][0][:2] == ["MDKT2026001", number]
 
 
 def test_new_revision_unknown_job(tmp_path):
-    jobs = [_job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2))]
-    revisions = [{"原工作号": "XXXX2026009", "修改序号": 1, "修改日期": dt.datetime(2026, 3, 5)}]
-    path = workbench(tmp_path / "wb.xlsx", jobs=jobs, revisions=revisions)
-    book = open_book(path, sheet="修改单", selection="A2")
-    ribbon.new_revision(book)
-    assert actions(book, "setValues") == []
-    assert "XXXX2026009 不在「工作单」表中" in alerts(book)[0]
+    written, said = revise(tmp_path, [rev("XXXX2026009", 1, (3, 5))])
+    assert written == []
+    assert "XXXX2026009 不在「工作单」表中" in said[0]
 
 
 # --- 校验工作单 -------------------------------------------------------------------
@@ -324,6 +341,7 @@ def test_validate_marks_cells_and_writes_results_sheet(tmp_path):
     grid = written_to_new_sheet(book, ribbon.RESULTS_SHEET)
     assert grid[0] == ["工作表", "行", "列", "级别", "说明", "位置", "代码"]
     listed = {(r[0], r[1], r[2]) for r in grid[1:]}
+    assert len({tuple(r) for r in grid[1:]}) == len(grid) - 1  # each finding once
     assert ("工作单", 3, "预算") in listed and ("工作单", 3, "项目名称") in listed
     assert any(r[5] == '=HYPERLINK("#\'工作单\'!N3","工作单!N3")' for r in grid[1:])
     assert "个错误" in alerts(book)[0]
@@ -433,6 +451,9 @@ def test_effect_charts_adds_pictures(tmp_path):
     ribbon.effect_charts(book)
     pictures = actions(book, "addPicture")
     assert len(pictures) == 2 and all(p["args"][0] for p in pictures)  # base64 PNGs
+    (first, second), heights = [anchor_of(p)[0] for p in pictures], picture_heights(book)
+    assert heights[0] == pytest.approx(png_points(pictures[0])[1])
+    assert second - 1 > bottom_row(first, heights[0])  # the second title is below the first chart
     titles = [a["values"] for a in actions(book, "setValues")]
     assert any("美的" in str(t) and "到店人数" in str(t) for t in titles)
     assert "2 张" in alerts(book)[0]
@@ -445,86 +466,213 @@ def test_effect_charts_without_data(tmp_path):
     assert actions(book, "addPicture") == [] and "没有可画图的数据" in alerts(book)[0]
 
 
+def placement(form, region, media, day, sample, size="3x2m", version="v1") -> list:
+    """A 投放 row of 美的 / MDKT2026001 placed on 2026-``day`` (month, day)."""
+    values = {
+        "品牌": "美的",
+        "工作号": "MDKT2026001",
+        "广告形式": form,
+        "投放区域": region,
+        "投放媒体": media,
+        "投放日期": dt.datetime(2026, *day),
+        "投放规格": size,
+        "投放版本": version,
+        "样稿": sample,
+    }
+    return [values.get(h) for h in schema.PLACEMENTS.headers]
+
+
+def _placements(tmp_path, rows) -> Path:
+    return _with_sheet(workbench(tmp_path / "wb.xlsx"), "投放", schema.PLACEMENTS.headers, rows)
+
+
 def test_placement_list_with_thumbnail(tmp_path, monkeypatch):
     from PIL import Image
 
     Image.new("RGB", (320, 200), (200, 30, 30)).save(tmp_path / "kv.png")
-    path = _with_sheet(
-        workbench(tmp_path / "wb.xlsx"),
-        "投放",
-        schema.PLACEMENTS.headers,
-        [
-            [
-                "美的",
-                "MDKT2026001",
-                "户外",
-                "广州",
-                "地铁灯箱",
-                dt.datetime(2026, 11, 24),
-                None,
-                "3x2m",
-                "v1",
-                "kv.png",
-            ],
-            [
-                "美的",
-                "MDKT2026001",
-                "网络",
-                "全国",
-                "微信",
-                dt.datetime(2026, 11, 25),
-                None,
-                "1080x1920",
-                "v2",
-                "https://x.cn/a",
-            ],
-            [
-                "美的",
-                "MDKT2026001",
-                "平面",
-                "广州",
-                "南方日报",
-                dt.datetime(2026, 10, 1),
-                None,
-                "整版",
-                "v1",
-                None,
-            ],
-        ],
-    )
+    rows = [
+        placement("户外", "广州", "地铁灯箱", (11, 24), "kv.png"),
+        placement("网络", "全国", "微信", (11, 25), "https://x.cn/a", "1080x1920", "v2"),
+        placement("平面", "广州", "南方日报", (10, 1), None, "整版"),
+    ]
+    path = _placements(tmp_path, rows)
     monkeypatch.setattr(ribbon, "_book_folder", lambda book: tmp_path)
     book = open_book(path, sheet="投放", selection="A1")
     ribbon.placement_list(book)
     grid = written_to_new_sheet(book, ribbon.PLACEMENTS_SHEET)
-    assert grid[1] == ribbon.PLACEMENT_HEADERS
+    assert grid[1] == placements.HEADERS
     assert [r[1] for r in grid[2:]] == ["户外", "网络"]  # October is not this week
     (picture,) = actions(book, "addPicture")
-    anchor_column, anchor_row = picture["args"][1:3]  # 0-based, as strings
-    assert (int(anchor_row) + 1, int(anchor_column) + 1) == (3, len(ribbon.PLACEMENT_HEADERS))
+    assert anchor_of(picture) == (3, placements.SAMPLE_COL)
     assert "1 张样稿缩略图" in alerts(book)[0]
 
 
-def test_print_job_sheet(tmp_path):
-    pytest.importorskip("aexl.reports.jobsheet")
-    jobs = [_job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2))]
-    path = workbench(tmp_path / "wb.xlsx", jobs=jobs)
-    book = open_book(path, sheet="工作单", selection="C2")
-    ribbon.print_job_sheet(book)
-    grid = written_to_new_sheet(book, ribbon.PRINT_SHEET)
-    flat = [c for row in grid for c in row if c]
-    assert "项目工作单" in flat and "夏季促销" in flat
-    assert "MDKT2026001" in alerts(book)[0]
+def test_placement_list_on_the_server_cannot_read_relative_samples(tmp_path):
+    """Under xlwings Server the book has no folder: relative 样稿 paths are shown as text."""
+    from PIL import Image
+
+    Image.new("RGB", (320, 200), (30, 30, 200)).save(tmp_path / "kv.png")
+    absolute = tmp_path / "abs.png"
+    Image.new("RGB", (320, 200), (30, 200, 30)).save(absolute)
+    rows = [
+        placement("户外", "广州", "地铁灯箱", (11, 23), "kv.png"),
+        placement("户外", "深圳", "公交站", (11, 24), "样稿\\缺失.png"),
+        placement("网络", "全国", "微信", (11, 25), "https://x.cn/a", "1080x1920", "v2"),
+        placement("平面", "广州", "南方日报", (11, 26), str(absolute), "整版"),
+    ]
+    book = open_book(_placements(tmp_path, rows), sheet="投放", selection="A1")
+    ribbon.placement_list(book)  # the remote book's fullname is just its name: no folder
+    grid = written_to_new_sheet(book, ribbon.PLACEMENTS_SHEET)
+    shown = [r[placements.SAMPLE_COL - 1] for r in grid[2:]]
+    assert shown == [
+        "样稿：kv.png（服务器上无法读取，请在桌面版中生成缩略图）",  # not looked up anywhere
+        "样稿：样稿\\缺失.png（服务器上无法读取，请在桌面版中生成缩略图）",  # not "缺失"
+        "https://x.cn/a",
+        "abs.png",  # an absolute path is readable by a server on the same machine
+    ]
+    (picture,) = actions(book, "addPicture")
+    assert anchor_of(picture) == (6, placements.SAMPLE_COL)
 
 
-def test_monthly_summary(tmp_path):
+def anchor_of(picture_action) -> tuple[int, int]:
+    """1-based (row, column) of an addPicture action's anchor cell."""
+    column, row = picture_action["args"][1:3]  # 0-based
+    return int(row) + 1, int(column) + 1
+
+
+def picture_heights(book) -> list[float]:
+    """The height in points each added picture is given (setPictureHeight, in order)."""
+    return [a["args"][1] for a in actions(book, "setPictureHeight")]
+
+
+def png_points(action) -> tuple[float, float]:
+    """(width, height) in points of an addPicture action's PNG at Excel's 96 px per inch."""
+    import base64
+    import struct
+
+    png = base64.b64decode(action["args"][0])
+    assert png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width * 0.75, height * 0.75
+
+
+def bottom_row(anchor_row: int, height: float, row_height: float = 13.5) -> int:
+    """The last row a picture reaches when every row is ``row_height`` points (宋体 11)."""
+    import math
+
+    return anchor_row + math.ceil(height / row_height) - 1
+
+
+def _effects(path: Path, rows: list[list]) -> Path:
+    return _with_sheet(path, "效果", schema.EFFECTS.headers, rows)
+
+
+OCTOBER_EFFECTS = [
+    [dt.datetime(2026, 10, 3), "美的", "国庆", "到店人数", 120, 100, "人", "终端观察"],
+    [dt.datetime(2026, 10, 10), "美的", "国庆", "到店人数", 150, 110, "人", "终端观察"],
+    [dt.datetime(2026, 10, 3), "美的", "国庆", "销量", 30, 40, "台", "第三方数据"],
+    [dt.datetime(2026, 10, 10), "美的", "国庆", "销量", 45, 40, "台", "第三方数据"],
+    [dt.datetime(2026, 10, 10), "美的", "国庆", "询价", 8, 10, "次", "门店"],
+]
+
+
+def test_monthly_summary_reserves_rows_under_each_chart(tmp_path):
     pytest.importorskip("aexl.reports.monthly")
     jobs = [_job("MDKT2026010", "美的", "空调", "双十一", dt.datetime(2026, 10, 8))]
-    path = workbench(tmp_path / "wb.xlsx", jobs=jobs)
+    path = _effects(workbench(tmp_path / "wb.xlsx", jobs=jobs), OCTOBER_EFFECTS)
     book = open_book(path, sheet="工作单", selection="A1")
     ribbon.monthly_summary(book)
-    assert "2026-10" in alerts(book)[0]
     grid = written_to_new_sheet(book, ribbon.MONTHLY_SHEET)
-    assert any("双十一" in str(c) for row in grid for c in row)
+    pictures = actions(book, "addPicture")
+    assert len(pictures) == 3  # one picture per chart, not one stacked figure
+    heights = picture_heights(book)
+    assert len(heights) == 3
+    for picture, height in zip(pictures, heights, strict=True):
+        assert height == pytest.approx(png_points(picture)[1])  # its real size
+    anchors = [anchor_of(p)[0] for p in pictures]
+    next_block = next(n for n, row in enumerate(grid, start=1) if n > anchors[-1] and any(row))
+    assert grid[next_block - 1][0] == "本月效果数据"
+    followers = [*anchors[1:], next_block]
+    for row, height, following in zip(anchors, heights, followers, strict=True):
+        bottom = bottom_row(row, height)
+        assert following > bottom, (row, height, following)
+        assert all(not any(r) for r in grid[row - 1 : bottom])  # nothing under a picture
+
+
+def test_layout_reserves_rows_from_each_pictures_height():
+    from matplotlib.figure import Figure
+
+    from aexl.excel import render
+
+    class OneFigure:  # a chart block with only a matplotlib figure
+        title = "图"
+        figure = Figure(figsize=(4, 3))  # 288 x 216 pt at 96 px per inch
+
+    class NoCharts:
+        title = "图"
+
+        def pngs(self, dpi):
+            return []
+
+    class Report:
+        title = "报告"
+        blocks = [OneFigure(), NoCharts()]
+
+    lay = render.layout(Report())
+    (picture,) = lay.pictures
+    assert (picture.width, picture.height) == (288, 216)
+    assert picture.rows == 16  # 216 / 13.5
+    assert lay.grid[picture.row - 2][0] == "图"
+    after = [n for n, row in enumerate(lay.grid, start=1) if n > picture.row and any(row)]
+    assert after[0] == picture.last_row + render.PICTURE_GAP_ROWS + 1  # the next chart block
+    assert lay.grid[after[1] - 1][0] == render.NO_CHARTS
+
+
+def test_report_pictures_of_the_previous_run_are_removed(tmp_path):
+    pytest.importorskip("aexl.reports.monthly")
+    jobs = [_job("MDKT2026010", "美的", "空调", "双十一", dt.datetime(2026, 10, 8))]
+    path = _effects(workbench(tmp_path / "wb.xlsx", jobs=jobs), OCTOBER_EFFECTS[:2])
+    wb = load_workbook(path)
+    wb.create_sheet(ribbon.MONTHLY_SHEET).append(["旧内容"])
+    wb.save(path)
+    payload = book_payload(
+        load_workbook(path), name=path.name, active_sheet="工作单", selection="A1"
+    )
+    old = {"width": 400, "height": 250, "left": 0, "top": 20, "lock_aspect_ratio": True}
+    payload["sheets"][-1]["pictures"] = [
+        {"name": "aexl_chart_1", **old},
+        {"name": "公司标志", **old},
+        {"name": "aexl_chart_2", **old},
+    ]
+    book = xw.Book(json=payload)
+    ribbon.monthly_summary(book)
+    deleted = [a["args"] for a in actions(book, "deletePicture")]
+    assert deleted == [[2], [0]]  # aexl's own pictures, last first; the logo stays
+    assert len(actions(book, "addPicture")) == 1
+    assert "已写入" in alerts(book)[0]
+
+
+@pytest.mark.parametrize(
+    "module,handler,sheet,selection,job,shown,said",
+    [
+        ("jobsheet", "print_job_sheet", ribbon.PRINT_SHEET, "C2",
+         ("MDKT2026001", "夏季促销", (3, 2)), ["项目工作单", "夏季促销"], "MDKT2026001"),
+        ("monthly", "monthly_summary", ribbon.MONTHLY_SHEET, "A1",
+         ("MDKT2026010", "双十一", (10, 8)), ["美的 月度工作总结", "双十一"], "2026-10"),
+    ],
+)  # fmt: skip
+def test_report_sheet(tmp_path, module, handler, sheet, selection, job, shown, said):
+    pytest.importorskip(f"aexl.reports.{module}")
+    jobno, name, opened = job
+    jobs = [_job(jobno, "美的", "空调", name, dt.datetime(2026, *opened))]
+    book = open_book(
+        workbench(tmp_path / "wb.xlsx", jobs=jobs), sheet="工作单", selection=selection
+    )
+    getattr(ribbon, handler)(book)
+    grid = written_to_new_sheet(book, sheet)
+    flat = {c for row in grid for c in row if c}
+    assert set(shown) <= flat
+    assert said in alerts(book)[0]
 
 
 def test_internal_error_is_an_alert_not_a_traceback(tmp_path, monkeypatch):

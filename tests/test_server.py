@@ -18,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from excel_payload import ensure_remote_engine  # noqa: E402
 
 xw = ensure_remote_engine()  # xlwings' remote engine, noncommercial licence
-from excel_payload import book_payload  # noqa: E402
+import aexl_udfs  # noqa: E402
+from excel_payload import book_payload, function_call  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
@@ -40,17 +41,7 @@ def client(tmp_path_factory):
 
 
 def call(client, func_name, *args):
-    body = {
-        "func_name": func_name,
-        "args": list(args),
-        "caller_address": "Sheet1!B1",
-        "version": xw.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "zh-CN",
-        "date_format": "yyyy/m/d",
-    }
-    response = client.post("/xlwings/custom-functions-call", json=body)
+    response = client.post("/xlwings/custom-functions-call", json=function_call(func_name, *args))
     assert response.status_code == 200, response.text
     return response.json()["result"]
 
@@ -105,15 +96,7 @@ def test_scripts_are_the_ribbon_handlers(client):
 def test_custom_functions_meta_lists_the_ae_functions(client):
     meta = client.get("/xlwings/custom-functions-meta.json").json()
     functions = {f["name"]: f for f in meta["functions"]}
-    assert set(functions) == {
-        "AE_CODE",
-        "AE_JOBNO",
-        "AE_NEXTJOBNO",
-        "AE_JOBNO_CHECK",
-        "AE_COPYCHECK",
-        "AE_DEADLINE",
-        "AE_WORKDAYS",
-    }
+    assert set(functions) == set(aexl_udfs.__all__)  # the seven of PRODUCT.md §4
     code = functions["AE_CODE"]
     assert "拼音" in code["description"]
     assert code["parameters"][0]["dimensionality"] == "matrix"

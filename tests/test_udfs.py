@@ -150,6 +150,7 @@ def test_ae_jobno():
     assert u.AE_JOBNO("美的", "空调", "2026年3月2日", 1.0) == "MDKT2026001"
     assert u.AE_JOBNO("美的", "空调", MAR, "x").startswith("错误：号码应为正整数")
     assert u.AE_JOBNO("美的", "空调", None, 1).startswith("错误：缺少开单日期")
+    assert "产品线都要填写" in u.AE_JOBNO("美的", None, MAR, 1)  # not "MD2026001"
 
 
 def test_ae_nextjobno_gives_consecutive_numbers_down_a_range():
@@ -180,6 +181,22 @@ def test_ae_copycheck():
     assert u.AE_COPYCHECK("最佳赏味期") == ""
 
 
+@pytest.mark.parametrize("empty", [None, "", "   ", float("nan")])
+def test_ae_copycheck_empty_cell_gives_empty_text(empty):
+    assert u.AE_COPYCHECK(empty) == ""
+    assert u.AE_COPYCHECK([[empty], ["国家级"], [empty]])[::2] == [[""], [""]]
+
+
+def test_ae_copycheck_passes_cells_to_the_core_as_they_are(monkeypatch):
+    import aexl.copycheck
+
+    seen = []
+    real = aexl.copycheck.check_texts
+    monkeypatch.setattr(aexl.copycheck, "check_texts", lambda texts: seen.extend(texts) or real(texts))  # fmt: skip
+    assert u.AE_COPYCHECK([[None], [100.0], ["第一"]]) == [[""], [""], ["第一[需核实]"]]
+    assert "None" not in seen and 100.0 in seen  # no str(): the core reads 100.0 as "100"
+
+
 def test_ae_deadline():
     meeting = dt.datetime(2026, 11, 26, 14, 30)  # Thursday
     assert u.AE_DEADLINE(meeting, "纪要") == dt.datetime(2026, 11, 27, 14, 30)
@@ -204,15 +221,39 @@ def test_ae_workdays():
     assert u.AE_WORKDAYS("x", "2026-11-23").startswith("错误：无法识别日期")
 
 
-def test_every_udf_has_help_text():
+def _chinese(text) -> bool:
+    return bool(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_every_udf_has_help_text(monkeypatch):
+    """Every parameter is declared a 2-D range with Chinese help, as xw.arg receives it."""
+    import importlib.util
     import inspect
 
-    for name in u.__all__:
-        func = getattr(u, name)
-        assert func.__doc__ and any("\u4e00" <= ch <= "\u9fff" for ch in func.__doc__), name
-        source = inspect.getsource(func)
-        for param in inspect.signature(func).parameters:
-            assert f'@xw.arg("{param}", ndim=2, doc=' in source, f"{name}({param})"
+    import xlwings
+
+    declared: dict[str, dict[str, dict]] = {}
+
+    def arg(name, **options):
+        def record(func):
+            declared.setdefault(func.__name__, {})[name] = options
+            return func
+
+        return record
+
+    monkeypatch.setattr(xlwings, "arg", arg)
+    origin = importlib.util.find_spec("aexl_udfs").origin
+    spec = importlib.util.spec_from_file_location("aexl_udfs_help", origin)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name in module.__all__:
+        func = getattr(module, name)
+        assert _chinese(func.__doc__), name
+        params = list(inspect.signature(func).parameters)
+        assert sorted(declared[name]) == sorted(params), name
+        for param in params:
+            options = declared[name][param]
+            assert options["ndim"] == 2 and _chinese(options["doc"]), f"{name}({param})"
 
 
 def _modules_after(statement: str) -> set[str]:

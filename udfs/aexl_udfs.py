@@ -28,6 +28,11 @@ __all__ = [
 ]
 
 CATEGORY = "AE工作台"
+JOB_ARGS = (  # (parameter, the help Excel's function wizard shows)
+    ("brand", "品牌名称（一个单元格或一整列），如 美的"),
+    ("product_line", "产品线名称，如 空调"),
+    ("open_date", "开单日期，工作号的年份取自它"),
+)
 _calendar = None
 
 
@@ -57,9 +62,17 @@ def _year(value) -> int:
 
 
 def _codes(brand, line) -> tuple[str, str]:
-    from aexl.codes import code_for
+    """Pinyin codes of brand and product line (both required), as ``aexl code`` gives them."""
+    from aexl.codes import resolve_codes
 
-    return code_for(brand), code_for(line)
+    return resolve_codes(None, brand, line)
+
+
+def _job_args(func):
+    """Declare the 品牌 / 产品线 / 开单日期 arguments shared by the job-number functions."""
+    for name, doc in reversed(JOB_ARGS):
+        func = xw.arg(name, ndim=2, doc=doc)(func)
+    return func
 
 
 def _serial(value) -> int:
@@ -95,9 +108,7 @@ def AE_CODE(brand_or_line):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("brand", ndim=2, doc="品牌名称，如 美的")
-@xw.arg("product_line", ndim=2, doc="产品线名称，如 空调")
-@xw.arg("open_date", ndim=2, doc="开单日期，取其年份")
+@_job_args
 @xw.arg("serial", ndim=2, doc="号码，如 1（不足三位补零）")
 def AE_JOBNO(brand, product_line, open_date, serial):
     """按 品牌代码+产品线代码+年份+三位号码 组成工作号，如 美的/空调/2026/1 得 MDKT2026001。"""
@@ -111,16 +122,14 @@ def AE_JOBNO(brand, product_line, open_date, serial):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("brand", ndim=2, doc="品牌名称，如 美的")
-@xw.arg("product_line", ndim=2, doc="产品线名称，如 空调")
-@xw.arg("open_date", ndim=2, doc="开单日期，取其年份")
+@_job_args
 @xw.arg("issued", ndim=2, doc="已开出的全部工作号（整列，如 工作单!A:A）")
 def AE_NEXTJOBNO(brand, product_line, open_date, issued):
     """下一个可用的工作号：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）。"""
     from aexl.jobno import next_jobno
 
     cells = _cells()
-    numbers = [str(v) for v in cells.flatten(issued) if not cells.is_empty(v)]
+    numbers = cells.flatten(issued)  # next_jobno skips blanks and other prefixes
 
     def one(b, ln, d):
         bc, lc = _codes(b, ln)
@@ -133,9 +142,7 @@ def AE_NEXTJOBNO(brand, product_line, open_date, issued):
 
 @xw.func(category=CATEGORY)
 @xw.arg("jobno", ndim=2, doc="要检查的工作号，如 MDKT2026001")
-@xw.arg("brand", ndim=2, doc="该行的品牌")
-@xw.arg("product_line", ndim=2, doc="该行的产品线")
-@xw.arg("open_date", ndim=2, doc="该行的开单日期")
+@_job_args
 def AE_JOBNO_CHECK(jobno, brand, product_line, open_date):
     """检查工作号是否规范、是否与品牌、产品线和开单年份一致：一致返回空，否则返回原因。"""
     from aexl.jobno import jobno_problem
@@ -153,8 +160,8 @@ def AE_COPYCHECK(copy_text):
     """广告法用语检查：无问题返回空；否则列出命中的词及级别（禁用 / 需核实）。仅供参考，不是法律意见。"""
     from aexl.copycheck import check_texts, summarize
 
-    def batch(texts):
-        return [summarize(hits) or "" for hits in check_texts([str(t) for t in texts])]
+    def batch(texts):  # the core reads None, NaN, numbers and text as they come
+        return [summarize(hits) for hits in check_texts(texts)]
 
     return _cells().map_distinct(batch, copy_text)
 

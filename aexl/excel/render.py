@@ -5,11 +5,83 @@ The report modules describe a report as ``title``, ``header_lines()`` and
 or chart objects). The file writers style that with openpyxl; a ribbon
 button writes it into the open workbook through xlwings, where only values,
 fills and pictures are portable. Pure: no xlwings.
+
+A chart block becomes one picture per chart, each followed by as many empty
+rows as its height needs: a picture floats over the cells, so the rows under
+it are reserved for it and the next block starts below its bottom edge.
 """
 
 from __future__ import annotations
 
+import math
+import struct
 from dataclasses import dataclass, field
+
+PICTURE_DPI = 96  # charts are rendered at Excel's 96 px per inch: 1 px = 0.75 pt
+# The lowest default row height in points (宋体 11); 等线 11 and Calibri 11 rows are taller,
+# so a picture never reaches further than the rows reserved for it.
+MIN_ROW_HEIGHT = 13.5
+PICTURE_GAP_ROWS = 1  # empty rows between a picture's bottom edge and what follows
+NO_CHARTS = "（没有可绘制的效果数据）"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG placed with its top-left corner at column A of ``row`` (1-based)."""
+
+    row: int
+    png: bytes
+    width: float  # points
+    height: float  # points
+
+    @property
+    def rows(self) -> int:
+        """Rows the picture covers, counting each row at its smallest default height."""
+        return rows_for(self.height)
+
+    @property
+    def last_row(self) -> int:
+        """The last row the picture can reach."""
+        return self.row + self.rows - 1
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of PNG bytes, from the IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return struct.unpack(">II", png[16:24])
+
+
+def picture_points(png: bytes, dpi: int = PICTURE_DPI) -> tuple[float, float]:
+    """(width, height) in points of PNG bytes rendered at ``dpi``."""
+    width, height = png_size(png)
+    return width * 72 / dpi, height * 72 / dpi
+
+
+def rows_for(height: float, row_height: float = MIN_ROW_HEIGHT) -> int:
+    """Rows of ``row_height`` points a picture ``height`` points high reaches into."""
+    return max(1, math.ceil(height / row_height - 1e-9))
+
+
+def chart_pngs(block) -> list[bytes]:
+    """One PNG per chart of a chart block, rendered at ``PICTURE_DPI``.
+
+    Uses the block's ``pngs(dpi=…)`` when it has one (one image per chart),
+    else its matplotlib ``figure`` (method or attribute) as a single image.
+    """
+    pngs = getattr(block, "pngs", None)
+    if callable(pngs):
+        return list(pngs(dpi=PICTURE_DPI))
+    figure = getattr(block, "figure", None)
+    if callable(figure):
+        figure = figure()
+    if figure is None:
+        return []
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=PICTURE_DPI)
+    return [buffer.getvalue()]
 
 
 @dataclass
@@ -18,7 +90,7 @@ class Layout:
     title_rows: list[int] = field(default_factory=list)  # 1-based
     section_rows: list[int] = field(default_factory=list)
     header_rows: list[int] = field(default_factory=list)
-    figures: list[tuple[int, object]] = field(default_factory=list)  # (row, chart block)
+    pictures: list[Picture] = field(default_factory=list)
 
     @property
     def width(self) -> int:
@@ -27,6 +99,21 @@ class Layout:
     def add(self, row: list) -> int:
         self.grid.append(list(row))
         return len(self.grid)
+
+    def add_picture(self, png: bytes) -> Picture:
+        """Place ``png`` at the next row and reserve the rows it covers (plus a gap)."""
+        width, height = picture_points(png)
+        picture = Picture(len(self.grid) + 1, png, width, height)
+        for _ in range(picture.rows + PICTURE_GAP_ROWS):
+            self.add([])
+        self.pictures.append(picture)
+        return picture
+
+    def squared(self) -> Layout:
+        """Every row padded to the same width (what a 2-D range write needs)."""
+        width = self.width
+        self.grid = [r + [None] * (width - len(r)) for r in self.grid]
+        return self
 
 
 def layout(reports) -> Layout:
@@ -38,9 +125,7 @@ def layout(reports) -> Layout:
         if out.grid:
             out.add([])
         _one(out, report)
-    width = out.width
-    out.grid = [r + [None] * (width - len(r)) for r in out.grid]
-    return out
+    return out.squared()
 
 
 def _one(out: Layout, report) -> None:
@@ -74,7 +159,11 @@ def _one(out: Layout, report) -> None:
             if block.placeholder:
                 out.add([f"（请 AM 填写）{block.placeholder}"])
             out.add([])
-        else:  # a chart: placed as a picture by the adapter
-            out.figures.append((out.add([getattr(block, "title", "")]), block))
-            for _ in range(20):
+        else:  # a chart block: one picture per chart, placed by the adapter
+            out.add([getattr(block, "title", "")])
+            pngs = chart_pngs(block)
+            for png in pngs:
+                out.add_picture(png)
+            if not pngs:
+                out.add([NO_CHARTS])
                 out.add([])

@@ -36,6 +36,8 @@ MONTHLY_SHEET = "月度总结"
 ERROR_FILL = (255, 199, 206)  # light red: error / banned term
 WARNING_FILL = (255, 235, 156)  # light yellow: warning / term to review
 HEADER_FILL = (221, 235, 247)
+SECTION_FILL = (242, 242, 242)
+PICTURE_PREFIX = "aexl_"  # names of the pictures a handler adds (removed on the next run)
 MAX_LISTED = 12  # lines of detail in an alert
 
 HANDLERS = (
@@ -135,31 +137,22 @@ def _sheet_for_output(book, name: str):
 
     sheet = find_sheet(book, name)
     if sheet is None:
-        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
-    else:
-        sheet.clear()
+        return book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
+    sheet.clear()  # values and formats; pictures float above the cells and stay
+    for index in range(len(sheet.pictures), 0, -1):  # backwards: indices shift on delete
+        picture = sheet.pictures[index - 1]
+        if str(picture.name).startswith(PICTURE_PREFIX):
+            picture.delete()
     return sheet
 
 
 def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...] = (1,)):
     """Write a report grid to sheet ``name`` from A1 and show it."""
-    sheet = _sheet_for_output(book, name)
-    grid = _rectangular(grid)
-    if grid:
-        sheet.range("A1").value = grid
-        width = len(grid[0])
-        for r in header_rows:
-            if r <= len(grid):
-                sheet.range((r, 1), (r, width)).color = HEADER_FILL
-        sheet.autofit("c")
-    sheet.activate()
-    return sheet
+    from aexl.excel.render import Layout
 
-
-def _rectangular(grid) -> list[list]:
-    rows = [list(r) for r in (grid or [])]
-    width = max((len(r) for r in rows), default=0)
-    return [r + [None] * (width - len(r)) for r in rows]
+    rows = [list(r) for r in grid or []]
+    heads = [r for r in header_rows if r <= len(rows)]
+    return write_layout(book, name, Layout(grid=rows, header_rows=heads).squared())
 
 
 def _report_module(name: str):
@@ -203,7 +196,7 @@ def new_job_number(book) -> None:
     jobs = wb.frames["工作单"]
     brands = wb.frames.get("品牌")
     column = raw["工作单"].column("工作号")
-    issued = [str(j) for j in jobs["工作号"] if j]
+    issued = jobs["工作号"].tolist()  # blanks and other prefixes are ignored by next_jobno
     made, problems = [], []
     for row in rows:
         rec = _record(jobs, row)
@@ -214,7 +207,9 @@ def new_job_number(book) -> None:
                 raise JobNumberError(
                     "缺少或无法识别「开单日期」，工作号的年份取自开单日期，请先填写"
                 )
-            brand_code, line_code = resolve_codes(brands, rec.get("品牌"), rec.get("产品线"))
+            brand_code, line_code = resolve_codes(
+                brands, rec.get("品牌"), rec.get("产品线"), file=book.name
+            )
             number = next_jobno(issued, brand_code, line_code, rec["开单日期"].year)
         except AexlError as exc:
             problems.append(f"第 {row} 行：{exc.message}")
@@ -236,13 +231,12 @@ def new_job_number(book) -> None:
 @handler
 def new_revision(book) -> None:
     """新建修改单: add a 修改单 row for the selected job with the next 修改序号."""
-    from aexl.excel.book import read_book
-    from aexl.values import norm_header, norm_text
+    from aexl.excel.book import read_book, selected_rows
+    from aexl.jobno import normalize_jobno
+    from aexl.values import norm_header
 
     hint = "请先在「工作单」表中选中要修改的那项工作（或在「修改单」表中选中它的任一修改行），再点「新建修改单」"
     sheet, address, _rng = _selection(book)
-    from aexl.excel.book import selected_rows
-
     on_jobs = norm_header(sheet.name) == norm_header("工作单")
     on_revisions = norm_header(sheet.name) == norm_header("修改单")
     rows = [r for r in selected_rows(address) if r >= 2]
@@ -251,22 +245,17 @@ def new_revision(book) -> None:
     wb, raw = read_book(book, need=("工作单", "修改单"), sheets=())
     jobs, revisions = wb.frames["工作单"], wb.frames["修改单"]
     rec = _record(jobs if on_jobs else revisions, rows[0])
-    jobno = norm_text((rec or {}).get("工作号" if on_jobs else "原工作号"))
+    jobno = normalize_jobno((rec or {}).get("工作号" if on_jobs else "原工作号"))
     if not jobno:
         raise JobNumberError(
             f"第 {rows[0]} 行没有工作号，请先生成工作号（「新建工作号」）", sheet=sheet.name
         )
-    job = jobs[jobs["工作号"].map(norm_text) == jobno]
+    job = jobs[jobs["工作号"].map(normalize_jobno) == jobno]
     if job.empty:
         raise JobNumberError(
             f"工作号 {jobno} 不在「工作单」表中，修改单须对应已有的工作", sheet="修改单"
         )
-    same = [
-        n
-        for j, n in zip(revisions["原工作号"], revisions["修改序号"], strict=True)
-        if norm_text(j) == jobno
-    ]
-    number = max((int(n) for n in same if n is not None), default=0) + 1
+    number = next_revision_number(revisions, jobno)
     target = raw["修改单"]
     row = target.last_row + 1
     values = {
@@ -275,8 +264,7 @@ def new_revision(book) -> None:
         "修改日期": today(),
         "执行人员": job.iloc[0].get("执行人员"),
     }
-    width = max(target.columns.values())
-    line = [None] * width
+    line = [None] * max(target.columns.values())
     for header, value in values.items():
         line[target.column(header) - 1] = value
     out = find_sheet_named(book, target.name)
@@ -287,6 +275,24 @@ def new_revision(book) -> None:
         f"已在「修改单」第 {row} 行添加 {jobno} 的第 {number} 次修改（修改沿用原工作号）。\n"
         "请填写修改内容、意见来源和交付日期。",
     )
+
+
+def next_revision_number(revisions, jobno: str) -> int:
+    """The next 修改序号 of ``jobno``: its highest 修改序号 in 修改单 + 1.
+
+    Job numbers compare as ``aexl.jobno.normalize_jobno`` has them; blank 序号
+    are skipped. Kept here until the core offers it (``aexl check`` validates
+    the same sequence in ``aexl.validate_jobs``).
+    """
+    from aexl.jobno import normalize_jobno
+    from aexl.values import is_blank
+
+    used = [
+        int(n)
+        for j, n in zip(revisions["原工作号"], revisions["修改序号"], strict=True)
+        if normalize_jobno(j) == jobno and not is_blank(n)
+    ]
+    return max(used, default=0) + 1
 
 
 def find_sheet_named(book, name: str):
@@ -302,7 +308,7 @@ def find_sheet_named(book, name: str):
 def validate_workbook(book) -> None:
     """校验工作单: colour bad cells and list every finding on the 校验结果 sheet."""
     from aexl.excel.book import column_letter, find_sheet, live_sheet, read_book
-    from aexl.findings import ERROR, SEVERITY_LABEL, sort_findings
+    from aexl.findings import ERROR, SEVERITY_LABEL
     from aexl.validate import validate_workbench
     from aexl.values import norm_header
 
@@ -311,13 +317,7 @@ def validate_workbook(book) -> None:
         raise SheetError(
             "这个工作簿里没有 AE工作台 的登记表（工作单、修改单、签核……），无法校验", file=book.name
         )
-    findings = list(wb.findings)
-    seen = {(f.sheet, f.row, f.column, f.code) for f in findings}
-    for f in validate_workbench(wb):
-        if (f.sheet, f.row, f.column, f.code) not in seen:
-            findings.append(f)
-            seen.add((f.sheet, f.row, f.column, f.code))
-    findings = sort_findings(findings, list(raw))
+    findings = validate_workbench(wb)  # includes the unreadable cells read_book found
 
     # Cells marked by the previous run lose their colour first.
     previous = live_sheet(book, RESULTS_SHEET)
@@ -376,14 +376,14 @@ def validate_workbook(book) -> None:
 def print_job_sheet(book) -> None:
     """打印工作单: lay out the selected job as a printable A4 工作单 with signature boxes."""
     from aexl.excel.book import read_book
-    from aexl.values import norm_text
+    from aexl.jobno import normalize_jobno
 
     _sheet, rows = _selected_register_rows(
         book, "工作单", "请先在「工作单」表中选中要打印的那项工作，再点「打印工作单」"
     )
     wb, _raw = read_book(book, need=("工作单",))
     rec = _record(wb.frames["工作单"], rows[0])
-    jobno = norm_text((rec or {}).get("工作号"))
+    jobno = normalize_jobno((rec or {}).get("工作号"))
     if not jobno:
         raise JobNumberError(f"第 {rows[0]} 行没有工作号，请先生成工作号再打印", sheet="工作单")
     report = _report("jobsheet", "jobsheet_data", wb, jobno)
@@ -398,14 +398,10 @@ def print_job_sheet(book) -> None:
 # --- 质检 group ---------------------------------------------------------------
 
 
-def _hit_field(hit, name):
-    return hit.get(name) if isinstance(hit, dict) else getattr(hit, name, None)
-
-
 @handler
 def check_copy(book) -> None:
     """文案合规检查: Advertising-Law check of the selected cells."""
-    from aexl.copycheck import check_texts, summarize
+    from aexl.copycheck import BLOCK, check_texts, summarize
     from aexl.excel.book import column_letter
     from aexl.excel.cells import as_grid, is_empty
 
@@ -413,10 +409,10 @@ def check_copy(book) -> None:
     grid = as_grid(rng.options(ndim=2).value)
     top, left = rng.row, rng.column
     cells = [
-        (top + i, left + j, str(v).strip())
+        (top + i, left + j, v)
         for i, row in enumerate(grid)
         for j, v in enumerate(row)
-        if not is_empty(v) and isinstance(v, str)
+        if isinstance(v, str) and not is_empty(v)  # copy is text: numbers and dates are skipped
     ]
     if not cells:
         raise AexlError(
@@ -426,10 +422,10 @@ def check_copy(book) -> None:
     results = dict(zip(distinct, check_texts(distinct), strict=True))
     lines, blocked, review = [], 0, 0
     for row, col, text in cells:
-        hits = list(results[text] or [])
+        hits = results[text]
         if not hits:
             continue
-        is_block = any(_hit_field(h, "tier") == "block" for h in hits)
+        is_block = any(h.tier == BLOCK for h in hits)
         blocked += is_block
         review += not is_block
         summary = summarize(hits)
@@ -479,7 +475,11 @@ def write_report(book, name: str, reports) -> object:
     """Lay out report object(s) on sheet ``name``: values, fills, chart pictures."""
     from aexl.excel.render import layout
 
-    lay = layout(reports)
+    return write_layout(book, name, layout(reports))
+
+
+def write_layout(book, name: str, lay) -> object:
+    """Write an ``aexl.excel.render.Layout`` to sheet ``name`` from A1 and show it."""
     sheet = _sheet_for_output(book, name)
     if lay.grid:
         sheet.range("A1").value = lay.grid
@@ -489,23 +489,13 @@ def write_report(book, name: str, reports) -> object:
         for row in lay.section_rows:
             sheet.range((row, 1), (row, width)).color = SECTION_FILL
         sheet.autofit("c")
-    for i, (row, chart) in enumerate(lay.figures, start=1):
-        figure = _figure_of(chart)
-        if figure is not None:
-            sheet.pictures.add(figure, name=f"aexl_chart_{i}", anchor=sheet.range((row + 1, 1)))
+    if lay.pictures:
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, pic in enumerate(lay.pictures, start=1):
+                name, anchor = f"{PICTURE_PREFIX}chart_{i}", sheet.range((pic.row, 1))
+                _picture(sheet, pic.png, name, anchor, Path(tmp), pic.height)
     sheet.activate()
     return sheet
-
-
-SECTION_FILL = (242, 242, 242)
-
-
-def _figure_of(chart):
-    """A matplotlib figure for a chart block (``figure()`` method or ``figure`` attribute)."""
-    maker = getattr(chart, "figure", None)
-    if callable(maker):
-        return maker()
-    return maker
 
 
 @handler
@@ -514,7 +504,6 @@ def weekly_report(book) -> None:
     from aexl.excel.book import read_book
 
     week = _iso_week(today())
-    _report_module("weekly")
     wb, _raw = read_book(book, need=("工作单",))
     reports = _report("weekly", "weekly_reports", wb, week)
     if not reports:
@@ -524,17 +513,9 @@ def weekly_report(book) -> None:
     alert(book, f"{week} 的周报（{len(reports)} 个品牌）已写入「{WEEKLY_SHEET}」表。")
 
 
-PLACEMENT_HEADERS = [
-    "工作号",
-    "广告形式",
-    "投放区域",
-    "投放媒体",
-    "投放日期",
-    "投放规格",
-    "投放版本",
-    "样稿展示",
-]
 THUMB_HEIGHT = 60  # points
+SERVER_SAMPLE_NOTE = "样稿：{path}（服务器上无法读取，请在桌面版中生成缩略图）"
+UNSAVED_SAMPLE_NOTE = "样稿：{path}（工作簿尚未保存，找不到它所在的文件夹；请先保存工作簿再生成）"
 
 
 def _book_folder(book) -> Path | None:
@@ -546,27 +527,57 @@ def _book_folder(book) -> Path | None:
     return folder if str(folder) not in ("", ".") and folder.is_dir() else None
 
 
-def _picture(sheet, data: bytes, name: str, anchor, tmp: Path, **size) -> None:
-    """Place PNG/JPEG bytes as a picture (pictures.add takes a file on both hosts)."""
+def _on_server(book) -> bool:
+    """Whether the book came from xlwings Server (Office.js) rather than desktop Excel."""
+    try:
+        return book.app.engine.name in ("remote", "officejs")
+    except Exception:
+        return False
+
+
+def _picture(sheet, data: bytes, name: str, anchor, tmp: Path, height: float) -> None:
+    """Place PNG/JPEG bytes ``height`` points high (pictures.add takes a file on both hosts).
+
+    Only the height is given: xlwings then locks the aspect ratio and sets the
+    height after inserting, which both desktop Excel and xlwings Server honour
+    (the remote engine ignores a width/height passed to ``add`` itself).
+    """
     path = tmp / f"{name}.png"
     path.write_bytes(data)
-    sheet.pictures.add(str(path), name=name, anchor=anchor, **size)
+    sheet.pictures.add(str(path), name=name, anchor=anchor, height=height)
+
+
+def _folder_unknown(row) -> bool:
+    """A 样稿 that names a file relative to a workbook folder this process cannot see.
+
+    ``placement_rows(..., base_dir=None)`` marks such rows ``UNKNOWN``; a core
+    that predates that looks them up in the current folder instead, so a
+    relative path is also recognised here.
+    """
+    from aexl.reports import placements
+
+    if row.sample_kind == getattr(placements, "UNKNOWN", "unknown"):
+        return True
+    if row.sample_kind in (placements.URL, placements.NONE):
+        return False
+    return not placements.sample_path(row.sample, Path()).is_absolute()
 
 
 @handler
 def placement_list(book) -> None:
     """投放列表: the current week's placements per brand, sample images as thumbnails."""
     from aexl.excel.book import read_book
-    from aexl.reports.placements import period_of, placement_rows
+    from aexl.reports.placements import HEADERS, SAMPLE_COL, period_of, placement_rows
     from aexl.values import norm_text
 
     label, start, end, _weekly = period_of(_iso_week(today()), None)
     wb, _raw = read_book(book, need=("投放",))
     frame = wb.frame("投放")
     brands = list(dict.fromkeys(norm_text(b) for b in frame["品牌"] if norm_text(b)))
-    folder = _book_folder(book) or Path(tempfile.gettempdir()) / "aexl-no-workbook-folder"
+    folder = _book_folder(book)  # None: relative 样稿 paths cannot be resolved here
+    unknown_note = SERVER_SAMPLE_NOTE if _on_server(book) else UNSAVED_SAMPLE_NOTE
     grid: list[list] = []
-    headers, titles, thumbs = [], [], []
+    headers, thumbs = [], []
     for brand in brands:
         rows = placement_rows(frame, brand, start, end, folder)
         if not rows:
@@ -574,30 +585,24 @@ def placement_list(book) -> None:
         if grid:
             grid.append([])
         grid.append([f"{brand} 投放列表 {label}"])
-        titles.append(len(grid))
-        grid.append(PLACEMENT_HEADERS)
+        grid.append(HEADERS)
         headers.append(len(grid))
         for row in rows:
+            if folder is None and _folder_unknown(row):
+                row.note, row.thumbnail = unknown_note.format(path=row.sample), None
             grid.append(row.values)
             if row.thumbnail:
-                thumbs.append((len(grid), row))
+                thumbs.append((len(grid), row.thumbnail))
     if not grid:
         alert(book, f"{label} 没有投放记录，未生成投放列表。")
         return
     sheet = write_grid(book, PLACEMENTS_SHEET, grid, header_rows=tuple(headers))
     if thumbs:
-        column = len(PLACEMENT_HEADERS)
         with tempfile.TemporaryDirectory() as tmp:
-            for row_number, row in thumbs:
-                anchor = sheet.range((row_number, column))
-                _picture(
-                    sheet,
-                    row.thumbnail,
-                    f"aexl_sample_{row_number}",
-                    anchor,
-                    Path(tmp),
-                    height=THUMB_HEIGHT,
-                )
+            for row_number, thumbnail in thumbs:
+                anchor = sheet.range((row_number, SAMPLE_COL))
+                name = f"{PICTURE_PREFIX}sample_{row_number}"
+                _picture(sheet, thumbnail, name, anchor, Path(tmp), THUMB_HEIGHT)
                 sheet.range((row_number, 1)).row_height = THUMB_HEIGHT + 4
     extra = f"，嵌入 {len(thumbs)} 张样稿缩略图" if thumbs else ""
     alert(book, f"{label} 的投放列表已写入「{PLACEMENTS_SHEET}」表{extra}。")
@@ -607,6 +612,7 @@ def placement_list(book) -> None:
 def effect_charts(book) -> None:
     """效果图表: actual vs target per brand, campaign and metric, as pictures (CJK labels)."""
     from aexl.excel.book import read_book
+    from aexl.excel.render import PICTURE_DPI, Layout
     from aexl.reports.charts import brands, chart_specs, render_pngs
 
     wb, _raw = read_book(book, need=("效果",))
@@ -614,16 +620,11 @@ def effect_charts(book) -> None:
     specs = [spec for brand in brands(effects) for spec in chart_specs(effects, brand)]
     if not specs:
         raise AexlError("「效果」表中没有可画图的数据：每行需要 日期、品牌 和 数值（或目标值）")
-    pngs = render_pngs(specs, dpi=110)
-    sheet = _sheet_for_output(book, CHARTS_SHEET)
-    row = 1
-    with tempfile.TemporaryDirectory() as tmp:
-        for i, (spec, png) in enumerate(zip(specs, pngs, strict=True), start=1):
-            title = spec.title if spec.brand in spec.title else f"{spec.brand}　{spec.title}"
-            sheet.range((row, 1)).value = title
-            _picture(sheet, png, f"aexl_chart_{i}", sheet.range((row + 1, 1)), Path(tmp))
-            row += 24
-    sheet.activate()
+    lay = Layout()
+    for spec, png in zip(specs, render_pngs(specs, dpi=PICTURE_DPI), strict=True):
+        lay.add([spec.title if spec.brand in spec.title else f"{spec.brand}　{spec.title}"])
+        lay.add_picture(png)
+    write_layout(book, CHARTS_SHEET, lay.squared())
     alert(book, f"已在「{CHARTS_SHEET}」表插入 {len(specs)} 张效果追踪图（实际值与目标值）。")
 
 
@@ -633,7 +634,6 @@ def monthly_summary(book) -> None:
     from aexl.excel.book import read_book
 
     month = _previous_month(today())
-    _report_module("monthly")
     wb, _raw = read_book(book, need=("工作单",))
     reports = list(_report("monthly", "monthly_reports", wb, month))
     if not reports:
