@@ -150,3 +150,19 @@ def jobno_problem(jobno, brand_code: str, line_code: str, year: int | None) -> s
     if year is not None and parsed.year != int(year):
         return f"工作号「{normal}」中的年份 {parsed.year} 与开单日期的年份 {int(year)} 不一致"
     return ""
+
+
+def next_revision_number(revisions, jobno: str) -> int:
+    """The next 修改序号 of ``jobno``: its highest 修改序号 in 修改单 + 1.
+
+    Job numbers compare as ``normalize_jobno`` has them; blank 序号 are
+    skipped (``aexl check`` validates the same sequence in ``validate_jobs``).
+    """
+    from aexl.values import is_blank
+
+    used = [
+        int(n)
+        for j, n in zip(revisions["原工作号"], revisions["修改序号"], strict=True)
+        if normalize_jobno(j) == jobno and not is_blank(n)
+    ]
+    return max(used, default=0) + 1

@@ -248,3 +248,15 @@ def month_bounds(month: str) -> tuple[date, date]:
     first = date(year, number, 1)
     following = date(year + number // 12, number % 12 + 1, 1)
     return first, following - timedelta(days=1)
+
+
+def iso_week(day: date) -> str:
+    """The ISO week of a date: ``2026-11-26`` → ``2026-W48``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def previous_month(day: date) -> str:
+    """The month before the one ``day`` falls in: ``2026-11-26`` → ``2026-10``."""
+    last = day.replace(day=1) - timedelta(days=1)
+    return f"{last.year}-{last.month:02d}"

@@ -171,6 +171,43 @@ def sheet_rows(book, sheet_name: str) -> list[list]:
     return sheet.to_python(skip_empty_area=False)
 
 
+def collect_registers(
+    wb: Workbench,
+    rows_of,
+    *,
+    need: tuple[str, ...] = (),
+    sheets: tuple[str, ...] | None = None,
+    file: str | None = None,
+) -> list[str]:
+    """Parse every register that ``rows_of(sheet)`` finds into ``wb``.
+
+    ``rows_of`` returns a sheet's rows from A1, or None when the workbook has
+    no such sheet. Sheets in ``need`` must exist and have a header row.
+    Returns the registers read, in order. Shared by the file reader and the
+    Excel adapters, so a ribbon button sees what ``aexl check`` sees.
+    """
+    read: list[str] = []
+    for sheet in (*need, *(sheets if sheets is not None else tuple(schema.BY_SHEET))):
+        if sheet in wb.frames:
+            continue
+        rows = rows_of(sheet)
+        if rows is None:
+            if sheet in need:
+                raise SheetError(
+                    f"缺少工作表「{sheet}」，请添加该工作表（可参照 aexl init 生成的模板）",
+                    file=file,
+                )
+            continue
+        if not rows or all(is_blank(v) for v in rows[0]):
+            raise SheetError("第 1 行应是表头，但它是空的", file=file, sheet=sheet)
+        frame, findings, bad = parse_register(schema.BY_SHEET[sheet], rows, file=file)
+        wb.frames[sheet] = frame
+        wb.findings.extend(findings)
+        wb.bad_cells |= bad
+        read.append(sheet)
+    return read
+
+
 def read_workbench(
     path: str | Path,
     *,
@@ -184,28 +221,16 @@ def read_workbench(
     path = Path(path)
     book = open_calamine(path)
     by_norm = {norm_header(name): name for name in book.sheet_names}
-    wb = Workbench(path=path)
-    wanted = sheets or tuple(schema.BY_SHEET)
-    for sheet in (*need, *wanted):
-        if sheet in wb.frames:
-            continue
+
+    def rows_of(sheet: str):
         actual = by_norm.get(norm_header(sheet))
         if actual is None:
-            if sheet in need:
-                raise SheetError(
-                    f"缺少工作表「{sheet}」，请添加该工作表（可参照 aexl init 生成的模板）",
-                    file=path,
-                )
-            continue
+            return None
         try:
-            rows = sheet_rows(book, actual)
+            return sheet_rows(book, actual)
         except Exception:
             raise InputFileError(f"工作表「{actual}」无法读取，文件可能已损坏", file=path) from None
-        register = schema.BY_SHEET[sheet]
-        if not rows or all(is_blank(v) for v in rows[0]):
-            raise SheetError("第 1 行应是表头，但它是空的", file=path, sheet=sheet)
-        frame, findings, bad = parse_register(register, rows, file=str(path))
-        wb.frames[sheet] = frame
-        wb.findings.extend(findings)
-        wb.bad_cells |= bad
+
+    wb = Workbench(path=path)
+    collect_registers(wb, rows_of, need=need, sheets=sheets, file=str(path))
     return wb

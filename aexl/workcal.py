@@ -368,10 +368,10 @@ def _parse_moment(value) -> datetime:
 
 
 def _week_text(value) -> str:
+    from aexl.values import iso_week, parse_week
+
     if isinstance(value, date):
-        year, week, _ = value.isocalendar()
-        return f"{year}-W{week:02d}"
-    from aexl.values import parse_week
+        return iso_week(value)
 
     try:
         text = parse_week(value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aexl import schema
 from aexl.errors import SheetError
 from aexl.values import is_blank, norm_header
 
@@ -82,31 +81,17 @@ def read_book(book, *, need: tuple[str, ...] = (), sheets: tuple[str, ...] | Non
 
     Also returns the raw sheets, keyed by register name, for writing back.
     """
-    from aexl.workbook import Workbench, parse_register
+    from aexl.workbook import Workbench, collect_registers
+
+    live = {}
+
+    def rows_of(name: str):
+        live[name] = live_sheet(book, name)
+        return live[name].rows if live[name] is not None else None
 
     wb = Workbench(path=None)
-    raw: dict[str, LiveSheet] = {}
-    for name in (*need, *(sheets or tuple(schema.BY_SHEET))):
-        if name in raw:
-            continue
-        live = live_sheet(book, name)
-        if live is None:
-            if name in need:
-                raise SheetError(
-                    f"缺少工作表「{name}」，请添加该工作表（可参照 aexl init 生成的模板）",
-                    file=book.name,
-                )
-            continue
-        if not live.rows or all(is_blank(v) for v in live.rows[0]):
-            if name in need:
-                raise SheetError("第 1 行应是表头，但它是空的", file=book.name, sheet=name)
-            continue
-        frame, findings, bad = parse_register(schema.BY_SHEET[name], live.rows, file=book.name)
-        wb.frames[name] = frame
-        wb.findings.extend(findings)
-        wb.bad_cells |= bad
-        raw[name] = live
-    return wb, raw
+    read = collect_registers(wb, rows_of, need=need, sheets=sheets, file=book.name)
+    return wb, {name: live[name] for name in read}
 
 
 _AREA = re.compile(r"\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")

@@ -18,7 +18,7 @@ import functools
 import logging
 import tempfile
 import traceback
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from aexl.errors import AexlError, JobNumberError, SheetError
@@ -169,16 +169,6 @@ def _report_module(name: str):
         raise
 
 
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _previous_month(day: date) -> str:
-    last = day.replace(day=1) - timedelta(days=1)
-    return f"{last.year}-{last.month:02d}"
-
-
 # --- 工作单 group -------------------------------------------------------------
 
 
@@ -232,7 +222,7 @@ def new_job_number(book) -> None:
 def new_revision(book) -> None:
     """新建修改单: add a 修改单 row for the selected job with the next 修改序号."""
     from aexl.excel.book import read_book, selected_rows
-    from aexl.jobno import normalize_jobno
+    from aexl.jobno import next_revision_number, normalize_jobno
     from aexl.values import norm_header
 
     hint = "请先在「工作单」表中选中要修改的那项工作（或在「修改单」表中选中它的任一修改行），再点「新建修改单」"
@@ -275,24 +265,6 @@ def new_revision(book) -> None:
         f"已在「修改单」第 {row} 行添加 {jobno} 的第 {number} 次修改（修改沿用原工作号）。\n"
         "请填写修改内容、意见来源和交付日期。",
     )
-
-
-def next_revision_number(revisions, jobno: str) -> int:
-    """The next 修改序号 of ``jobno``: its highest 修改序号 in 修改单 + 1.
-
-    Job numbers compare as ``aexl.jobno.normalize_jobno`` has them; blank 序号
-    are skipped. Kept here until the core offers it (``aexl check`` validates
-    the same sequence in ``aexl.validate_jobs``).
-    """
-    from aexl.jobno import normalize_jobno
-    from aexl.values import is_blank
-
-    used = [
-        int(n)
-        for j, n in zip(revisions["原工作号"], revisions["修改序号"], strict=True)
-        if normalize_jobno(j) == jobno and not is_blank(n)
-    ]
-    return max(used, default=0) + 1
 
 
 def find_sheet_named(book, name: str):
@@ -502,8 +474,9 @@ def write_layout(book, name: str, lay) -> object:
 def weekly_report(book) -> None:
     """生成周报: the 每周工作进度表 of the current ISO week on the 周报 sheet."""
     from aexl.excel.book import read_book
+    from aexl.values import iso_week
 
-    week = _iso_week(today())
+    week = iso_week(today())
     wb, _raw = read_book(book, need=("工作单",))
     reports = _report("weekly", "weekly_reports", wb, week)
     if not reports:
@@ -568,9 +541,9 @@ def placement_list(book) -> None:
     """投放列表: the current week's placements per brand, sample images as thumbnails."""
     from aexl.excel.book import read_book
     from aexl.reports.placements import HEADERS, SAMPLE_COL, period_of, placement_rows
-    from aexl.values import norm_text
+    from aexl.values import iso_week, norm_text
 
-    label, start, end, _weekly = period_of(_iso_week(today()), None)
+    label, start, end, _weekly = period_of(iso_week(today()), None)
     wb, _raw = read_book(book, need=("投放",))
     frame = wb.frame("投放")
     brands = list(dict.fromkeys(norm_text(b) for b in frame["品牌"] if norm_text(b)))
@@ -632,8 +605,9 @@ def effect_charts(book) -> None:
 def monthly_summary(book) -> None:
     """月度总结: the monthly summary of the previous month on the 月度总结 sheet."""
     from aexl.excel.book import read_book
+    from aexl.values import previous_month
 
-    month = _previous_month(today())
+    month = previous_month(today())
     wb, _raw = read_book(book, need=("工作单",))
     reports = list(_report("monthly", "monthly_reports", wb, month))
     if not reports:
