@@ -12,8 +12,10 @@ Exit codes: 0 fine, 1 findings (check-style commands), 2 a user error
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -40,6 +42,32 @@ COMMAND_MODULES = (
 )
 
 log = logging.getLogger("aexl")
+
+
+# argparse looks its messages up through ``argparse._`` (gettext) at call
+# time: answering in Chinese there covers usage errors and --help alike.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本并退出",
+    "the following arguments are required: %s": "缺少必填参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "invalid %(type)s value: %(value)r": "%(value)r 不是有效的值",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "one of the arguments %s is required": "参数 %s 必须给出其中一个",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是：%(matches)s",
+    "ignored explicit argument %r": "多余的值 %r",
+    "can't open '%(filename)s': %(error)s": "无法打开「%(filename)s」：%(error)s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有命令 %(parser_name)r（可用：%(choices)s）",
+}
+argparse._ = lambda text: ARGPARSE_ZH.get(text, text)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -104,12 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     except AexlError as exc:
         print(f"aexl: {exc}", file=sys.stderr)
         return 2
-    except PermissionError as exc:
-        name = Path(exc.filename).name if exc.filename else "文件"
-        print(
-            f"aexl: 无法写入或读取 {name}：文件被占用或没有权限，请先在 Excel 中关闭它再重试。",
-            file=sys.stderr,
-        )
+    except OSError as exc:
+        if exc.errno not in OS_ERRORS:
+            return _internal_error()
+        print(f"aexl: {os_error_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("aexl: 已取消。", file=sys.stderr)
@@ -117,15 +143,45 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception:
-        log_path = Path(tempfile.gettempdir()) / "aexl-error.log"
-        with open(log_path, "a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        print(
-            f"aexl: 内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}，"
-            "请把该文件发给维护人员。",
-            file=sys.stderr,
-        )
-        return 3
+        return _internal_error()
+
+
+def _internal_error() -> int:
+    """Log the traceback of a bug and say where it went, in one line."""
+    log_path = Path(
+        os.environ.get("AEXL_ERROR_LOG") or Path(tempfile.gettempdir()) / "aexl-error.log"
+    )
+    with open(log_path, "a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    print(
+        f"aexl: 内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}，"
+        "请把该文件发给维护人员。",
+        file=sys.stderr,
+    )
+    return 3
+
+
+# Operating-system errors a user can cause (a path that is a file, a full
+# disk, a file Excel holds open) and what to tell them.
+OS_ERRORS = {
+    errno.ENOENT: "找不到该路径，请检查文件夹和文件名",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹，请换一个输出文件夹",
+    errno.EISDIR: "这是一个文件夹，请给出文件名",
+    errno.EEXIST: "已有同名文件或文件夹，请换一个名字或先移走它",
+    errno.EACCES: "没有权限，或文件正被其他程序（如 Excel）占用：请先关闭它或换一个文件夹",
+    errno.EPERM: "没有权限，或文件正被其他程序（如 Excel）占用：请先关闭它或换一个文件夹",
+    errno.EROFS: "该位置只读，不能写入，请换一个输出文件夹",
+    errno.ENOSPC: "磁盘空间不足，请清理后重试",
+    errno.ENAMETOOLONG: "路径或文件名太长，请换一个较短的文件夹",
+    errno.EBUSY: "文件正被其他程序占用，请关闭后重试",
+}
+
+
+def os_error_message(exc: OSError) -> str:
+    """One Chinese line for an OSError: which path, what is wrong, what to do."""
+    name = exc.filename or exc.filename2 or ""
+    where = f"{name}：" if name else ""
+    return f"{where}{OS_ERRORS.get(exc.errno, '无法读写该文件')}"
 
 
 if __name__ == "__main__":

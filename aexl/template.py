@@ -70,6 +70,11 @@ def column_description(register: schema.Register, column: schema.Column) -> str:
     return "\n".join(parts)
 
 
+# Drop-downs cover the whole column, so rows added later (by hand or by
+# ``aexl jobno new``) get them too.
+VALIDATION_LAST_ROW = 1_048_576
+
+
 def _validation(column: schema.Column):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -150,7 +155,7 @@ def fill_sheet(ws, register: schema.Register, rows: Sequence[Sequence] = (), *, 
         if column.kind == schema.ENUM and column.choices:
             dv = _validation(column)
             letter = get_column_letter(c)
-            dv.add(f"{letter}2:{letter}{last_row}")
+            dv.add(f"{letter}2:{letter}{VALIDATION_LAST_ROW}")
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     ws.sheet_view.zoomScale = 100

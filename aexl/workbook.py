@@ -199,7 +199,9 @@ def collect_registers(
                 )
             continue
         if not rows or all(is_blank(v) for v in rows[0]):
-            raise SheetError("第 1 行应是表头，但它是空的", file=file, sheet=sheet)
+            if sheet in need:
+                raise SheetError("第 1 行应是表头，但它是空的", file=file, sheet=sheet)
+            continue  # an empty sheet counts as absent
         frame, findings, bad = parse_register(schema.BY_SHEET[sheet], rows, file=file)
         wb.frames[sheet] = frame
         wb.findings.extend(findings)

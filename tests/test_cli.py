@@ -49,3 +49,33 @@ def test_bad_arguments_give_one_chinese_line_and_exit_2():
     assert result.returncode == 2
     assert "参数有误" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_help_and_usage_errors_are_in_chinese():
+    result = run("weekly", "--help")
+    assert "用法" in result.stdout and "usage:" not in result.stdout
+    assert "显示本帮助并退出" in result.stdout
+    result = run("weekly", "--book", "x.xlsx")
+    assert "缺少必填参数：--week" in result.stderr
+    assert "required" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("init", "{file}/x.xlsx"),
+        ("weekly", "--book", "{book}", "--week", "2026-W45", "--out", "{file}"),
+    ],
+)
+def test_an_output_path_under_a_file_is_a_user_error(tmp_path, args):
+    import shutil
+    from pathlib import Path
+
+    sample = Path(__file__).parents[1] / "workbooks" / "sample" / "星河食品_AE工作台.xlsx"
+    book = shutil.copy(sample, tmp_path / "wb.xlsx")
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = run(*(a.format(file=blocker, book=book) for a in args))
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "afile" in result.stderr and "Traceback" not in result.stderr

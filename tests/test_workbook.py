@@ -123,3 +123,10 @@ def test_whitespace_only_rows_count_as_blank(tmp_path):
     rows = revisions_rows()[:2] + [["  ", "\u3000", None, None, None, None, None, None]]
     path = write_book(tmp_path / "wb.xlsx", {"修改单": rows})
     assert list(read_workbench(path).frame("修改单")["_row"]) == [2]
+
+
+def test_an_empty_sheet_counts_as_absent_unless_needed(tmp_path):
+    path = write_book(tmp_path / "wb.xlsx", {"修改单": revisions_rows(), "节假日": []})
+    assert not read_workbench(path).has_sheet("节假日")
+    with pytest.raises(SheetError, match="表头"):
+        read_workbench(path, need=("节假日",))
