@@ -168,9 +168,17 @@ def test_charts_cli_month(book, tmp_path):
     assert ws["A9"].value.date() == date(2026, 10, 1) and ws["B14"].value == 240
     assert line.series[1].graphicalProperties.line.prstDash == "dash"
     assert _text(line.title) == "双十一预热：到店人数 实际与目标"
-    assert _text(line.x_axis.title) == "日期" and _text(line.y_axis.title) == "到店人数（人）"
+    assert (
+        _text(line.x_axis.title) == "日期（2026年）"
+        and _text(line.y_axis.title) == "到店人数（人）"
+    )
+    # a date axis every unit of which is spelled out (LibreOffice guesses months otherwise)
+    axis = line.x_axis
+    assert axis.tagname == "dateAx" and axis.baseTimeUnit == "days"
+    assert (axis.majorTimeUnit, axis.majorUnit) == ("days", 7)
+    assert axis.number_format.formatCode == 'm"月"d"日"'
     assert line.anchor._from.col == 4 and line.anchor._from.row == 7  # E8, beside the table
-    assert ws._charts[2].tagname == "barChart"
+    assert ws._charts[2].tagname == "barChart" and ws._charts[2].y_axis.scaling.min == 0
     # a campaign name that looks like a formula stays text
     titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
     assert titles and all(c.data_type == "s" for c in ws["A"] if c.value in titles)
@@ -269,3 +277,58 @@ def test_render_pngs_parallel_matches_serial():
     serial = [render_png(s, dpi=50) for s in specs]
     assert parallel == serial
     assert render_pngs(specs[:2], workers=2, dpi=50) == serial[:2]
+
+
+@pytest.mark.parametrize(
+    ("dates", "step", "labels", "title"),
+    [
+        (
+            (date(2026, 10, 1), date(2026, 10, 5)),
+            1,
+            ["10月1日", "10月2日", "10月3日", "10月4日", "10月5日"],
+            "日期（2026年）",
+        ),  # fmt: skip
+        (
+            tuple(date(2026, 8, 7) + timedelta(weeks=n) for n in range(13)),
+            14,
+            ["8月7日", "8月21日", "9月4日", "9月18日", "10月2日", "10月16日", "10月30日"],
+            "日期（2026年）",
+        ),  # fmt: skip
+        (
+            tuple(date(2026, m, 28) for m in range(1, 11)),
+            56,
+            ["1月28日", "3月25日", "5月20日", "7月15日", "9月9日"],
+            "日期（2026年）",
+        ),  # fmt: skip
+        ((date(2025, 12, 20), date(2026, 1, 9)), 3, None, "日期"),
+    ],
+)
+def test_date_labels_are_shared_by_both_renderers(dates, step, labels, title):
+    values = tuple(float(n) for n in range(len(dates)))
+    s = spec(dates=dates, series=(Series("实际", values),), target=None)
+    assert s.tick_step == step and s.axis_title == title
+    assert s.ticks[0] == dates[0] and s.ticks[-1] <= dates[-1] and len(s.ticks) <= 8
+    if labels:
+        assert [s.tick_label(d) for d in s.ticks] == labels
+    else:  # two years: the year is in every label and in the Excel format
+        assert s.tick_label(dates[0]) == "2025年12月20日" and s.date_format.startswith("yyyy")
+
+
+def test_keep_together_breaks_before_a_chart_that_would_straddle():
+    from aexl.reports.common import DEFAULT_ROW_PT, keep_together, page_height
+    from aexl.xlsxout import print_setup
+
+    wb = Workbook()
+    ws = wb.active
+    row, keep = 1, []
+    for n in range(4):
+        start = row
+        row = add_native_chart(ws, spec(title=f"图表 {n}"), row, 1, f"E{row}")
+        keep.append((start, row - 1))
+    print_setup(ws, landscape=True)
+    breaks = keep_together(ws, keep, row - 1)
+    assert breaks and [b.id for b in ws.row_breaks.brk] == breaks
+    assert set(breaks) <= {first - 1 for first, _ in keep}  # only ever before a chart
+    rows_per_page = page_height(ws) / DEFAULT_ROW_PT
+    pages = [0, *breaks, row - 1]
+    assert all(b - a <= rows_per_page for a, b in zip(pages, pages[1:], strict=False))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from aexl.cli import add_command
-
-log = logging.getLogger("aexl")
 
 
 def register(sub) -> None:
@@ -25,13 +21,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import check_brands, load_book, parse_month_arg, write_each
+    from aexl.reports.common import parse_month_arg, run_brand_reports
     from aexl.reports.monthly import monthly_reports, write_monthly
 
     month = parse_month_arg(args.month)
-    wb = load_book(args.book)
-    reports = monthly_reports(wb, month, brands=check_brands(wb, args.brand))
-    if not reports:
-        log.warning("%s 没有任何品牌的工作记录，未生成月度工作总结。", month)
-    write_each(reports, write_monthly, args.out)
-    return 0
+    nothing = f"{month} 没有任何品牌的工作记录，未生成月度工作总结。"
+    return run_brand_reports(args, month, monthly_reports, write_monthly, nothing)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from aexl.cli import add_command
-
-log = logging.getLogger("aexl")
 
 
 def register(sub) -> None:
@@ -25,13 +21,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import check_brands, load_book, parse_week_arg, write_each
+    from aexl.reports.common import parse_week_arg, run_brand_reports
     from aexl.reports.weekly import weekly_reports, write_weekly
 
     week = parse_week_arg(args.week)
-    wb = load_book(args.book)
-    reports = weekly_reports(wb, week, brands=check_brands(wb, args.brand))
-    if not reports:
-        log.warning("%s 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。", week)
-    write_each(reports, write_weekly, args.out)
-    return 0
+    nothing = f"{week} 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。"
+    return run_brand_reports(args, week, weekly_reports, write_weekly, nothing)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from aexl.cli import add_command
-
-log = logging.getLogger("aexl")
 
 
 def register(sub) -> None:
@@ -25,13 +21,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import check_brands, load_book, parse_year_arg, write_each
+    from aexl.reports.common import parse_year_arg, run_brand_reports
     from aexl.reports.yearend import write_yearly, yearly_reports
 
     year = parse_year_arg(args.year)
-    wb = load_book(args.book)
-    reports = yearly_reports(wb, year, brands=check_brands(wb, args.brand))
-    if not reports:
-        log.warning("%s 年没有任何品牌的工作或效果记录，未生成年度工作总结。", year)
-    write_each(reports, write_yearly, args.out)
-    return 0
+    nothing = f"{year} 年没有任何品牌的工作或效果记录，未生成年度工作总结。"
+    return run_brand_reports(args, year, yearly_reports, write_yearly, nothing)

@@ -26,7 +26,7 @@ import math
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from aexl.values import norm_text
@@ -41,7 +41,7 @@ ACTUAL_COLOR = "2F5597"
 TARGET_COLOR = "C00000"
 CHART_WIDTH_CM = 16.0
 CHART_HEIGHT_CM = 8.0
-ROWS_PER_PAGE = 34  # default-height rows on a landscape A4 page
+TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)
 PARALLEL_MIN_CHARTS = 6  # below this, starting worker processes costs more than it saves
 
 
@@ -74,8 +74,49 @@ class ChartSpec:
     sources: tuple[str, ...] = field(default=())
 
     @property
+    def one_year(self) -> bool:
+        return len({d.year for d in self.dates}) <= 1
+
+    @property
+    def axis_title(self) -> str:
+        """``日期（2026年）`` when every point is in one year (the labels then omit it)."""
+        if self.dates and self.one_year:
+            return f"{self.x_title}（{self.dates[0].year}年）"
+        return self.x_title
+
+    @property
+    def date_format(self) -> str:
+        """The Excel number format of the date labels, the same text as ``tick_label``."""
+        return 'm"月"d"日"' if self.one_year else 'yyyy"年"m"月"d"日"'
+
+    def tick_label(self, day: date) -> str:
+        if self.one_year:
+            return f"{day.month}月{day.day}日"
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    @property
     def x_labels(self) -> list[str]:
-        return [d.isoformat() for d in self.dates]
+        return [self.tick_label(d) for d in self.dates]
+
+    @property
+    def tick_step(self) -> int:
+        """Days between date labels: at most about seven labels, a whole number of weeks
+        from two weeks on (weekly figures then fall on labels)."""
+        span = (self.dates[-1] - self.dates[0]).days if self.dates else 0
+        for step in TICK_STEPS:
+            if span / step <= 7:
+                return step
+        return math.ceil(span / 7 / 364) * 364
+
+    @property
+    def ticks(self) -> list[date]:
+        """The labelled dates: the first date, then every ``tick_step`` days to the last."""
+        if not self.dates:
+            return []
+        step, first = self.tick_step, self.dates[0]
+        return [
+            first + timedelta(days=k) for k in range(0, (self.dates[-1] - first).days + 1, step)
+        ]
 
     @property
     def all_series(self) -> list[Series]:
@@ -185,7 +226,7 @@ def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: 
     """
     from openpyxl.chart import BarChart, LineChart, Reference
     from openpyxl.chart.axis import DateAxis
-    from openpyxl.utils.cell import coordinate_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     from aexl import xlsxout as xo
 
@@ -215,17 +256,22 @@ def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: 
     if spec.kind == "bar":
         chart.type = "col"
         chart.grouping = "clustered"
-    if spec.kind == "line":  # a time axis: points spaced by date, as in the PNG
+        chart.y_axis.scaling.min = 0  # bars from zero, as in the PNG (LibreOffice would zoom in)
+    if spec.kind == "line":
+        # A time axis spaced by date, as in the PNG. All three units are spelled
+        # out: without baseTimeUnit LibreOffice guesses "months" for monthly
+        # figures and then shows a single label ("1月1日").
         chart.x_axis = DateAxis(crossAx=100)
+        chart.x_axis.baseTimeUnit = "days"
         chart.x_axis.majorTimeUnit = "days"
-        chart.x_axis.majorUnit = _day_step(spec.dates)
+        chart.x_axis.majorUnit = spec.tick_step
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
-    chart.x_axis.title = spec.x_title
+    chart.x_axis.title = spec.axis_title
     _font_size(chart.title, 1200, bold=True)
     _font_size(chart.x_axis.title, 900)
     _font_size(chart.y_axis.title, 900)
-    chart.x_axis.number_format = 'm"月"d"日"'
+    chart.x_axis.number_format = spec.date_format  # not source-linked: the table keeps yyyy-mm-dd
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend.position = "b"
@@ -244,19 +290,21 @@ def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: 
     )
     for series, source in zip(chart.series, columns, strict=True):
         _style_series(series, source, spec.kind)
-    ws.add_chart(chart, anchor)
-
-    _, anchor_row = coordinate_from_string(anchor)
+    anchor_col, anchor_row = coordinate_from_string(anchor)
+    ws.add_chart(chart, _inset_anchor(column_index_from_string(anchor_col), anchor_row))
     return max(last_row + 2, anchor_row + _cm_rows(CHART_HEIGHT_CM) + 1)
 
 
-def _day_step(dates: tuple[date, ...]) -> int:
-    """A major unit (days) giving at most about seven date labels."""
-    span = (dates[-1] - dates[0]).days if dates else 0
-    for step in (1, 2, 7, 14, 30, 61, 91, 183, 365):
-        if span / step <= 7:
-            return step
-    return 730
+def _inset_anchor(col: int, row: int):
+    """The chart's top-left a few pixels inside the cell: a chart that starts exactly on a
+    page break would have its top border printed at the foot of the previous page."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
+
+    marker = AnchorMarker(col=col - 1, colOff=0, row=row - 1, rowOff=pixels_to_EMU(3))
+    size = XDRPositiveSize2D(cm_to_EMU(CHART_WIDTH_CM), cm_to_EMU(CHART_HEIGHT_CM))
+    return OneCellAnchor(_from=marker, ext=size)
 
 
 def _font_size(title, size: int, bold: bool = False) -> None:
@@ -308,9 +356,9 @@ def write_chart_workbook(
 ) -> Path:
     """One sheet 效果追踪图表: a title block, then per chart its data table and chart."""
     from openpyxl import Workbook
-    from openpyxl.worksheet.pagebreak import Break
 
     from aexl import xlsxout as xo
+    from aexl.reports.common import keep_together
 
     brand = brand or (specs[0].brand if specs else "")
     wb = Workbook()
@@ -325,19 +373,18 @@ def write_chart_workbook(
     row = xo.title_block(ws, f"{brand} 效果追踪图表", lines, width=12)
     if not specs:
         xo.put(ws, row, 1, "（本期没有效果数据）").font = xo.BODY_FONT
-    page_top = 1
+    keep = []
     for spec in specs:
-        block = 3 + max(len(spec.dates) + 1, _cm_rows(CHART_HEIGHT_CM))
-        if row > page_top and row - page_top + block > ROWS_PER_PAGE:
-            ws.row_breaks.append(Break(id=row - 1))  # keep a chart and its table on one page
-            page_top = row
+        start = row
         row = xo.section(ws, row, spec.title, width=12)
         if spec.sources:
             xo.put(ws, row, 1, "来源：" + "、".join(spec.sources)).font = xo.SUBTITLE_FONT
             row += 1
         row = add_native_chart(ws, spec, row, 1, f"E{row}") + 1
+        keep.append((start, row - 2))  # a chart, its title and its table on one page
     xo.set_widths(ws, [12, 13, 13, 2])
     xo.print_setup(ws, landscape=True)
+    keep_together(ws, keep, row)
     return xo.atomic_save(wb, path)
 
 
@@ -354,9 +401,7 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
 
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     from aexl.reports.fonts import cjk_families
 
@@ -367,7 +412,6 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         series = spec.all_series
-        x_title = spec.x_title
         if spec.kind == "bar":
             width = min(0.8, 0.3 * len(series)) / max(len(series), 1)
             for n, s in enumerate(series):
@@ -386,15 +430,10 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
                     )
                 else:
                     ax.plot(xs, ys, color=f"#{s.color}", marker="o", linewidth=1.75, label=s.name)
-            years = sorted({d.year for d in spec.dates})
-            ax.xaxis.set_major_locator(
-                AutoDateLocator(minticks=3, maxticks=8, interval_multiples=True)
-            )
-            ax.xaxis.set_major_formatter(FuncFormatter(_date_tick(len(years) > 1)))
-            if len(years) == 1:
-                x_title = f"{spec.x_title}（{years[0]}年）"
+            # the native chart's labels: from the first date every tick_step days
+            ax.set_xticks(spec.ticks, [spec.tick_label(d) for d in spec.ticks])
         ax.set_title(spec.title, fontsize=12)
-        ax.set_xlabel(x_title)
+        ax.set_xlabel(spec.axis_title)
         ax.set_ylabel(spec.y_title)
         ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
@@ -410,16 +449,6 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
             pil_kwargs={"compress_level": 3},
         )
     return buffer.getvalue()
-
-
-def _date_tick(with_year: bool):
-    from matplotlib.dates import num2date
-
-    def label(x, _pos=None) -> str:
-        d = num2date(x)
-        return f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
-
-    return label
 
 
 def _render_one(args: tuple[ChartSpec, int]) -> bytes:
@@ -492,6 +521,7 @@ def write_chart_reports(
 
     from aexl import schema
     from aexl.errors import UsageError
+    from aexl.reports.common import log_findings
     from aexl.values import month_bounds, parse_month
     from aexl.workbook import read_workbench
     from aexl.xlsxout import atomic_write_bytes, report_name
@@ -506,15 +536,7 @@ def write_chart_reports(
             raise UsageError(f"--month 写法有误：{exc}") from None
     book = Path(book)
     wb = read_workbench(book, need=(schema.EFFECTS.sheet,), sheets=(schema.EFFECTS.sheet,))
-    for finding in wb.findings:
-        log.warning(
-            "%s：工作表「%s」第 %s 行「%s」：%s（该值未画入图表）",
-            book.name,
-            finding.sheet,
-            finding.row,
-            finding.column,
-            finding.message,
-        )
+    log_findings(book, wb.findings, "该值未画入图表")
     frame = wb.frame(schema.EFFECTS.sheet)
     day = end or date.today()
     label = f"{month}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）" if month else "全部日期"

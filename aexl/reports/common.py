@@ -25,6 +25,7 @@ DONE_STATUSES = frozenset({"已完成", "已取消", "客户确认"})
 OPEN_STATUSES = frozenset({"进行中", "已提案", "修改中"})
 PLACEHOLDER = "（请 AM 填写）"
 PLACEHOLDER_COLOR = "FFFF99"
+TABLE_PAGE_SHARE = 0.5  # a table at most this part of a page is never split across pages
 WEEKDAYS = "一二三四五六日"
 _STEP_ALIASES = {"COPYWRITE": "文案", "COPYWRITER": "文案", "COPY": "文案", "电脑人员": "电脑"}
 
@@ -62,30 +63,54 @@ class Table:
         return [dict(zip(self.headers, r, strict=False)) for r in self.rows]
 
 
+class BrandReport:
+    """What the per-brand reports share: ``KIND`` names the title and the file.
+
+    The file is dated ``finish`` (the day the report is finished, as the
+    rulebook's naming rule asks); ``source`` is the workbench's name.
+    """
+
+    KIND = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {self.KIND}"
+
+    @property
+    def filename(self) -> str:
+        from aexl.xlsxout import report_name
+
+        return report_name(self.finish, self.brand, self.KIND)
+
+    @property
+    def source_note(self) -> str:
+        """``　（数据来源：…）`` for the last header line, or nothing."""
+        return f"　（数据来源：{self.source}）" if self.source else ""
+
+
 # -------------------------------------------------------------- arguments ---
+def _parsed(parse, value, missing: str) -> str:
+    try:
+        normal = parse(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if not normal:
+        raise UsageError(missing)
+    return normal
+
+
 def parse_week_arg(week) -> str:
     """``2026-W47`` (or ``2026年第47周``) → ``2026-W47``; UsageError when unreadable."""
     from aexl.values import parse_week
 
-    try:
-        normal = parse_week(week)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not normal:
-        raise UsageError("缺少周次，请写成 2026-W47")
-    return normal
+    return _parsed(parse_week, week, "缺少周次，请写成 2026-W47")
 
 
 def parse_month_arg(month) -> str:
+    """``2026-10`` (or ``2026年10月``) → ``2026-10``; UsageError when unreadable."""
     from aexl.values import parse_month
 
-    try:
-        normal = parse_month(month)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if not normal:
-        raise UsageError("缺少月份，请写成 2026-10")
-    return normal
+    return _parsed(parse_month, month, "缺少月份，请写成 2026-10")
 
 
 def parse_year_arg(year) -> int:
@@ -302,13 +327,94 @@ def fit_rows(ws, first: int, rows: list[list], widths: list[int]) -> None:
             ws.row_dimensions[first + n].height = height
 
 
+# ------------------------------------------------------------- page breaks ---
+A4_PT = (595.3, 841.9)  # short and long side, points
+DEFAULT_ROW_PT = 16.5  # a row left at the default height (15 pt; CJK text makes some taller)
+PAGE_SLACK = 0.96  # plan pages a little shorter than they are: heights are estimates
+
+
+def _column_px(width: float) -> float:
+    return int(width * 7 + 5)  # Excel's pixel width of a column of the default font
+
+
+def page_height(ws, landscape: bool = True) -> float:
+    """Sheet points that fit on one printed page under ``print_setup`` (fit to width)."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+    from openpyxl.utils.cell import coordinate_from_string
+
+    margins = ws.page_margins
+    short, long = A4_PT
+    paper_w, paper_h = (long, short) if landscape else (short, long)
+    printable_w = paper_w - 72 * (margins.left + margins.right)
+    printable_h = paper_h - 72 * (margins.top + margins.bottom)
+    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+    used_px = sum(_column_px(w or 8.43) for w in widths)
+    for chart in ws._charts:  # a chart beyond the last column widens the printed range
+        anchor = chart.anchor
+        if isinstance(anchor, str):  # "E8" until the workbook is saved
+            start = column_index_from_string(coordinate_from_string(anchor)[0]) - 1
+        else:
+            start = anchor._from.col
+        used_px = max(
+            used_px, sum(_column_px(w or 8.43) for w in widths[:start]) + chart.width / 2.54 * 96
+        )
+    scale = min(1.0, math.floor(100 * printable_w / (used_px * 0.75)) / 100) if used_px else 1.0
+    return printable_h / scale * PAGE_SLACK
+
+
+def keep_together(ws, spans, last_row: int, *, landscape: bool = True) -> list[int]:
+    """Row page breaks so that no ``(first, last)`` span straddles a page.
+
+    A span ``(first, last, share)`` is kept whole only when it takes at most
+    ``share`` of a page (a table: whole when short, else its header and first
+    rows, given as a second span); a span longer than a page is cut where
+    the page ends.
+
+    Pages are followed from row 1 with estimated row heights and every page
+    break is written as a manual one: a span that would cross the end of the
+    page (and fits on one page) starts a new page, and a page that is full
+    ends before the row that would overflow it. The estimate errs on the
+    short side (Excel's Calibri column widths; LibreOffice's wider default
+    font only makes its pages hold more rows), so neither application adds
+    a break of its own inside a span. Returns the rows after which a break
+    was added.
+    """
+    from openpyxl.worksheet.pagebreak import Break
+
+    limit = page_height(ws, landscape)
+
+    def height(row: int) -> float:
+        dim = ws.row_dimensions.get(row)
+        return dim.height if dim is not None and dim.height else DEFAULT_ROW_PT
+
+    starting: dict[int, list[tuple[int, float]]] = {}
+    for first, last, *share in spans:
+        starting.setdefault(first, []).append((last, share[0] if share else 1.0))
+    added: list[int] = []
+    used = 0.0
+    for row in range(1, last_row + 1):
+        here = need = height(row)
+        for last, share in starting.get(row, ()):  # the longest span that is kept here
+            total = sum(height(r) for r in range(row, last + 1))
+            if need < total <= share * limit:
+                need = total
+        if used > 0 and used + need > limit:
+            ws.row_breaks.append(Break(id=row - 1))
+            added.append(row - 1)
+            used = 0.0
+        used += here
+    return added
+
+
 def write_blocks(ws, title: str, lines: list[str], blocks, *, freeze: str = "table") -> dict:
     """Lay out a report on ``ws``: title block, then every block; house style.
 
     ``freeze="table"`` freezes below the first table's header band,
     ``"title"`` below the title block. Objects with a ``write(ws, row, width,
-    total_width) -> next_row`` method (charts) are asked to write themselves.
-    Returns positions: ``{"first_header": row, "last_row": row, "width": n}``.
+    total_width, keep=[]) -> next_row`` method (charts) are asked to write
+    themselves and list in ``keep`` the row spans that belong together.
+    Returns positions: ``{"first_header": row, "last_row": row, "width": n,
+    "keep": [(first, last), …]}`` (spans for ``keep_together``).
     """
     from openpyxl.styles import Font
 
@@ -320,17 +426,24 @@ def write_blocks(ws, title: str, lines: list[str], blocks, *, freeze: str = "tab
     row = title_block(ws, title, lines, width)
     body_top, first_header = row, None
     sub_font = Font(name=FONT_NAME, size=11, bold=True, color=SECTION_FONT.color)
+    keep: list[tuple[int, int]] = []  # row spans that must not straddle a page
+    headed = None  # first row of the headings just written: they stay with what follows
     for block in blocks:
+        start = row
         if isinstance(block, Heading):
             if block.level == 1:
                 row = section(ws, row, block.text, width)
             else:
                 put(ws, row, 1, block.text).font = sub_font
                 row += 1
-        elif isinstance(block, Table):
+            headed = start if headed is None else headed
+            continue
+        if isinstance(block, Table):
             first_header = first_header or row
             fit_rows(ws, row + 1, block.rows, widths)
             row = table(ws, row, block.headers, block.rows, block.formats, block.empty_text)
+            # the header with the first two rows always; the whole table when it is short
+            spans = [(start, min(row - 2, start + 2)), (start, row - 2, TABLE_PAGE_SHARE)]
         elif isinstance(block, Text):
             for paragraph in block.paragraphs:
                 row = merged_text(ws, row, paragraph, width, total)
@@ -338,15 +451,22 @@ def write_blocks(ws, title: str, lines: list[str], blocks, *, freeze: str = "tab
                 note = f"{PLACEHOLDER}{block.placeholder}"
                 row = merged_text(ws, row, note, width, total, fill=placeholder_fill())
                 ws.row_dimensions[row - 1].height = max(ws.row_dimensions[row - 1].height, 60)
+            spans = [(start, max(start, min(row - 1, start + 1)))]
             row += 1
         else:
-            row = block.write(ws, row, width, total)
+            spans = []
+            row = block.write(ws, row, width, total, keep=spans)
+            spans = spans or [(start, start)]
+        if headed is not None:  # a heading never ends a page alone
+            spans = [(headed, *span[1:]) if span[0] == start else span for span in spans]
+        keep += spans
+        headed = None
     set_widths(ws, widths)
     if freeze == "table" and first_header:
         ws.freeze_panes = f"A{first_header + 1}"
     else:
         ws.freeze_panes = f"A{body_top}"
-    return {"first_header": first_header, "last_row": row - 1, "width": width}
+    return {"first_header": first_header, "last_row": row - 1, "width": width, "keep": keep}
 
 
 def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: bool = True):
@@ -358,8 +478,9 @@ def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: b
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
-    write_blocks(ws, report.title, report.header_lines(), report.blocks, freeze=freeze)
+    layout = write_blocks(ws, report.title, report.header_lines(), report.blocks, freeze=freeze)
     print_setup(ws, landscape=landscape)
+    keep_together(ws, layout["keep"], layout["last_row"], landscape=landscape)
     wb.properties.title = report.title
     wb.properties.creator = "aexl"
     return atomic_save(wb, path)
@@ -381,6 +502,39 @@ def load_book(path):
             path,
         )
     return wb
+
+
+def log_findings(book, findings, outcome: str, sheet: str | None = None) -> None:
+    """One warning per unreadable cell of ``book`` (of ``sheet`` only, when given)."""
+    import logging
+
+    log = logging.getLogger("aexl")
+    for finding in findings:
+        if sheet is None or finding.sheet == sheet:
+            log.warning(
+                "%s：工作表「%s」第 %s 行「%s」：%s（%s）",
+                book.name,
+                finding.sheet,
+                finding.row,
+                finding.column,
+                finding.message,
+                outcome,
+            )
+
+
+def run_brand_reports(args, period, build, writer, nothing: str) -> int:
+    """A report command: read ``--book``, ``build(wb, period, brands=…)``, write each report.
+
+    ``nothing`` is logged when no brand has anything for the period.
+    """
+    import logging
+
+    wb = load_book(args.book)
+    reports = build(wb, period, brands=check_brands(wb, args.brand))
+    if not reports:
+        logging.getLogger("aexl").warning(nothing)
+    write_each(reports, writer, args.out)
+    return 0
 
 
 def check_brands(source, brands) -> list[str] | None:

@@ -283,7 +283,7 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
         row += 1
 
     row = section(ws, row + 1, "二、修改记录（修改单，沿用原工作号）", COLUMNS)
-    spans = ((1, 1), (2, 3), (4, 7), (8, 9), (10, 11), (12, 12))
+    spans = ((1, 1), (2, 3), (4, 6), (7, 8), (9, 10), (11, 12))  # 执行人员 gets two columns
     for (a, b), header in zip(spans, sheet.revisions.headers, strict=True):
         cell(row, a, b, header.replace("修改序号", "序号"), label=True)
     for values in sheet.revisions.rows or [["（无修改）"] + [None] * 5]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from aexl import schema
 from aexl.reports.common import (
     OPEN_STATUSES,
+    BrandReport,
     Heading,
     Table,
     Text,
@@ -54,7 +55,8 @@ NOT_DESIGN = frozenset({"命名", "策略方案"})
 WIDTHS = [15, 20, 10, 9, 40, 9, 18, 12, 12, 10]
 WORK_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
 EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
-PROPOSAL_HEADERS = ["日期", "类型", "工作号", "项目名称", "主题", "客户签复", "当前状态"]
+# in the columns of the work table: 工作号 and 项目名称 line up, the topic sits in the wide column
+PROPOSAL_HEADERS = ["工作号", "项目名称", "类型", "当前状态", "主题", "客户签复", "日期"]
 FINISHED_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "确认流程", "修改次数", "客户签名", "客户确认日期"]  # fmt: skip
 PENDING_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近签核", "修改次数", "最近修改", "交付日期"]  # fmt: skip
 
@@ -90,7 +92,8 @@ class ChartBlock:
         fig.subplots_adjust(0, 0, 1, 1, 0, 0)
         return fig
 
-    def write(self, ws, row: int, width: int, total: float) -> int:
+    def write(self, ws, row: int, width: int, total: float, keep: list | None = None) -> int:
+        """Each chart's table in A–C with the chart beside it; ``keep`` gets each chart's rows."""
         from aexl.reports.charts import add_native_chart
         from aexl.xlsxout import BODY_FONT, put
 
@@ -98,12 +101,14 @@ class ChartBlock:
             put(ws, row, 1, "（本月没有可绘制的效果数据）").font = BODY_FONT
             return row + 2
         for spec in self.specs:
-            row = add_native_chart(ws, spec, row, 1, f"E{row}")
+            start, row = row, add_native_chart(ws, spec, row, 1, f"E{row}")
+            if keep is not None:
+                keep.append((start, row - 1))
         return row
 
 
 @dataclass
-class MonthlyReport:
+class MonthlyReport(BrandReport):
     brand: str
     month: str
     start: date
@@ -121,16 +126,7 @@ class MonthlyReport:
     finished: Table
     pending: Table
     source: str = ""
-
-    @property
-    def title(self) -> str:
-        return f"{self.brand} {KIND}"
-
-    @property
-    def filename(self) -> str:
-        from aexl.xlsxout import report_name
-
-        return report_name(self.finish, self.brand, KIND)
+    KIND = KIND
 
     @property
     def is_empty(self) -> bool:
@@ -145,7 +141,7 @@ class MonthlyReport:
             f"发送日期：{fmt_day(self.send)}（15 日前发送给客户）",
             f"本月工作 {len(self.work.rows)} 项 · 提案 {len(self.proposals.rows)} 次 · "
             f"完成成品 {len(self.finished.rows)} 项 · 未出正品的设计 {len(self.pending.rows)} 项"
-            + (f"　（数据来源：{self.source}）" if self.source else ""),
+            + self.source_note,
         ]
 
     @property
@@ -233,7 +229,7 @@ def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport
         charts=ChartBlock(),
         effects=Table(EFFECT_HEADERS, formats={5: "#,##0.##", 6: "#,##0.##", 7: "0.0%"}),
         feedback=_note(notes, "效果反馈", "近期广告活动的效果：终端观察、消费者询问、问卷调研等。"),
-        proposals=Table(PROPOSAL_HEADERS, formats={0: DATETIME_FORMAT}),
+        proposals=Table(PROPOSAL_HEADERS, formats={6: DATETIME_FORMAT}),
         finished=Table(FINISHED_HEADERS),
         pending=Table(PENDING_HEADERS),
         source=source_name(source),
@@ -317,14 +313,21 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list[dict]) -> set[s
         if held >= report.start:
             job = mine[no]
             report.proposals.rows.append(
-                [m.get("会议时间"), text(m, "会议类型"), no, text(job, "项目名称")]
-                + [m.get("主题"), m.get("客户签复"), text(job, "状态") or "进行中"]
+                [no, text(job, "项目名称"), text(m, "会议类型"), text(job, "状态") or "进行中"]
+                + [m.get("主题"), m.get("客户签复"), m.get("会议时间")]
             )
-    listed = {r[2] for r in report.proposals.rows}
+    listed = {r[0] for r in report.proposals.rows}
     for no, job in mine.items():
         if text(job, "状态") == "已提案" and no not in listed:
             report.proposals.rows.append(
-                [None, "已提案（工作单状态）", no, text(job, "项目名称"), None, None, "已提案"]
+                [
+                    no,
+                    text(job, "项目名称"),
+                    "已提案",
+                    "已提案",
+                    "（工作单状态为已提案，未登记提案会议）",
+                ]
+                + [None, None]
             )
     return proposed
 

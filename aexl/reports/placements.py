@@ -42,7 +42,7 @@ HEADERS = [
     "投放版本",
     "样稿展示",
 ]
-WIDTHS = [15, 9, 12, 16, 13, 14, 16, 30]
+WIDTHS = [17, 9, 12, 16, 13, 14, 16, 30]
 SAMPLE_COL = len(HEADERS)  # 1-based column of 样稿展示
 THUMB_HEIGHT = 120  # px
 THUMB_MAX_WIDTH = 240  # px: very wide banners are scaled down to this width
@@ -212,6 +212,7 @@ def write_placement_list(
     from openpyxl.utils.units import pixels_to_EMU
 
     from aexl import xlsxout as xo
+    from aexl.reports.common import text_height
 
     tally = counts(rows)
     wb = Workbook()
@@ -249,6 +250,10 @@ def write_placement_list(
         elif row.sample_kind == MISSING:
             cell.font = warn_font
             cell.fill = xo.WARN_FILL
+        if row.sample_kind != IMAGE:  # a long note or URL wraps: make the row tall enough
+            height = text_height(row.note, WIDTHS[SAMPLE_COL - 1])
+            if height > 18:
+                ws.row_dimensions[excel_row].height = height
         if row.sample_kind == IMAGE and row.thumbnail:
             width, height = row.thumb_size
             widest = max(widest, width)
@@ -325,6 +330,7 @@ def write_placement_lists(
 ) -> list[Path]:
     """The command: one 投放列表 per brand with placements in the period; the written paths."""
     from aexl import schema
+    from aexl.reports.common import log_findings
     from aexl.workbook import read_workbench
     from aexl.xlsxout import report_name
 
@@ -333,16 +339,7 @@ def write_placement_lists(
     wb = read_workbench(
         book, need=(schema.PLACEMENTS.sheet,), sheets=(schema.PLACEMENTS.sheet, "节假日")
     )
-    for finding in wb.findings:
-        if finding.sheet == schema.PLACEMENTS.sheet:
-            log.warning(
-                "%s：工作表「%s」第 %s 行「%s」：%s（该行未列入）",
-                book.name,
-                finding.sheet,
-                finding.row,
-                finding.column,
-                finding.message,
-            )
+    log_findings(book, wb.findings, "该行未列入", sheet=schema.PLACEMENTS.sheet)
     frame = wb.frame(schema.PLACEMENTS.sheet)
     try:
         calendar = wb.calendar()

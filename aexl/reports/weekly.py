@@ -20,6 +20,7 @@ from pathlib import Path
 from aexl import schema
 from aexl.reports.common import (
     DONE_STATUSES,
+    BrandReport,
     Heading,
     Table,
     as_day,
@@ -45,14 +46,14 @@ KIND = "每周工作进度表"
 SHEET = "周进度表"
 PROGRESS_HEADERS = ["工作号", "项目名称", "工作类型", "工作类别", "本周进展", "完成度", "财务情况", "下周计划", "负责人", "交付日期"]  # fmt: skip
 # The four tables share the sheet's columns: wide text lines up in columns 5 and 8.
-PROGRESS_WIDTHS = [15, 20, 10, 12, 36, 9, 18, 32, 9, 12]
+PROGRESS_WIDTHS = [15, 20, 10, 12, 34, 9, 26, 30, 12, 12]
 OVERDUE_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近进展", "逾期天数", "应交付日期", "依据", "执行人员"]  # fmt: skip
 MINUTES_HEADERS = ["会议时间", "主题", "会议类型", "工作号", "情况", "主管审阅", "应发送时间", "纪要发送时间"]  # fmt: skip
 REVISION_HEADERS = ["原工作号", "项目名称", "修改序号", "修改日期", "修改内容", "执行人员", "交付日期", "意见来源"]  # fmt: skip
 
 
 @dataclass
-class WeeklyReport:
+class WeeklyReport(BrandReport):
     brand: str
     week: str
     start: date  # Monday
@@ -65,16 +66,7 @@ class WeeklyReport:
     revisions: Table
     source: str = ""
     notes: list[str] = field(default_factory=list)  # data problems, for the log
-
-    @property
-    def title(self) -> str:
-        return f"{self.brand} {KIND}"
-
-    @property
-    def filename(self) -> str:
-        from aexl.xlsxout import report_name
-
-        return report_name(self.finish, self.brand, KIND)
+    KIND = KIND
 
     @property
     def is_empty(self) -> bool:
@@ -87,7 +79,7 @@ class WeeklyReport:
             f"发送日期：{fmt_day(self.send)}，发送给客户",
             f"本周进展 {len(self.progress.rows)} 项 · 逾期未交付 {len(self.overdue.rows)} 项 · "
             f"纪要逾期 {len(self.minutes.rows)} 次 · 本周修改单 {len(self.revisions.rows)} 张"
-            + (f"　（数据来源：{self.source}）" if self.source else ""),
+            + self.source_note,
         ]
 
     @property

@@ -17,6 +17,7 @@ from pathlib import Path
 from aexl import schema
 from aexl.reports.common import (
     DONE_STATUSES,
+    BrandReport,
     Heading,
     Table,
     Text,
@@ -45,7 +46,7 @@ WIDTHS = [14, 15, 32, 12, 12, 10, 10, 12, 10, 10]
 
 
 @dataclass
-class YearlyReport:
+class YearlyReport(BrandReport):
     brand: str
     year: int
     due: date  # sent to the client by this day (January of the next year)
@@ -59,16 +60,15 @@ class YearlyReport:
     results: Text
     improvements: Text
     source: str = ""
+    KIND = KIND
 
     @property
     def title(self) -> str:
         return f"{self.brand} {self.year} 年{KIND}"
 
     @property
-    def filename(self) -> str:
-        from aexl.xlsxout import report_name
-
-        return report_name(self.due, self.brand, KIND)
+    def finish(self) -> date:  # the file is dated the day it is due
+        return self.due
 
     @property
     def is_empty(self) -> bool:
@@ -78,8 +78,7 @@ class YearlyReport:
         return [
             f"年度：{self.year} 年（{self.year}-01-01 至 {self.year}-12-31）",
             f"提交日期：次年 1 月，最迟 {fmt_day(self.due)}",
-            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字"
-            + (f"　（数据来源：{self.source}）" if self.source else ""),
+            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字" + self.source_note,
         ]
 
     @property
