@@ -8,8 +8,9 @@ ruling (``DISCLAIMER``).
 How a text is checked:
 
 1. Normalise (NFKC, case-fold, a small traditional→simplified map, drop
-   zero-width characters and spaces between characters), keeping for every
-   normalised character the offset of the original character it came from.
+   zero-width characters and spaces between characters, the ordinal one
+   第1/第１/第壹 read as 第一), keeping for every normalised character the
+   offset of the original character it came from.
 2. Mask the harmless spans (第一次, 最近, 最佳赏味期, 100%棉, 非保本 …).
 3. Scan with one regex compiled once (a prefix trie of all literal terms plus
    the few patterns, every alternative starting with a literal so ``re``
@@ -57,6 +58,9 @@ _UNSAFE_RE = re.compile(
     "\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]"
 )
 _FW_RE = re.compile("[\uff05\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+# The ordinal one in any numerals (第1 after NFKC of 第１, 第壹) is written 第一,
+# one character for one, so 第1品牌 is the same claim as 第一品牌; 第12, 第1.5 stay.
+_ORDINAL_ONE_RE = re.compile(r"第[1壹](?![\d.,]?\d)")
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,8 @@ class _Checker:
         # patterns that can start with that character give the candidates.
         self.literal_re = re.compile(_trie_regex(self.literal_rule))
         self.literal_first = {word[0] for word in self.literal_rule}
-        scan = _trie_alternatives(self.literal_rule)
+        scan: list[tuple[str, str]] = _trie_alternatives(self.literal_rule)
+        scan_anywhere: list[str] = []
         self.by_first: dict[str, list[tuple[re.Pattern, _Rule]]] = {}
         self.anywhere: list[tuple[re.Pattern, _Rule]] = []  # patterns that could not be unfolded
         for source, rule in patterns:
@@ -158,12 +163,12 @@ class _Checker:
             unfolded = _unfold(source)
             if unfolded is None:
                 self.anywhere.append((compiled, rule))
-                scan.append(f"(?:{source})")
+                scan_anywhere.append(f"(?:{source})")
                 continue
-            scan.extend(alt for alt, _ in unfolded)
-            for first in {first for _, first in unfolded}:
+            scan.extend(unfolded)
+            for first in {first for first, _ in unfolded}:
                 self.by_first.setdefault(first, []).append((compiled, rule))
-        self.scan_re = re.compile("|".join(scan) or "(?!)")
+        self.scan_re = re.compile("|".join(_group_by_first(scan) + scan_anywhere) or "(?!)")
         self.mask_res = _combine(
             [p for block in data.get("harmless", ()) for p in block["patterns"]]
         )
@@ -199,7 +204,7 @@ class _Checker:
         if self.t2s_re.search(s) is not None:
             s = s.translate(self.t2s)
         if _GAP_RE.search(s) is None:
-            return s, (None if pos is None else _Offsets(pos, [], []))
+            return _ordinal_one(s), (None if pos is None else _Offsets(pos, [], []))
         # drop the gaps, keeping one space between two Latin words or numbers
         pieces: list[str] = []
         at: list[int] = []  # normalised offset from which ...
@@ -219,7 +224,7 @@ class _Checker:
             shift.append(dropped)
             last = b
         pieces.append(s[last:])
-        return "".join(pieces), _Offsets(pos, at, shift)
+        return _ordinal_one("".join(pieces)), _Offsets(pos, at, shift)
 
     def mask(self, norm: str) -> str:
         """``norm`` with the harmless spans overwritten (same length)."""
@@ -376,6 +381,13 @@ def _casefold_slow(s: str, pos: list[int] | None) -> tuple[str, list[int]]:
     return "".join(chars), out_pos
 
 
+def _ordinal_one(s: str) -> str:
+    """第1, 第壹 -> 第一 (same length: offsets stay valid)."""
+    if "第1" in s or "第壹" in s:
+        return _ORDINAL_ONE_RE.sub("第一", s)
+    return s
+
+
 def _is_word(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -417,12 +429,29 @@ def _trie_regex(words) -> str:
     return _trie_body(_build_trie(words)) or "(?!)"
 
 
-def _trie_alternatives(words) -> list[str]:
-    """The trie regex split by first character (each alternative starts with a literal)."""
+def _trie_alternatives(words) -> list[tuple[str, str]]:
+    """The trie regex split by first character: ``(first, rest of the regex)`` pairs."""
     trie = _build_trie(words)
+    return [(ch, _trie_body(child)) for ch, child in sorted(trie.items())]
+
+
+def _group_by_first(pairs: list[tuple[str, str]]) -> list[str]:
+    """``(first, rest)`` pairs as one alternative per first character, order kept.
+
+    ``re`` tries the alternatives of a pattern one after the other at every
+    position whose character can start one of them; one alternative per
+    first character keeps that list short. Within a first character the
+    alternatives keep their order, so the leftmost-first match is unchanged.
+    """
+    rests: dict[str, list[str]] = {}
+    for first, rest in pairs:
+        group = rests.setdefault(first, [])
+        if rest not in group:
+            group.append(rest)
     out = []
-    for ch, child in sorted(trie.items()):
-        out.append(re.escape(ch) + _trie_body(child))
+    for first, group in rests.items():
+        tail = group[0] if len(group) == 1 else "(?:" + "|".join(group) + ")"
+        out.append(re.escape(first) + tail)
     return out
 
 
@@ -435,16 +464,16 @@ def _combine(sources: list[str]) -> list[re.Pattern]:
     unfolded into such alternatives and joined into one regex; the rest are
     compiled on their own.
     """
-    joined: list[str] = []
+    joined: list[tuple[str, str]] = []
     alone: list[re.Pattern] = []
     for source in sources:
         unfolded = _unfold(source)
         if unfolded is None:
             alone.append(re.compile(source))
         else:
-            joined.extend(alt for alt, _ in unfolded)
+            joined.extend(unfolded)
     if joined:
-        alone.insert(0, re.compile("|".join(joined)))
+        alone.insert(0, re.compile("|".join(_group_by_first(joined))))
     return alone
 
 
@@ -452,9 +481,9 @@ _PLAIN = re.compile(r"[^\\\[\](){}|.*+?^$]+")
 
 
 def _unfold(source: str) -> list[tuple[str, str]] | None:
-    """Literal-led alternatives of a pattern with their first characters, or None.
+    """Literal-led alternatives of a pattern as ``(first character, rest of the regex)``, or None.
 
-    ``abc…`` -> ``[(abc…, a)]``; ``(?:a|bc)rest`` -> ``[(a(?:rest), a), (bc(?:rest), b)]``.
+    ``abc…`` -> ``[(a, bc…)]``; ``(?:a|bc)rest`` -> ``[(a, (?:rest)), (b, c(?:rest))]``.
     """
     depth, group_end, top_pipe, escaped = 0, None, False, False
     for i, ch in enumerate(source):
@@ -473,7 +502,7 @@ def _unfold(source: str) -> list[tuple[str, str]] | None:
     if top_pipe:
         return None
     if _PLAIN.match(source) and source[1:2] not in ("?", "*", "+", "{"):
-        return [(source, source[0])]
+        return [(source[0], source[1:])]
     if not source.startswith("(?:") or group_end is None:
         return None
     inner, rest = source[3:group_end], source[group_end + 1 :]
@@ -482,7 +511,7 @@ def _unfold(source: str) -> list[tuple[str, str]] | None:
     words = inner.split("|")
     if not all(_PLAIN.fullmatch(w) for w in words):
         return None
-    return [(re.escape(w) + (f"(?:{rest})" if rest else ""), w[0]) for w in words]
+    return [(w[0], re.escape(w[1:]) + (f"(?:{rest})" if rest else "")) for w in words]
 
 
 @lru_cache(maxsize=1)

@@ -97,21 +97,16 @@ def test_every_block_literal_is_in_the_corpus_or_listed_here():
         "最优",
         "最有效",
         "前无古人",
+        "永不失效",
         "百分百有效",
         "百分之百有效",
         "100%安全",
         "百分百安全",
         "绝对安全",
-        "永不失效",
         "冠军品牌",
         "销冠",
         "销售冠军",
-        "排名第一",
-        "排行第一",
-        "名列第一",
-        "位居第一",
-        "位列第一",
-        "排名第1",
+        "头把交椅",
         "无毒副作用",
         "100%治愈",
         "神药",
@@ -124,6 +119,11 @@ def test_every_block_literal_is_in_the_corpus_or_listed_here():
         "包提分",
         "不过包退",
         "百分百通过",
+        "一次必过",
+        "包拿证",
+        "保证拿证",
+        "保证就业",
+        "包分配",
         "保息",
         "稳赚不赔",
         "刚兑",
@@ -185,6 +185,131 @@ def test_latin_lookalikes_are_not_rankings(text):
     assert found(text) == set()
 
 
+# ------------------------------------------------- ranking in any numerals --
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "span"),
+    [
+        ("第一品牌", "第一品牌", (0, 4)),
+        ("第1品牌", "第一品牌", (0, 4)),
+        ("第１品牌", "第一品牌", (0, 4)),
+        ("第壹品牌", "第一品牌", (0, 4)),
+        ("我们是第 1 品牌", "第一品牌", (3, 9)),
+        ("全国第1", "全国第一", (0, 4)),
+        ("全國第１的品牌", "全国第一的品牌", (0, 7)),
+        ("销量No.1", "销量NO.1", (0, 6)),
+        ("銷量ＮＯ．１", "销量NO.1", (0, 6)),
+        ("行业TOP1", "行业TOP1", (0, 6)),
+        ("行業ＴＯＰ　１", "行业TOP1", (0, 7)),
+        ("排名第一", "排名第一", (0, 4)),
+        ("排名第1", "排名第一", (0, 4)),
+        ("排名第壹", "排名第一", (0, 4)),
+        ("排行第一", "排行第一", (0, 4)),
+        ("名列第一", "名列第一", (0, 4)),
+        ("位居第一", "位居第一", (0, 4)),
+        ("位居第1", "位居第一", (0, 4)),
+        ("位列第１", "位列第一", (0, 4)),
+        ("稳居榜首", "稳居榜首", (0, 4)),
+        ("排名No.1", "排名NO.1", (0, 6)),
+        ("荣登销量榜第1", "销量榜第一", (2, 7)),
+        ("业内首屈一指", "首屈一指", (2, 6)),
+        ("獨佔鰲頭", "独占鳌头", (0, 4)),
+    ],
+)
+def test_ranking_claims_read_alike_in_any_numerals(text, term, span):
+    hits = check_text(text)
+    assert [(h.term, h.tier) for h in hits] == [(term, BLOCK)]
+    assert (hits[0].start, hits[0].end) == span
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第1名", {("第一", REVIEW)}),  # a bare rank: review, as 第一名
+        ("第12名", set()),
+        ("第1.5代", set()),
+        ("第1,000位顾客", set()),
+        ("第1次", set()),
+        ("第１季度", set()),
+        ("第壹届", set()),
+    ],
+)
+def test_ordinal_one_only_where_it_is_one(text, expected):
+    assert found(text) == expected
+
+
+def test_ranking_with_evidence_in_arabic_numerals_is_review():
+    text = "2025年1-6月京东平台洗衣机销量第1（数据来源：京东商智）"
+    assert found(text) == {("销量第一", REVIEW)}
+
+
+# ------------------------------------------------------------ 最 + adjective --
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        # the product's quality, grade, performance level, efficacy, safety, price:
+        # the same claim as Art. 9(三)'s 最高级 / 最佳
+        "最好",
+        "最佳",
+        "最优",
+        "最优秀",
+        "最优质",
+        "最高级",
+        "最高端",
+        "最先进",
+        "最完美",
+        "最有效",
+        "最安全",
+        "最健康",
+        "最低价",
+        "最便宜",
+    ],
+)
+def test_superlatives_about_the_product_are_block(term):
+    assert found(f"这是{term}的产品") == {(term, BLOCK)}
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("最優質", "最优质"), ("最先進", "最先进"), ("最高級", "最高级"), ("最低價", "最低价")],
+)
+def test_superlatives_in_traditional_characters(text, term):
+    assert found(text) == {(term, BLOCK)}
+
+
+@pytest.mark.parametrize(
+    "term",
+    # measurable (often a same-brand comparison), popularity (a statistic), or generic
+    [
+        "最大",
+        "最强",
+        "最新",
+        "最快",
+        "最轻",
+        "最受欢迎",
+        "最畅销",
+        "最火",
+        "最专业",
+        "最权威",
+        "最舒适",
+        "最实惠",
+    ],
+)
+def test_generic_superlatives_are_review(term):
+    assert found(f"这是{term}的产品") == {(term, REVIEW)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["最健康的吃法是清蒸", "最安全的使用方法是遵医嘱", "最佳的冲泡方法", "每周最多上3节课"],
+)
+def test_superlative_usage_tips_and_limits_are_masked(text):
+    assert check_text(text) == []
+
+
 def test_space_between_latin_words_is_kept():
     # "hello no.1": the space keeps 'hello' from gluing to 'no'
     assert found("Hello No.1") == {("NO.1", BLOCK)}
@@ -218,6 +343,8 @@ def test_space_between_latin_words_is_kept():
         "开封后最好冷藏",
         "非保本浮动收益",
         "本品不能代替药物",
+        "本品不可以代替药物",
+        "投资并非毫无风险",
     ],
 )
 def test_harmless_uses_are_masked(text):
