@@ -32,18 +32,33 @@ rev.unknown_job                error      原工作号 not in 工作单
 rev.seq_invalid / seq_gap /    error      修改序号 not 1, 2, 3 … per job
   seq_duplicate
 rev.delivery_before_revision   error      交付日期 before 修改日期
-rev.before_open                warning    修改日期 before the job's 开单日期
+rev.before_open                error      修改日期 before the job's 开单日期
+rev.date_order                 warning    修改 n dated before 修改 n − 1 of the same job
 sign.unknown_job               error      工作号 not in 工作单
 sign.unknown_step              error      步骤 not in the flow's chain
 sign.out_of_order              error      a step signed out of chain order
 sign.repeated                  warning    the same step signed twice in a row
 sign.date_order                error      a step dated before the one before it
+sign.before_open               error      signed before the job's 开单日期 (first such row
+                                          of the job)
+sign.role_mismatch             warning    角色 is another department than the step's (AD
+                                          is the art director, not 客户总监)
+sign.confirm_missing           warning    正稿QC/打样QC signed but no completed
+                                          工作单确认 round (first QC row of the job)
+job.qc_missing                 warning    状态 已完成/客户确认 without a completed 正稿QC
+                                          round (打样QC also counts for print work) that
+                                          ends in 客户确认; names the missing steps;
+                                          策略方案 and 命名 exempt
 meeting.unknown_job            error      工作号 not in 工作单
 minutes.not_reviewed           error      minutes sent without 主管审阅
 minutes.before_meeting         error      sent before the meeting
 minutes.late                   warning    sent after 24 working hours
 minutes.overdue                error      not sent and past the deadline
-calendar.unknown_year          error      a meeting in a year no calendar knows
+minutes.unsigned               warning    sent over 3 working days ago
+                                          (``MINUTES_SIGN_WORKDAYS``), 客户签复 blank;
+                                          not for 电话沟通
+calendar.unknown_year          error      a meeting (or a minutes-signature deadline)
+                                          in a year no calendar knows
 weekly.unknown_job             error      工作号 not in 工作单
 weekly.progress_range          error      完成度 outside 0–100
 weekly.duplicate               warning    same week and job twice
@@ -54,6 +69,15 @@ copy.no_slogan / no_logo       warning    QC: draft without 口号 / LOGO=是
 copy.unknown_job               error      工作号 not in 工作单
 holiday.conflict / duplicate   err/warn   the same date twice in 节假日
 =============================  =========  ==========================================
+
+A round of a sign-off chain is complete at a signature of its last step
+(电脑 / 客户确认) that is not 拒单/退回, when the round (rows since the last
+拒单/退回 of that job and flow) holds every step of the chain. Thresholds and
+exemptions are named constants in ``validate_flow``: ``MINUTES_SIGN_WORKDAYS``
+(3: a day to read, a day to reply, a day for the signed copy to come back),
+``UNSIGNED_OK_MEETING_TYPES`` (电话沟通: a phone note lists what to confirm and
+the client confirms by acting on it, rulebook 二.1.2), ``DELIVERED_STATUSES``
+and ``QC_EXEMPT_WORK_TYPES`` (策略方案 and 命名 deliver no 正稿 or 打样).
 
 The Advertising-Law check of the 文案 text is ``aexl.copycheck``; when that
 module offers ``check_frame(df, sheet, text_columns)`` its findings are
@@ -67,7 +91,12 @@ from datetime import datetime
 from aexl import schema
 from aexl.findings import Finding
 from aexl.validate_base import Context
-from aexl.validate_flow import check_meetings, check_signoffs, normalise_step
+from aexl.validate_flow import (
+    check_delivery_qc,
+    check_meetings,
+    check_signoffs,
+    normalise_step,
+)
 from aexl.validate_jobs import check_brands, check_jobs, check_revisions
 from aexl.validate_other import (
     check_copy_sheet,
@@ -89,6 +118,7 @@ __all__ = [
     "check_jobs",
     "check_revisions",
     "check_signoffs",
+    "check_delivery_qc",
     "check_meetings",
     "check_weekly",
     "check_placements",
@@ -123,6 +153,7 @@ def validate_workbench(
     check_jobs(ctx, codes)
     check_revisions(ctx)
     check_signoffs(ctx)
+    check_delivery_qc(ctx)
     check_meetings(ctx)
     check_weekly(ctx)
     check_placements(ctx)

@@ -50,6 +50,7 @@ class Context:
         self._calendar = calendar
         self._job_ids = None
         self._keys: dict = {}
+        self.cache: dict = {}  # results one rule computes and a later rule reuses
 
     # data -------------------------------------------------------------------
     def has(self, sheet: str) -> bool:
@@ -83,6 +84,28 @@ class Context:
         if self._job_ids is None:
             self._job_ids = set(self.keys(schema.JOBS.sheet, "工作号").dropna())
         return self._job_ids
+
+    def open_dates(self):
+        """datetime64 开单日期 of every job, indexed by job key (first row of a number wins)."""
+        cached = self.cache.get("open_dates")
+        if cached is None:
+            import pandas as pd
+
+            jobs = self.frame(schema.JOBS.sheet)
+            keys = self.keys(schema.JOBS.sheet, "工作号")
+            dates = pd.Series(as_datetime64(jobs["开单日期"]).to_numpy(), index=keys.to_numpy())
+            dates = dates[dates.index.notna() & ~dates.index.duplicated(keep="first")]
+            cached = self.cache["open_dates"] = dates
+        return cached
+
+    def open_date_of(self, keys):
+        """datetime64 开单日期 of the jobs named by a Series of job keys (NaT if unknown)."""
+        import pandas as pd
+
+        dates = self.open_dates()
+        if dates.empty:  # Series.map with an empty datetime Series fails in pandas
+            return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
+        return keys.map(dates)
 
     def keys(self, sheet: str, column: str):
         """``job_key`` of every cell of a column (cached): how job numbers are compared."""

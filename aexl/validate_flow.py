@@ -19,8 +19,26 @@ from aexl.validate_base import (
 )
 from aexl.workcal import END_OF_DAY
 
-SIGNOFFS, MEETINGS = schema.SIGNOFFS.sheet, schema.MEETINGS.sheet
+SIGNOFFS, MEETINGS, JOBS = schema.SIGNOFFS.sheet, schema.MEETINGS.sheet, schema.JOBS.sheet
 ENDS_ROUND = frozenset({"拒单", "退回"})
+CONFIRM_FLOW = "工作单确认"
+QC_FLOWS = ("正稿QC", "打样QC")
+
+# A job in one of these states has been delivered: its artwork went through QC.
+DELIVERED_STATUSES = frozenset({"已完成", "客户确认"})
+# Work types with no artwork to QC: a strategy plan is a document for the
+# client's management (rulebook 二.7.A) and a naming job delivers names that
+# the client picks in a meeting (confirmed in its minutes); neither has a
+# 正稿 or 打样 to sign off under rule 8 (the sample generator agrees).
+QC_EXEMPT_WORK_TYPES = frozenset({"策略方案", "命名"})
+
+# Minutes sent this many working days ago still without 客户签复 get a warning
+# (rulebook 4.B.2: the client confirms the minutes and signs 客户签复). Three
+# working days: one for the client to read, one to reply, one for the post.
+MINUTES_SIGN_WORKDAYS = 3
+# A phone call's note (rulebook 二.1.2) lists what needs confirming, and the
+# client confirms by acting on it: no signed 客户签复 is expected.
+UNSIGNED_OK_MEETING_TYPES = frozenset({"电话沟通"})
 
 # Words people write for a step → the chain's name. Longest first.
 _STEP_WORDS = (
@@ -90,14 +108,29 @@ def check_signoffs(ctx: Context) -> None:
         ),
         fields=["步骤", "流程"],
     )
+    _roles(ctx, steps.where(known))
     ids = ctx.keys(SIGNOFFS, "工作号")
     usable = known & ids.notna()
     work = frame.loc[usable, [ROW, "工作号", "流程", "日期", "结果"]].assign(
         _id=ids[usable], _step=steps[usable]
     )
     work = work.sort_values(["_id", "流程", ROW], kind="stable")
+    work = work.assign(_round=_round_numbers(work), _d=as_datetime64(work["日期"]))
+    ctx.cache["signoff_work"] = work
     _chain_order(ctx, work)
     _chain_dates(ctx, work)
+    _signed_before_open(ctx, work)
+    _confirmed_before_qc(ctx, work)
+
+
+def _round_numbers(work):
+    """Round of every row within its job × flow: a 拒单/退回 row ends its round."""
+    if work.empty:
+        return work[ROW].iloc[0:0]
+    keys = [work["_id"], work["流程"]]
+    ends = work["结果"].isin(ENDS_ROUND)
+    after_end = ends.groupby(keys, sort=False).shift(1, fill_value=False).astype(int)
+    return after_end.groupby(keys, sort=False).cumsum()
 
 
 def _chain_order(ctx: Context, work) -> None:
@@ -111,10 +144,7 @@ def _chain_order(ctx: Context, work) -> None:
     if work.empty:
         return
     keys = [work["_id"], work["流程"]]
-    ends = work["结果"].isin(ENDS_ROUND)
-    after_end = ends.groupby(keys, sort=False).shift(1, fill_value=False).astype(int)
-    round_no = after_end.groupby(keys, sort=False).cumsum()
-    position = work.groupby([*keys, round_no], sort=False).cumcount()
+    position = work.groupby([*keys, work["_round"]], sort=False).cumcount()
     chains = schema.SIGNOFF_CHAINS
     expected = [chains[f][p % len(chains[f])] for f, p in zip(work["流程"], position, strict=True)]
     group = work.groupby(keys, sort=False).ngroup()
@@ -175,7 +205,7 @@ def _chain_dates(ctx: Context, work) -> None:
     """A step is not dated before the signature before it (same job and flow)."""
     if work.empty:
         return
-    dates = as_datetime64(work["日期"])
+    dates = work["_d"]
     grouped = dates.groupby([work["_id"], work["流程"]], sort=False)
     previous = grouped.ffill().groupby([work["_id"], work["流程"]], sort=False).shift(1)
     prev_rows = (
@@ -196,6 +226,269 @@ def _chain_dates(ctx: Context, work) -> None:
             f"签核日期 {fmt_date(day)} 早于上一步（第 {int(before_row)} 行）的日期 "
             f"{before.date().isoformat()}：「{flow}」须按顺序签核，请核对这两行的日期。",
         )
+
+
+# Roles: the 角色 column names the department of the person who signed. AD is
+# the art director, CD the creative director — not the account director
+# (客户总监), who belongs to the account team (PRODUCT.md §2).
+_ROLE_FAMILY = {
+    **dict.fromkeys(
+        ("AE", "AM", "客户主任", "客户经理", "客户总监", "客户执行", "客户部", "客服",
+         "ACCOUNTEXECUTIVE", "ACCOUNTMANAGER", "ACCOUNTDIRECTOR"),
+        "account",
+    ),
+    **dict.fromkeys(("AD", "美术指导", "艺术指导", "美指", "ARTDIRECTOR"), "art"),
+    **dict.fromkeys(("CD", "创意总监", "执行创意总监", "ECD", "CREATIVEDIRECTOR"), "creative"),
+    **dict.fromkeys(("文案", "文案人员", "资深文案", "COPY", "COPYWRITE", "COPYWRITER"), "copy"),
+    **dict.fromkeys(("电脑", "电脑美工", "电脑人员", "美工", "完稿", "完稿人员"), "finish"),
+    **dict.fromkeys(
+        ("客户", "客户方", "客户代表", "客户品牌经理", "品牌经理", "客户项目负责人"), "client"
+    ),
+}  # fmt: skip
+_STEP_FAMILY = {
+    "AE": "account", "AE确认": "account", "AD": "art", "AD审核": "art", "AD确认": "art",
+    "CD": "creative", "CD审核": "creative", "文案": "copy", "电脑": "finish",
+    "客户确认": "client",
+}  # fmt: skip
+_FAMILY_NAME = {
+    "account": "客户部人员（AE/客户主任/客户经理/客户总监）",
+    "art": "美术指导（AD）",
+    "creative": "创意总监（CD）",
+    "copy": "文案人员",
+    "finish": "电脑美工",
+    "client": "客户方",
+}
+
+
+def _role_family(text):
+    if not isinstance(text, str):
+        return None
+    return _ROLE_FAMILY.get("".join(text.split()).upper())
+
+
+def _roles(ctx: Context, steps) -> None:
+    """角色 (when filled with a known role) belongs to the step's department."""
+    frame = ctx.frame(SIGNOFFS)
+    roles = frame["角色"]
+    role_family = roles.map({v: _role_family(v) for v in roles.dropna().unique()})
+    step_family = steps.map(_STEP_FAMILY, na_action="ignore")
+    mask = role_family.notna() & step_family.notna() & (role_family != step_family)
+    ctx.emit(
+        SIGNOFFS,
+        mask,
+        "角色",
+        WARNING,
+        "sign.role_mismatch",
+        lambda r: (
+            f"「{r['步骤']}」应由{_FAMILY_NAME[_STEP_FAMILY[normalise_step(r['步骤'])]]}签核，"
+            f"但「角色」是「{r['角色']}」（{_FAMILY_NAME[_role_family(r['角色'])]}）："
+            "签核链中 AD 是美术指导、CD 是创意总监，不是客户总监；"
+            "请由该步骤的负责人签核，或更正本行的「步骤」/「角色」。"
+        ),
+        fields=["步骤", "角色"],
+    )
+
+
+def _signed_before_open(ctx: Context, work) -> None:
+    """No signature before the job was opened: one finding per job (its first such row)."""
+    jobs = ctx.frame(JOBS)
+    if work.empty or jobs.empty:
+        return
+    open64 = ctx.open_dates()
+    early = work.loc[work["_d"] < ctx.open_date_of(work["_id"])]
+    if early.empty:
+        return
+    counts = early["_id"].value_counts()
+    first = early.sort_values(ROW, kind="stable").drop_duplicates("_id")
+    for row, jobno, key, day in zip(
+        first[ROW], first["工作号"], first["_id"], first["日期"], strict=True
+    ):
+        more = f"（该工作共有 {counts[key]} 行签核早于开单日期）" if counts[key] > 1 else ""
+        ctx.add(
+            SIGNOFFS, row, "日期", ERROR, "sign.before_open",
+            f"签核日期 {fmt_date(day)} 早于工作「{jobno}」的开单日期 {open64[key].date().isoformat()}{more}："
+            "工作单开出后才能签核；请核对签核日期、工作号或「工作单」中的开单日期。",
+        )  # fmt: skip
+
+
+def _completed(ctx: Context) -> set[tuple[str, str]]:
+    """(job key, flow) pairs with at least one completed round.
+
+    A round is complete at a signature of the chain's last step (电脑 /
+    客户确认) that did not end the round, when by then the round holds every
+    step of the chain as often as the chain names it (AD twice in
+    工作单确认). Vectorised: ``work`` is sorted by job, flow and row, so each
+    round is a contiguous block; a running count of every step minus its
+    value before the block start gives the counts within the round.
+    """
+    cached = ctx.cache.get("signoff_done")
+    if cached is not None:
+        return cached
+    import numpy as np
+
+    work = ctx.cache.get("signoff_work")
+    done: set[tuple[str, str]] = set()
+    if work is not None and not work.empty:
+        chains = schema.SIGNOFF_CHAINS
+        flows = work["流程"]
+        last = flows.map({f: c[-1] for f, c in chains.items()})
+        candidate = (work["_step"].eq(last) & ~work["结果"].isin(ENDS_ROUND)).to_numpy()
+        if candidate.any():
+            ids, rounds = work["_id"].to_numpy(), work["_round"].to_numpy()
+            flow_arr = flows.to_numpy()
+            n = len(work)
+            new_block = np.ones(n, dtype=bool)
+            new_block[1:] = (
+                (ids[1:] != ids[:-1])
+                | (flow_arr[1:] != flow_arr[:-1])
+                | (rounds[1:] != rounds[:-1])
+            )
+            block_start = np.maximum.accumulate(np.where(new_block, np.arange(n), 0))
+            names = sorted({s for chain in chains.values() for s in chain})
+            steps = work["_step"].to_numpy()
+            onehot = np.stack([steps == name for name in names], axis=1).astype(np.int32)
+            running = np.vstack([np.zeros((1, len(names)), np.int32), onehot.cumsum(axis=0)])
+            rows = np.flatnonzero(candidate)
+            counts = running[rows + 1] - running[block_start[rows]]
+            table = np.array([[c.count(name) for name in names] for c in chains.values()])
+            flow_no = {f: i for i, f in enumerate(chains)}
+            need = table[np.array([flow_no[f] for f in flow_arr[rows]], dtype=np.intp)]
+            ok = rows[(counts >= need).all(axis=1)]
+            done = set(zip(ids[ok], flow_arr[ok], strict=True))
+    ctx.cache["signoff_done"] = done
+    return done
+
+
+def _missing_steps(rows, flow: str) -> tuple[list[str], str]:
+    """Steps the latest round of ``rows`` (one job × flow) still lacks, and a note.
+
+    ``rows``: list of (round, step, result) in sheet order, or None.
+    """
+    chain = schema.SIGNOFF_CHAINS[flow]
+    if not rows:
+        return list(chain), ""
+    latest = [r for r in rows if r[0] == rows[-1][0]]
+    _, last_step, last_result = latest[-1]
+    if last_result in ENDS_ROUND:
+        return list(chain), f"上一轮在「{last_step}」{last_result}，须从「{chain[0]}」重新签核"
+    left: dict[str, int] = {}
+    for _, step, _ in latest:
+        left[step] = left.get(step, 0) + 1
+    missing = []
+    for step in chain:
+        if left.get(step, 0) > 0:
+            left[step] -= 1
+        else:
+            missing.append(step)
+    return missing, ""
+
+
+def _describe_missing(flow: str, missing: list[str], note: str) -> str:
+    chain = schema.SIGNOFF_CHAINS[flow]
+    if note:
+        return f"「{flow}」{note}"
+    if len(missing) == len(chain):
+        return f"「{flow}」还没有签核（{' → '.join(chain)}）"
+    return f"「{flow}」还缺 {' → '.join(missing)}"
+
+
+def _groups(work, keys: set) -> dict:
+    """{(job key, flow): [(round, step, result), …]} for the given job keys only."""
+    if work is None or work.empty or not keys:
+        return {}
+    part = work.loc[work["_id"].isin(keys)]
+    out: dict = {}
+    for key, flow, round_no, step, result in zip(
+        part["_id"], part["流程"], part["_round"], part["_step"], part["结果"], strict=True
+    ):
+        out.setdefault((key, flow), []).append((round_no, step, result))
+    return out
+
+
+def _confirmed_before_qc(ctx: Context, work) -> None:
+    """Work starts (正稿QC/打样QC) only after a completed 工作单确认 round.
+
+    Rulebook 四.2: signing the job sheet means accepting the job; the team
+    may refuse it (拒单). QC signatures on a job whose sheet was never
+    accepted are reported once per job, on its first QC row.
+    """
+    qc = work.loc[work["流程"].isin(QC_FLOWS) & work["_id"].isin(ctx.job_ids())]
+    if qc.empty:
+        return
+    accepted = {job for job, flow in _completed(ctx) if flow == CONFIRM_FLOW}
+    first = qc.loc[~qc["_id"].isin(accepted)].sort_values(ROW, kind="stable")
+    first = first.drop_duplicates("_id")
+    if first.empty:
+        return
+    groups = _groups(work, set(first["_id"]))
+    for row, jobno, key, flow in zip(
+        first[ROW], first["工作号"], first["_id"], first["流程"], strict=True
+    ):
+        missing, note = _missing_steps(groups.get((key, CONFIRM_FLOW)), CONFIRM_FLOW)
+        ctx.add(
+            SIGNOFFS, row, "流程", WARNING, "sign.confirm_missing",
+            f"工作「{jobno}」已开始「{flow}」签核，但{_describe_missing(CONFIRM_FLOW, missing, note)}："
+            "工作单须经创作部各人签字接单后才能开始制作；请补齐「工作单确认」签核"
+            "（如创作部拒单，先补充资料再重新走确认流程）。",
+        )  # fmt: skip
+
+
+def check_delivery_qc(ctx: Context) -> None:
+    """A delivered job (状态 已完成/客户确认) has a completed QC round ending in 客户确认.
+
+    正稿QC for every job; for print work a completed 打样QC (the confirmed
+    proof) counts too (rulebook 8: 完稿或确定的打样稿). ``QC_EXEMPT_WORK_TYPES``
+    (策略方案, 命名) are exempt.
+    Skipped when the workbench has no 签核 sheet at all.
+    """
+    if not ctx.has(SIGNOFFS):
+        return
+    jobs = ctx.frame(JOBS)
+    if jobs.empty:
+        return
+    ids = ctx.keys(JOBS, "工作号")
+    kind = jobs["工作类型"]
+    due = jobs["状态"].isin(DELIVERED_STATUSES) & ids.notna() & ~kind.isin(QC_EXEMPT_WORK_TYPES)
+    if not due.any():
+        return
+    done = _completed(ctx)
+    final = {job for job, flow in done if flow == "正稿QC"}
+    proof = {job for job, flow in done if flow == "打样QC"}
+    printed = kind.isin(schema.PRINT_WORK_TYPES)
+    mask = due & ~ids.isin(final) & ~(printed & ids.isin(proof))
+    if not mask.any():
+        return
+    work = ctx.cache.get("signoff_work")
+    started = set(work.loc[work["流程"].isin(QC_FLOWS), "_id"]) if work is not None else set()
+    begun = mask & ids.isin(started)
+    groups = _groups(work, set(ids[begun]))
+    what: dict[int, str] = {}
+    for row, key, is_print in zip(jobs.loc[begun, ROW], ids[begun], printed[begun], strict=True):
+        flows = QC_FLOWS if is_print else QC_FLOWS[:1]
+        best = min(
+            ((flow, *_missing_steps(groups.get((key, flow)), flow)) for flow in flows),
+            key=lambda t: len(t[1]),
+        )
+        what[row] = _describe_missing(*best)
+    chain = " → ".join(schema.SIGNOFF_CHAINS["正稿QC"])
+    none_yet = {
+        True: f"「正稿QC」或「打样QC」都还没有签核（{chain}）",
+        False: f"「正稿QC」还没有签核（{chain}）",
+    }
+    ctx.emit(
+        JOBS,
+        mask,
+        "状态",
+        WARNING,
+        "job.qc_missing",
+        lambda r: (
+            f"工作「{r['工作号']}」状态为「{r['状态']}」，但"
+            f"{what.get(r[ROW]) or none_yet[r['工作类型'] in schema.PRINT_WORK_TYPES]}："
+            "交付前稿件须按 QC 流程逐级签核，最后由客户签字确认；"
+            "请在「签核」表补齐签核，或把状态改回「修改中」。"
+        ),
+        fields=["工作号", "状态", "工作类型"],
+    )
 
 
 # 会议 -------------------------------------------------------------------------
@@ -257,6 +550,61 @@ def check_meetings(ctx: Context) -> None:
         ),
         fields=[],
     )
+    _unsigned_minutes(ctx)
+
+
+def _unsigned_minutes(ctx: Context) -> None:
+    """Minutes sent ``MINUTES_SIGN_WORKDAYS`` working days ago and still without 客户签复.
+
+    Due by the end of that working day after the day they were sent,
+    computed once per distinct sending day. Phone calls are exempt
+    (``UNSIGNED_OK_MEETING_TYPES``).
+    """
+    frame = ctx.frame(MEETINGS)
+    sent = frame["纪要发送时间"]
+    waiting = (
+        is_type(sent, datetime)
+        & ctx.blank(MEETINGS, "客户签复")
+        & ~frame["会议类型"].isin(UNSIGNED_OK_MEETING_TYPES)
+    )
+    if not waiting.any():
+        return
+    cal = ctx.calendar
+    reported = ctx.cache.setdefault("unknown_years", set())
+    due_by_day: dict[date, datetime | None] = {}
+    late_rows: dict[int, datetime] = {}
+    for row, moment in zip(frame.loc[waiting, ROW], sent[waiting], strict=True):
+        day = moment.date()
+        if day not in due_by_day:
+            try:
+                due_by_day[day] = datetime.combine(
+                    cal.add_workdays(day, MINUTES_SIGN_WORKDAYS), END_OF_DAY
+                )
+            except CalendarError as exc:
+                due_by_day[day] = None
+                year = day.year + 1 if cal.knows(day.year) else day.year  # may run into next year
+                if year not in reported:
+                    reported.add(year)
+                    ctx.add(
+                        MEETINGS, row, "纪要发送时间", ERROR, "calendar.unknown_year",
+                        exc.message.rstrip("。") + "。",
+                    )  # fmt: skip
+        due = due_by_day[day]
+        if due is not None and due < ctx.now:
+            late_rows[int(row)] = due
+    ctx.emit(
+        MEETINGS,
+        frame[ROW].isin(set(late_rows)),
+        "客户签复",
+        WARNING,
+        "minutes.unsigned",
+        lambda r: (
+            f"纪要已于 {fmt_dt(r['纪要发送时间'])} 发给客户，到 {fmt_date(late_rows[r[ROW]].date())}"
+            f"（发送后第 {MINUTES_SIGN_WORKDAYS} 个工作日）仍没有「客户签复」：会议记录须请客户方确认内容并签字，"
+            "请跟进客户签字回传后在「客户签复」填写签字人；内容有异议的请修改纪要后重新发送。"
+        ),
+        fields=["纪要发送时间"],
+    )
 
 
 def _minutes_due(ctx: Context, meetings):
@@ -291,6 +639,7 @@ def _minutes_due(ctx: Context, meetings):
         following, working = info
         clock = meeting.time() if working and meeting.time() != time(0) else END_OF_DAY
         out.append(datetime.combine(following, clock))
+    ctx.cache.setdefault("unknown_years", set()).update(unknown)
     for year, (message, rows) in unknown.items():
         more = f"（共 {len(rows)} 行会议在 {year} 年）" if len(rows) > 1 else ""
         ctx.add(

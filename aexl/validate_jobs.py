@@ -359,6 +359,7 @@ def check_revisions(ctx: Context) -> None:
         ),
     )
     _revision_sequences(ctx, seq)
+    _revision_order(ctx, seq)
     _revision_dates(ctx)
 
 
@@ -408,26 +409,73 @@ def _revision_sequences(ctx: Context, seq) -> None:
         )
 
 
+def _revision_order(ctx: Context, seq) -> None:
+    """Revision n of a job is not dated before revision n − 1 (warning).
+
+    Vectorised: the distinct (job, 修改序号) rows sorted by number, each
+    compared with the previous number's 修改日期.
+    """
+    frame = ctx.frame(REVISIONS)
+    ids = ctx.keys(REVISIONS, "原工作号")
+    dates = as_datetime64(frame["修改日期"])
+    valid = ids.notna() & (seq >= 1) & (seq == seq.round()) & dates.notna()
+    work = frame.loc[valid, [ROW, "修改日期"]].assign(
+        _id=ids[valid], _seq=seq[valid], _d=dates[valid]
+    )
+    work = work.drop_duplicates(subset=["_id", "_seq"], keep="first")
+    if len(work) < 2:
+        return
+    work = work.sort_values(["_id", "_seq"], kind="stable")
+    grouped = work.groupby("_id", sort=False)
+    prev_date, prev_seq, prev_row = (
+        grouped["_d"].shift(1),
+        grouped["_seq"].shift(1),
+        grouped[ROW].shift(1),
+    )
+    bad = work["_d"] < prev_date
+    if not bad.any():
+        return
+    before = {
+        int(row): (int(n), int(r), d)
+        for row, n, r, d in zip(
+            work.loc[bad, ROW], prev_seq[bad], prev_row[bad], prev_date[bad], strict=True
+        )
+    }
+    ctx.emit(
+        REVISIONS,
+        frame[ROW].isin(set(before)),
+        "修改日期",
+        WARNING,
+        "rev.date_order",
+        lambda r: (
+            f"第 {int(r['修改序号'])} 次修改的日期 {fmt_date(r['修改日期'])} 早于第 {before[r[ROW]][0]} 次"
+            f"（第 {before[r[ROW]][1]} 行，{before[r[ROW]][2].date().isoformat()}）：修改序号应按时间先后编号，"
+            "请核对修改日期或修改序号。"
+        ),
+        fields=["修改序号", "修改日期"],
+    )
+
+
 def _revision_dates(ctx: Context) -> None:
-    """A revision is not dated before its job was opened."""
+    """A revision is not dated before its job was opened (error: wrong date or wrong job)."""
     frame = ctx.frame(REVISIONS)
     jobs = ctx.frame(JOBS)
     if jobs.empty:
         return
-    opened = dict(zip(ctx.keys(JOBS, "工作号"), jobs["开单日期"], strict=True))
-    ids = ctx.keys(REVISIONS, "原工作号")
-    open_dates = as_datetime64(ids.map(opened))
+    opened = ctx.open_dates()
+    open_dates = ctx.open_date_of(ctx.keys(REVISIONS, "原工作号"))
     revised = as_datetime64(frame["修改日期"])
     mask = revised < open_dates
     ctx.emit(
         REVISIONS,
         mask,
         "修改日期",
-        WARNING,
+        ERROR,
         "rev.before_open",
         lambda r: (
-            f"修改日期 {fmt_date(r['修改日期'])} 早于该工作的开单日期 "
-            f"{fmt_date(opened[job_key(r['原工作号'])])}：请核对修改日期或原工作号。"
+            f"修改日期 {fmt_date(r['修改日期'])} 早于工作「{r['原工作号']}」的开单日期 "
+            f"{opened[job_key(r['原工作号'])].date().isoformat()}：工作开单后才会有修改，"
+            "请核对修改日期，或原工作号是否填错。"
         ),
         fields=["原工作号", "修改日期"],
     )

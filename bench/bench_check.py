@@ -3,11 +3,18 @@
     python bench/bench_check.py                 # 100,000 jobs, prints the figures
     python bench/bench_check.py --rows 20000 --keep /tmp/big.xlsx
 
+    python bench/bench_check.py --book /tmp/big.xlsx   # validate a kept workbook again
+
 Besides 工作单 the workbook holds 品牌 (100 brand × line pairs), 修改单,
 签核, 会议 and 周进度 at a fraction of the job count. About 1 % of the job
 rows carry a typical mistake (blank field, missing 规格, wrong year,
 duplicate number, delivery before opening) so the finding path is exercised
-too. Also times the real command (``python -m aexl check --book … --json``).
+too. Every tenth job has its 工作单确认 chain; those of them that are
+delivered (已完成/客户确认) also have a 正稿QC chain, about 1 % of which
+lacks the client's signature; one job in a hundred starts 正稿QC without a
+confirmed job sheet. Jobs without sign-offs are never delivered. Minutes
+carry 客户签复 except about 5 %. Also times the real command
+(``python -m aexl check --book … --json``).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ BRANDS = ["美的", "格力", "海尔", "长虹", "华帝", "方太", "九阳", 
           "南方航空", "北辰地产", "东岳酒业"]  # fmt: skip
 LINES = ["空调", "冰箱", "洗衣机", "热水器", "厨电"]
 TYPES = list(schema.WORK_TYPES)
+UNDELIVERED = [s for s in schema.JOB_STATUSES if s not in ("已完成", "客户确认")]
 
 
 def build(rows: int, seed: int = 20261126) -> dict[str, list[list]]:
@@ -65,7 +73,7 @@ def build(rows: int, seed: int = 20261126) -> dict[str, list[list]]:
             "开单日期": opened, "交付日期": opened + timedelta(days=rng.randrange(3, 40)),
             "提供资料": "产品图", "执行人员": "王小明", "主管签名": "李主管",
             "创意简报": "是" if kind in schema.BRIEF_WORK_TYPES else "否",
-            "状态": rng.choice(schema.JOB_STATUSES),
+            "状态": rng.choice(schema.JOB_STATUSES if i % 10 == 0 else UNDELIVERED),
         }  # fmt: skip
         if rng.random() < 0.01:
             mistake = rng.randrange(5)
@@ -89,12 +97,22 @@ def build(rows: int, seed: int = 20261126) -> dict[str, list[list]]:
             for step in schema.SIGNOFF_CHAINS["工作单确认"]:
                 signoffs.append([jobno, "工作单确认", step, "", "某人", day, "通过", None])
                 day += timedelta(days=rng.randrange(0, 2))
+            if row["状态"] in ("已完成", "客户确认"):
+                steps = schema.SIGNOFF_CHAINS["正稿QC"]
+                if rng.random() < 0.01:
+                    steps = steps[:-1]  # the client has not signed yet
+                for step in steps:
+                    signoffs.append([jobno, "正稿QC", step, "", "某人", day, "通过", None])
+        elif i % 100 == 25:
+            for step in schema.SIGNOFF_CHAINS["正稿QC"][:3]:  # no 工作单确认
+                signoffs.append([jobno, "正稿QC", step, "", "某人", opened, "通过", None])
         if i % 20 == 0:
             start = datetime.combine(opened, datetime.min.time()) + timedelta(hours=14)
             if opened.year <= 2026:
                 sent = start + timedelta(hours=rng.choice([2, 20, 30, 90]))
+                signed = None if rng.random() < 0.05 else "张经理"
                 meetings.append(
-                    [start, "提案", f"提案{i}", jobno, "AE、客户", sent, "李主管", None]
+                    [start, "提案", f"提案{i}", jobno, "AE、客户", sent, "李主管", signed]
                 )
         if i % 5 == 1:
             iso = opened.isocalendar()
@@ -126,19 +144,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="write the workbook here and keep it")
+    parser.add_argument("--book", type=Path, help="validate this workbook instead of generating")
     args = parser.parse_args()
 
     from aexl.validate import validate_workbench
     from aexl.workbook import read_workbench
 
     tmp = tempfile.TemporaryDirectory()
-    path = args.keep or Path(tmp.name) / "bench_check.xlsx"
-    t0 = time.perf_counter()
-    data = build(args.rows)
-    write(path, data)
-    t1 = time.perf_counter()
-    sizes = ", ".join(f"{k} {len(v):,}" for k, v in data.items())
-    print(f"generated + written: {t1 - t0:6.2f} s  ({sizes}; {path.stat().st_size / 1e6:.1f} MB)")
+    if args.book:
+        path = args.book
+        print(f"workbook:            {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    else:
+        path = args.keep or Path(tmp.name) / "bench_check.xlsx"
+        t0 = time.perf_counter()
+        data = build(args.rows)
+        write(path, data)
+        t1 = time.perf_counter()
+        sizes = ", ".join(f"{k} {len(v):,}" for k, v in data.items())
+        print(
+            f"generated + written: {t1 - t0:6.2f} s  ({sizes}; {path.stat().st_size / 1e6:.1f} MB)"
+        )
 
     t0 = time.perf_counter()
     wb = read_workbench(path)

@@ -57,6 +57,11 @@ def signoff(jobno, flow, step, day, result="通过", who="签名人") -> dict:
     }
 
 
+def chain(jobno, flow, day, **over) -> list[dict]:
+    """Every step of ``flow`` signed (通过) on ``day``, as 签核 rows."""
+    return [signoff(jobno, flow, step, day, **over) for step in schema.SIGNOFF_CHAINS[flow]]
+
+
 def clean_data() -> dict[str, list[dict]]:
     """Sheet name → rows (dicts by header). Excel row = index + 2."""
     return {
@@ -65,7 +70,7 @@ def clean_data() -> dict[str, list[dict]]:
             {"客户": "华韵电器", "品牌": "美的", "品牌代码": None, "产品线": "冰箱"},
         ],
         "工作单": [
-            job("MDKT2026001", "美的", "空调"),
+            job("MDKT2026001", "美的", "空调", 状态="已完成"),  # 正稿QC done below
             job(
                 "MDKT2026002",
                 "美的",
@@ -77,7 +82,7 @@ def clean_data() -> dict[str, list[dict]]:
                 预算="1.2万",
             ),  # fmt: skip
             job("MDBX2026001", "美的", "冰箱", 工作类型="策略方案", 规格=None, 提供资料="无"),
-            job("MDBX2026002", "美的", "冰箱", 工作类型="手册", 规格="A4 16P", 状态="已完成"),
+            job("MDBX2026002", "美的", "冰箱", 工作类型="手册", 规格="A4 16P"),
         ],
         "修改单": [
             {
@@ -170,7 +175,7 @@ def clean_data() -> dict[str, list[dict]]:
                 "与会人员": "AE、客户",
                 "纪要发送时间": DT(2026, 10, 8, 11, 0),
                 "主管审阅": "李主管",
-                "客户签复": None,
+                "客户签复": "陈主任",
             },
         ],  # fmt: skip
         "投放": [

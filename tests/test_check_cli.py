@@ -89,6 +89,23 @@ def test_json_shape(bad_book):
     assert [f["code"] for f in findings if f["row"] == 5] == ["jobno.mismatch", "cell.unreadable"]
 
 
+def test_rulebook_warnings_through_the_command(tmp_path):
+    # delivered without QC, minutes unsigned for weeks, QC before the job sheet was accepted
+    data = clean_data()
+    data["工作单"][3].update(状态="已完成")
+    data["会议"][1].update(客户签复=None)
+    del data["签核"][5]
+    book = write_book(tmp_path / "规则.xlsx", data)
+    result = run("--book", book, "--json")
+    assert result.returncode == 0, result.stderr  # warnings only
+    found = {(f["sheet"], f["row"], f["column"], f["code"]) for f in json.loads(result.stdout)}
+    assert found == {
+        ("工作单", 5, "状态", "job.qc_missing"),
+        ("签核", 7, "流程", "sign.confirm_missing"),
+        ("会议", 3, "客户签复", "minutes.unsigned"),
+    }
+
+
 def test_json_clean_is_empty_list(clean_book):
     result = run("--book", clean_book, "--json")
     assert result.returncode == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from books import NOW, clean_data, write_book
+from books import NOW, chain, clean_data, write_book
 
 from aexl.findings import ERROR, WARNING
 from aexl.validate import normalise_step, validate_workbench
@@ -41,6 +41,20 @@ def put(sheet, index, **cells):
 def add(sheet, **cells):
     def mutate(data):
         data[sheet].append(cells)
+
+    return mutate
+
+
+def add_rows(sheet, rows):
+    def mutate(data):
+        data[sheet].extend(rows)
+
+    return mutate
+
+
+def drop(sheet, index):
+    def mutate(data):
+        del data[sheet][index]
 
     return mutate
 
@@ -108,19 +122,47 @@ CASES = [
     ("rev-no-number", put("修改单", 2, 修改序号=None), {("修改单", 4, "修改序号", "rev.required")}),
     ("rev-delivery-early", put("修改单", 0, 交付日期=D(2026, 11, 1)), {("修改单", 2, "交付日期", "rev.delivery_before_revision")}),
     ("rev-before-open", put("修改单", 0, 修改日期=D(2026, 10, 30)), {("修改单", 2, "修改日期", "rev.before_open")}),
+    ("rev-open-same-day", put("修改单", 0, 修改日期=D(2026, 11, 2)), set()),
+    ("rev-date-order", put("修改单", 1, 修改日期=D(2026, 11, 9)), {("修改单", 3, "修改日期", "rev.date_order")}),
+    ("rev-same-day-ok", put("修改单", 1, 修改日期=D(2026, 11, 10)), set()),
     # 签核
-    ("sign-date-order", put("签核", 2, 日期=D(2026, 11, 1)), {("签核", 4, "日期", "sign.date_order")}),
+    ("sign-date-order", put("签核", 5, 日期=D(2026, 11, 2)), {("签核", 7, "日期", "sign.date_order")}),
+    ("sign-date-order-before-open", put("签核", 2, 日期=D(2026, 11, 1)), {("签核", 4, "日期", "sign.date_order"), ("签核", 4, "日期", "sign.before_open")}),
+    ("sign-before-open", put("签核", 0, 日期=D(2026, 11, 1)), {("签核", 2, "日期", "sign.before_open")}),
+    ("sign-open-date-typo", put("工作单", 0, 开单日期=D(2026, 11, 5)), {("签核", 2, "日期", "sign.before_open")}),
+    ("sign-role-account-director-as-ad", put("签核", 1, 角色="客户总监"), {("签核", 3, "角色", "sign.role_mismatch")}),
+    ("sign-role-copywriter-as-cd", put("签核", 11, 角色="文案"), {("签核", 13, "角色", "sign.role_mismatch")}),
+    ("sign-roles-ok", both(put("签核", 0, 角色="客户总监"), put("签核", 1, 角色="美术指导"), put("签核", 14, 角色="客户品牌经理")), set()),
+    ("sign-role-unknown-text-ok", put("签核", 1, 角色="小王"), set()),
     ("sign-restart-wrong-step", put("签核", 17, 步骤="CD"), {("签核", 19, "步骤", "sign.out_of_order")}),
     ("sign-restart-without-reject", put("签核", 16, 结果="通过"), {("签核", 19, "步骤", "sign.out_of_order")}),
-    ("sign-account-director-is-not-ad", put("签核", 4, 步骤="客户总监"), {("签核", 6, "步骤", "sign.unknown_step"), ("签核", 7, "步骤", "sign.out_of_order")}),
+    ("sign-account-director-is-not-ad", put("签核", 4, 步骤="客户总监"), {("签核", 6, "步骤", "sign.unknown_step"), ("签核", 7, "步骤", "sign.out_of_order"), ("签核", 8, "流程", "sign.confirm_missing")}),
     ("sign-step-aliases", both(put("签核", 4, 步骤="copywriter"), put("签核", 2, 步骤="③ CD")), set()),
     ("sign-repeated", add("签核", 工作号="MDKT2026002", 流程="工作单确认", 步骤="AD", 日期=D(2026, 11, 5), **SIGN), {("签核", 21, "步骤", "sign.repeated")}),
     ("sign-unknown-job", add("签核", 工作号="MDKT2026999", 流程="打样QC", 步骤="电脑", 日期=D(2026, 11, 5), **SIGN), {("签核", 21, "工作号", "sign.unknown_job")}),
     ("sign-no-signature", put("签核", 0, 签名=None), {("签核", 2, "签名", "sign.required")}),
-    ("sign-bad-flow", put("签核", 0, 流程="终稿QC"), {("签核", 2, "流程", "enum.invalid"), ("签核", 3, "步骤", "sign.out_of_order")}),
+    ("sign-bad-flow", put("签核", 0, 流程="终稿QC"), {("签核", 2, "流程", "enum.invalid"), ("签核", 3, "步骤", "sign.out_of_order"), ("签核", 8, "流程", "sign.confirm_missing")}),
+    # 工作单确认 before work starts (rulebook 四.2)
+    ("qc-before-confirmation", add("签核", 工作号="MDKT2026002", 流程="正稿QC", 步骤="电脑", 日期=D(2026, 11, 5), **SIGN), {("签核", 21, "流程", "sign.confirm_missing")}),
+    ("qc-confirmation-last-step-missing", drop("签核", 5), {("签核", 7, "流程", "sign.confirm_missing")}),
+    ("qc-confirmation-completed-later", add_rows("签核", [*[dict(s, 工作号="MDKT2026002") for s in chain("X", "工作单确认", D(2026, 11, 5))[2:]], *chain("MDKT2026002", "正稿QC", D(2026, 11, 18))]), set()),
+    # QC before delivery (rulebook 8, 六.3)
+    ("qc-missing-print", put("工作单", 3, 状态="已完成"), {("工作单", 5, "状态", "job.qc_missing")}),
+    ("qc-missing-client-confirmed", put("工作单", 1, 状态="客户确认"), {("工作单", 3, "状态", "job.qc_missing")}),
+    ("qc-strategy-exempt", put("工作单", 2, 状态="已完成"), set()),
+    ("qc-naming-exempt", put("工作单", 2, 工作类型="命名", 状态="已完成"), set()),
+    ("qc-in-progress-ok", put("工作单", 3, 状态="修改中"), set()),
+    ("qc-client-returned", put("签核", 14, 结果="退回"), {("工作单", 2, "状态", "job.qc_missing")}),
+    ("qc-client-step-missing", drop("签核", 14), {("工作单", 2, "状态", "job.qc_missing")}),
+    ("qc-proof-counts-for-print", both(put("工作单", 3, 状态="已完成"), add_rows("签核", [*chain("MDBX2026002", "工作单确认", D(2026, 11, 3)), *chain("MDBX2026002", "打样QC", D(2026, 11, 19))])), set()),
+    ("qc-proof-not-for-tvc", both(put("工作单", 1, 状态="客户确认"), add_rows("签核", [*[dict(s, 工作号="MDKT2026002") for s in chain("X", "工作单确认", D(2026, 11, 5))[2:]], *chain("MDKT2026002", "打样QC", D(2026, 11, 18))])), {("工作单", 3, "状态", "job.qc_missing")}),
     ("sign-bad-result", put("签核", 0, 结果="OK"), {("签核", 2, "结果", "enum.invalid")}),
     # 会议 and minutes
     ("minutes-not-reviewed", put("会议", 0, 主管审阅=None), {("会议", 2, "主管审阅", "minutes.not_reviewed")}),
+    ("minutes-unsigned", put("会议", 1, 客户签复=None), {("会议", 3, "客户签复", "minutes.unsigned")}),
+    ("minutes-unsigned-not-yet-due", put("会议", 0, 客户签复=None), set()),
+    ("minutes-unsigned-phone-call", put("会议", 1, 客户签复=None, 会议类型="电话沟通"), set()),
+    ("minutes-unsigned-not-sent", put("会议", 1, 客户签复=None, 纪要发送时间=None), {("会议", 3, "纪要发送时间", "minutes.overdue")}),
     ("minutes-late", put("会议", 0, 纪要发送时间=DT(2026, 11, 27, 15, 0)), {("会议", 2, "纪要发送时间", "minutes.late")}),
     ("minutes-on-time-exactly", put("会议", 0, 纪要发送时间=DT(2026, 11, 27, 14, 30)), set()),
     ("minutes-overdue", put("会议", 0, 纪要发送时间=None), {("会议", 2, "纪要发送时间", "minutes.overdue")}),
@@ -198,6 +240,131 @@ def test_messages_say_how_to_fix(tmp_path):
     assert "MDBX2026" in text["jobno.mismatch"] and "新建工作号" in text["jobno.mismatch"]
     assert "2026-11-27 14:30" in text["minutes.overdue"]
     assert "拒单" in text["sign.out_of_order"] and "AE → AD → CD" in text["sign.out_of_order"]
+
+
+def test_new_rule_severities(tmp_path):
+    data = clean_data()
+    data["修改单"][0].update(修改日期=D(2026, 10, 30), 交付日期=D(2026, 10, 29))
+    data["修改单"][2].update(修改日期=D(2026, 11, 14))
+    data["修改单"].append(
+        {**REV, "原工作号": "MDBX2026001", "修改序号": 2, "修改日期": D(2026, 11, 13)}
+    )
+    data["签核"][0].update(日期=D(2026, 11, 1))
+    data["签核"][1].update(角色="客户总监")
+    data["签核"].append(
+        {"工作号": "MDKT2026002", "流程": "打样QC", "步骤": "电脑", **SIGN, "日期": D(2026, 11, 9)}
+    )
+    data["工作单"][3].update(状态="客户确认")
+    data["会议"][1].update(客户签复=None)
+    severity = {f.code: f.severity for f in check(tmp_path, data)}
+    assert severity == {
+        "rev.before_open": ERROR,
+        "rev.delivery_before_revision": ERROR,
+        "rev.date_order": WARNING,
+        "sign.before_open": ERROR,
+        "sign.role_mismatch": WARNING,
+        "sign.confirm_missing": WARNING,
+        "job.qc_missing": WARNING,
+        "minutes.unsigned": WARNING,
+    }
+
+
+@pytest.mark.parametrize(
+    ("mutation", "code", "words"),
+    [
+        (drop("签核", 14), "job.qc_missing", ["MDKT2026001", "已完成", "还缺 客户确认", "签核"]),
+        (
+            put("签核", 14, 结果="退回"),
+            "job.qc_missing",
+            ["在「客户确认」退回", "从「电脑」重新签核"],
+        ),
+        (
+            put("工作单", 3, 状态="已完成"),
+            "job.qc_missing",
+            ["「正稿QC」或「打样QC」", "电脑 → 文案"],
+        ),
+        (put("工作单", 1, 状态="客户确认"), "job.qc_missing", ["「正稿QC」还没有签核", "修改中"]),
+        (drop("签核", 5), "sign.confirm_missing", ["MDKT2026001", "正稿QC", "还缺 电脑", "接单"]),
+        (put("签核", 1, 角色="客户总监"), "sign.role_mismatch", ["美术指导", "客户总监", "「AD」"]),
+        (
+            put("签核", 0, 日期=D(2026, 11, 1)),
+            "sign.before_open",
+            ["2026-11-01", "2026-11-02", "开单日期"],
+        ),
+        (
+            put("修改单", 1, 修改日期=D(2026, 11, 9)),
+            "rev.date_order",
+            ["第 2 次", "第 1 次", "第 2 行", "2026-11-10"],
+        ),
+        (
+            put("修改单", 0, 修改日期=D(2026, 10, 30)),
+            "rev.before_open",
+            ["MDKT2026001", "2026-11-02", "原工作号"],
+        ),
+        (
+            put("会议", 1, 客户签复=None),
+            "minutes.unsigned",
+            ["2026-10-08 11:00", "2026-10-12", "第 3 个工作日", "客户签复"],
+        ),
+    ],
+)
+def test_new_rule_messages(tmp_path, mutation, code, words):
+    data = clean_data()
+    mutation(data)
+    [finding] = [f for f in check(tmp_path, data) if f.code == code]
+    for word in words:
+        assert word in finding.message, (word, finding.message)
+
+
+def test_minutes_unsigned_counts_working_days_with_make_up_days(tmp_path):
+    # sent Thu 2026-10-08 after National Day; Sat 10-10 is a make-up working day,
+    # so the third working day is Mon 10-12 (a weekday-only count would say 10-13)
+    data = clean_data()
+    data["会议"][1].update(客户签复=None)
+    assert check(tmp_path, data, now=DT(2026, 10, 12, 23, 0)) == []
+    assert where(check(tmp_path, data, now=DT(2026, 10, 13, 0, 1))) == {
+        ("会议", 3, "客户签复", "minutes.unsigned")
+    }
+
+
+def test_minutes_unsigned_deadline_in_unknown_year(tmp_path):
+    # 2027 is known from the 节假日 sheet, 2028 is not: the signature deadline of
+    # minutes sent at the end of 2027 cannot be computed, which is said once
+    data = clean_data()
+    data["会议"][0].update(
+        会议时间=DT(2027, 12, 29, 10, 0), 纪要发送时间=DT(2027, 12, 29, 16, 0), 客户签复=None
+    )
+    data["会议"][1].update(
+        会议时间=DT(2027, 12, 30, 10, 0), 纪要发送时间=DT(2027, 12, 30, 16, 0), 客户签复=None
+    )
+    findings = check(tmp_path, data, now=DT(2028, 1, 20, 9, 0))
+    assert where(findings) == {("会议", 2, "纪要发送时间", "calendar.unknown_year")}
+    assert "2028" in findings[0].message and "节假日" in findings[0].message
+
+
+def test_minutes_unsigned_unknown_meeting_year_reported_once(tmp_path):
+    data = clean_data()
+    data["会议"][0].update(
+        会议时间=DT(2028, 3, 1, 10, 0), 纪要发送时间=DT(2028, 3, 2, 9, 0), 客户签复=None
+    )
+    assert where(check(tmp_path, data, now=DT(2028, 4, 1))) == {
+        ("会议", 2, "会议时间", "calendar.unknown_year")
+    }
+
+
+def test_qc_rules_skipped_without_signoff_sheet(tmp_path):
+    data = {"品牌": clean_data()["品牌"], "工作单": clean_data()["工作单"]}
+    assert check(tmp_path, data) == []
+
+
+def test_jobs_without_numbers(tmp_path):
+    # no usable job number at all: every reference is unknown, nothing crashes
+    data = clean_data()
+    for row in data["工作单"]:
+        row["工作号"] = None
+    codes = {f.code for f in check(tmp_path, data)}
+    assert {"job.required", "rev.unknown_job", "sign.unknown_job"} <= codes
+    assert not codes & {"rev.before_open", "sign.before_open", "job.qc_missing"}
 
 
 def test_findings_sorted_by_sheet_row_column(tmp_path):
