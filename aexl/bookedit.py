@@ -5,8 +5,9 @@ The rules, in order:
 1. Refuse while Excel has the file open: Excel keeps an owner file beside it,
    ``~$`` + the name, or ``~$`` + the name without its first two characters
    for longer names; both forms are checked.
-2. Hold a file lock (``filelock``, a ``~$aexl-<name>.lock`` file beside the
-   workbook; sync clients skip ``~$`` files) so parallel runs never issue the
+2. Hold a file lock (a ``~$aexl-<name>.lock`` file beside the workbook, so
+   runs on computers sharing a drive exclude each other; sync clients skip
+   ``~$`` files; deleted again on release) so parallel runs never issue the
    same number, and read the current numbers inside the lock.
 3. Refuse, naming the part in Chinese, when the workbook holds something
    openpyxl 3.1 drops or rewrites on load + save (charts, sparklines and other
@@ -20,12 +21,13 @@ The rules, in order:
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -120,23 +122,29 @@ def check_not_open_in_excel(path: str | Path) -> None:
             )
 
 
+LOCK_NAME = "~$aexl-{name}.lock"  # beside the workbook; ``files check`` skips this pattern
+LOCK_POLL = 0.05  # seconds between tries while another run holds the lock
+_CONTENTION = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES}  # some filesystems say EACCES
+_NO_FLOCK = {errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOLCK}
+
+
 def lock_path(path: str | Path) -> Path:
     path = Path(path)
-    return path.with_name(f"~$aexl-{path.name}.lock")
+    return path.with_name(LOCK_NAME.format(name=path.name))
 
 
 @contextmanager
 def edit_lock(path: str | Path, timeout: float | None = None) -> Iterator[None]:
-    """Hold the workbook's aexl lock; FileLockedError when another run keeps it."""
-    from filelock import FileLock, Timeout
+    """Hold the workbook's aexl lock; FileLockedError when another run keeps it.
 
+    The lock file sits beside the workbook (so runs on different computers
+    sharing a drive exclude each other) and is removed on release.
+    """
     if timeout is None:
         timeout = float(os.environ.get("AEXL_LOCK_TIMEOUT") or LOCK_TIMEOUT)
-
-    lock = FileLock(str(lock_path(path)), timeout=timeout)
     try:
-        lock.acquire()
-    except Timeout:
+        release = _acquire(lock_path(path), timeout)
+    except TimeoutError:
         raise FileLockedError(
             f"另一个 aexl 程序正在修改该工作簿，等了 {timeout:g} 秒仍未结束；请稍后重试",
             file=path,
@@ -149,7 +157,87 @@ def edit_lock(path: str | Path, timeout: float | None = None) -> Iterator[None]:
     try:
         yield
     finally:
-        lock.release()
+        release()
+
+
+def _acquire(target: Path, timeout: float) -> Callable[[], None]:
+    """Take the lock on ``target`` (TimeoutError after ``timeout`` s); returns its release.
+
+    Windows: ``filelock.FileLock`` already deletes its file on release, and
+    Windows refuses to delete a file another process has open, so a waiter's
+    file is never pulled away. POSIX: ``FileLock`` leaves the file (deleting
+    a flock file is unsafe unless every waiter checks what it locked), so
+    :func:`_posix_acquire` does that check itself.
+    """
+    if os.name == "nt":
+        return _filelock_acquire(target, timeout)
+    return _posix_acquire(target, timeout)
+
+
+def _filelock_acquire(target: Path, timeout: float) -> Callable[[], None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(target), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise TimeoutError from None
+    return lock.release
+
+
+def _posix_acquire(target: Path, timeout: float) -> Callable[[], None]:
+    """An exclusive ``flock`` on ``target``; its release deletes the file.
+
+    Why two holders are impossible although the file is deleted:
+
+    * A run holds the lock only once it has the flock on the inode that is
+      *at the path at that moment* (``samestat`` after the flock is granted).
+      A waiter that opened the file before the previous holder deleted it
+      gets the flock of a deleted inode, sees that the path is gone or names
+      another inode, and starts over on the path.
+    * Only a holder deletes the path, and it deletes it *before* letting go
+      of the flock (closing the descriptor). So while one run holds the lock
+      the path names its inode: nobody else can get that inode's flock, nor
+      pass the check with another inode.
+
+    A filesystem without ``flock`` (some network mounts) falls back to
+    ``filelock.FileLock``, which leaves its file behind there.
+    """
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in _CONTENTION:  # another run holds it
+                if time.monotonic() >= deadline:
+                    raise TimeoutError from None
+                time.sleep(LOCK_POLL)
+                continue
+            if exc.errno in _NO_FLOCK:
+                return _filelock_acquire(target, max(0.0, deadline - time.monotonic()))
+            raise
+        try:
+            current = os.stat(target)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(os.fstat(fd), current):
+            break
+        os.close(fd)  # the previous holder deleted this file: take the one at the path now
+
+    def release() -> None:
+        try:
+            os.unlink(target)  # while still holding the flock: see above
+        except OSError:
+            pass  # not deletable here: a file left behind, never a second holder
+        finally:
+            os.close(fd)  # lets go of the flock
+
+    return release
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -338,42 +339,69 @@ def resolve_codes(
     the sheet is a CodeError unless ``require_row`` is False; a prefix shared
     with another pair is a CodeError. Without one (``None``): pinyin codes.
     """
+    _names(brand, line)  # a blank name is the first thing to say
+    return code_resolver(brands_df, require_row=require_row, file=file)(brand, line)
+
+
+def _names(brand, line) -> tuple[str, str]:
     brand_text, line_text = norm_text(brand), norm_text(line)
     if not brand_text or not line_text:
         raise CodeError("品牌和产品线都要填写，才能确定工作号的代码")
+    return brand_text, line_text
+
+
+def code_resolver(
+    brands_df, *, require_row: bool = True, file=None
+) -> Callable[[object, object], tuple[str, str]]:
+    """``resolve_codes`` for many look-ups: the 品牌 frame is read once, here.
+
+    Returns ``resolve(brand, line) -> (brand code, line code)``. A 品牌 sheet
+    that cannot give codes at all (a bad typed code, one brand with two
+    codes) raises CodeError now; a single pair's problem when it is resolved.
+    """
     if brands_df is None:
-        return code_for(brand_text), code_for(line_text)
+
+        def pinyin(brand, line) -> tuple[str, str]:
+            brand_text, line_text = _names(brand, line)
+            return code_for(brand_text), code_for(line_text)
+
+        return pinyin
     pairs, collisions = _build(brands_df, file)
-    key = (name_key(brand_text), name_key(line_text))
-    if key in pairs:
-        _b, _l, bc, lc, _row = pairs[key]
-    elif require_row:
-        raise CodeError(
-            f"「品牌」表中没有「{brand_text} / {line_text}」这一行；"
-            "请先在「品牌」表添加该品牌和产品线（名称须完全一致）",
-            file=file,
-            sheet=BRAND_SHEET,
-        )
-    else:
-        bc = next(
-            (p[2] for k, p in pairs.items() if k[0] == key[0]),
-            None,
-        ) or code_for(brand_text)
+    brand_code: dict[str, str] = {}  # brand key -> its code (first row of the brand)
+    by_prefix: dict[str, tuple] = {}  # prefix -> first pair that has it
+    for (brand_key, _line_key), pair in pairs.items():
+        brand_code.setdefault(brand_key, pair[2])
+        by_prefix.setdefault(pair[2] + pair[3], pair)
+
+    def resolve(brand, line) -> tuple[str, str]:
+        brand_text, line_text = _names(brand, line)
+        key = (name_key(brand_text), name_key(line_text))
+        if key in pairs:
+            _b, _l, bc, lc, _row = pairs[key]
+            if bc + lc in collisions:
+                raise _collision_error(bc + lc, collisions[bc + lc], pairs, file)
+            return bc, lc
+        if require_row:
+            raise CodeError(
+                f"「品牌」表中没有「{brand_text} / {line_text}」这一行；"
+                "请先在「品牌」表添加该品牌和产品线（名称须完全一致）",
+                file=file,
+                sheet=BRAND_SHEET,
+            )
+        bc = brand_code.get(key[0]) or code_for(brand_text)
         lc = code_for(line_text)
-        for other in pairs.values():
-            if other[2] + other[3] == bc + lc:
-                raise CodeError(
-                    f"「{brand_text} / {line_text}」的代码 {bc}{lc} 与「{other[0]} / {other[1]}」"
-                    f"（第 {other[4]} 行）相同；请在「品牌」表为它添加一行并填写不同的代码",
-                    file=file,
-                    sheet=BRAND_SHEET,
-                    row=other[4],
-                )
+        other = by_prefix.get(bc + lc)
+        if other is not None:
+            raise CodeError(
+                f"「{brand_text} / {line_text}」的代码 {bc}{lc} 与「{other[0]} / {other[1]}」"
+                f"（第 {other[4]} 行）相同；请在「品牌」表为它添加一行并填写不同的代码",
+                file=file,
+                sheet=BRAND_SHEET,
+                row=other[4],
+            )
         return bc, lc
-    prefix = bc + lc
-    if prefix in collisions:
-        raise _collision_error(prefix, collisions[prefix], pairs, file)
-    return bc, lc
+
+    return resolve
 
 
 def book_code(brands_df, text, *, file=None) -> str:

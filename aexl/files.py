@@ -15,6 +15,7 @@ is a plain function over paths; ``today`` is always passed in.
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import os
 import re
@@ -180,9 +181,22 @@ def init_tree(root: Path, client: str, brands: list[str], *, single: bool = Fals
     return created
 
 
-def _require_root(root: Path) -> None:
-    if not root.is_dir():
-        raise FileTreeError("文件夹不存在，请检查路径（应为存放各客户文件夹的目录）", file=root)
+def require_root(root: Path) -> None:
+    """The files root must be an existing folder (a user error otherwise, before any work)."""
+    if root.is_dir():
+        return
+    if root.exists():
+        raise FileTreeError("这是一个文件，不是文件夹；请给出存放各客户文件夹的目录", file=root)
+    raise FileTreeError("文件夹不存在，请检查路径（应为存放各客户文件夹的目录）", file=root)
+
+
+# aexl's own lock beside a workbook while it adds a job number (``bookedit``):
+# ``~$aexl-<name>.lock``, or the hidden ``.~aexl-<name>.lock`` form.
+AEXL_LOCK_PATTERNS = ("~$aexl-*.lock", ".~aexl-*.lock")
+
+
+def is_aexl_lock(name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name.casefold(), p) for p in AEXL_LOCK_PATTERNS)
 
 
 def junk_kind(name: str) -> str | None:
@@ -222,12 +236,17 @@ def _brands_of(client_dir: Path) -> tuple[str, ...]:
 
 
 def scan_tree(root: Path) -> Iterator[FileEntry]:
-    """Every file under ``root`` (except hidden files and ``存档与记录``) placed in the layout."""
-    _require_root(root)
+    """Every file under ``root`` placed in the layout.
+
+    Left out: hidden files, ``存档与记录`` and aexl's own job-number lock files.
+    """
+    require_root(root)
     clients: dict[str, tuple[bool, tuple[str, ...]]] = {}
     for path in _files_in(root):
         rel = path.relative_to(root)
         if rel.parts[0] == RECORDS_DIR:
+            continue
+        if is_aexl_lock(path.name):
             continue
         junk = junk_kind(path.name)
         if path.name.startswith(".") and junk is None:
@@ -282,6 +301,14 @@ def _naming_finding(entry: FileEntry) -> FileFinding | None:
     if not missing:
         return None
     suggestion = suggestion_for(entry)
+    bad = naming.find_bad_date(entry.path.stem)
+    if bad is not None:
+        advice = f"，如「{suggestion}」（日期按文件修改日期推断，请核对）" if suggestion else ""
+        message = (
+            f"日期不存在：文件名中的「{bad[0]}」不是真实的日期（月份或日超出范围），"
+            f"请核对后手动改名{advice}"
+        )
+        return FileFinding(entry.rel, "files.naming", message, suggestion)
     advice = f"建议改名为「{suggestion}」" if suggestion else "请按“日期_项目_类型”手动改名"
     message = f"文件名缺少{'、'.join(missing)}（应为 日期_项目_类型，如 20261110_美的空调_提案.pptx）；{advice}"
     return FileFinding(entry.rel, "files.naming", message, suggestion)
@@ -296,6 +323,8 @@ def _stale_finding(entry: FileEntry, cutoff: date) -> FileFinding | None:
 
 
 def _entry_findings(entry: FileEntry, cutoff: date) -> list[FileFinding]:
+    if entry.junk is None and naming.is_workbench_name(entry.path.name):
+        return []  # a workbench is the client's live register: kept where and as it is
     if entry.junk == "lock":
         return [FileFinding(entry.rel, "files.lock", "Office 锁文件：确认原文件已关闭后可删除")]
     if entry.junk == "temp":
@@ -325,7 +354,11 @@ def cleanup_list(root: Path, today: date) -> list[FileFinding]:
     Each item has ``path`` (relative to ``root``), ``modified`` (date) and a Chinese ``message``.
     """
     cutoff = month_before(today)
-    items = (_stale_finding(e, cutoff) for e in scan_tree(root) if e.junk is None)
+    items = (
+        _stale_finding(e, cutoff)
+        for e in scan_tree(root)
+        if e.junk is None and not naming.is_workbench_name(e.path.name)
+    )
     return sorted((f for f in items if f), key=lambda f: f.path)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from aexl import files_naming as naming
 from aexl.errors import AexlError
-from aexl.files import RECORDS_DIR, FileEntry, move_no_overwrite, scan_tree
+from aexl.files import RECORDS_DIR, FileEntry, move_no_overwrite, require_root, scan_tree
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +222,7 @@ def make_archives(
     client: str | None = None,
 ) -> list[Path]:
     """Write one verified archive per client that has files in ``period``; return their paths."""
+    require_root(root)  # a wrong path is the first thing to say
     if period.end >= today:
         raise ArchiveError(
             f"{period.label} 还没有结束（到 {period.end.isoformat()}），请在期满后再存档"

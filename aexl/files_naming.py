@@ -36,8 +36,25 @@ TYPE_WORDS = (
     "季报", "年报", "会议记录", "纪要", "会议通知", "进度表", "排期", "工作单", "修改单", "制作单",
     "任务单", "报价", "合同", "付款", "底单", "签收", "发票", "传真", "稿", "文案", "脚本", "分镜",
     "海报", "主视觉", "kv", "tvc", "设计", "画面", "打样", "样本", "投放列表", "清单", "资料",
-    "说明", "通知", "记录", "表", "图", "视频", "照片", "logo",
+    "说明", "通知", "记录", "表", "图", "视频", "照片", "logo", "校验", "结果",
 )  # fmt: skip
+
+# The type words of the files aexl itself writes (``report_name(day, subject, kind)``,
+# the archive's ``…2026Q3资料存档.zip``). A name aexl wrote passes the check as it
+# is: its subject is the brand, the client or a job number with its project name.
+REPORT_TYPES = (
+    "每周工作进度表", "投放列表", "效果追踪图表", "月度工作总结", "年度工作总结", "工作单",
+    "校验结果", "月度清理清单", "资料存档",
+)  # fmt: skip
+_KINDS = "|".join(map(re.escape, REPORT_TYPES))
+# 20261110_<subject>_<kind>, maybe renamed apart by a number (_2) or with the
+# archive's period (2026Q3 / 2026年度) glued before the kind.
+_REPORT_NAME_RE = re.compile(
+    rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{_KINDS})(?:_\d+)?$"
+)
+# The workbench itself: 星河食品_AE工作台.xlsx (as ``aexl init`` and the README name it).
+_WORKBENCH_RE = re.compile(r"^.*AE\s*工作台$", re.IGNORECASE)
+WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,47 @@ def find_date(stem: str) -> NameDate | None:
     return None
 
 
+def find_bad_date(stem: str) -> tuple[str, int, int] | None:
+    """A date written in the name that does not exist (``20261310``), when no real one is there.
+
+    Hyphenated and loosely written dates count anywhere; eight bare digits only
+    at the start of the name, where the rule puts the date (elsewhere they may
+    be a number of another kind).
+
+    >>> find_bad_date("20261310_星河_月度工作总结")
+    ('20261310', 0, 8)
+    >>> find_bad_date("星河_2026-02-30_提案"), find_bad_date("编号20261310_提案")
+    (('2026-02-30', 3, 13), None)
+    """
+    if find_date(stem) is not None:
+        return None
+    for pattern in (_STRICT_DATE_RE, _LOOSE_DATE_RE):
+        for match in pattern.finditer(stem):
+            compact = pattern is _STRICT_DATE_RE and match.group(2) is None
+            if compact and stem[: match.start()].strip(_EDGE_SEPARATORS):
+                continue
+            return match.group(0), match.start(), match.end()
+    return None
+
+
+def is_report_name(name: str) -> bool:
+    """A name aexl gives its own output (``20261110_星河食品_校验结果.xlsx``) with a real date.
+
+    >>> is_report_name("20260122_XHCQXM2026001-重庆小面新品上市_工作单.xlsx")
+    True
+    >>> is_report_name("20261001_美的集团_2026Q3资料存档.zip"), is_report_name("20261310_星河_投放列表.xlsx")
+    (True, False)
+    """
+    match = _REPORT_NAME_RE.match(unicodedata.normalize("NFC", PurePath(name).stem))
+    return bool(match) and find_date(match.group("date")) is not None
+
+
+def is_workbench_name(name: str) -> bool:
+    """An AE workbench (``星河食品_AE工作台.xlsx``): named by the client, kept as it is."""
+    path = PurePath(unicodedata.normalize("NFC", name))
+    return path.suffix.lower() in WORKBENCH_SUFFIXES and bool(_WORKBENCH_RE.match(path.stem))
+
+
 def has_project(stem: str, projects: tuple[str, ...]) -> bool:
     text = normal(stem)
     return any(normal(p) in text for p in projects)
@@ -79,7 +137,13 @@ def has_type(stem: str) -> bool:
 
 
 def missing_parts(name: str, projects: tuple[str, ...]) -> list[str]:
-    """Which of 日期 / 项目名称 / 类型 the name lacks (project only checked when known)."""
+    """Which of 日期 / 项目名称 / 类型 the name lacks (project only checked when known).
+
+    aexl's own output and the workbenches lack nothing. A date that does not
+    exist counts as missing (see ``find_bad_date`` for telling the user so).
+    """
+    if is_report_name(name) or is_workbench_name(name):
+        return []
     stem = PurePath(name).stem
     found = find_date(stem)
     missing = []
@@ -106,11 +170,17 @@ def suggest_name(
     """``date_project_rest_type.ext``, adding only what is missing; None when it cannot be inferred.
 
     The date is the one written in the name (normalised to YYYYMMDD) or else
-    ``file_date``; the project is ``projects[0]``; the type is ``folder_type``.
+    ``file_date``, which also replaces a date that does not exist; the project
+    is ``projects[0]``; the type is ``folder_type``.
     """
     path = PurePath(name)
     found = find_date(path.stem)
-    rest = _without_date(path.stem, found)
+    stem = path.stem
+    bad = find_bad_date(stem) if found is None else None
+    if bad is not None:
+        parts = (stem[: bad[1]].strip(_EDGE_SEPARATORS), stem[bad[2] :].strip(_EDGE_SEPARATORS))
+        stem = "_".join(part for part in parts if part)
+    rest = _without_date(stem, found)
     parts = [(found.day if found else file_date).strftime("%Y%m%d")]
     if not has_project(rest, projects):
         if not projects:

@@ -2,8 +2,10 @@
 
 The date comes from the name (any written form) or the file's modified
 date; project and type from the folder it sits in (``aexl.files``). A file
-whose name cannot be inferred, whose new name is taken, or that is open in
-Office is left alone and reported. Every run with ``apply`` keeps a CSV log.
+whose name cannot be inferred or carries a date that does not exist, whose
+new name is taken, or that is open in Office is left alone and reported.
+aexl's own output and the workbenches are never renamed. Every run with
+``apply`` keeps a CSV log.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from aexl.files import (
 class Rename:
     source: Path
     target: Path | None
-    status: str  # planned / renamed / exists / open / manual
+    status: str  # planned / renamed / exists / open / manual / bad_date
     note: str = field(default="")
 
 
@@ -40,6 +42,7 @@ RENAME_NOTES = {
     "exists": "同名文件已存在，未改名（可能是重复文件，请人工核对）",
     "open": "文件正在 Office 中打开，未改名，请关闭后重试",
     "manual": "无法从文件夹推断项目或类型，请手动改名",
+    "bad_date": "文件名中的日期不存在，未改名；请核对实际日期后手动改名",
 }
 
 
@@ -60,6 +63,9 @@ def plan_renames(root: Path) -> list[Rename]:
     for entry in entries:
         if entry.junk or not naming.missing_parts(entry.path.name, entry.projects):
             continue
+        if naming.find_bad_date(entry.path.stem) is not None:
+            plan.append(Rename(entry.path, None, "bad_date", RENAME_NOTES["bad_date"]))
+            continue  # which date was meant only a person knows
         suggestion = suggestion_for(entry)
         target = entry.path.with_name(suggestion) if suggestion else None
         if target is None:

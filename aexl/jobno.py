@@ -123,8 +123,20 @@ def next_serial(issued: Iterable, prefix: str, year: int) -> int:
 
 def next_jobno(issued: Iterable, brand_code: str, line_code: str, year: int) -> str:
     """The highest issued number of (brand code, line code, year) + 1."""
+    return next_jobnos(issued, brand_code, line_code, year, 1)[0]
+
+
+def next_jobnos(
+    issued: Iterable, brand_code: str, line_code: str, year: int, count: int = 1
+) -> list[str]:
+    """The next ``count`` numbers of (brand code, line code, year), consecutive.
+
+    They start after the highest issued one, so several new rows numbered at
+    once never share a number and never fill a gap a cancelled job left.
+    """
     prefix = normalize_jobno(brand_code) + normalize_jobno(line_code)
-    return format_jobno(brand_code, line_code, year, next_serial(issued, prefix, year))
+    first = next_serial(issued, prefix, year)
+    return [format_jobno(brand_code, line_code, year, first + n) for n in range(count)]
 
 
 def jobno_problem(jobno, brand_code: str, line_code: str, year: int | None) -> str:

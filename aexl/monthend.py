@@ -37,22 +37,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aexl.errors import AexlError, UsageError
+from aexl.files_naming import REPORT_TYPES
 
 log = logging.getLogger("aexl")
 
 CHECK_KIND = "校验结果"
 CLEANUP_KIND = "月度清理清单"
 WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
-# report kinds aexl writes; a file named like one of them is output, not a workbench
-OUTPUT_KINDS = (
-    CHECK_KIND,
-    CLEANUP_KIND,
-    "月度工作总结",
-    "投放列表",
-    "效果追踪图表",
-    "每周工作进度表",
-    "年度工作总结",
-)
+# report kinds aexl writes (one list, aexl.files_naming); a file named like one is output
+OUTPUT_KINDS = REPORT_TYPES
 _OUTPUT_NAME = re.compile(rf"^\d{{8}}_.+_({'|'.join(OUTPUT_KINDS)})(_\d+)?\.xlsx$")
 _CLIENT_SUFFIX = re.compile(r"[_\-\s]*AE\s*工作台.*$", re.IGNORECASE)
 DEFAULT_WORKERS = 2
@@ -75,7 +68,7 @@ class BookResult:
     brands: list[str] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
-    skipped: str | None = None  # one Chinese line: why the input was skipped
+    skipped: str | None = None  # one Chinese line, "文件 <input>：…": why it was skipped
     bug: bool = False  # skipped because of an internal error (a defect, logged)
     seconds: float = 0.0
     stage: Path | None = None  # private staging folder (while being published)
@@ -135,7 +128,7 @@ class RunSummary:
                 f"错误 {r.errors} 个、警告 {r.warnings} 个"
             )
         for r in self.skipped:
-            out.append(f"  已跳过 {r.path.name}：{r.skipped}")
+            out.append(f"  已跳过 {r.skipped}")  # the line names the file (and sheet, row)
         if self.cleanup_path is not None:
             out.append(
                 f"文件整理：待清理文件 {len(self.cleanup)} 个（超过一个月未改动的工作文件），"
@@ -199,63 +192,63 @@ def client_name(path: Path, wb=None) -> str:
 # --------------------------------------------------------------------------- one book
 
 
-class BrandSplit:
-    """One workbench cut into per-brand views: a brand's jobs and what hangs on them.
+MONTH_TRIM = {  # sheet → (date column, also drop dates before the month)
+    "修改单": ("修改日期", False),
+    "签核": ("日期", False),
+    "会议": ("会议时间", False),
+    "效果": ("日期", False),  # the monthly charts show a campaign from its first figure on
+    "投放": ("投放日期", True),
+}
 
-    The monthly summary of one brand reads only its brand's rows (jobs of the
-    brand; revisions, sign-offs, weekly entries, meetings of those jobs; the
-    brand's placements, effects and notes), so building it from the view
-    gives the same report while converting a fraction of the data. A job
-    number belongs to the brand of its first 工作单 row, as in the reports.
-    Row labels are computed once per workbench.
+
+def month_source(wb, month: str):
+    """The workbench cut to the rows a month's reports read (a new ``Workbench``).
+
+    Left out: weekly entries of other weeks, month notes of other months,
+    placements dated outside the month, and revisions, sign-offs, meetings and
+    effect figures dated after it. Rows whose date is not a date stay (the
+    reports decide about them). A year-scale workbench is mostly other months:
+    the month's summaries, lists and charts are built from a fraction of it,
+    with the same result (``tests/test_monthend.py`` compares).
     """
+    from aexl.reports.monthly import month_weeks
+    from aexl.values import month_bounds
+    from aexl.workbook import Workbench
 
-    BY_BRAND = ("品牌", "工作单", "投放", "效果", "月报备注")
-    BY_JOB = (("修改单", "原工作号"), ("签核", "工作号"), ("周进度", "工作号"), ("会议", "工作号"))
-    BY_JOB += (("文案", "工作号"),)
-
-    def __init__(self, wb):
-        import numpy as np
-
-        self.wb = wb
-        jobs = wb.frame("工作单")
-        owner: dict[str, str] = {}
-        job_labels = []
-        for no, brand in zip(jobs["工作号"].tolist(), jobs["品牌"].tolist(), strict=True):
-            key, name = _jobno(no), _text(brand)
-            if key and key not in owner:
-                owner[key] = name
-            job_labels.append(name if not key or owner[key] == name else "")
-        self.labels: dict[str, object] = {}
-        for sheet in self.BY_BRAND:
-            frame = wb.frame(sheet)
-            labels = job_labels if sheet == "工作单" else [_text(v) for v in frame["品牌"].tolist()]
-            self.labels[sheet] = np.array(labels, dtype=object)
-        for sheet, column in self.BY_JOB:
-            values = wb.frame(sheet)[column].tolist()
-            self.labels[sheet] = np.array([owner.get(_jobno(v), "") for v in values], dtype=object)
-
-    def view(self, brand: str):
-        from aexl.workbook import Workbench
-
-        frames = {}
-        for sheet, labels in self.labels.items():
-            frame = self.wb.frame(sheet)
-            frames[sheet] = frame[labels == brand] if len(frame) else frame
-        frames["节假日"] = self.wb.frame("节假日")
-        return Workbench(path=self.wb.path, frames=frames)
+    start, end = month_bounds(month)
+    weeks = set(month_weeks(start, end))
+    keeps = {
+        "周进度": ("周次", lambda v: v in weeks),
+        "月报备注": ("月份", lambda v: v == month),
+    }
+    for sheet, (column, before) in MONTH_TRIM.items():
+        keeps[sheet] = (column, _date_keeper(start if before else None, end))
+    frames = dict(wb.frames)
+    for sheet, (column, keep) in keeps.items():
+        frame = frames.get(sheet)
+        if frame is None or not len(frame) or column not in frame.columns:
+            continue
+        mask = [keep(v) for v in frame[column].tolist()]
+        if not all(mask):
+            frames[sheet] = frame[mask]
+    return Workbench(path=wb.path, frames=frames)
 
 
-def brand_view(wb, brand: str):
-    """``brand``'s rows of a workbench (see ``BrandSplit``)."""
-    return BrandSplit(wb).view(brand)
+def _date_keeper(start: date | None, end: date):
+    def keep(value) -> bool:
+        if not isinstance(value, date):
+            return True
+        day = _day(value)
+        return day <= end and (start is None or day >= start)
+
+    return keep
 
 
 _TEXT_CACHE: dict = {}
 
 
 def _text(value) -> str:
-    """Cell text as the reports compare it (``norm_text``), memoised: values repeat a lot."""
+    """Cell text as the reports show it (``norm_text``), memoised: values repeat a lot."""
     key = (type(value), value)
     try:
         return _TEXT_CACHE[key]
@@ -273,25 +266,25 @@ def _text(value) -> str:
     return result
 
 
-def _jobno(value) -> str:
-    return _text(value).upper().replace(" ", "")
-
-
 def book_brands(wb, start: date, end: date) -> list[str]:
-    """Brands of the workbench: 品牌 sheet order, then 工作单, then 投放 / 效果 of the month."""
-    from aexl import schema
+    """Brands of the workbench: 品牌 sheet order, then 工作单, then 投放 / 效果 of the month.
 
-    seen: dict[str, None] = {}
+    Names the reports take for one brand (``brand_key``: case, width) count once.
+    """
+    from aexl import schema
+    from aexl.reports.common import brand_key
+
+    seen: dict[str, str] = {}
     for sheet in (schema.BRANDS.sheet, schema.JOBS.sheet):
         for value in wb.frame(sheet)["品牌"].tolist():
             if _text(value):
-                seen.setdefault(_text(value), None)
+                seen.setdefault(brand_key(value), _text(value))
     for sheet, column in ((schema.PLACEMENTS.sheet, "投放日期"), (schema.EFFECTS.sheet, "日期")):
         frame = wb.frame(sheet)
         for brand, day in zip(frame["品牌"].tolist(), frame[column].tolist(), strict=True):
             if _text(brand) and isinstance(day, date) and start <= _day(day) <= end:
-                seen.setdefault(_text(brand), None)
-    return list(seen)
+                seen.setdefault(brand_key(brand), _text(brand))
+    return list(seen.values())
 
 
 def _day(value) -> date:
@@ -340,7 +333,9 @@ def build_outputs(
     try:
         _process(result, month, Path(stage), png=png, now=now)
     except AexlError as exc:
-        result.skipped = str(exc) if exc.file else f"文件 {result.path.name}：{exc}"
+        # the error names its place once; the input goes first unless it is that place
+        own = exc.file == result.path.name
+        result.skipped = str(exc) if own else f"文件 {result.path.name}：{exc}"
     except Exception as exc:  # one bad workbench must not stop the batch
         if isinstance(exc, PermissionError):
             result.skipped = (
@@ -420,6 +415,7 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
     from aexl import schema
     from aexl.reports.charts import SHEET_TITLE as CHART_KIND
     from aexl.reports.charts import chart_specs, png_name, render_pngs, write_chart_workbook
+    from aexl.reports.common import parse_month_arg, prepare
     from aexl.reports.monthly import monthly_data, write_monthly
     from aexl.reports.placements import REPORT_KIND as PLACEMENT_KIND
     from aexl.reports.placements import placement_rows, report_date, write_placement_list
@@ -437,6 +433,7 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
             file=path,
         )
     client = result.client = client_name(path, wb)
+    month = parse_month_arg(month)
     start, end = month_bounds(month)
     calendar = wb.calendar()
     finish, _send = calendar.monthly_due(month)
@@ -450,22 +447,22 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
     result.staged.append((check, path.stem))
 
     list_day = report_date(start, end, weekly=False)
-    placements = wb.frame(schema.PLACEMENTS.sheet)
-    effects = wb.frame(schema.EFFECTS.sheet)
-    split = BrandSplit(wb)
+    regs = prepare(month_source(wb, month))  # the month's rows, prepared once for every brand
+    placements = regs.frame(schema.PLACEMENTS.sheet)
+    effects = regs.frame(schema.EFFECTS.sheet)
     pending_png: list[tuple[Path, object]] = []
     for brand in book_brands(wb, start, end):
         count = len(result.staged)
-        report = monthly_data(split.view(brand), brand, month, calendar)
+        report = monthly_data(regs, brand, month, calendar)
         if not report.is_empty:
             report.source = path.name
             result.staged.append((write_monthly(report, stage / report.filename), client))
-        rows = placement_rows(placements, brand, start, end, path.parent)
+        rows = placement_rows(placements, brand, start, end, path.parent) if len(placements) else []
         if rows:
             target = stage / report_name(list_day, brand, PLACEMENT_KIND)
             write_placement_list(rows, brand, label, target, source=path.name)
             result.staged.append((target, client))
-        specs = chart_specs(effects, brand, start, end)
+        specs = chart_specs(effects, brand, start, end) if len(effects) else []
         if specs:
             target = stage / report_name(end, brand, CHART_KIND)
             write_chart_workbook(specs, target, brand=brand, period_label=label, source=path.name)
@@ -528,7 +525,44 @@ def write_findings(findings, path: str | Path, *, client: str, source: str, mont
     return xo.atomic_save(wb, path)
 
 
-def write_cleanup_list(items, path: str | Path, *, root: Path, today: date) -> Path:
+def month_finish(month: str) -> date:
+    """The day the month's reports are due (the monthly summary's finish date, 10th of M+1)."""
+    from aexl.errors import CalendarError
+    from aexl.values import month_bounds
+    from aexl.workcal import WorkCalendar
+
+    try:
+        return WorkCalendar().monthly_due(month)[0]
+    except CalendarError:  # a year the bundled calendar does not know: the plain 10th
+        _, last = month_bounds(month)
+        return date(last.year + last.month // 12, last.month % 12 + 1, 10)
+
+
+def cleanup_subject(root: Path) -> str:
+    """Whose files the clean-up list covers: the one client of the root, else 电脑档案."""
+    from aexl.files import RECORDS_DIR
+
+    try:
+        clients = [
+            d.name
+            for d in root.iterdir()
+            if d.is_dir() and not d.name.startswith(".") and d.name != RECORDS_DIR
+        ]
+    except OSError:
+        clients = []
+    return clients[0] if len(clients) == 1 else "电脑档案"
+
+
+def cleanup_name(root: Path, month: str) -> str:
+    """``20261110_星河食品_月度清理清单.xlsx``: dated like the month's summaries."""
+    from aexl.xlsxout import report_name
+
+    return report_name(month_finish(month), cleanup_subject(root), CLEANUP_KIND)
+
+
+def write_cleanup_list(
+    items, path: str | Path, *, root: Path, today: date, month: str | None = None
+) -> Path:
     """The monthly clean-up list of a files root (守则 三.1.4 / 三.2)."""
     from openpyxl import Workbook
 
@@ -538,7 +572,9 @@ def write_cleanup_list(items, path: str | Path, *, root: Path, today: date) -> P
     ws = wb.active
     ws.title = CLEANUP_KIND
     lines = [
-        f"文件根目录：{root}　　日期：{today:%Y-%m-%d}",
+        f"文件根目录：{root}　　"
+        + (f"月底批处理：{month}　　" if month else "")
+        + f"检查日期：{today:%Y-%m-%d}",
         f"待清理文件 {len(items)} 个：工作文件夹中超过一个月未改动的文件，"
         "请确认已过期且没有保留价值后删除，或归档到相应文件夹",
     ]
@@ -590,13 +626,36 @@ class Progress:
             self.stream.flush()
 
 
-def _preload() -> None:
-    """Import the report modules before forking, so workers start warm."""
+def _preload(month: str) -> None:
+    """Import and warm up what every workbench needs, once, before forking the workers.
+
+    Forked workers inherit it: without this each worker imports pandas,
+    openpyxl, PIL, pypinyin… and loads the calendar and the word lists itself
+    (about 0.8 s of CPU per worker, paid twice on two cores).
+    """
+    import numpy  # noqa: F401
+    import openpyxl.packaging.extended  # noqa: F401
+    import openpyxl.writer.excel  # noqa: F401
+    import pandas  # noqa: F401
+    import pandas.core.methods.to_dict  # noqa: F401
+    import python_calamine  # noqa: F401
+    from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin  # noqa: F401
+
     import aexl.reports.charts  # noqa: F401
     import aexl.reports.monthly  # noqa: F401
     import aexl.reports.placements  # noqa: F401
     import aexl.validate  # noqa: F401
     import aexl.workbook  # noqa: F401
+
+    try:  # caches filled on first use: pinyin dictionaries, copy-check terms, the year's calendar
+        from aexl import codes, copycheck, jobno  # noqa: F401
+        from aexl.workcal import WorkCalendar
+
+        codes.code_for("美的")
+        copycheck.check_text("最好")
+        WorkCalendar().monthly_due(month)
+    except Exception:  # a warm-up only: the real work reports any problem itself
+        log.debug("warm-up failed", exc_info=True)
 
 
 def run_month_end(
@@ -628,13 +687,15 @@ def run_month_end(
     today = today or date.today()
     if files_root is not None:
         from aexl.files import cleanup_list
-        from aexl.xlsxout import report_name
 
         root = Path(files_root)
         summary.cleanup = cleanup_list(root, today)  # a bad root fails here, before any work
-        name = report_name(today, root.resolve().name or "文件", CLEANUP_KIND)
         summary.cleanup_path = write_cleanup_list(
-            summary.cleanup, out_dir / name, root=root, today=today
+            summary.cleanup,
+            out_dir / cleanup_name(root, month),
+            root=root,
+            today=today,
+            month=month,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     progress = Progress(len(paths), progress_stream)
@@ -675,7 +736,7 @@ def _run_parallel(paths, month, out_dir, jobs, options, built) -> None:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    _preload()
+    _preload(month)
     ready: dict[int, BookResult] = {}
     running: dict = {}  # future -> (input index, staging folder)
     published = 0
@@ -688,7 +749,7 @@ def _run_parallel(paths, month, out_dir, jobs, options, built) -> None:
 
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for index in range(len(paths)):  # in input order: results arrive roughly in order
+            for index in _largest_first(paths):  # so no big workbench is left for the end
                 stage = stage_dir(out_dir)
                 future = pool.submit(build_outputs, paths[index], month, stage, **options)
                 running[future] = (index, stage)
@@ -710,6 +771,18 @@ def _run_parallel(paths, month, out_dir, jobs, options, built) -> None:
             if index not in ready:
                 ready[index] = build_outputs(paths[index], month, stage_dir(out_dir), **options)
         publish_ready()
+
+
+def _largest_first(paths: list[Path]) -> list[int]:
+    """Input indexes, biggest file first: the workers finish close together (LPT order)."""
+
+    def size(index: int) -> int:
+        try:
+            return paths[index].stat().st_size
+        except OSError:
+            return 0
+
+    return sorted(range(len(paths)), key=lambda i: (-size(i), i))
 
 
 def shutil_rmtree(path: Path) -> None:

@@ -68,6 +68,9 @@ effect.* / notes.*             warning    unknown brand, duplicates, negative ta
 copy.no_slogan / no_logo       warning    QC: draft without 口号 / LOGO=是
 copy.unknown_job               error      工作号 not in 工作单
 holiday.conflict / duplicate   err/warn   the same date twice in 节假日
+holiday.incomplete             warning    a year known only from 节假日 looks partial
+                                          (``workcal.sheet_year_gaps``: too few
+                                          weekdays off, no 春节 or 国庆 days off)
 =============================  =========  ==========================================
 
 A round of a sign-off chain is complete at a signature of its last step

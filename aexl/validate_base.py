@@ -9,7 +9,7 @@ leave such cells out: it is never reported a second time as missing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from aexl import schema
 from aexl.findings import ERROR, WARNING, Finding
@@ -50,6 +50,7 @@ class Context:
         self._calendar = calendar
         self._job_ids = None
         self._keys: dict = {}
+        self._blank: dict = {}
         self.cache: dict = {}  # results one rule computes and a later rule reuses
 
     # data -------------------------------------------------------------------
@@ -124,9 +125,16 @@ class Context:
         return frame[ROW].isin(rows)
 
     def blank(self, sheet: str, column: str):
-        """Boolean Series: the cell is empty and was not unreadable."""
-        frame = self.frame(sheet)
-        return blank_mask(frame[column]) & ~self.bad(sheet, column)
+        """Boolean Series: the cell is empty and was not unreadable (cached; do not modify)."""
+        key = (sheet, column)
+        cached = self._blank.get(key)
+        if cached is None:
+            frame = self.frame(sheet)
+            cached = blank_mask(frame[column])
+            if self._bad.get(key):
+                cached = cached & ~self.bad(sheet, column)
+            self._blank[key] = cached
+        return cached
 
     # emitting ---------------------------------------------------------------
     def add(
@@ -159,9 +167,16 @@ class Context:
         ``fields`` (plus ``_row``) for messages that quote the row's values.
         """
         frame = self.frame(sheet)
-        hit = frame.loc[mask.fillna(False).astype(bool)] if len(frame) else frame
-        if hit.empty:
+        if not len(frame):
             return 0
+        if not mask.index.equals(frame.index):  # built on a re-ordered or partial frame
+            mask = mask.reindex(frame.index, fill_value=False)
+        values = mask.to_numpy()
+        if values.dtype != bool:  # nullable or object masks: missing is False
+            values = mask.fillna(False).to_numpy(dtype=bool)
+        if not values.any():  # the usual case: nothing to report
+            return 0
+        hit = frame.loc[values]
         rows = hit[ROW].tolist()
         if callable(message):
             cols = [ROW, *[f for f in fields if f != ROW]]
@@ -192,13 +207,18 @@ class Context:
 
     def enums(self, sheet: str) -> None:
         """Every ENUM column holds one of its allowed values."""
+        import pandas as pd
+
         register = schema.BY_SHEET[sheet]
         frame = self.frame(sheet)
         for col in register.columns:
             if col.kind != schema.ENUM or not col.choices:
                 continue
-            values = frame[col.name]
-            mask = values.notna() & ~values.isin(col.choices) & ~self.bad(sheet, col.name)
+            allowed = frozenset(col.choices)
+            wrong = [not is_missing(v) and v not in allowed for v in frame[col.name].tolist()]
+            if not any(wrong):
+                continue
+            mask = pd.Series(wrong, index=frame.index) & ~self.bad(sheet, col.name)
             choices = join_choices(col.choices)
             self.emit(
                 sheet,
@@ -227,8 +247,13 @@ class Context:
         frame = self.frame(sheet)
         if frame.empty:
             return
-        ids = self.keys(sheet, column)
-        mask = ids.notna() & ~ids.isin(self.job_ids())
+        import pandas as pd
+
+        known = self.job_ids()
+        unknown = [i is not None and i not in known for i in self.keys(sheet, column).tolist()]
+        if not any(unknown):
+            return
+        mask = pd.Series(unknown, index=frame.index)
         self.emit(
             sheet,
             mask,
@@ -269,7 +294,29 @@ def _false(frame):
 
 def blank_mask(series):
     """None/NaN or an empty string (the reader turns blank text into None already)."""
-    return series.isna() | series.eq("")
+    import pandas as pd
+
+    values = series.to_numpy()
+    if values.dtype != object:
+        return pd.Series(pd.isna(values), index=series.index)
+    return pd.Series(pd.isna(values) | (values == ""), index=series.index)
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or pd.NA (what ``pd.isna`` says of a scalar), without the call cost."""
+    if value is None:
+        return True
+    kind = type(value)
+    if kind in _PLAIN:
+        return False
+    if kind is float:
+        return value != value
+    import pandas as pd
+
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+_PLAIN = frozenset({str, int, bool, date, datetime})
 
 
 def job_key(value) -> str | None:
@@ -280,8 +327,13 @@ def job_key(value) -> str | None:
 
 
 def is_type(series, *types):
-    """Boolean Series: the cell's exact type is one of ``types`` (vectorised, no lambda)."""
-    return series.map(type).isin(types)
+    """Boolean Series: the cell's exact type is one of ``types``."""
+    import numpy as np
+    import pandas as pd
+
+    wanted = frozenset(types)
+    out = np.fromiter((type(v) in wanted for v in series.tolist()), bool, len(series))
+    return pd.Series(out, index=series.index)
 
 
 def text_upper(series):
@@ -291,22 +343,64 @@ def text_upper(series):
 
 def map_unique(series, func):
     """``series.map(func)`` calling ``func`` once per distinct value; blanks stay None."""
-    table = {v: func(v) for v in series.dropna().unique()}
-    return series.map(table, na_action="ignore").astype(object).where(series.notna(), None)
+    import pandas as pd
+
+    values = series.tolist()
+    table: dict = {}
+    try:
+        for v in set(values):
+            if not is_missing(v):
+                table[v] = func(v)
+    except TypeError:  # an unhashable cell: one call per cell
+        out = [None if is_missing(v) else func(v) for v in values]
+    else:
+        get = table.get
+        out = [get(v) for v in values]  # a missing value is not in the table: None
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def key_values(series):
     """Values for duplicate detection: text through ``job_key``, other values as they are."""
-    upper = text_upper(series)
-    return upper.where(upper.notna(), series)
+    import pandas as pd
+
+    out = []
+    for v in series.tolist():
+        key = job_key(v) if type(v) is str else None
+        out.append(v if key is None else key)
+    return pd.Series(out, index=series.index, dtype=object)
 
 
 def as_datetime64(series):
-    """datetime64 Series of the date/datetime cells; NaT elsewhere."""
+    """datetime64 Series of the date/datetime cells; NaT elsewhere.
+
+    Converted in plain Python (microseconds since 1970) because
+    ``pd.to_datetime`` on an object column costs more than the rule it feeds.
+    """
+    import numpy as np
     import pandas as pd
 
-    clean = series.where(is_type(series, date, datetime), None)
-    return pd.to_datetime(clean, errors="coerce")
+    try:
+        micros = [_micros(v) for v in series.tolist()]
+    except (TypeError, OverflowError):  # e.g. a time zone: pandas' rules
+        clean = series.where(is_type(series, date, datetime), None)
+        return pd.to_datetime(clean, errors="coerce")
+    values = np.array(micros, dtype=np.int64).view("datetime64[us]")
+    return pd.Series(values, index=series.index)
+
+
+_EPOCH = datetime(1970, 1, 1)
+_EPOCH_DAY = _EPOCH.date()
+_MICROSECOND = timedelta(microseconds=1)
+_NAT = -(2**63)  # numpy's NaT
+
+
+def _micros(value) -> int:
+    kind = type(value)
+    if kind is datetime:
+        return (value - _EPOCH) // _MICROSECOND
+    if kind is date:
+        return (value - _EPOCH_DAY).days * 86_400_000_000
+    return _NAT
 
 
 def as_number(series):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from aexl import schema
 from aexl.errors import CalendarError
@@ -610,40 +610,28 @@ def _unsigned_minutes(ctx: Context) -> None:
 def _minutes_due(ctx: Context, meetings):
     """Deadline of each meeting's minutes (object Series of datetime / None).
 
-    Computed once per distinct meeting day. A meeting typed without a time
-    (00:00) is due by the end of the next working day, like a meeting on a
-    non-working day. An unknown year gives one finding per year, not per row.
+    The rule is ``WorkCalendar.minutes_due_many`` (one for validation, the
+    reports and ``AE_DEADLINE``). A meeting whose deadline needs a year no
+    calendar knows gives one finding per such year, not one per row.
     """
     import pandas as pd
 
     cal = ctx.calendar
-    per_day: dict[date, tuple[date, bool] | None] = {}
-    unknown: dict[int, tuple[str, list[int]]] = {}
+    due = cal.minutes_due_many(meetings, skip_unknown=True)
+    unknown: dict[int, list[int]] = {}
     out = []
     for row, meeting in zip(ctx.frame(MEETINGS)[ROW], meetings, strict=True):
         if not isinstance(meeting, datetime):
             out.append(None)
             continue
-        day = meeting.date()
-        if day not in per_day:
-            try:
-                per_day[day] = (cal.next_workday(day), cal.is_workday(day))
-            except CalendarError as exc:
-                per_day[day] = None
-                unknown.setdefault(day.year, (exc.message, []))
-        info = per_day[day]
-        if info is None:
-            unknown[day.year][1].append(row)
-            out.append(None)
-            continue
-        following, working = info
-        clock = meeting.time() if working and meeting.time() != time(0) else END_OF_DAY
-        out.append(datetime.combine(following, clock))
+        when = due.get(meeting)
+        if when is None:
+            year = meeting.year + 1 if cal.knows(meeting.year) else meeting.year
+            unknown.setdefault(year, []).append(row)
+        out.append(when)
     ctx.cache.setdefault("unknown_years", set()).update(unknown)
-    for year, (message, rows) in unknown.items():
-        more = f"（共 {len(rows)} 行会议在 {year} 年）" if len(rows) > 1 else ""
-        ctx.add(
-            MEETINGS, rows[0], "会议时间", ERROR, "calendar.unknown_year",
-            f"{message.rstrip('。')}{more}。",
-        )  # fmt: skip
+    for year, rows in unknown.items():
+        more = f"（共 {len(rows)} 行会议的期限在 {year} 年）" if len(rows) > 1 else ""
+        message = cal.unknown_year_error(year).message.rstrip("。")
+        ctx.add(MEETINGS, rows[0], "会议时间", ERROR, "calendar.unknown_year", f"{message}{more}。")
     return pd.Series(out, index=meetings.index, dtype=object)

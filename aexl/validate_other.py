@@ -14,6 +14,7 @@ from aexl.validate_base import (
     as_number,
     blank_mask,
     fmt_date,
+    is_missing,
     key_values,
     map_unique,
 )
@@ -24,31 +25,26 @@ COPY_TEXT_COLUMNS = ("标题", "正文", "口号")
 
 
 def _duplicates(ctx: Context, sheet: str, columns: list[str], column: str, code: str, what: str):
-    """Warn on rows repeating the key ``columns`` of an earlier row."""
+    """Warn on rows repeating the key ``columns`` of an earlier row.
+
+    Keys compare as ``key_values`` (text through ``job_key``); a row with a
+    blank key cell is never a duplicate. Plain Python: the registers are
+    small and DataFrame.duplicated costs more than the loop.
+    """
     frame = ctx.frame(sheet)
     if frame.empty:
         return
-    import pandas as pd
-
-    keys = pd.DataFrame({c: key_values(frame[c]) for c in columns}, index=frame.index)
-    complete = ~keys.isna().any(axis=1)
-    dup = complete & keys.duplicated(keep="first")
-    if not dup.any():
-        return
-    firsts = frame.loc[complete & ~dup, [ROW]].assign(
-        _k=list(zip(*(keys.loc[complete & ~dup, c] for c in columns), strict=True))
-    )
-    first = dict(zip(firsts["_k"], firsts[ROW], strict=True))
-    for idx in frame.index[dup]:
-        key = tuple(keys.loc[idx, c] for c in columns)
-        ctx.add(
-            sheet,
-            frame.at[idx, ROW],
-            column,
-            WARNING,
-            code,
-            f"与第 {first[key]} 行是同一{what}：请合并这两行或删除重复的一行。",
-        )
+    keys = [key_values(frame[c]).tolist() for c in columns]
+    first: dict[tuple, int] = {}
+    for row, *key in zip(frame[ROW].tolist(), *keys, strict=True):
+        if any(is_missing(k) for k in key):
+            continue
+        seen = first.setdefault(tuple(key), row)
+        if seen != row:
+            ctx.add(
+                sheet, row, column, WARNING, code,
+                f"与第 {seen} 行是同一{what}：请合并这两行或删除重复的一行。",
+            )  # fmt: skip
 
 
 def _brand_known(ctx: Context, sheet: str, code: str) -> None:
@@ -302,3 +298,34 @@ def check_holidays(ctx: Context) -> None:
                 "holiday.duplicate",
                 f"{fmt_date(day)} 已在第 {seen[1]} 行登记：请删除重复的一行。",
             )
+    _incomplete_years(ctx, rows)
+
+
+def _incomplete_years(ctx: Context, rows) -> None:
+    """``holiday.incomplete``: a year known only from this sheet whose notice looks partial.
+
+    Such a year uses the weekday rule for every date the sheet does not
+    list, so a missing holiday silently shifts deadlines. The thresholds are
+    ``aexl.workcal.MIN_WEEKDAYS_OFF`` and the 春节 / 国庆 windows there.
+    """
+    from aexl.workcal import WorkCalendar, sheet_year_gaps
+
+    extra = WorkCalendar.from_holidays(rows).extra
+    first_row: dict[int, int] = {}
+    for row, day in zip(rows[ROW], rows["日期"], strict=True):
+        first_row.setdefault(day.year, row)
+    for year in sorted(WorkCalendar(extra).sheet_years):
+        gaps = sheet_year_gaps(extra, year)
+        if not gaps or year not in first_row:
+            continue
+        ctx.add(
+            HOLIDAYS,
+            first_row[year],
+            "日期",
+            WARNING,
+            "holiday.incomplete",
+            f"{year} 年只在「节假日」表中登记，但看起来不完整：{'；'.join(gaps)}。"
+            f"内置日历没有 {year} 年，表中没有登记的日期一律按周一至周五上班、周末休息计算，"
+            f"工作日和期限可能算错：请按国务院办公厅 {year} 年部分节假日安排通知，"
+            "逐日补全全部放假日期（类型「放假」）和调休上班日期（类型「调休上班」）。",
+        )

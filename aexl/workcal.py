@@ -18,7 +18,16 @@ Conventions:
 * Meeting minutes are due 24 working hours after the meeting: the same clock
   time on the next working day. A meeting held on a non-working day starts
   the clock when the next working day begins, so the minutes are due by the
-  end of that day (23:59:59).
+  end of that day (23:59:59). A meeting typed without a time (a plain date,
+  or a time of exactly 00:00:00) is due by the end (23:59:59) of the next
+  working day too: its clock time is unknown, so it gets the whole day. This
+  is the one rule: validation, the reports and ``AE_DEADLINE`` all call
+  ``minutes_due`` / ``minutes_due_many``.
+* A year known only from the 节假日 sheet uses the weekday rule for every
+  date the sheet does not list, so a partly typed notice would silently give
+  wrong working days. ``sheet_year_gaps`` says what looks missing (fewer
+  than ``MIN_WEEKDAYS_OFF`` weekdays off, no 春节 or no 国庆 days off);
+  validation reports it as ``holiday.incomplete``.
 * Weekly report: finished on the Friday of the ISO week, or on the last
   working day before it when Friday is a day off (for a week whose Monday to
   Friday are all days off, that is the last working day before the week);
@@ -52,6 +61,20 @@ _KIND_WORDS = {
     "调休补班": True,
 }
 END_OF_DAY = time(23, 59, 59)
+
+# Completeness of a year typed into 节假日 (``sheet_year_gaps``). The State
+# Council notice always holds the 7 holidays, about 27–30 calendar days off.
+# Counted are the days off that fall on weekdays, so a sheet that lists only
+# those (weekends rest anyway) is not flagged: the statutory days alone are
+# 13 since 2025 (11 before) and are moved onto weekdays when they fall on a
+# weekend; the notices of 2010–2026 give 16–23 such days a year.
+MIN_WEEKDAYS_OFF = 13
+# 春节 (the New Year's Day falls between 21 January and 20 February; the
+# break starts at most a day before it) and 国庆 (1–3 October are always
+# statutory days off): at least ``MIN_PERIOD_DAYS_OFF`` days off in each window.
+SPRING_FESTIVAL_WINDOW = ((1, 20), (2, 28))
+NATIONAL_DAY_WINDOW = ((10, 1), (10, 7))
+MIN_PERIOD_DAYS_OFF = 3
 
 MINUTES, WEEKLY, MONTHLY, ANNUAL = "纪要", "周报", "月报", "年报"
 _KIND_ALIASES = {
@@ -148,12 +171,12 @@ class WorkCalendar:
         if hasattr(frame, "to_dict"):
             if len(frame) == 0 or "日期" not in frame.columns or "类型" not in frame.columns:
                 return cls()
-            records = frame[["日期", "类型"]].to_dict("records")
+            pairs = zip(frame["日期"].tolist(), frame["类型"].tolist(), strict=True)
         else:
-            records = list(frame)
+            pairs = ((rec.get("日期"), rec.get("类型")) for rec in frame)
         extra: dict[date, bool] = {}
-        for rec in records:
-            day, kind = rec.get("日期"), holiday_kind(rec.get("类型"))
+        for day, text in pairs:
+            kind = holiday_kind(text)
             if isinstance(day, date) and kind is not None:
                 extra[_as_date(day)] = kind
         return cls(extra)
@@ -163,10 +186,16 @@ class WorkCalendar:
     def known_years(self) -> frozenset[int]:
         return bundled_years() | self._extra_years
 
+    @property
+    def sheet_years(self) -> frozenset[int]:
+        """Years known only from the 节假日 entries (weekday rule for unlisted dates)."""
+        return self._extra_years - bundled_years()
+
     def knows(self, year: int) -> bool:
         return year in bundled_years() or year in self._extra_years
 
-    def _unknown(self, year: int) -> CalendarError:
+    def unknown_year_error(self, year: int) -> CalendarError:
+        """The error for a date in ``year`` when no calendar knows it (says how to add it)."""
         span = f"（目前已知 {_describe_years(self.known_years)} 年）" if self.known_years else ""
         return CalendarError(
             f"{year} 年的法定节假日和调休安排尚未收录{span}，无法计算工作日。"
@@ -186,7 +215,7 @@ class WorkCalendar:
             days = _days_in_year(year)
             flags = [(first + timedelta(days=i)).weekday() < 5 for i in range(days)]
         else:
-            raise self._unknown(year)
+            raise self.unknown_year_error(year)
         for day, working in self.extra.items():
             if day.year == year:
                 flags[day.timetuple().tm_yday - 1] = working
@@ -268,28 +297,44 @@ class WorkCalendar:
         """When the minutes of a meeting must reach the client (24 working hours).
 
         A meeting on a working day: the same clock time on the next working
-        day. A meeting on a non-working day: the end (23:59:59) of the next
-        working day. A plain date is taken as a meeting at 00:00 of that day.
+        day. A meeting on a non-working day, or one typed without a time (a
+        plain date, or 00:00:00): the end (23:59:59) of the next working day.
         """
-        if not isinstance(meeting, datetime):
-            meeting = datetime.combine(_as_date(meeting), time())
-        day = meeting.date()
-        if self.is_workday(day):
-            return datetime.combine(self.next_workday(day), meeting.time())
-        return datetime.combine(self.next_workday(day), END_OF_DAY)
+        day, clock = _meeting_parts(meeting)
+        following = self.next_workday(day)
+        if clock is None or not self.is_workday(day):
+            clock = END_OF_DAY
+        return datetime.combine(following, clock)
 
-    def minutes_due_many(self, meetings: Iterable) -> dict[datetime, datetime]:
-        """``minutes_due`` for many meetings, computed once per distinct date."""
-        per_day: dict[date, tuple[date, bool]] = {}
-        out: dict[datetime, datetime] = {}
+    def minutes_due_many(
+        self, meetings: Iterable, *, skip_unknown: bool = False
+    ) -> dict[date | datetime, datetime]:
+        """``minutes_due`` for many meetings (dates or datetimes), computed once per day.
+
+        Other values (None, text) are left out. With ``skip_unknown`` a meeting
+        whose deadline needs a year no calendar knows is left out too (the
+        caller reports it) instead of raising ``CalendarError``.
+        """
+        per_day: dict[date, tuple[date, bool] | None] = {}
+        out: dict[date | datetime, datetime] = {}
         for meeting in meetings:
-            if not isinstance(meeting, datetime) or meeting in out:
+            if not isinstance(meeting, date) or meeting in out:
                 continue
-            day = meeting.date()
+            day, clock = _meeting_parts(meeting)
             if day not in per_day:
-                per_day[day] = (self.next_workday(day), self.is_workday(day))
-            following, working = per_day[day]
-            out[meeting] = datetime.combine(following, meeting.time() if working else END_OF_DAY)
+                try:
+                    per_day[day] = (self.next_workday(day), self.is_workday(day))
+                except CalendarError:
+                    if not skip_unknown:
+                        raise
+                    per_day[day] = None
+            info = per_day[day]
+            if info is None:
+                continue
+            following, working = info
+            out[meeting] = datetime.combine(
+                following, clock if working and clock is not None else END_OF_DAY
+            )
         return out
 
     def weekly_due(self, week) -> tuple[date, date]:
@@ -334,6 +379,35 @@ class WorkCalendar:
         if isinstance(start, int | float) and not isinstance(start, bool) and 1900 < start < 3000:
             return self.annual_due(int(start))
         return self.annual_due(_parse_moment(start).year)
+
+
+def _meeting_parts(meeting) -> tuple[date, time | None]:
+    """(day, clock time) of a meeting; the time is None when it was typed without one."""
+    if isinstance(meeting, datetime):
+        clock = meeting.time()
+        return meeting.date(), (None if clock == time() else clock)
+    return _as_date(meeting), None
+
+
+def sheet_year_gaps(extra: Mapping[date, bool], year: int) -> list[str]:
+    """What looks missing from ``year`` in 节假日 entries (date -> working?), in Chinese.
+
+    Empty when the year looks complete. See ``MIN_WEEKDAYS_OFF``,
+    ``SPRING_FESTIVAL_WINDOW``, ``NATIONAL_DAY_WINDOW``.
+    """
+    off = sorted(d for d, working in extra.items() if d.year == year and not working)
+    gaps = []
+    weekdays_off = sum(d.weekday() < 5 for d in off)
+    if weekdays_off < MIN_WEEKDAYS_OFF:
+        gaps.append(f"只登记了 {weekdays_off} 个周一至周五的放假日（全年通常有 16 个以上）")
+    for name, ((m1, d1), (m2, d2)) in (
+        ("春节", SPRING_FESTIVAL_WINDOW),
+        ("国庆节", NATIONAL_DAY_WINDOW),
+    ):
+        lo, hi = date(year, m1, d1), date(year, m2, d2)
+        if sum(lo <= d <= hi for d in off) < MIN_PERIOD_DAYS_OFF:
+            gaps.append(f"没有{name}的放假日期")
+    return gaps
 
 
 def _describe_years(years: Iterable[int]) -> str:

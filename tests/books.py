@@ -223,10 +223,37 @@ def clean_data() -> dict[str, list[dict]]:
                 "LOGO": "是",
             },
         ],  # fmt: skip
-        "节假日": [
-            {"日期": D(2027, 1, 1), "类型": "放假", "说明": "2027 年元旦"},
-        ],
+        "节假日": holidays_2027(),
     }
+
+
+# A plausible 2027 notice (the bundled calendar stops at 2026): every holiday,
+# one row per day, so that 2027 is known and complete (no holiday.incomplete).
+HOLIDAYS_2027 = (
+    ((1, 1), (1, 3), "放假", "元旦"),
+    ((2, 5), (2, 13), "放假", "春节"),
+    ((1, 31), (1, 31), "调休上班", "春节调休"),
+    ((2, 20), (2, 20), "调休上班", "春节调休"),
+    ((4, 3), (4, 5), "放假", "清明节"),
+    ((5, 1), (5, 5), "放假", "劳动节"),
+    ((4, 25), (4, 25), "调休上班", "劳动节调休"),
+    ((6, 9), (6, 9), "放假", "端午节"),
+    ((9, 15), (9, 15), "放假", "中秋节"),
+    ((10, 1), (10, 7), "放假", "国庆节"),
+    ((9, 26), (9, 26), "调休上班", "国庆节调休"),
+    ((10, 9), (10, 9), "调休上班", "国庆节调休"),
+)
+
+
+def holidays_2027(names: tuple[str, ...] | None = None) -> list[dict]:
+    """The 节假日 rows of ``HOLIDAYS_2027`` (only the holidays in ``names`` if given)."""
+    rows = []
+    for (m1, d1), (m2, d2), kind, name in HOLIDAYS_2027:
+        if names is not None and name.removesuffix("调休") not in names:
+            continue
+        for day in range(D(2027, m1, d1).toordinal(), D(2027, m2, d2).toordinal() + 1):
+            rows.append({"日期": D.fromordinal(day), "类型": kind, "说明": f"2027 年{name}"})
+    return rows
 
 
 def data_copy(data=None) -> dict[str, list[dict]]:

@@ -104,7 +104,10 @@ def jobs_column(path, column="工作号"):
 
 
 def leftovers(folder):
-    return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("~aexl-"))
+    """aexl's temporary files and lock files left in ``folder`` (there should be none)."""
+    return sorted(
+        p.name for p in Path(folder).iterdir() if p.name.startswith(("~aexl-", "~$aexl-"))
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -209,6 +212,7 @@ def test_parallel_cli_runs(tmp_path):
     issued = sorted(r.stdout.strip() for r in results)
     assert issued == ["MDKT2026001", "MDKT2026002", "MDKT2026003"]
     assert sorted(jobs_column(book)) == issued
+    assert leftovers(tmp_path) == []
 
 
 # ---------------------------------------------------------------------------
@@ -432,8 +436,53 @@ def test_owner_file_check_in_process(tmp_path):
         issue_job_number(book, "美的", "空调")
 
 
-def test_lock_file_sits_beside_the_workbook(tmp_path):
+def test_lock_file_sits_beside_the_workbook_and_goes_away(tmp_path):
     book = make_bench(tmp_path / "b.xlsx")
-    issue_job_number(book, "美的", "空调", date(2026, 3, 1))
     assert bookedit.lock_path(book).parent == tmp_path
-    assert re.match(r"~\$aexl-b\.xlsx\.lock", bookedit.lock_path(book).name)
+    assert re.fullmatch(r"~\$aexl-b\.xlsx\.lock", bookedit.lock_path(book).name)
+    with edit_lock(book):
+        assert bookedit.lock_path(book).exists()
+    issue_job_number(book, "美的", "空调", date(2026, 3, 1))
+    assert leftovers(tmp_path) == []
+
+
+def test_a_refused_run_leaves_no_lock_file(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx", chart=True)
+    with pytest.raises(UnsafeSaveError):
+        issue_job_number(book, "美的", "空调", date(2026, 1, 1))
+    assert leftovers(tmp_path) == []
+
+
+def test_an_error_inside_the_lock_is_not_mistaken_for_the_lock(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    with pytest.raises(PermissionError), edit_lock(book):
+        raise PermissionError("the workbook is read-only")  # not "no write permission for the lock"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_waiter_on_a_deleted_lock_file_starts_over(tmp_path, monkeypatch):
+    """The race the deletion opens: a waiter opened the lock file, then the holder deleted it
+    and let go. The waiter's flock on the deleted file must not count: it takes the file now at
+    the path, so that a third run still has to wait."""
+    import fcntl
+
+    target = bookedit.lock_path(tmp_path / "b.xlsx")
+    release_first = bookedit._posix_acquire(target, 1)
+    first_inode = target.stat().st_ino
+    real_flock, calls = fcntl.flock, []
+
+    def flock(fd, operation):
+        if not calls:  # the holder lets go between the waiter's open and its flock
+            release_first()
+        calls.append(os.fstat(fd).st_ino)
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    release_second = bookedit._posix_acquire(target, 1)
+    monkeypatch.setattr(fcntl, "flock", real_flock)
+    assert calls[0] == first_inode and len(calls) == 2  # the deleted file, then the new one
+    assert target.exists()
+    with pytest.raises(TimeoutError):
+        bookedit._posix_acquire(target, 0.2)  # still held: one holder at a time
+    release_second()
+    assert not target.exists()

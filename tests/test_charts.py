@@ -159,13 +159,13 @@ def test_charts_cli_month(book, tmp_path):
     line = ws._charts[0]
     assert line.tagname == "lineChart"
     assert [s.val.numRef.f for s in line.series] == [
-        "'效果追踪图表'!$B$9:$B$14",
-        "'效果追踪图表'!$C$9:$C$14",
+        "'效果追踪图表'!$B$8:$B$13",
+        "'效果追踪图表'!$C$8:$C$13",
     ]
-    assert line.series[0].cat.numRef.f == "'效果追踪图表'!$A$9:$A$14"
-    assert [s.tx.strRef.f for s in line.series] == ["'效果追踪图表'!B8", "'效果追踪图表'!C8"]
-    assert [ws["A8"].value, ws["B8"].value, ws["C8"].value] == ["日期", "实际（人）", "目标（人）"]
-    assert ws["A9"].value.date() == date(2026, 10, 1) and ws["B14"].value == 240
+    assert line.series[0].cat.numRef.f == "'效果追踪图表'!$A$8:$A$13"
+    assert [s.tx.strRef.f for s in line.series] == ["'效果追踪图表'!B7", "'效果追踪图表'!C7"]
+    assert [ws["A7"].value, ws["B7"].value, ws["C7"].value] == ["日期", "实际（人）", "目标（人）"]
+    assert ws["A8"].value.date() == date(2026, 10, 1) and ws["B13"].value == 240
     assert line.series[1].graphicalProperties.line.prstDash == "dash"
     assert _text(line.title) == "双十一预热：到店人数 实际与目标"
     assert (
@@ -177,7 +177,13 @@ def test_charts_cli_month(book, tmp_path):
     assert axis.tagname == "dateAx" and axis.baseTimeUnit == "days"
     assert (axis.majorTimeUnit, axis.majorUnit) == ("days", 7)
     assert axis.number_format.formatCode == 'm"月"d"日"'
-    assert line.anchor._from.col == 4 and line.anchor._from.row == 7  # E8, beside the table
+    assert line.anchor._from.col == 4 and line.anchor._from.row == 6  # E7, beside the table
+    # the internal source file is not printed for the client: it is a document property
+    printed = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any("数据来源" in v or book.name in v for v in printed)
+    props = load_workbook(paths[0]).properties
+    assert props.description == f"数据来源：{book.name}（效果）"
+    assert props.subject == "效果追踪图表"
     assert ws._charts[2].tagname == "barChart" and ws._charts[2].y_axis.scaling.min == 0
     # a campaign name that looks like a formula stays text
     titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
@@ -332,3 +338,20 @@ def test_keep_together_breaks_before_a_chart_that_would_straddle():
     rows_per_page = page_height(ws) / DEFAULT_ROW_PT
     pages = [0, *breaks, row - 1]
     assert all(b - a <= rows_per_page for a, b in zip(pages, pages[1:], strict=False))
+
+
+def test_brands_differing_in_case_are_one_and_all_brands_come_from_one_pass(tmp_path):
+    from aexl.reports.charts import brands, specs_by_brand
+
+    rows = october_rows() + [
+        effect(date(2026, 10, 5), "开业", "客流", 50, 80, brand="Ace"),
+        effect(date(2026, 10, 6), "开业", "客流", 60, 80, brand="ACE"),
+    ]
+    frame = read_workbench(write_book(tmp_path / "b.xlsx", rows)).frame("效果")
+    assert brands(frame)[-1] == "Ace" and "ACE" not in brands(frame)
+    (spec,) = chart_specs(frame, "ace")
+    assert spec.dates == (date(2026, 10, 5), date(2026, 10, 6))
+    every = specs_by_brand(frame)
+    assert list(every) == brands(frame)
+    for name, specs in every.items():
+        assert specs == chart_specs(frame, name)

@@ -154,3 +154,16 @@ def test_book_is_required():
     result = run()
     assert result.returncode == 2
     assert "--book" in result.stderr
+
+
+def test_missing_jobs_sheet_exits_2_with_one_line(tmp_path):
+    # a workbook with registers but no 工作单: one line, not a cascade of *.unknown_job
+    data = clean_data()
+    del data["工作单"]
+    book = write_book(tmp_path / "没有工作单.xlsx", data)
+    result = run("--book", book)
+    assert result.returncode == 2, result.stdout
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "缺少工作表「工作单」" in lines[0] and "没有工作单.xlsx" in lines[0]
+    assert "Traceback" not in result.stderr

@@ -3,7 +3,6 @@
 import random
 import subprocess
 import sys
-import time
 
 import openpyxl
 import pandas as pd
@@ -139,11 +138,12 @@ def test_fix_file_entries_are_commented():
 
 def test_repeated_lookups_are_cached():
     code_for("美的空调")
-    start = time.perf_counter()
-    for _ in range(10_000):
-        code_for("美的空调")
-    per_call = (time.perf_counter() - start) / 10_000
-    assert per_call < 20e-6
+    from aexl.codes import _code
+
+    hits = _code.cache_info().hits
+    for _ in range(100):
+        assert code_for("美的空调") == "MDKT"
+    assert _code.cache_info().hits == hits + 100
 
 
 # ---------------------------------------------------------------------------
@@ -237,6 +237,47 @@ def test_resolve_codes_refuses(rows, brand, line, message):
     assert "品牌" in str(info.value)
 
 
+YUEFENG = [
+    ("云帆", None, "空调", None),
+    ("云帆", None, "洗衣机", None),
+    ("悦峰", "YUF", "空调", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("brand", "line", "expected"),
+    [
+        ("悦峰", "空调", ("YUF", "KT")),  # the typed code, not the colliding pinyin YF
+        ("悦峰", "冰箱", ("YUF", "BX")),  # a line not in the sheet: the brand's code still
+        ("格力", "空调", ("GL", "KT")),  # neither in the sheet: pinyin
+        ("云峰", "空调", "与「云帆 / 空调」"),  # pinyin YFKT is 云帆/空调's prefix
+        ("悦峰", None, "都要填写"),
+    ],
+)
+def test_code_resolver_for_pairs_not_required_in_the_sheet(brand, line, expected):
+    resolve = codes.code_resolver(brands(*YUEFENG), require_row=False)
+    if isinstance(expected, tuple):
+        assert resolve(brand, line) == expected
+        assert resolve_codes(brands(*YUEFENG), brand, line, require_row=False) == expected
+        return
+    with pytest.raises(CodeError) as info:
+        resolve(brand, line)
+    assert expected in str(info.value)
+
+
+def test_code_resolver_reads_the_sheet_once(monkeypatch):
+    built = []
+    real = codes._build
+    monkeypatch.setattr(codes, "_build", lambda *a: built.append(1) or real(*a))
+    resolve = codes.code_resolver(brands(*YUEFENG))
+    assert [resolve("云帆", "空调"), resolve("悦峰", "空调"), resolve("云帆", "洗衣机")] == [
+        ("YF", "KT"),
+        ("YUF", "KT"),
+        ("YF", "XYJ"),
+    ]
+    assert built == [1]
+
+
 def test_collision_is_fixed_by_a_typed_override():
     rows = [("美的", None, "空调", None), ("明德", "MINGDE", "空调", None)]
     assert code_table(brands(*rows)) == {
@@ -275,14 +316,19 @@ def test_book_code(text, expected):
 # CLI
 
 
-def write_brands(path, rows):
+def brands_workbook(rows):
+    """A workbook whose 品牌 sheet has ``rows`` of (品牌, 品牌代码, 产品线, 产品线代码)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "品牌"
     ws.append(schema.BRANDS.headers)
     for brand, bc, line, lc in rows:
         ws.append(["华韵电器", brand, bc, line, lc, None])
-    wb.save(path)
+    return wb
+
+
+def write_brands(path, rows):
+    brands_workbook(rows).save(path)
     return path
 
 

@@ -230,6 +230,98 @@ def test_naming_cases(root, folder, name, when, suggestion):
         ]
 
 
+def test_report_types_cover_every_kind_aexl_writes():
+    from aexl import monthend
+    from aexl.files_naming import REPORT_TYPES
+    from aexl.reports import charts, jobsheet, monthly, placements, weekly, yearend
+
+    kinds = {
+        weekly.KIND, placements.REPORT_KIND, charts.SHEET_TITLE, monthly.KIND, yearend.KIND,
+        jobsheet.KIND, monthend.CHECK_KIND, monthend.CLEANUP_KIND, "资料存档",
+    }  # fmt: skip
+    assert kinds == set(REPORT_TYPES)
+    assert set(monthend.OUTPUT_KINDS) == set(REPORT_TYPES)
+
+
+def _aexl_output_names() -> list[str]:
+    from aexl.files_archive import archive_name, parse_period
+    from aexl.files_naming import REPORT_TYPES
+    from aexl.xlsxout import report_name
+
+    day = date(2026, 11, 10)
+    names = [report_name(day, "美的集团", kind) for kind in REPORT_TYPES if kind != "资料存档"]
+    names += [
+        report_name(date(2026, 1, 22), "MDKT2026001-双十一新品上市", "工作单"),  # job sheet
+        report_name(date(2026, 10, 31), "美的空调_双十一_到店人数", "效果追踪图表", ".png"),
+        "20261110_美的集团-美的空调_月度工作总结_2.xlsx",  # renamed apart by month-end
+        archive_name(CLIENT, parse_period(quarter="2026Q3")),
+        archive_name(CLIENT, parse_period(year="2026")),
+    ]
+    return names
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [BRAND_DIR / "进度表" / "月进度表", Path(CLIENT, "常规文件夹", "创意工作单与制作工作单")],
+)
+def test_aexl_output_and_workbenches_pass_check_and_are_never_renamed(root, folder):
+    names = _aexl_output_names()
+    for name in names:
+        put(root, folder / name)
+    put(root, Path(CLIENT, f"{CLIENT}_AE工作台.xlsx"), "2026-01-05 10:00")  # as the README names it
+    put(root, folder / "小米_AE工作台.xlsm", "2026-01-05 10:00")
+    before = snapshot(root)
+    check = aexl("check", root, "--json", "--today", TODAY)
+    assert (check.returncode, json.loads(check.stdout)) == (0, []), check.stdout
+    renamed = aexl("rename", root, "--apply", "--today", TODAY)
+    assert (renamed.returncode, renamed.stdout) == (0, "")
+    assert snapshot(root) == before
+    assert files.cleanup_list(root, date(2026, 11, 10)) == []
+
+
+@pytest.mark.parametrize(
+    "name, token, suggestion",
+    [
+        ("20261310_美的空调_月度工作总结.xlsx", "20261310", "20261105_美的空调_月度工作总结.xlsx"),
+        ("美的空调_2026-02-30_提案.pptx", "2026-02-30", "20261105_美的空调_提案.pptx"),
+        ("2026.11.31 海报.psd", "2026.11.31", "20261105_美的空调_海报.psd"),
+        ("20261310_星河_投放列表.xlsx", "20261310", "20261105_美的空调_星河_投放列表.xlsx"),
+    ],
+)  # fmt: skip
+def test_impossible_date_is_reported_and_left_for_a_person(root, name, token, suggestion):
+    put(root, DRAFTS / name, "2026-11-05 10:00")
+    findings = json.loads(aexl("check", root, "--json", "--today", TODAY).stdout)
+    assert [(f["code"], f["suggestion"]) for f in findings] == [("files.naming", suggestion)]
+    assert "日期不存在" in findings[0]["message"] and token in findings[0]["message"]
+    before = snapshot(root)
+    done = aexl("rename", root, "--apply", "--today", TODAY)
+    assert done.returncode == 1 and "日期不存在" in done.stderr
+    log = root / files.RECORDS_DIR / "20261110_文件改名记录.csv"
+    assert done.stdout.splitlines() == [str(log)]
+    assert {k: v for k, v in snapshot(root).items() if files.RECORDS_DIR not in k} == before
+
+
+def test_aexl_job_number_locks_are_ignored(root):
+    put(root, DRAFTS / "20261105_美的空调_脚本.docx")
+    put(root, DRAFTS / "~$aexl-20261105_美的空调_脚本.docx.lock")
+    put(root, Path(CLIENT, f"~$aexl-{CLIENT}_AE工作台.xlsx.lock"))
+    put(root, Path(CLIENT, f".~aexl-{CLIENT}_AE工作台.xlsx.lock"))
+    check = aexl("check", root, "--json", "--today", TODAY)
+    assert (check.returncode, json.loads(check.stdout)) == (0, [])
+    renamed = aexl("rename", root, "--today", TODAY)
+    assert (renamed.returncode, renamed.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("command", [["check"], ["rename"], ["archive", "--year", "2026"]])
+def test_root_that_is_a_file_or_missing_is_said_first(tmp_path, command):
+    afile = put(tmp_path, "afile")
+    is_file = aexl(command[0], afile, *command[1:], "--today", TODAY)
+    assert is_file.returncode == 2 and "是一个文件，不是文件夹" in is_file.stderr
+    missing = aexl(command[0], tmp_path / "nope", *command[1:], "--today", TODAY)
+    assert missing.returncode == 2 and "文件夹不存在" in missing.stderr
+    assert "还没有结束" not in missing.stderr
+
+
 def test_cleanup_list_for_month_end(messy):
     items = files.cleanup_list(messy, date(2026, 11, 10))
     assert [(i.path, i.modified) for i in items] == [  # by path

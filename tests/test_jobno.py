@@ -7,10 +7,18 @@ from datetime import date
 import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
+from test_codes import brands_workbook
 
 from aexl import schema
 from aexl.errors import JobNumberError
-from aexl.jobno import JobNo, format_jobno, jobno_problem, next_jobno, parse_jobno
+from aexl.jobno import (
+    JobNo,
+    format_jobno,
+    jobno_problem,
+    next_jobno,
+    next_jobnos,
+    parse_jobno,
+)
 from aexl.workbook import read_workbench
 
 
@@ -103,6 +111,21 @@ def test_next_jobno(issued, year, expected):
 
 
 @pytest.mark.parametrize(
+    ("issued", "count", "expected"),
+    [
+        ([], 3, ["MDKT2026001", "MDKT2026002", "MDKT2026003"]),
+        (["MDKT2026001", "MDKT2026007"], 2, ["MDKT2026008", "MDKT2026009"]),  # gaps kept
+        (["MDKT2026998"], 3, ["MDKT2026999", "MDKT20261000", "MDKT20261001"]),
+        (["MDKT2025009", "GLKT2026004"], 1, ["MDKT2026001"]),
+        (["MDKT2026003"], 0, []),
+    ],
+)
+def test_next_jobnos(issued, count, expected):
+    assert next_jobnos(issued, "MD", "KT", 2026, count) == expected
+    assert next_jobnos(issued, "MDKT", "", 2026, count) == expected  # the prefix alone will do
+
+
+@pytest.mark.parametrize(
     ("jobno", "brand_code", "line_code", "year", "reason"),
     [
         ("MDKT2026001", "MD", "KT", 2026, ""),
@@ -131,12 +154,7 @@ def test_jobno_problem(jobno, brand_code, line_code, year, reason):
 
 def make_bench(path, brands=(("美的", None, "空调", None),), jobs=(), *, table=True):
     """A workbench with 品牌 and 工作单 (rows of (工作号, 品牌, 产品线, 开单日期, 状态))."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "品牌"
-    ws.append(schema.BRANDS.headers)
-    for brand, bc, line, lc in brands:
-        ws.append(["华韵电器", brand, bc, line, lc, None])
+    wb = brands_workbook(brands)
     jobs_ws = wb.create_sheet("工作单")
     headers = schema.JOBS.headers
     jobs_ws.append(headers)

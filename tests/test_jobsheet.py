@@ -135,3 +135,12 @@ def test_book_without_brands_sheet_still_prints(tmp_path):
     book = write_reportbook(tmp_path / "b.xlsx")
     s = jobsheet_data(read_workbench(book, sheets=("工作单",)), "HLKT2026001")
     assert s.client == "" and [b.name for b in s.chain] == [None] * 6
+
+
+def test_internal_form_keeps_its_source_and_job_numbers_match_loosely(wb, tmp_path):
+    # the job sheet is internal: the workbench it came from stays printed on it
+    ws = load_workbook(write_jobsheet(jobsheet_data(wb, "MDKT2026001"), tmp_path / "a.xlsx")).active
+    printed = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert f"数据来源：{wb.name}" in printed
+    # any whitespace inside a typed job number (a tab, a line break) is ignored
+    assert jobsheet_data(wb, "MDKT\t2026\n001").jobno == "MDKT2026001"

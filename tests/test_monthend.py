@@ -14,12 +14,13 @@ import openpyxl
 import pytest
 
 from aexl.monthend import (
-    BrandSplit,
     Progress,
     book_brands,
+    cleanup_name,
     client_name,
     find_workbenches,
     is_output_name,
+    month_source,
     process_workbench,
 )
 from aexl.workbook import read_workbench
@@ -88,6 +89,8 @@ def test_broken_input_is_named_and_skipped_others_written(inputs, tmp_path):
     assert "Traceback" not in done.stderr
     broken = [line for line in done.stderr.splitlines() if "坏掉的_AE工作台.xlsx" in line]
     assert broken and "跳过" in broken[0]
+    assert all(line.count("坏掉的_AE工作台.xlsx") == 1 for line in broken), broken
+    assert any(line.startswith("  已跳过 文件 坏掉的_AE工作台.xlsx：") for line in broken)
     assert "~$" not in done.stderr and ".aexl-tmp-" not in done.stderr
     written = [Path(line) for line in done.stdout.splitlines()]
     assert written and len(written) == len(set(written))
@@ -134,18 +137,32 @@ def test_sequential_and_parallel_runs_write_the_same_files(inputs, tmp_path):
     assert [r.path.name for r in one.skipped] == ["坏掉的_AE工作台.xlsx"]
 
 
-def test_monthly_summaries_from_brand_views_equal_full_ones(sample):
+def test_reports_from_the_month_source_equal_full_ones(sample):
+    from aexl.reports.charts import chart_specs
+    from aexl.reports.common import prepare
     from aexl.reports.monthly import monthly_data
+    from aexl.reports.placements import placement_rows
     from aexl.values import month_bounds
 
     for path in sorted(sample.glob("*.xlsx")):
         wb = read_workbench(path)
-        split, cal = BrandSplit(wb), wb.calendar()
+        cal = wb.calendar()
         for month in ("2026-03", "2026-10", "2026-11"):
-            for brand in book_brands(wb, *month_bounds(month)):
+            start, end = month_bounds(month)
+            cut = month_source(wb, month)
+            assert sum(map(len, cut.frames.values())) < sum(map(len, wb.frames.values()))
+            regs = prepare(cut)
+            for brand in book_brands(wb, start, end):
+                where = (path.name, brand, month)
                 full = monthly_data(wb, brand, month, cal)
-                part = monthly_data(split.view(brand), brand, month, cal)
-                assert repr(vars(full)) == repr(vars(part)), (path.name, brand, month)
+                part = monthly_data(regs, brand, month, cal)
+                assert repr(vars(full)) == repr(vars(part)), where
+                assert placement_rows(wb.frame("投放"), brand, start, end, path.parent) == (
+                    placement_rows(cut.frame("投放"), brand, start, end, path.parent)
+                ), where
+                assert chart_specs(wb.frame("效果"), brand, start, end) == (
+                    chart_specs(cut.frame("效果"), brand, start, end)
+                ), where
 
 
 def test_default_folders_run_on_the_sample(tmp_path):
@@ -174,7 +191,7 @@ def test_files_root_adds_the_cleanup_list(inputs, tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lists = [Path(p) for p in done.stdout.splitlines() if p.endswith("_月度清理清单.xlsx")]
-    assert len(lists) == 1
+    assert [p.name for p in lists] == ["20261110_星河食品_月度清理清单.xlsx"]  # the month's date
     ws = openpyxl.load_workbook(lists[0]).active
     cells = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("20260801_星河_过程稿.psd" in c for c in cells)
@@ -223,10 +240,27 @@ def test_finding_inputs_and_names(tmp_path):
         (tmp_path / name).write_bytes(b"")
     assert [p.name for p in find_workbenches(tmp_path)] == ["a_AE工作台.xlsx", "b.xlsm"]
     assert is_output_name("20261031_星河_投放列表.xlsx")
+    assert is_output_name("20260122_XHCQXM2026001-重庆小面新品上市_工作单.xlsx")
     assert not is_output_name("星河食品_AE工作台.xlsx")
     assert client_name(Path("星河食品_AE工作台.xlsx")) == "星河食品"
     assert client_name(Path("云帆电器 AE工作台 2026.xlsx")) == "云帆电器"
     assert client_name(Path("渝信银行.xlsx")) == "渝信银行"
+
+
+@pytest.mark.parametrize(
+    ("clients", "month", "name"),
+    [
+        (["星河食品"], "2026-10", "20261110_星河食品_月度清理清单.xlsx"),
+        (["星河食品", "云帆电器"], "2026-10", "20261110_电脑档案_月度清理清单.xlsx"),
+        ([], "2026-11", "20261210_电脑档案_月度清理清单.xlsx"),
+    ],
+)
+def test_cleanup_list_is_named_by_the_months_report_date(tmp_path, clients, month, name):
+    root = tmp_path / "fs"
+    (root / "存档与记录").mkdir(parents=True)
+    for client in clients:
+        (root / client).mkdir()
+    assert cleanup_name(root, month) == name
 
 
 def test_progress_bar_only_on_a_terminal():

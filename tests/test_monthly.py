@@ -149,3 +149,96 @@ def test_unknown_year_exits_2(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "2027" in lines[0] and "节假日" in lines[0]
+
+
+# ------------------------------------------------------------- review fixes ---
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
+
+
+@pytest.fixture(scope="module")
+def xinghe():
+    return read_workbench(SAMPLE / "星河食品_AE工作台.xlsx")
+
+
+def test_finished_and_not_yet_produced_never_overlap(xinghe):
+    """One rule for 「完成的成品」 and 「未出正品的设计」 (common.production_flows)."""
+    october = {r.brand: r for r in monthly_reports(xinghe, "2026-10")}["星河"]
+    finished = {r["工作号"] for r in october.finished.dicts()}
+    pending = {r["工作号"] for r in october.pending.dicts()}
+    # 平面广告: the final artwork was signed on 10-28, the proof only on 11-04 → not produced yet
+    assert "XHCQXM2026006" in pending and "XHCQXM2026006" not in finished
+    # 形象稿 has no print proofing: its 正稿QC 客户确认 (06-23) made it produced
+    assert "XHFBM2026003" not in pending
+    november = {r.brand: r for r in monthly_reports(xinghe, "2026-11")}["星河"]
+    done = {r["工作号"]: r for r in november.finished.dicts()}
+    assert done["XHCQXM2026006"]["确认流程"] == "打样QC"
+    assert done["XHCQXM2026006"]["客户确认日期"] == D(2026, 11, 4)
+    assert "XHCQXM2026006" not in {r["工作号"] for r in november.pending.dicts()}
+
+
+@pytest.mark.parametrize("book", sorted(p.name for p in SAMPLE.glob("*_AE工作台.xlsx")))
+def test_no_job_is_both_finished_and_pending_in_any_month(book):
+    wb = read_workbench(SAMPLE / book)
+    for month in [f"2026-{m:02d}" for m in range(1, 12)]:
+        for r in monthly_reports(wb, month):
+            finished = {row[0] for row in r.finished.rows}
+            pending = {row[0] for row in r.pending.rows}
+            assert not finished & pending, (book, month, r.brand)
+
+
+def test_a_revision_after_the_client_signed_reopens_the_work(wb):
+    frames = dict(wb.frames)
+    import pandas as pd
+
+    extra = {"原工作号": "MDKT2026001", "修改序号": 2, "修改日期": D(2026, 10, 26)}
+    extra.update({"修改内容": "改价格", "意见来源": "客户", "交付日期": D(2026, 11, 2)})
+    frames["修改单"] = pd.concat(
+        [frames["修改单"], pd.DataFrame([extra], dtype=object)], ignore_index=True
+    )
+    report = monthly_data(frames, "美的", "2026-10", wb.calendar())
+    assert "MDKT2026001" not in [r["工作号"] for r in report.finished.dicts()]
+
+
+def test_chart_tables_have_titles_and_the_source_is_not_printed(midea, tmp_path):
+    ws = load_workbook(write_monthly(midea, tmp_path / midea.filename)).active
+    for spec in midea.charts.specs:
+        row, col = find(ws, spec.title)
+        assert col == 1
+        below = [ws.cell(r, 1).value for r in (row + 1, row + 2)]
+        assert "日期" in below  # the chart's data table follows its title
+    printed = [c.value for line in ws.iter_rows() for c in line if isinstance(c.value, str)]
+    assert not any("数据来源" in v for v in printed)
+    assert not any("数据来源" in line for line in midea.header_lines())
+    props = load_workbook(tmp_path / midea.filename).properties
+    assert props.description == f"数据来源：{midea.source}" and props.subject == "月度工作总结"
+
+
+def test_a_proposal_meeting_without_a_job_number_is_listed(wb):
+    import pandas as pd
+
+    frames = dict(wb.frames)
+    meeting = {"会议时间": DT(2026, 10, 23, 10, 0), "会议类型": "提案", "主题": "美的年度策略提案"}
+    meeting.update({"与会人员": "客户市场部、张三", "纪要发送时间": DT(2026, 10, 23, 18, 0)})
+    frames["会议"] = pd.concat(
+        [frames["会议"], pd.DataFrame([meeting], dtype=object)], ignore_index=True
+    )
+    midea = monthly_data(frames, "美的", "2026-10", wb.calendar())
+    topics = [p["主题"] for p in midea.proposals.dicts()]
+    assert "美的年度策略提案" in topics
+    hualing = monthly_data(frames, "华凌", "2026-10", wb.calendar())
+    assert "美的年度策略提案" not in [p["主题"] for p in hualing.proposals.dicts()]
+
+
+@pytest.mark.parametrize(
+    ("command", "args", "message"),
+    [
+        ("monthly", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
+        ("charts", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
+        ("placements", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
+        ("weekly", ["--week", "2026-W60"], "--week 写法有误：2026 年没有第 60 周（共 53 周），请写成 2026-W47"),
+    ],
+)  # fmt: skip
+def test_a_bad_period_reads_the_same_in_every_command(wb, tmp_path, command, args, message):
+    result = run_cli(command, "--book", wb.path, *args, "--out", tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == f"aexl: {message}"

@@ -14,6 +14,7 @@ from openpyxl.utils.units import EMU_to_pixels
 from PIL import Image
 
 from aexl import schema
+from aexl.errors import CalendarError
 from aexl.reports.placements import (
     HEADERS,
     IMAGE,
@@ -22,7 +23,9 @@ from aexl.reports.placements import (
     NONE,
     THUMB_HEIGHT,
     THUMB_MAX_WIDTH,
+    UNKNOWN,
     URL,
+    counts,
     make_thumbnail,
     placement_rows,
     report_date,
@@ -167,15 +170,25 @@ def test_weekly_list_via_cli(bench, tmp_path):
         row = image.anchor._from.row + 1
         assert ws.row_dimensions[row].height / 0.75 >= EMU_to_pixels(image.anchor.ext.height) + 8
     assert ws.row_dimensions[by_media["羊城晚报"]].height >= THUMB_HEIGHT * 0.75
+    # the list goes to the client: local files are named as plain text, never linked to
+    # the AE's disk (/tmp/…, C:\Users\…); the thumbnail is embedded
     poster = ws.cell(row=by_media["羊城晚报"], column=sample)
-    assert poster.value == "海报A.png" and poster.hyperlink.target.endswith("海报A.png")
-    # URL: a link; missing: a note without a link; video: a link to the file
+    assert poster.value == "海报A.png" and poster.hyperlink is None
+    # URL: a link; missing: a note without a link; video: its file name, no link
     url = ws.cell(row=by_media["广东卫视"], column=sample)
     assert url.hyperlink.target == "https://example.com/tvc/a.mp4"
     missing = ws.cell(row=by_media["南方都市报"], column=sample)
     assert missing.value == "样稿文件缺失：样稿/不存在.jpg" and missing.hyperlink is None
     video = ws.cell(row=by_media["珠江频道"], column=sample)
-    assert video.value == "tvc.mp4" and video.hyperlink.target.endswith("tvc.mp4")
+    assert video.value == "tvc.mp4" and video.hyperlink is None
+    assert [c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink] == [
+        "https://example.com/tvc/a.mp4"
+    ]
+    assert str(bench.parent) not in str([c.value for row in ws.iter_rows() for c in row])
+    # the source file is a document property, not a printed header line
+    assert "数据来源" not in header_text and bench.name not in header_text
+    props = load_workbook(paths[0]).properties
+    assert props.description == f"数据来源：{bench.name}（投放）" and props.subject == "投放列表"
     # a formula-looking value stays text
     formula = ws.cell(row=by_media["微信朋友圈"], column=7)
     assert formula.value == "=SUM(1,2)" and formula.data_type == "s"
@@ -206,8 +219,11 @@ def test_month_list_and_date_in_name(bench, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--week", "2026-W60"], "--week 写法有误：2026 年没有第 60 周"),
-        (["--month", "2026-13"], "--month 写法有误：无法识别月份"),
+        (
+            ["--week", "2026-W60"],
+            "--week 写法有误：2026 年没有第 60 周（共 53 周），请写成 2026-W47",
+        ),
+        (["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
     ],
 )
 def test_bad_period_is_one_line_exit_2(bench, tmp_path, args, message):
@@ -303,3 +319,59 @@ def test_report_date():
             return date(2026, 11, 19)
 
     assert report_date(monday, sunday, weekly=True, calendar=Calendar()) == date(2026, 11, 19)
+
+
+def test_report_date_never_guesses_a_weekday():
+    """A year the calendar does not know is the user's to add (节假日), not a plain Friday."""
+
+    class Unknown:
+        def previous_workday(self, day, inclusive=False):
+            raise CalendarError("日历中没有 2031 年的节假日安排，请在「节假日」表中补上")
+
+    with pytest.raises(CalendarError, match="节假日"):
+        report_date(date(2031, 3, 3), date(2031, 3, 9), weekly=True, calendar=Unknown())
+    # a month's list needs no calendar: the month-end batch is not affected
+    day = report_date(date(2031, 3, 1), date(2031, 3, 31), weekly=False, calendar=Unknown())
+    assert day == date(2031, 3, 31)
+
+
+def test_week_in_an_unknown_year_is_a_user_error(tmp_path):
+    book = write_book(tmp_path / "b.xlsx", [placement(投放日期=date(2031, 3, 5))])
+    result = run_cli(
+        "placements", "--book", str(book), "--week", "2031-W10", "--out", str(tmp_path)
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "2031" in result.stderr and "节假日" in result.stderr
+    result = run_cli(
+        "placements", "--book", str(book), "--month", "2031-03", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert [Path(p).name for p in result.stdout.splitlines()] == ["20310331_星河_投放列表.xlsx"]
+
+
+def test_unknown_folder_looks_nothing_up(bench):
+    """``base_dir=None`` (xlwings Server): a relative 样稿 path is UNKNOWN, not a missing file."""
+    frame = read_workbench(bench).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), None)
+    by_media = {r.media: r for r in rows}
+    poster = by_media["羊城晚报"]
+    assert (poster.sample_kind, poster.note) == (UNKNOWN, "样稿：样稿/海报A.png")
+    assert poster.sample_path is None and poster.thumbnail is None
+    assert by_media["南方都市报"].sample_kind == UNKNOWN  # not 样稿文件缺失
+    assert by_media["广东卫视"].sample_kind == URL
+    tally = counts(rows)
+    assert tally[UNKNOWN] == 4 and tally[MISSING] == 0 and counts([])[UNKNOWN] == 0
+
+
+def test_brand_names_differing_in_case_are_one_brand(tmp_path):
+    book = write_book(
+        tmp_path / "b.xlsx",
+        [placement(brand="Ace", 投放媒体="甲"), placement(brand="ACE", 投放媒体="乙")],
+    )
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, "ace", date(2026, 11, 16), date(2026, 11, 22), tmp_path)
+    assert [r.media for r in rows] == ["甲", "乙"]
+    result = run_cli(
+        "placements", "--book", str(book), "--week", "2026-W47", "--out", str(tmp_path)
+    )
+    assert [Path(p).name for p in result.stdout.splitlines()] == ["20261120_Ace_投放列表.xlsx"]

@@ -236,6 +236,27 @@ def test_new_job_number_fills_selected_rows(tmp_path):
     assert "已生成 4 个工作号" in alerts(book)[0]
 
 
+def test_new_job_number_numbers_each_series_through_the_core(tmp_path, monkeypatch):
+    """The rows of one brand/line/year get their numbers from aexl.jobno.next_jobnos at once."""
+    import aexl.jobno
+
+    calls = []
+    real = aexl.jobno.next_jobnos
+    monkeypatch.setattr(aexl.jobno, "next_jobnos", lambda *a: calls.append(a[1:]) or real(*a))
+    jobs = [
+        _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),
+        _job(None, "美的", "空调", "双十一", dt.datetime(2026, 11, 2)),
+        _job(None, "长虹", "电视", "年货", dt.datetime(2026, 11, 4)),
+        _job(None, "美的", "空调", "年终", dt.datetime(2026, 11, 5)),
+        _job(None, "美的", "空调", "新年", dt.datetime(2027, 1, 5)),
+    ]
+    book = open_book(workbench(tmp_path / "wb.xlsx", jobs=jobs), sheet="工作单", selection="A3:A6")
+    ribbon.new_job_number(book)
+    written = {cell_of(a)[0]: a["values"][0][0] for a in actions(book, "setValues")}
+    assert written == {3: "MDKT2026002", 4: "CHXDS2026001", 5: "MDKT2026003", 6: "MDKT2027001"}
+    assert calls == [("MDKT", "", 2026, 2), ("CHXDS", "", 2026, 1), ("MDKT", "", 2027, 1)]
+
+
 def test_new_job_number_reports_bad_rows_and_skips_numbered(tmp_path):
     jobs = [
         _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),

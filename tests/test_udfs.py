@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import aexl_udfs as u
 import pytest
@@ -219,6 +220,137 @@ def test_ae_workdays():
     ]
     assert u.AE_WORKDAYS("2026-11-27", "2026-11-23") == -5
     assert u.AE_WORKDAYS("x", "2026-11-23").startswith("错误：无法识别日期")
+
+
+# --- the workbook's own 品牌 and 节假日 tables ------------------------------------------
+
+SAMPLE = Path(__file__).parents[1] / "workbooks" / "sample" / "云帆电器_AE工作台.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def fresh_tables(monkeypatch):
+    monkeypatch.setattr(u, "_tables", {})  # parsed tables are kept between calls
+
+
+def sheet_range(name: str) -> list[list]:
+    """A whole sheet as xlwings hands a range to a UDF: a list of rows, header first."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(SAMPLE, read_only=True)[name]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def test_job_number_functions_use_the_codes_typed_in_the_brand_table():
+    """悦峰's typed code YUF wins over its pinyin YF, which would be 云帆's (PRODUCT.md §2)."""
+    brands = sheet_range("品牌")
+    day = dt.datetime(2026, 3, 1)
+    issued = [["YUFKT2026001"], ["YFKT2026001"]]
+    assert u.AE_NEXTJOBNO("悦峰", "空调", day, issued, brands) == "YUFKT2026002"
+    assert u.AE_NEXTJOBNO("悦峰", "空调", day, issued) == "YFKT2026002"  # pinyin only
+    assert u.AE_JOBNO("悦峰", "空调", day, 7, brands) == "YUFKT2026007"
+    assert u.AE_JOBNO_CHECK("YUFKT2026001", "悦峰", "空调", day, brands) == ""
+    assert "YUFKT" in u.AE_JOBNO_CHECK("YFKT2026001", "悦峰", "空调", day, brands)
+    out = u.AE_NEXTJOBNO([["悦峰"], ["云帆"], ["悦峰"], [None]], "空调", day, issued, brands)
+    assert out == [["YUFKT2026002"], ["YFKT2026002"], ["YUFKT2026003"], [""]]
+    # a pair not in the table: pinyin, refused when it takes a listed pair's prefix
+    assert u.AE_JOBNO("格力", "空调", day, 1, brands) == "GLKT2026001"
+    assert "云帆 / 空调" in u.AE_JOBNO("云峰", "空调", day, 1, brands)
+    # a blank table reference is no table
+    assert u.AE_JOBNO("悦峰", "空调", day, 1, [[None]]) == "YFKT2026001"
+
+
+def test_job_number_check_agrees_with_the_workbook_checker():
+    """Every 工作号 of the sample passes ``aexl check``; with 品牌 the UDF passes them too."""
+    from aexl.workbook import read_workbench
+
+    jobs = read_workbench(SAMPLE, sheets=("工作单",)).frame("工作单")
+    column = lambda name: [[v] for v in jobs[name]]  # noqa: E731
+    args = [column(c) for c in ("工作号", "品牌", "产品线", "开单日期")]
+    assert "悦峰" in jobs["品牌"].tolist()
+    assert u.AE_JOBNO_CHECK(*args, sheet_range("品牌")) == [[""]] * len(jobs)
+    assert any(row != [""] for row in u.AE_JOBNO_CHECK(*args))  # pinyin alone gets 悦峰 wrong
+
+
+@pytest.mark.parametrize(
+    "table,said",
+    [
+        ([["品牌", "产品线"], ["悦峰", "空调"]], "Brands[#All]"),  # headers missing
+        ([["悦峰", None, "YUF", "空调", None, None]], "连同表头"),  # the data rows only
+        (
+            [["客户", "品牌", "品牌代码", "产品线", "产品线代码", "备注"],
+             [None, "悦峰", "YU-F", "空调", None, None]],
+            "只能包含大写字母和数字",
+        ),
+    ],
+)  # fmt: skip
+def test_a_bad_brand_table_shows_in_each_cell(table, said):
+    out = u.AE_JOBNO([["悦峰"], ["云帆"], [None]], "空调", MAR, 1, table)
+    assert out[0][0].startswith("错误：") and said in out[0][0]
+    assert out[1] == out[0] and out[2] == [""]
+
+
+def test_the_brand_table_is_parsed_once_per_content(monkeypatch):
+    import aexl.workbook
+
+    parsed = []
+    real = aexl.workbook.parse_register
+    monkeypatch.setattr(
+        aexl.workbook, "parse_register", lambda *a, **k: parsed.append(1) or real(*a, **k)
+    )
+    brands = sheet_range("品牌")
+    names = [["悦峰"], ["云帆"]] * 50
+    dates = [[dt.datetime(2026, 1, 1) + dt.timedelta(days=n)] for n in range(100)]
+    u.AE_JOBNO_CHECK([["YUFKT2026001"]] * 100, names, "空调", dates, brands)
+    assert parsed == [1]
+    for n in range(20):  # one formula per row: the same table, parsed once
+        u.AE_JOBNO("悦峰", "空调", MAR, n + 1, [list(r) for r in brands])
+    assert parsed == [1]
+    edited = [list(r) for r in brands]
+    edited[3][2] = "YFG"
+    assert u.AE_JOBNO("悦峰", "空调", MAR, 1, edited) == "YFGKT2026001"
+    assert parsed == [1, 1]
+
+
+def test_deadlines_use_the_holiday_table():
+    """2027 is not in the bundled calendar: the sample's 节假日 fills it in, as for ``aexl check``."""
+    from aexl.workbook import read_workbench
+    from aexl.workcal import bundled_years
+
+    holidays = sheet_range("节假日")
+    calendar = read_workbench(SAMPLE).calendar()
+    meeting = dt.datetime(2027, 2, 4, 10, 0)  # the Thursday before the Spring Festival days off
+    if 2027 not in bundled_years():  # chinesecalendar < 1.12 does not know 2027
+        assert "节假日" in u.AE_DEADLINE(meeting, "纪要")
+        assert u.AE_DEADLINE(meeting, "纪要", holidays) == dt.datetime(2027, 2, 15, 10, 0)
+    assert u.AE_DEADLINE(meeting, "纪要", holidays) == calendar.minutes_due(meeting)
+    week = u.AE_DEADLINE([[meeting], [None]], "周报", holidays)
+    assert week == [[u._as_datetime(calendar.weekly_due("2027-W05")[1])], [""]]
+    feb = (dt.datetime(2027, 2, 1), dt.datetime(2027, 2, 28))
+    assert u.AE_WORKDAYS(*feb, holidays) == calendar.workdays(*feb)
+    assert u.AE_WORKDAYS(dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31), holidays) == 18
+
+
+def test_a_bad_holiday_row_is_said_not_skipped():
+    holidays = [
+        ["日期", "类型", "说明"],
+        ["2099-06-03", "放假", None],
+        ["2099-06-3x", "放假", None],
+    ]
+    week = dt.datetime(2099, 6, 1), dt.datetime(2099, 6, 5)  # Monday to Friday
+    assert u.AE_WORKDAYS(*week, holidays).startswith("错误：「节假日」表第 3 行「日期」")
+    assert u.AE_WORKDAYS(*week, holidays[:2]) == 4
+    assert u.AE_WORKDAYS(*week).startswith("错误：2099 年")
+
+
+def test_nextjobno_numbers_each_series_in_one_go(monkeypatch):
+    import aexl.jobno
+
+    calls = []
+    real = aexl.jobno.next_jobnos
+    monkeypatch.setattr(aexl.jobno, "next_jobnos", lambda *a: calls.append(a[1:]) or real(*a))
+    out = u.AE_NEXTJOBNO([["美的"]] * 3 + [["长虹"]], "空调", MAR, [["MDKT2026004"]])
+    assert out == [["MDKT2026005"], ["MDKT2026006"], ["MDKT2026007"], ["CHKT2026001"]]
+    assert calls == [("MDKT", "", 2026, 3), ("CHKT", "", 2026, 1)]
 
 
 def _chinese(text) -> bool:

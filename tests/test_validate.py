@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from books import NOW, chain, clean_data, write_book
+from books import NOW, chain, clean_data, holidays_2027, write_book
 
 from aexl.findings import ERROR, WARNING
 from aexl.validate import normalise_step, validate_workbench
@@ -69,6 +69,8 @@ def both(*mutations):
 
 REV = {"修改日期": D(2026, 11, 20), "修改内容": "再改", "执行人员": "王小明"}
 SIGN = {"签名": "某人", "结果": "通过"}
+
+H = len(holidays_2027()) + 2  # Excel row of a row added to 节假日
 
 # (id, mutation, expected {(sheet, Excel row, column, code)}); Excel row = index + 2.
 CASES = [
@@ -198,8 +200,8 @@ CASES = [
     ("copy-logo-blank", put("文案", 0, LOGO=None), {("文案", 2, "LOGO", "copy.no_logo")}),
     ("copy-unknown-job", put("文案", 0, 工作号="MDKT2026999"), {("文案", 2, "工作号", "copy.unknown_job")}),
     # 节假日
-    ("holiday-conflict", add("节假日", 日期=D(2027, 1, 1), 类型="调休上班"), {("节假日", 3, "类型", "holiday.conflict")}),
-    ("holiday-bad-kind", add("节假日", 日期=D(2027, 2, 6), 类型="补假"), {("节假日", 3, "类型", "enum.invalid")}),
+    ("holiday-conflict", add("节假日", 日期=D(2027, 1, 1), 类型="调休上班"), {("节假日", H, "类型", "holiday.conflict")}),
+    ("holiday-bad-kind", add("节假日", 日期=D(2027, 2, 6), 类型="补假"), {("节假日", H, "类型", "enum.invalid")}),
 ]  # fmt: skip
 
 
@@ -489,3 +491,65 @@ def test_copy_check_findings_included(tmp_path):
 )
 def test_normalise_step(typed, step):
     assert normalise_step(typed) == step
+
+
+# 节假日: a year known only from the sheet must look like a whole notice -----------
+@pytest.mark.parametrize(
+    ("holidays", "expected"),
+    [
+        # the one-row sheet of the review: 2027 would silently be weekdays-only
+        ([{"日期": D(2027, 1, 1), "类型": "放假", "说明": "2027 年元旦"}], {2}),
+        (holidays_2027(("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节")), {2}),  # no 国庆
+        (holidays_2027(), set()),  # the whole notice
+        ([{"日期": D(2026, 11, 27), "类型": "放假", "说明": "公司调休"}], set()),  # bundled year
+        ([], set()),
+    ],
+    ids=["one-row", "no-national-day", "complete", "bundled-year", "empty"],
+)
+def test_holiday_year_from_sheet_must_be_complete(tmp_path, holidays, expected):
+    data = clean_data()
+    data["节假日"] = holidays
+    data["会议"] = data["会议"][:1]  # keep to 2026 dates: nothing else depends on 2027
+    findings = [f for f in check(tmp_path, data) if f.code == "holiday.incomplete"]
+    assert {f.row for f in findings} == expected
+    for f in findings:
+        assert (f.sheet, f.column, f.severity) == ("节假日", "日期", WARNING)
+        assert "2027" in f.message and "国务院" in f.message and "补全" in f.message
+
+
+def test_incomplete_holiday_year_is_named_once_per_year(tmp_path):
+    data = clean_data()
+    data["节假日"] = [
+        {"日期": D(2027, 1, 1), "类型": "放假"},
+        {"日期": D(2027, 1, 2), "类型": "放假"},
+        {"日期": D(2028, 1, 3), "类型": "放假"},
+    ]
+    found = [
+        (f.row, f.message[:4]) for f in check(tmp_path, data) if f.code == "holiday.incomplete"
+    ]
+    assert found == [(2, "2027"), (4, "2028")]
+
+
+# 会议: one minutes rule, the calendar's (``WorkCalendar.minutes_due``) ------------
+@pytest.mark.parametrize(
+    "held",
+    [
+        DT(2026, 11, 26, 14, 30),  # working day, with a time
+        DT(2026, 11, 26, 0, 0),  # typed without a time
+        DT(2026, 11, 27, 0, 0),  # Friday without a time → Monday
+        DT(2026, 10, 3, 10, 0),  # on a holiday
+        DT(2026, 11, 28, 0, 0),  # Saturday without a time
+    ],
+)
+def test_minutes_deadline_is_the_calendars(tmp_path, held):
+    from datetime import timedelta
+
+    from aexl.workcal import WorkCalendar
+
+    due = WorkCalendar().minutes_due(held)
+    for sent, late in ((due, False), (due + timedelta(seconds=1), True)):
+        data = clean_data()
+        data["会议"] = data["会议"][:1]
+        data["会议"][0].update(会议时间=held, 纪要发送时间=sent)
+        codes = {f.code for f in check(tmp_path, data)}
+        assert ("minutes.late" in codes) is late, (held, sent)

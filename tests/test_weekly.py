@@ -185,3 +185,65 @@ def test_cli_user_errors_exit_2_with_one_chinese_line(book, tmp_path, args, need
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("aexl: ")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+# ------------------------------------------------------------- review fixes ---
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
+
+
+def test_a_meeting_without_a_job_number_is_in_every_brands_report():
+    """星河 has two brands; the 5月工作例会 (row 24) names none, was sent late and unreviewed."""
+    wb = read_workbench(SAMPLE / "星河食品_AE工作台.xlsx")
+    reports = {r.brand: r for r in weekly_reports(wb, "2026-W20")}
+    assert set(reports) == {"星河", "小河豚"}
+    for report in reports.values():
+        (row,) = [r for r in report.minutes.dicts() if r["主题"] == "5月工作例会"]
+        assert row["工作号"] is None and row["纪要发送时间"] == DT(2026, 5, 11, 11, 20)
+        assert row["情况"].startswith("迟发") and "未经主管审阅" in row["情况"]
+        assert "未注明品牌" in row["情况"]
+
+
+JOBS = {"MD1": {"工作号": "MD1", "品牌": "美的"}, "HL1": {"工作号": "HL1", "品牌": "华凌"}}
+
+
+@pytest.mark.parametrize(
+    ("meeting", "brands", "expected"),
+    [
+        ({"工作号": "md 1", "主题": "华凌会议"}, ["美的", "华凌"], (["美的"], "")),  # the job decides
+        ({"主题": "华凌新品沟通"}, ["美的", "华凌"], (["华凌"], "")),
+        ({"主题": "例会", "与会人员": "美的市场部、张三"}, ["美的", "华凌"], (["美的"], "")),
+        ({"主题": "美的、华凌联合提案"}, ["美的", "华凌"], (["美的", "华凌"], "")),
+        ({"主题": "ACE 例会"}, ["Ace", "华凌"], (["Ace"], "")),  # case does not matter
+        ({"主题": "5月工作例会"}, ["美的"], (["美的"], "")),  # the only brand
+        ({"主题": "5月工作例会"}, ["美的", "华凌"], (["美的", "华凌"], "未注明品牌")),
+        ({"工作号": "XX9", "主题": "例会"}, ["美的", "华凌"], (["美的", "华凌"], "未注明品牌")),
+    ],
+)  # fmt: skip
+def test_one_rule_decides_a_meetings_brand(meeting, brands, expected):
+    from aexl.reports.common import meeting_brands
+
+    assert meeting_brands(meeting, JOBS, brands) == expected
+
+
+def test_the_source_file_is_a_property_not_a_printed_line(report, tmp_path):
+    assert not any("数据来源" in line for line in report.header_lines())
+    path = write_weekly(report, tmp_path / report.filename)
+    wb = load_workbook(path)
+    printed = [c.value for row in wb.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any("数据来源" in v or report.source in v for v in printed)
+    assert wb.properties.description == f"数据来源：{report.source}"
+    assert wb.properties.subject == "每周工作进度表"
+
+
+def test_brand_names_differing_in_case_are_one_brand(book):
+    wb = read_workbench(book)
+    frames = dict(wb.frames)
+    jobs = frames["工作单"].copy()
+    jobs["品牌"] = ["MIDEA" if b == "美的" and n % 2 else ("Midea" if b == "美的" else b) for n, b in enumerate(jobs["品牌"])]  # fmt: skip
+    frames["工作单"] = jobs
+    frames["品牌"] = frames["品牌"].assign(品牌=["Midea", "Midea", "华凌"])
+    reports = weekly_reports(frames, "2026-W47", WorkCalendar())
+    assert [r.brand for r in reports] == ["Midea"]
+    assert [r[0] for r in reports[0].progress.rows] == ["MDKT2026002", "MDBX2026001", "MDKT2026003"]
+    picked = weekly_reports(frames, "2026-W47", WorkCalendar(), brands=["midea"])
+    assert picked[0].progress.rows == reports[0].progress.rows

@@ -133,8 +133,37 @@ def test_minutes_due(meeting, due):
     assert CAL.deadline(meeting, "纪要") == due
 
 
-def test_minutes_due_of_plain_date():
-    assert CAL.minutes_due(D(2026, 11, 26)) == DT(2026, 11, 27, 0, 0)
+@pytest.mark.parametrize(
+    ("meeting", "due"),
+    [
+        # typed without a time: the clock time is unknown, so the whole next working day
+        (D(2026, 11, 26), DT(2026, 11, 27, 23, 59, 59)),
+        (DT(2026, 11, 26, 0, 0), DT(2026, 11, 27, 23, 59, 59)),
+        (DT(2026, 11, 27, 0, 0), DT(2026, 11, 30, 23, 59, 59)),  # Fri → Mon
+        (DT(2026, 10, 3, 0, 0), DT(2026, 10, 8, 23, 59, 59)),  # on a holiday
+        (DT(2026, 11, 26, 0, 0, 1), DT(2026, 11, 27, 0, 0, 1)),  # a time was typed
+    ],
+)
+def test_minutes_due_without_a_time(meeting, due):
+    """One rule for a date-only meeting, whichever entry point asks."""
+    assert CAL.minutes_due(meeting) == due
+    assert CAL.minutes_due_many([meeting, None, "x"]) == {meeting: due}
+    assert CAL.deadline(meeting, "纪要") == due
+
+
+def test_deadline_of_a_typed_date_is_end_of_next_working_day():
+    # AE_DEADLINE("2026-11-26", "纪要") goes through deadline(): same rule as validation
+    assert CAL.deadline("2026-11-26", "纪要") == DT(2026, 11, 27, 23, 59, 59)
+    assert CAL.deadline("2026-11-26 14:30", "纪要") == DT(2026, 11, 27, 14, 30)
+
+
+def test_minutes_due_many_skips_unknown_years():
+    meetings = [DT(2026, 11, 26, 10, 0), DT(2026, 12, 31, 10, 0), DT(2029, 3, 1, 10, 0)]
+    with pytest.raises(CalendarError, match="2027"):
+        CAL.minutes_due_many(meetings)
+    assert CAL.minutes_due_many(meetings, skip_unknown=True) == {
+        DT(2026, 11, 26, 10, 0): DT(2026, 11, 27, 10, 0)
+    }
 
 
 @pytest.mark.parametrize(
@@ -291,3 +320,41 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _notice(year: int, spans) -> dict:
+    out = {}
+    for (m1, d1), (m2, d2) in spans:
+        for n in range(D(year, m1, d1).toordinal(), D(year, m2, d2).toordinal() + 1):
+            out[D.fromordinal(n)] = False
+    return out
+
+
+FULL_2027 = [((1, 1), (1, 3)), ((2, 5), (2, 13)), ((4, 3), (4, 5)), ((5, 1), (5, 5)),
+             ((6, 9), (6, 9)), ((9, 15), (9, 15)), ((10, 1), (10, 7))]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("spans", "missing"),
+    [
+        (FULL_2027, []),
+        (FULL_2027[:1], ["周一至周五", "春节", "国庆节"]),  # the one-row sheet of the review
+        ([s for s in FULL_2027 if s[0][0] != 10], ["国庆节"]),
+        ([s for s in FULL_2027 if s[0][0] != 2], ["周一至周五", "春节"]),
+    ],
+)
+def test_sheet_year_gaps(spans, missing):
+    from aexl.workcal import sheet_year_gaps
+
+    extra = _notice(2027, spans)
+    extra[D(2027, 2, 20)] = True  # make-up days do not count
+    gaps = sheet_year_gaps(extra, 2027)
+    assert len(gaps) == len(missing)
+    for gap, word in zip(gaps, missing, strict=True):
+        assert word in gap
+
+
+def test_sheet_years_are_those_not_bundled():
+    cal = WorkCalendar({D(2026, 10, 9): False, D(2027, 1, 1): False})
+    assert cal.sheet_years == {2027}
+    assert WorkCalendar().sheet_years == frozenset()

@@ -109,3 +109,46 @@ def test_cli_unknown_next_year_exits_2(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "2027" in lines[0]
+
+
+# ------------------------------------------------------------- review fixes ---
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
+
+
+def test_meetings_without_a_job_number_count_for_the_service_figures():
+    """The late 5月工作例会 of 星河 (no 工作号, two brands) is counted, marked, for both brands."""
+    wb = read_workbench(SAMPLE / "星河食品_AE工作台.xlsx")
+    for report in yearly_reports(wb, 2026):
+        service = {r["类别"]: r for r in report.service.dicts()}
+        note = service["会议纪要"]["说明"]
+        assert note.startswith("迟发 1 次，未发送 0 次") and "未注明品牌" in note, report.brand
+
+
+def test_monthly_notes_are_joined_without_doubled_punctuation(midea):
+    (october,) = [p for p in midea.notes.paragraphs if p.startswith("2026-10")]
+    assert "。；" not in october and october.endswith("。")
+    assert "工作背景：十月为双十一备战期，重点是主视觉与终端物料；下月主要工作：" in october
+    assert all("。；" not in p and "。。" not in p for p in midea.notes.paragraphs)
+
+
+def test_the_source_file_is_a_property_not_a_printed_line(midea, tmp_path):
+    assert not any("数据来源" in line for line in midea.header_lines())
+    wb = load_workbook(write_yearly(midea, tmp_path / midea.filename))
+    printed = [c.value for row in wb.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any("数据来源" in v for v in printed)
+    assert wb.properties.description == f"数据来源：{midea.source}"
+
+
+@pytest.mark.parametrize(
+    ("parts", "joined"),
+    [
+        (["工作背景：甲。", "下月主要工作：乙"], "工作背景：甲；下月主要工作：乙。"),
+        (["甲；", "乙。。"], "甲；乙。"),
+        (["要不要加投？", "乙"], "要不要加投？乙。"),
+        (["甲", "大获成功！"], "甲；大获成功！"),
+    ],
+)
+def test_join_sentences(parts, joined):
+    from aexl.reports.yearend import join_sentences
+
+    assert join_sentences(parts) == joined

@@ -33,7 +33,16 @@ JOB_ARGS = (  # (parameter, the help Excel's function wizard shows)
     ("product_line", "产品线名称，如 空调"),
     ("open_date", "开单日期，工作号的年份取自它"),
 )
-_calendar = None
+BRANDS_DOC = (
+    "可选：「品牌」表连同表头（如 品牌!A1:F50 或 Brands[#All]）；"
+    "给出时以表中填写的品牌代码、产品线代码为准，与 aexl 命令行一致"
+)
+HOLIDAYS_DOC = (
+    "可选：「节假日」表连同表头（日期 | 类型 | 说明，如 节假日!A1:C100 或 Holidays[#All]）；"
+    "给出时日历尚未收录的年份（如 2027）按表中填写的放假和调休计算"
+)
+TABLES_KEPT = 8  # parsed 品牌 / 节假日 tables kept between calls, by content
+_tables: dict = {}
 
 
 def _cells():
@@ -42,13 +51,100 @@ def _cells():
     return cells
 
 
-def _cal():
-    global _calendar
-    if _calendar is None:
+def _table(kind: str, value, build):
+    """``build(rows)`` of a register range, once per call and per distinct content.
+
+    Returns a function giving the built object, or raising the error building
+    it met, so that every cell that needs the table shows that error. The
+    range is keyed by its values: a workbook with one formula per row parses
+    its 品牌 table once, and an edited table is parsed afresh.
+    """
+    cells = _cells()
+    rows = cells.as_grid(value)
+    while len(rows) > 1 and all(cells.is_empty(cell) for cell in rows[-1]):
+        rows.pop()  # 品牌!A1:F1000 with 30 rows filled: key and parse those
+    try:
+        key = (kind, tuple(tuple(row) for row in rows))
+        hash(key)
+    except TypeError:  # an unhashable cell value: parse for this call only
+        key = None
+    built = _tables.get(key) if key is not None else None
+    if built is None:
+        try:
+            built = (build(rows), None)
+        except Exception as exc:  # shown in each cell by map_cells
+            built = (None, exc)
+        if key is not None:
+            while len(_tables) >= TABLES_KEPT:
+                _tables.pop(next(iter(_tables)))
+            _tables[key] = built
+
+    def get():
+        result, error = built
+        if error is not None:
+            raise error.with_traceback(None)  # the same error again, not a growing traceback
+        return result
+
+    return get
+
+
+def _omitted(value) -> bool:
+    """An optional table left out, or pointing at blank cells only."""
+    cells = _cells()
+    return all(cells.is_empty(cell) for cell in cells.flatten(value))
+
+
+def _register(register, rows):
+    """The parsed DataFrame of a register range given with its header row."""
+    from aexl.errors import CellError, SheetError
+    from aexl.workbook import parse_register
+
+    try:
+        frame, findings, _bad = parse_register(register, rows)
+    except SheetError as exc:
+        last = chr(ord("A") + len(register.columns) - 1)
+        raise CellError(
+            f"「{register.sheet}」表参数应是连同表头（第一行）的整个表，"
+            f"如 {register.sheet}!A1:{last}100 或 {register.table}[#All]：{exc.message}"
+        ) from None
+    return frame, findings
+
+
+def _code_lookup(brands):
+    """``(brand, line) -> (brand code, line code)``: pinyin, or the given 品牌 table's codes."""
+    if _omitted(brands):
+        return _codes
+
+    def build(rows):
+        from aexl import schema
+        from aexl.codes import code_resolver
+
+        frame, _findings = _register(schema.BRANDS, rows)  # text columns: nothing unreadable
+        return code_resolver(frame, require_row=False)
+
+    resolver = _table("brands", brands, build)
+    return lambda brand, line: resolver()(brand, line)
+
+
+def _calendar_for(holidays):
+    """The working-day calendar: the bundled one, extended by the given 节假日 table."""
+
+    def build(rows):
+        from aexl import schema
+        from aexl.errors import CellError
         from aexl.workcal import WorkCalendar
 
-        _calendar = WorkCalendar()
-    return _calendar
+        if rows is None:
+            return WorkCalendar()
+        frame, findings = _register(schema.HOLIDAYS, rows)
+        if findings:  # a skipped holiday would shift every deadline silently
+            first = findings[0]
+            raise CellError(f"「节假日」表第 {first.row} 行「{first.column}」：{first.message}")
+        return WorkCalendar.from_holidays(frame)
+
+    if _omitted(holidays):
+        return _table("calendar", None, lambda _rows: build(None))
+    return _table("holidays", holidays, build)
 
 
 def _year(value) -> int:
@@ -110,45 +206,74 @@ def AE_CODE(brand_or_line):
 @xw.func(category=CATEGORY)
 @_job_args
 @xw.arg("serial", ndim=2, doc="号码，如 1（不足三位补零）")
-def AE_JOBNO(brand, product_line, open_date, serial):
-    """按 品牌代码+产品线代码+年份+三位号码 组成工作号，如 美的/空调/2026/1 得 MDKT2026001。"""
+@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+def AE_JOBNO(brand, product_line, open_date, serial, brands=None):
+    """按 品牌代码+产品线代码+年份+三位号码 组成工作号，如 美的/空调/2026/1 得 MDKT2026001。给出「品牌」表时用表中填写的代码。"""
     from aexl.jobno import format_jobno
 
+    codes = _code_lookup(brands)
+
     def one(b, ln, d, s):
-        bc, lc = _codes(b, ln)
+        bc, lc = codes(b, ln)
         return format_jobno(bc, lc, _year(d), _serial(s))
 
     return _cells().map_cells(one, brand, product_line, open_date, serial, blank=(0,))
 
 
+class _Series:
+    """A cell's numbering series, job-number prefix + year: a value, not a tuple (a range is one)."""
+
+    __slots__ = ("prefix", "year")
+
+    def __init__(self, prefix: str, year: int) -> None:
+        self.prefix, self.year = prefix, year
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Series) and (self.prefix, self.year) == (other.prefix, other.year)
+
+    def __hash__(self) -> int:
+        return hash((self.prefix, self.year))
+
+
 @xw.func(category=CATEGORY)
 @_job_args
 @xw.arg("issued", ndim=2, doc="已开出的全部工作号（整列，如 工作单!A:A）")
-def AE_NEXTJOBNO(brand, product_line, open_date, issued):
-    """下一个可用的工作号：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）。"""
-    from aexl.jobno import next_jobno
+@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+def AE_NEXTJOBNO(brand, product_line, open_date, issued, brands=None):
+    """下一个可用的工作号：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）；一列中同一前缀的行依次递增。给出「品牌」表时用表中填写的代码。"""
+    from collections import Counter
+
+    from aexl.jobno import next_jobnos
 
     cells = _cells()
-    numbers = cells.flatten(issued)  # next_jobno skips blanks and other prefixes
+    codes = _code_lookup(brands)
 
-    def one(b, ln, d):
-        bc, lc = _codes(b, ln)
-        number = next_jobno(numbers, bc, lc, _year(d))
-        numbers.append(number)  # a range of new rows gets consecutive numbers
-        return number
+    def series(b, ln, d):
+        bc, lc = codes(b, ln)
+        return _Series(bc + lc, _year(d))
 
-    return cells.map_cells(one, brand, product_line, open_date, blank=(0,), cache=False)
+    grid = cells.map_cells(series, brand, product_line, open_date, blank=(0,))
+    wanted = Counter(s for s in cells.flatten(grid) if isinstance(s, _Series))
+    numbers = cells.flatten(issued)  # next_jobnos skips blanks and other prefixes
+    queues = {s: iter(next_jobnos(numbers, s.prefix, "", s.year, n)) for s, n in wanted.items()}
+    # Row by row: the rows of one series take its numbers in order; "" and errors stay.
+    return cells.map_cells(
+        lambda s: next(queues[s]) if isinstance(s, _Series) else s, grid, cache=False
+    )
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("jobno", ndim=2, doc="要检查的工作号，如 MDKT2026001")
 @_job_args
-def AE_JOBNO_CHECK(jobno, brand, product_line, open_date):
-    """检查工作号是否规范、是否与品牌、产品线和开单年份一致：一致返回空，否则返回原因。"""
+@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+def AE_JOBNO_CHECK(jobno, brand, product_line, open_date, brands=None):
+    """检查工作号是否规范、是否与品牌、产品线和开单年份一致：一致返回空，否则返回原因。给出「品牌」表时用表中填写的代码。"""
     from aexl.jobno import jobno_problem
 
+    codes = _code_lookup(brands)
+
     def one(j, b, ln, d):
-        bc, lc = _codes(b, ln)
+        bc, lc = codes(b, ln)
         return jobno_problem(j, bc, lc, _year(d)) or ""
 
     return _cells().map_cells(one, jobno, brand, product_line, open_date, blank=(0,))
@@ -169,11 +294,13 @@ def AE_COPYCHECK(copy_text):
 @xw.func(category=CATEGORY)
 @xw.arg("start_time", ndim=2, doc="会议时间、周报所在周的任一日期或月报所在月的任一日期")
 @xw.arg("kind", ndim=2, doc="纪要、周报 或 月报")
-def AE_DEADLINE(start_time, kind):
-    """按中国法定工作日（含调休）计算交付期限：纪要为下一工作日同一时刻，周报为完成后的下一工作日，月报为次月15日。"""
+@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
+def AE_DEADLINE(start_time, kind, holidays=None):
+    """按中国法定工作日（含调休）计算交付期限：纪要为下一工作日同一时刻，周报为完成后的下一工作日，月报为次月15日。给出「节假日」表时也按表中的放假和调休计算。"""
+    calendar = _calendar_for(holidays)
 
     def one(s, k):
-        return _as_datetime(_cal().deadline(s, k))
+        return _as_datetime(calendar().deadline(s, k))
 
     return _cells().map_cells(one, start_time, kind, blank=(0,))
 
@@ -181,11 +308,14 @@ def AE_DEADLINE(start_time, kind):
 @xw.func(category=CATEGORY)
 @xw.arg("start_date", ndim=2, doc="开始日期（计入）")
 @xw.arg("end_date", ndim=2, doc="结束日期（计入）")
-def AE_WORKDAYS(start_date, end_date):
-    """两个日期之间的工作日天数（首尾都计入，按法定节假日和调休），类似 NETWORKDAYS。"""
+@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
+def AE_WORKDAYS(start_date, end_date, holidays=None):
+    """两个日期之间的工作日天数（首尾都计入，按法定节假日和调休），类似 NETWORKDAYS。给出「节假日」表时也按表中的放假和调休计算。"""
     from aexl.values import parse_date
 
+    calendar = _calendar_for(holidays)
+
     def one(s, e):
-        return _cal().workdays(parse_date(s), parse_date(e))
+        return calendar().workdays(parse_date(s), parse_date(e))
 
     return _cells().map_cells(one, start_date, end_date, blank=(0, 1))

@@ -1,8 +1,9 @@
 """``aexl check --book PATH [--json]``: validate every sheet of a workbench.
 
-Exit 0 without errors (warnings allowed), 1 with errors; an unreadable file
-is an AexlError, which ``aexl.cli.main`` turns into one Chinese line and
-exit 2.
+Exit 0 without errors (warnings allowed), 1 with errors; an unreadable file,
+or one without a 工作单 sheet (every other register refers to it), is an
+AexlError, which ``aexl.cli.main`` turns into one Chinese line and exit 2 —
+as for every other command.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 from aexl.cli import add_command
 
 HEADERS = ("工作表", "行", "列", "级别", "代码", "说明")
+JOBS_SHEET = "工作单"  # required: without it every job reference would be "unknown"
 
 
 def register(sub) -> None:
@@ -38,7 +40,7 @@ def run(args) -> int:
     from aexl.validate import validate_workbench
     from aexl.workbook import read_workbench
 
-    findings = validate_workbench(read_workbench(args.book))
+    findings = validate_workbench(read_workbench(args.book, need=(JOBS_SHEET,)))
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:

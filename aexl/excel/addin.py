@@ -127,10 +127,16 @@ def udf_wrappers_source() -> str:
         "",
     ]
     for name in aexl_udfs.__all__:
-        params = list(inspect.signature(getattr(aexl_udfs, name)).parameters)
-        args = ", ".join(params)
+        params = inspect.signature(getattr(aexl_udfs, name)).parameters.values()
+        args = ", ".join(p.name for p in params)
+        # A Python default makes the Excel argument optional; a missing one reaches
+        # xlwings' call_udf as "missing" and becomes that default (as Import Functions does).
+        declared = ", ".join(
+            ("Optional " if p.default is not inspect.Parameter.empty else "") + p.name
+            for p in params
+        )
         lines += [
-            f"Function {name}({args})",
+            f"Function {name}({declared})",
             "    If TypeOf Application.Caller Is Range Then On Error GoTo failed",
             f'    {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", Array({args}), ActiveWorkbook, Application.Caller)',
             "    Exit Function",

@@ -174,42 +174,53 @@ def _report_module(name: str):
 
 @handler
 def new_job_number(book) -> None:
-    """新建工作号: fill 工作号 of the selected 工作单 rows that have none."""
-    from aexl.codes import resolve_codes
+    """新建工作号: fill 工作号 of the selected 工作单 rows that have none.
+
+    Rows of the same brand, product line and year get consecutive numbers
+    after the highest issued one (``aexl.jobno.next_jobnos``), in row order.
+    """
+    from aexl.codes import code_resolver
     from aexl.excel.book import read_book
-    from aexl.jobno import next_jobno
+    from aexl.jobno import next_jobnos
 
     sheet, rows = _selected_register_rows(
         book, "工作单", "请先在「工作单」表中选中要生成工作号的行（可多选），再点「新建工作号」"
     )
     wb, raw = read_book(book, need=("工作单",), sheets=("品牌",))
     jobs = wb.frames["工作单"]
-    brands = wb.frames.get("品牌")
     column = raw["工作单"].column("工作号")
-    issued = jobs["工作号"].tolist()  # blanks and other prefixes are ignored by next_jobno
-    made, problems = [], []
+    wanted = []  # (Excel row, record) of the selected rows without a number
     for row in rows:
         rec = _record(jobs, row)
-        if rec is None or rec.get("工作号"):
-            continue  # a blank row, or one that already has its number
+        if rec is not None and not rec.get("工作号"):
+            wanted.append((row, rec))  # else a blank row, or one that has its number
+    if not wanted:
+        alert(book, "选中的行都已有工作号（或是空行），没有需要生成的。")
+        return
+    codes = code_resolver(wb.frames.get("品牌"), file=book.name)
+    series: dict[tuple[str, int], list[int]] = {}  # (prefix, year) -> its rows, in order
+    problems = []
+    for row, rec in wanted:
         try:
             if rec.get("开单日期") is None:
                 raise JobNumberError(
                     "缺少或无法识别「开单日期」，工作号的年份取自开单日期，请先填写"
                 )
-            brand_code, line_code = resolve_codes(
-                brands, rec.get("品牌"), rec.get("产品线"), file=book.name
-            )
-            number = next_jobno(issued, brand_code, line_code, rec["开单日期"].year)
+            brand_code, line_code = codes(rec.get("品牌"), rec.get("产品线"))
         except AexlError as exc:
             problems.append(f"第 {row} 行：{exc.message}")
             continue
-        issued.append(number)
-        sheet.range((row, column)).value = number
-        made.append(f"第 {row} 行：{number}")
-    if not made and not problems:
-        alert(book, "选中的行都已有工作号（或是空行），没有需要生成的。")
-        return
+        series.setdefault((brand_code + line_code, rec["开单日期"].year), []).append(row)
+    issued = jobs["工作号"].tolist()  # blanks and other prefixes are ignored by next_jobnos
+    numbers: dict[int, str] = {}
+    for (prefix, year), series_rows in series.items():
+        numbers.update(
+            zip(series_rows, next_jobnos(issued, prefix, "", year, len(series_rows)), strict=True)
+        )
+    made = []
+    for row in sorted(numbers):
+        sheet.range((row, column)).value = numbers[row]
+        made.append(f"第 {row} 行：{numbers[row]}")
     parts = []
     if made:
         parts.append(f"已生成 {len(made)} 个工作号：\n{_listing(made)}")

@@ -37,6 +37,13 @@ def _u():
 
 
 D = dt.datetime
+# A small 品牌 table (header + rows) as an Excel array constant and as the rows xlwings passes.
+BRANDS_ROWS = [
+    ["客户", "品牌", "品牌代码", "产品线", "产品线代码", "备注"],
+    ["云帆电器", "云帆", "", "空调", "", ""],
+    ["云帆电器", "悦峰", "YUF", "空调", "", ""],
+]
+BRANDS_TABLE = "{" + ";".join(",".join(f'"{v}"' for v in row) for row in BRANDS_ROWS) + "}"
 CHECKS: tuple[Check, ...] = (
     Check(
         "AE_CODE", "拼音首字母代码", 'AE_CODE("美的")="MD"', lambda: _u().AE_CODE("美的") == "MD"
@@ -88,6 +95,19 @@ CHECKS: tuple[Check, ...] = (
         ),
     ),
     Check(
+        "AE_NEXTJOBNO",
+        "给出「品牌」表时用表中填写的代码（悦峰 YUF，不是与云帆相同的 YF）",
+        'AE_NEXTJOBNO("悦峰","空调",DATE(2026,3,1),{"YUFKT2026001";"YFKT2026001"},'
+        f"{BRANDS_TABLE}"
+        ')="YUFKT2026002"',
+        lambda: (
+            _u().AE_NEXTJOBNO(
+                "悦峰", "空调", D(2026, 3, 1), [["YUFKT2026001"], ["YFKT2026001"]], BRANDS_ROWS
+            )
+            == "YUFKT2026002"
+        ),
+    ),
+    Check(
         "AE_JOBNO_CHECK",
         "一致的工作号得空",
         'AE_JOBNO_CHECK("MDKT2026001","美的","空调",DATE(2026,3,2))=""',
@@ -134,6 +154,19 @@ CHECKS: tuple[Check, ...] = (
         "国庆月的工作日（含调休）",
         "AE_WORKDAYS(DATE(2026,10,1),DATE(2026,10,31))=18",
         lambda: _u().AE_WORKDAYS(D(2026, 10, 1), D(2026, 10, 31)) == 18,
+    ),
+    Check(
+        "AE_WORKDAYS",
+        "给出「节假日」表时，日历未收录的年份按表计算",
+        'AE_WORKDAYS(DATE(2099,6,1),DATE(2099,6,5),{"日期","类型","说明";"2099-06-03","放假",""})=4',
+        lambda: (
+            _u().AE_WORKDAYS(
+                D(2099, 6, 1),
+                D(2099, 6, 5),
+                [["日期", "类型", "说明"], ["2099-06-03", "放假", ""]],
+            )
+            == 4
+        ),
     ),
     Check(
         "AE_WORKDAYS",

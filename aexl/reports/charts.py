@@ -154,11 +154,51 @@ def chart_specs(
     effects_df, brand: str, start: date | None = None, end: date | None = None
 ) -> list[ChartSpec]:
     """The charts of one brand: one per (活动, 指标[, 单位]), in the sheet's order."""
+    return specs_from_records(_brand_records(effects_df, brand), brand, start, end)
+
+
+def specs_by_brand(
+    effects_df, start: date | None = None, end: date | None = None
+) -> dict[str, list[ChartSpec]]:
+    """Every brand's charts from one pass over the register: brand → specs, for the
+    brands of ``brands`` (same order and names)."""
+    from aexl.reports.common import brand_key
+
+    groups: dict[str, list[dict]] = {}
+    for rec in _records(effects_df):
+        groups.setdefault(brand_key(rec.get("品牌")), []).append(rec)
+    out = {}
+    for name in brands(effects_df, start, end):
+        specs = specs_from_records(groups.get(brand_key(name), []), name, start, end)
+        if specs:
+            out[name] = specs
+    return out
+
+
+def _records(effects_df) -> list[dict]:
+    if effects_df is None or len(effects_df) == 0:
+        return []
+    return effects_df.to_dict("records")
+
+
+def _brand_records(effects_df, brand: str) -> list[dict]:
+    """The brand's rows (names compared by ``common.brand_key``), converted once."""
+    from aexl.reports.common import brand_key
+
+    if effects_df is None or len(effects_df) == 0:
+        return []
+    key = brand_key(brand)
+    mask = [brand_key(v) == key for v in effects_df["品牌"].tolist()]
+    return _records(effects_df[mask]) if any(mask) else []
+
+
+def specs_from_records(
+    rows: list[dict], brand: str, start: date | None = None, end: date | None = None
+) -> list[ChartSpec]:
+    """``chart_specs`` over rows already limited to ``brand`` (dicts of the 效果 register)."""
     brand = norm_text(brand)
     groups: dict[tuple[str, str], list[tuple[date, float | None, float | None, str, str]]] = {}
-    for rec in effects_df.to_dict("records"):
-        if norm_text(rec.get("品牌")) != brand:
-            continue
+    for rec in rows:
         day = _ymd(rec.get("日期"))
         if day is None or (start and day < start) or (end and day > end):
             continue
@@ -170,11 +210,11 @@ def chart_specs(
         groups.setdefault(key, []).append(row)
 
     specs: list[ChartSpec] = []
-    for (campaign, metric), rows in groups.items():
-        units = Counter(r[3] for r in rows if r[3])
+    for (campaign, metric), rows_ in groups.items():
+        units = Counter(r[3] for r in rows_ if r[3])
         main_unit = units.most_common(1)[0][0] if units else ""
         by_unit: dict[str, list] = {}
-        for r in rows:
+        for r in rows_:
             by_unit.setdefault(r[3] or main_unit, []).append(r)
         split = len(by_unit) > 1
         for unit, unit_rows in by_unit.items():
@@ -358,7 +398,7 @@ def write_chart_workbook(
     from openpyxl import Workbook
 
     from aexl import xlsxout as xo
-    from aexl.reports.common import keep_together
+    from aexl.reports.common import keep_together, mark_source
 
     brand = brand or (specs[0].brand if specs else "")
     wb = Workbook()
@@ -368,8 +408,6 @@ def write_chart_workbook(
     lines.append(
         f"图表 {len(specs)} 张：实际（数值）与目标（目标值）对比；数据表可改，图表随之更新"
     )
-    if source:
-        lines.append(f"数据来源：{source}（效果）")
     row = xo.title_block(ws, f"{brand} 效果追踪图表", lines, width=12)
     if not specs:
         xo.put(ws, row, 1, "（本期没有效果数据）").font = xo.BODY_FONT
@@ -385,6 +423,7 @@ def write_chart_workbook(
     xo.set_widths(ws, [12, 13, 13, 2])
     xo.print_setup(ws, landscape=True)
     keep_together(ws, keep, row)
+    mark_source(wb, f"{brand} 效果追踪图表", f"{source}（效果）" if source else "", SHEET_TITLE)
     return xo.atomic_save(wb, path)
 
 
@@ -491,17 +530,25 @@ def png_name(day: date, spec: ChartSpec) -> str:
 
 
 def brands(effects_df, start: date | None = None, end: date | None = None) -> list[str]:
-    """Brands with at least one dated effect row in the period, in order of appearance."""
-    seen: dict[str, None] = {}
-    for rec in effects_df.to_dict("records"):
-        day = _ymd(rec.get("日期"))
-        name = norm_text(rec.get("品牌"))
-        if not name or day is None or (start and day < start) or (end and day > end):
+    """Brands with at least one dated effect row in the period, in order of appearance
+    (names compared by ``common.brand_key``, shown as first written)."""
+    from aexl.reports.common import brand_key
+
+    if effects_df is None or len(effects_df) == 0:
+        return []
+    seen: dict[str, str] = {}
+    columns = [effects_df[c].tolist() for c in ("品牌", "日期", "数值", "目标值")]
+    for brand, when, value, target in zip(*columns, strict=True):
+        key = brand_key(brand)
+        if not key or key in seen:
             continue
-        if _number(rec.get("数值")) is None and _number(rec.get("目标值")) is None:
+        day = _ymd(when)
+        if day is None or (start and day < start) or (end and day > end):
             continue
-        seen.setdefault(name, None)
-    return list(seen)
+        if _number(value) is None and _number(target) is None:
+            continue
+        seen[key] = norm_text(brand)
+    return list(seen.values())
 
 
 def write_chart_reports(
@@ -520,34 +567,29 @@ def write_chart_reports(
     import logging
 
     from aexl import schema
-    from aexl.errors import UsageError
-    from aexl.reports.common import log_findings
-    from aexl.values import month_bounds, parse_month
+    from aexl.reports.common import log_findings, parse_month_arg
+    from aexl.values import month_bounds
     from aexl.workbook import read_workbench
     from aexl.xlsxout import atomic_write_bytes, report_name
 
     log = logging.getLogger("aexl")
     start = end = None
     if month:
-        try:
-            month = parse_month(month)
-            start, end = month_bounds(month)
-        except ValueError as exc:
-            raise UsageError(f"--month 写法有误：{exc}") from None
+        month = parse_month_arg(month)
+        start, end = month_bounds(month)
     book = Path(book)
     wb = read_workbench(book, need=(schema.EFFECTS.sheet,), sheets=(schema.EFFECTS.sheet,))
     log_findings(book, wb.findings, "该值未画入图表")
     frame = wb.frame(schema.EFFECTS.sheet)
     day = end or date.today()
     label = f"{month}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）" if month else "全部日期"
-    names = brands(frame, start, end)
-    if not names:
+    per_brand = specs_by_brand(frame, start, end)
+    if not per_brand:
         log.warning("%s：%s 没有效果数据（日期、数值或目标值），未生成图表", book.name, label)
     out_dir = Path(out_dir)
     written: list[Path] = []
     pending: list[tuple[Path, ChartSpec]] = []
-    for brand in names:
-        specs = chart_specs(frame, brand, start, end)
+    for brand, specs in per_brand.items():
         path = out_dir / report_name(day, brand, SHEET_TITLE)
         written.append(
             write_chart_workbook(specs, path, brand=brand, period_label=label, source=book.name)

@@ -16,6 +16,7 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from aexl import schema
 from aexl.errors import UsageError
@@ -82,35 +83,50 @@ class BrandReport:
 
         return report_name(self.finish, self.brand, self.KIND)
 
-    @property
-    def source_note(self) -> str:
-        """``　（数据来源：…）`` for the last header line, or nothing."""
-        return f"　（数据来源：{self.source}）" if self.source else ""
+
+def mark_source(wb, title: str, source: str = "", kind: str = "") -> None:
+    """Document properties of a client deliverable: title, creator and where the data
+    came from. The source (an internal file name) stays out of the printed page:
+    ``description`` says 「数据来源：…」, ``subject`` names the kind of report."""
+    wb.properties.title = title
+    wb.properties.creator = "aexl"
+    if kind:
+        wb.properties.subject = kind
+    if source:
+        wb.properties.description = f"数据来源：{source}"
 
 
 # -------------------------------------------------------------- arguments ---
-def _parsed(parse, value, missing: str) -> str:
+def _parsed(parse, value, option: str, example: str, what: str) -> str:
+    """``parse(value)``, or UsageError ``<option> 写法有误：<reason>，请写成 <example>``."""
     try:
         normal = parse(value)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        reason = str(exc).split("，请写成")[0].rstrip("。")
+        raise UsageError(f"{option} 写法有误：{reason}，请写成 {example}") from None
     if not normal:
-        raise UsageError(missing)
+        raise UsageError(f"{option} 写法有误：没有写{what}，请写成 {example}")
     return normal
 
 
-def parse_week_arg(week) -> str:
-    """``2026-W47`` (or ``2026年第47周``) → ``2026-W47``; UsageError when unreadable."""
+def parse_week_arg(week, option: str = "--week") -> str:
+    """``2026-W47`` (or ``2026年第47周``) → ``2026-W47``; UsageError when unreadable.
+
+    Every command's message has one form: ``--week 写法有误：…，请写成 2026-W47``.
+    """
     from aexl.values import parse_week
 
-    return _parsed(parse_week, week, "缺少周次，请写成 2026-W47")
+    return _parsed(parse_week, week, option, "2026-W47", "周次")
 
 
-def parse_month_arg(month) -> str:
-    """``2026-10`` (or ``2026年10月``) → ``2026-10``; UsageError when unreadable."""
+def parse_month_arg(month, option: str = "--month") -> str:
+    """``2026-10`` (or ``2026年10月``) → ``2026-10``; UsageError when unreadable.
+
+    Every command's message has one form: ``--month 写法有误：…，请写成 2026-10``.
+    """
     from aexl.values import parse_month
 
-    return _parsed(parse_month, month, "缺少月份，请写成 2026-10")
+    return _parsed(parse_month, month, option, "2026-10", "月份")
 
 
 def parse_year_arg(year) -> int:
@@ -128,9 +144,10 @@ def reports_for(build, source, period, calendar=None, brands=None) -> list:
 
     Without ``brands``: every brand of the workbench whose report is not empty.
     """
-    cal = calendar_of(source, calendar)
-    wanted = list(brands) if brands else brand_order(frame_getter(source))
-    reports = [build(source, b, period, cal) for b in wanted]
+    regs = prepare(source)
+    cal = calendar_of(regs, calendar)
+    wanted = list(brands) if brands else regs.brands
+    reports = [build(regs, b, period, cal) for b in wanted]
     return reports if brands else [r for r in reports if not r.is_empty]
 
 
@@ -163,7 +180,11 @@ def source_name(source) -> str:
 
 
 def clean(value):
-    """Blank → None; pandas timestamps → datetime; other values unchanged."""
+    """Blank → None; pandas timestamps → datetime; other values unchanged.
+
+    For values that did not come through ``aexl.workbook`` (the reader's
+    values are clean already and are used as they are).
+    """
     if is_blank(value):
         return None
     if hasattr(value, "to_pydatetime"):
@@ -173,18 +194,66 @@ def clean(value):
 
 
 def records(frame) -> list[dict]:
-    """The rows of a register as dicts with cleaned values (``_row`` kept)."""
+    """The rows of a register as dicts (``_row`` kept).
+
+    Values are used as ``aexl.workbook`` parsed them (text normalised, blanks
+    None, dates as date/datetime): they are not cleaned a second time.
+    """
     if frame is None or len(frame) == 0:
         return []
-    return [{k: clean(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    columns = list(frame.columns)
+    # column lists zipped into dicts: the values stay the reader's objects (to_dict("records")
+    # would box each one again, at several times the cost)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def text(rec: dict, column: str) -> str:
-    return norm_text(rec.get(column))
+    """A text cell: the reader's string as it is, ``""`` for a blank."""
+    value = rec.get(column)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else norm_text(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _jobno_key(value) -> str:
+    from aexl.jobno import normalize_jobno
+
+    return normalize_jobno(value)
 
 
 def jobno_of(value) -> str:
-    return norm_text(value).upper().replace(" ", "")
+    """The key a job number is compared by (``aexl.jobno.normalize_jobno``): NFKC,
+    upper-case, every whitespace removed; memoised (numbers repeat row after row)."""
+    if value is None:
+        return ""
+    try:
+        return _jobno_key(value)
+    except TypeError:  # unhashable
+        from aexl.jobno import normalize_jobno
+
+        return normalize_jobno(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _brand_key(value) -> str:
+    from aexl.codes import name_key
+
+    return name_key(value)
+
+
+def brand_key(value) -> str:
+    """The key a brand name is compared by (``aexl.codes.name_key``: NFKC, case-folded),
+    the same key the code checks use: 「Ace」 and 「ACE」 are one brand."""
+    if value is None:
+        return ""
+    try:
+        return _brand_key(value)
+    except TypeError:
+        from aexl.codes import name_key
+
+        return name_key(value)
 
 
 def as_day(value) -> date | None:
@@ -209,18 +278,26 @@ def job_index(get) -> dict[str, dict]:
 
 
 def brand_order(get) -> list[str]:
-    """Brands in the order of the 品牌 sheet, then of the 工作单 register."""
-    seen: dict[str, None] = {}
+    """Brands in the order of the 品牌 sheet, then of the 工作单 register.
+
+    Names that differ only in case or width are one brand (``brand_key``),
+    shown as first written.
+    """
+    seen: dict[str, str] = {}
     for sheet in (schema.BRANDS.sheet, schema.JOBS.sheet):
-        for rec in records(get(sheet)):
-            brand = text(rec, "品牌")
-            if brand:
-                seen.setdefault(brand, None)
-    return list(seen)
+        frame = get(sheet)
+        if frame is None or len(frame) == 0 or "品牌" not in frame.columns:
+            continue
+        for value in frame["品牌"].tolist():
+            key = brand_key(value)
+            if key and key not in seen:
+                seen[key] = text({"品牌": value}, "品牌")
+    return list(seen.values())
 
 
 def brand_jobs(jobs: dict[str, dict], brand: str) -> dict[str, dict]:
-    return {no: rec for no, rec in jobs.items() if text(rec, "品牌") == brand}
+    key = brand_key(brand)
+    return {no: rec for no, rec in jobs.items() if brand_key(rec.get("品牌")) == key}
 
 
 def by_job(rows: list[dict], column: str) -> dict[str, list[dict]]:
@@ -230,21 +307,200 @@ def by_job(rows: list[dict], column: str) -> dict[str, list[dict]]:
     return out
 
 
-def norm_step(step) -> str:
+@lru_cache(maxsize=256)
+def _step_key(step) -> str:
     key = "".join(norm_text(step).split())
     return _STEP_ALIASES.get(key.upper(), key)
+
+
+def norm_step(step) -> str:
+    try:
+        return _step_key(step)
+    except TypeError:
+        return _step_key.__wrapped__(step)
 
 
 def client_confirmations(signoffs: list[dict], flows=("正稿QC", "打样QC")) -> dict[str, list[dict]]:
     """Passed 客户确认 signatures of the QC flows, per job, oldest first."""
     out: dict[str, list[dict]] = {}
     for rec in signoffs:
-        flow, step = text(rec, "流程"), norm_step(rec.get("步骤"))
-        if flow in flows and step.startswith("客户确认") and text(rec, "结果") in ("", "通过"):
+        flow = text(rec, "流程")
+        if flow not in flows or text(rec, "结果") not in ("", "通过"):
+            continue
+        if norm_step(rec.get("步骤")).startswith("客户确认"):
             out.setdefault(jobno_of(rec.get("工作号")), []).append(rec)
     for rows in out.values():
         rows.sort(key=lambda r: (as_day(r.get("日期")) or date.min, r.get("_row") or 0))
     return out
+
+
+def production_flows(kind: str) -> tuple[str, ...]:
+    """The QC flows whose 客户确认 means the work is produced (出正品), by 工作类型.
+
+    Rulebook 8 (QC): the work is complete when the client's project lead signs
+    the final artwork (正稿QC) — for print work the confirmed proof
+    (打样QC, 客户确认/签收光盘), since print work is only produced once the
+    proof is signed. So: print work (``schema.PRINT_WORK_TYPES``: 平面广告, 海报,
+    报刊广告, 终端物料, 手册, 户外广告) needs the 打样QC confirmation; everything
+    else (网络广告, TVC, 电台广告, 命名, 策略方案, 主视觉 …) has no print proofing
+    and is produced with the 正稿QC confirmation (a 打样QC one counts too).
+    """
+    if kind in schema.PRINT_WORK_TYPES:
+        return ("打样QC",)
+    return ("正稿QC", "打样QC")
+
+
+def production_confirmation(job: dict, confirmed: list[dict], revisions: list[dict]):
+    """The client signature that makes ``job`` produced, or None.
+
+    ``confirmed``: the job's passed 客户确认 signatures (``client_confirmations``),
+    ``revisions``: its revisions; both already limited to the period's end. A
+    revision opened after the last such signature reopens the work: the signed
+    version is no longer the one to be produced. The same rule decides
+    「完成的成品」 and 「未出正品的设计」, so a job is never in both.
+    """
+    flows = production_flows(text(job, "工作类型"))
+    signed = [s for s in confirmed if text(s, "流程") in flows]
+    if not signed:
+        return None
+    last = signed[-1]
+    day = as_day(last.get("日期")) or date.min
+    if any((as_day(r.get("修改日期")) or date.min) > day for r in revisions):
+        return None
+    return last
+
+
+# -------------------------------------------------------- brand meetings ---
+NO_BRAND_NOTE = "未注明品牌"
+
+
+def meeting_brands(rec: dict, jobs: dict[str, dict], brands: list[str]) -> tuple[list[str], str]:
+    """The brands a 会议 row belongs to, and a note when that was not written down.
+
+    The one rule every report uses (weekly minutes, monthly proposals,
+    year-end service figures):
+
+    1. a 工作号 of the 工作单 register → that job's brand;
+    2. else the brands whose name appears in 主题 or 与会人员 (a name inside a
+       longer brand name that also appears counts once, for the longer one);
+    3. else the workbook's only brand;
+    4. else every brand of the workbook, with the note ``未注明品牌`` (a
+       client-wide meeting such as the monthly 工作例会: each brand's report
+       shows it, marked, rather than none).
+
+    ``brands`` are the workbook's brands (``brand_order``); names are
+    compared by ``brand_key``.
+    """
+    job = jobs.get(jobno_of(rec.get("工作号")))
+    by_key = {brand_key(b): b for b in brands}
+    if job is not None:
+        key = brand_key(job.get("品牌"))
+        return [by_key.get(key, text(job, "品牌"))], ""
+    said = brand_key(f"{text(rec, '主题')} {text(rec, '与会人员')}")
+    named = [k for k in by_key if k and k in said]
+    named = [k for k in named if not any(k != o and k in o for o in named)]
+    if named:
+        return [by_key[k] for k in named], ""
+    if len(brands) == 1:
+        return [brands[0]], ""
+    return list(brands), NO_BRAND_NOTE if brands else ""
+
+
+# -------------------------------------------------------- prepared source ---
+class Registers:
+    """A workbench's registers prepared once for every brand's report.
+
+    ``reports_for`` makes one and hands it to each brand's ``*_data``; the
+    rows (``records``), the job index, the brands and the per-job and
+    per-brand groupings are computed on first use and then shared. Any
+    ``*_data`` function also takes a plain source and prepares it itself.
+    """
+
+    def __init__(self, source):
+        self.source = source
+        self.get = frame_getter(source)
+        self._rows: dict[str, list[dict]] = {}
+        self._by_job: dict[tuple[str, str], dict[str, list[dict]]] = {}
+        self._by_brand: dict[str, dict[str, list[dict]]] = {}
+        self._jobs: dict[str, dict] | None = None
+        self._brands: list[str] | None = None
+        self._meetings: dict[str, list[tuple[dict, str]]] | None = None
+
+    @property
+    def name(self) -> str:
+        return source_name(self.source)
+
+    @property
+    def path(self):
+        return getattr(self.source, "path", None)
+
+    def frame(self, sheet: str):
+        return self.get(sheet)
+
+    def calendar(self):
+        return calendar_of(self.source)
+
+    def rows(self, sheet: str) -> list[dict]:
+        if sheet not in self._rows:
+            self._rows[sheet] = records(self.get(sheet))
+        return self._rows[sheet]
+
+    @property
+    def jobs(self) -> dict[str, dict]:
+        if self._jobs is None:
+            self._jobs = {}
+            for rec in self.rows(schema.JOBS.sheet):
+                key = jobno_of(rec.get("工作号"))
+                if key and key not in self._jobs:
+                    self._jobs[key] = rec
+        return self._jobs
+
+    @property
+    def brands(self) -> list[str]:
+        if self._brands is None:
+            self._brands = brand_order(self.get)
+        return self._brands
+
+    def brand_jobs(self, brand: str) -> dict[str, dict]:
+        """The brand's jobs, in register order (key: ``jobno_of``)."""
+        return dict(self.by_brand(schema.JOBS.sheet).get(brand_key(brand), {}))
+
+    def by_job(self, sheet: str, column: str) -> dict[str, list[dict]]:
+        """``jobno_of(column)`` → the sheet's rows, in sheet order."""
+        if (sheet, column) not in self._by_job:
+            self._by_job[sheet, column] = by_job(self.rows(sheet), column)
+        return self._by_job[sheet, column]
+
+    def by_brand(self, sheet: str) -> dict:
+        """``brand_key(品牌)`` → the sheet's rows (for 工作单: ``{jobno: job}``)."""
+        if sheet not in self._by_brand:
+            out: dict = {}
+            if sheet == schema.JOBS.sheet:
+                for no, rec in self.jobs.items():
+                    out.setdefault(brand_key(rec.get("品牌")), {})[no] = rec
+            else:
+                for rec in self.rows(sheet):
+                    out.setdefault(brand_key(rec.get("品牌")), []).append(rec)
+            self._by_brand[sheet] = out
+        return self._by_brand[sheet]
+
+    def brand_rows(self, sheet: str, brand: str) -> list[dict]:
+        return self.by_brand(sheet).get(brand_key(brand), [])
+
+    def meetings(self, brand: str) -> list[tuple[dict, str]]:
+        """The brand's 会议 rows by ``meeting_brands``, each with its note ("" or 未注明品牌)."""
+        if self._meetings is None:
+            self._meetings = {}
+            for rec in self.rows(schema.MEETINGS.sheet):
+                names, note = meeting_brands(rec, self.jobs, self.brands)
+                for name in names:
+                    self._meetings.setdefault(brand_key(name), []).append((rec, note))
+        return self._meetings.get(brand_key(brand), [])
+
+
+def prepare(source) -> Registers:
+    """``source`` (a ``Workbench``, a ``{sheet: DataFrame}`` dict or ``Registers``) prepared."""
+    return source if isinstance(source, Registers) else Registers(source)
 
 
 def percent_of(value, target) -> float | None:
@@ -481,8 +737,7 @@ def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: b
     layout = write_blocks(ws, report.title, report.header_lines(), report.blocks, freeze=freeze)
     print_setup(ws, landscape=landscape)
     keep_together(ws, layout["keep"], layout["last_row"], landscape=landscape)
-    wb.properties.title = report.title
-    wb.properties.creator = "aexl"
+    mark_source(wb, report.title, getattr(report, "source", ""), getattr(report, "KIND", ""))
     return atomic_save(wb, path)
 
 
@@ -542,12 +797,13 @@ def check_brands(source, brands) -> list[str] | None:
     if not brands:
         return None
     known = brand_order(frame_getter(source))
+    keys = {brand_key(b): b for b in known}
     for brand in brands:
-        if brand not in known:
+        if brand_key(brand) not in keys:
             raise UsageError(
                 f"工作簿中没有品牌「{brand}」（已有：{'、'.join(known) or '无'}），请检查 --brand"
             )
-    return list(brands)
+    return list(dict.fromkeys(keys[brand_key(b)] for b in brands))
 
 
 def write_each(reports, writer, out_dir) -> list:

@@ -25,12 +25,9 @@ from aexl.reports.common import (
     Table,
     Text,
     as_day,
-    frame_getter,
-    job_index,
     jobno_of,
     norm_step,
-    records,
-    source_name,
+    prepare,
     text,
 )
 from aexl.xlsxout import MONEY_FORMAT
@@ -123,8 +120,8 @@ class JobSheet:
 
 def jobsheet_data(source, jobno: str) -> JobSheet:
     """The printable job sheet of ``jobno``; UsageError when the 工作单 register lacks it."""
-    get = frame_getter(source)
-    jobs = job_index(get)
+    regs = prepare(source)
+    jobs = regs.jobs
     key = jobno_of(jobno)
     job = jobs.get(key)
     if job is None:
@@ -132,24 +129,24 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         hint = f"，是不是「{near[0]}」？" if near else "，请检查工作号（工作单表的「工作号」列）"
         raise UsageError(
             f"「工作单」中没有工作号「{key or jobno}」{hint}",
-            file=getattr(source, "path", None),
+            file=regs.path,
             sheet=schema.JOBS.sheet,
         )
     client = next(
         (
             text(b, "客户")
-            for b in records(get(schema.BRANDS.sheet))
-            if text(b, "品牌") == text(job, "品牌") and text(b, "客户")
+            for b in regs.brand_rows(schema.BRANDS.sheet, text(job, "品牌"))
+            if text(b, "客户")
         ),
         "",
     )
     fields = {name: job.get(name) for _, names in LAYOUT for name in names}
     fields["工作号"] = key
     revisions = Table(["修改序号", "修改日期", "修改内容", "意见来源", "交付日期", "执行人员"])
-    revs = [r for r in records(get(schema.REVISIONS.sheet)) if jobno_of(r.get("原工作号")) == key]
+    revs = regs.by_job(schema.REVISIONS.sheet, "原工作号").get(key, [])
     for r in sorted(revs, key=lambda r: (r.get("修改序号") or 0, r.get("_row") or 0)):
         revisions.rows.append([r.get(c) for c in revisions.headers])
-    signs = [s for s in records(get(schema.SIGNOFFS.sheet)) if jobno_of(s.get("工作号")) == key]
+    signs = list(regs.by_job(schema.SIGNOFFS.sheet, "工作号").get(key, []))
     signs.sort(key=lambda s: (as_day(s.get("日期")) or date.max, s.get("_row") or 0))
     sheet = JobSheet(
         jobno=key,
@@ -158,7 +155,7 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         revisions=revisions,
         chain=[],
         client_box=SignBox("客户确认", "客户签复"),
-        source=source_name(source),
+        source=regs.name,
     )
     sheet.chain, sheet.rounds = fill_chain([s for s in signs if text(s, "流程") == CONFIRM_FLOW])
     for flow in ("正稿QC", "打样QC"):

@@ -27,23 +27,20 @@ from aexl.reports.common import (
     Table,
     Text,
     as_day,
-    brand_jobs,
     by_job,
     calendar_of,
     client_confirmations,
     fmt_day,
-    frame_getter,
     in_range,
-    job_index,
     jobno_of,
     join_lines,
     norm_step,
     parse_month_arg,
     percent_of,
-    records,
+    prepare,
+    production_confirmation,
     reports_for,
     save_report,
-    source_name,
     text,
 )
 from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
@@ -93,15 +90,25 @@ class ChartBlock:
         return fig
 
     def write(self, ws, row: int, width: int, total: float, keep: list | None = None) -> int:
-        """Each chart's table in A–C with the chart beside it; ``keep`` gets each chart's rows."""
+        """Per chart: its title (and sources), then its table in A–C with the chart beside it,
+        as in the 效果追踪图表 workbook; ``keep`` gets each chart's rows."""
+        from openpyxl.styles import Font
+
         from aexl.reports.charts import add_native_chart
-        from aexl.xlsxout import BODY_FONT, put
+        from aexl.xlsxout import BODY_FONT, FONT_NAME, SECTION_FONT, SUBTITLE_FONT, put
 
         if not self.specs:
             put(ws, row, 1, "（本月没有可绘制的效果数据）").font = BODY_FONT
             return row + 2
+        title_font = Font(name=FONT_NAME, size=11, bold=True, color=SECTION_FONT.color)
         for spec in self.specs:
-            start, row = row, add_native_chart(ws, spec, row, 1, f"E{row}")
+            start = row
+            put(ws, row, 1, spec.title).font = title_font
+            row += 1
+            if spec.sources:
+                put(ws, row, 1, "来源：" + "、".join(spec.sources)).font = SUBTITLE_FONT
+                row += 1
+            row = add_native_chart(ws, spec, row, 1, f"E{row}")
             if keep is not None:
                 keep.append((start, row - 1))
         return row
@@ -140,8 +147,7 @@ class MonthlyReport(BrandReport):
             f"完成日期：{fmt_day(self.finish)}（每月 10 日前完成，遇非工作日提前）",
             f"发送日期：{fmt_day(self.send)}（15 日前发送给客户）",
             f"本月工作 {len(self.work.rows)} 项 · 提案 {len(self.proposals.rows)} 次 · "
-            f"完成成品 {len(self.finished.rows)} 项 · 未出正品的设计 {len(self.pending.rows)} 项"
-            + self.source_note,
+            f"完成成品 {len(self.finished.rows)} 项 · 未出正品的设计 {len(self.pending.rows)} 项",
         ]
 
     @property
@@ -189,31 +195,31 @@ def _note(notes: list[dict], column: str, hint: str) -> Text:
 
 def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport:
     """The monthly summary of ``brand`` for ``month`` (``2026-10``); pure over the DataFrames."""
-    from aexl.reports.charts import chart_specs
     from aexl.values import month_bounds
 
     month = parse_month_arg(month)
-    cal = calendar_of(source, calendar)
+    regs = prepare(source)
+    cal = calendar_of(regs, calendar)
     start, end = month_bounds(month)
     finish, send = cal.monthly_due(month)
-    get = frame_getter(source)
     mine = {  # jobs opened after the month do not exist yet
         no: job
-        for no, job in brand_jobs(job_index(get), brand).items()
+        for no, job in regs.brand_jobs(brand).items()
         if (as_day(job.get("开单日期")) or date.min) <= end
     }
     weeks = month_weeks(start, end)
-    weekly = [r for r in records(get(schema.WEEKLY.sheet)) if r.get("周次") in weeks]
-    weekly = by_job(weekly, "工作号")
-    revisions = by_job(records(get(schema.REVISIONS.sheet)), "原工作号")
-    signoffs = records(get(schema.SIGNOFFS.sheet))
-    meetings = [r for r in records(get(schema.MEETINGS.sheet)) if jobno_of(r.get("工作号")) in mine]
-    notes = [
-        n
-        for n in records(get(schema.MONTHLY_NOTES.sheet))
-        if n.get("月份") == month and text(n, "品牌") == brand
+    in_weeks = set(weeks)
+    weekly = regs.by_job(schema.WEEKLY.sheet, "工作号")
+    revisions = regs.by_job(schema.REVISIONS.sheet, "原工作号")
+    signs = regs.by_job(schema.SIGNOFFS.sheet, "工作号")
+    meetings = [  # the brand's meetings; a job's only while the job exists
+        (m, note)
+        for m, note in regs.meetings(brand)
+        if not jobno_of(m.get("工作号")) or jobno_of(m.get("工作号")) in mine
     ]
-    effects = get(schema.EFFECTS.sheet)
+    notes = [
+        n for n in regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand) if n.get("月份") == month
+    ]
 
     report = MonthlyReport(
         brand=brand,
@@ -232,22 +238,24 @@ def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport
         proposals=Table(PROPOSAL_HEADERS, formats={6: DATETIME_FORMAT}),
         finished=Table(FINISHED_HEADERS),
         pending=Table(PENDING_HEADERS),
-        source=source_name(source),
+        source=regs.name,
     )
-    signs = by_job(signoffs, "工作号")
-    talks = by_job(meetings, "工作号")
+    talks = by_job([m for m, _ in meetings], "工作号")
     for no, job in mine.items():
-        entries = sorted(weekly.get(no, []), key=lambda r: r["周次"])
-        revs = [r for r in revisions.get(no, []) if in_range(r.get("修改日期"), start, end)]
+        entries = sorted(
+            (e for e in weekly.get(no, ()) if e.get("周次") in in_weeks), key=lambda r: r["周次"]
+        )
+        revs = [r for r in revisions.get(no, ()) if in_range(r.get("修改日期"), start, end)]
         dated = [job.get("开单日期"), job.get("交付日期")]
-        dated += [s.get("日期") for s in signs.get(no, [])]
-        dated += [m.get("会议时间") for m in talks.get(no, [])]
+        dated += [s.get("日期") for s in signs.get(no, ())]
+        dated += [m.get("会议时间") for m in talks.get(no, ())]
         touched = entries or revs or any(in_range(d, start, end) for d in dated)
         if touched or (text(job, "状态") or "进行中") in OPEN_STATUSES:
             _work_row(report, no, job, entries, revs, weeks[-1])
 
-    _effects(report, effects, chart_specs)
-    _done(report, mine, _proposals(report, mine, meetings), signoffs, revisions)
+    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
+    proposed = _proposals(report, mine, meetings)
+    _done(report, mine, proposed, signs, revisions)
     return report
 
 
@@ -274,47 +282,50 @@ def _work_row(report: MonthlyReport, no: str, job: dict, entries, revs, last_wee
         )
 
 
-def _effects(report: MonthlyReport, effects, chart_specs) -> None:
-    """The month's figures; charts show each campaign of the month from its first figure on."""
-    rows = [
-        r
-        for r in records(effects)
-        if text(r, "品牌") == report.brand and in_range(r.get("日期"), report.start, report.end)
-    ]
-    rows.sort(key=lambda r: (as_day(r["日期"]), r.get("_row") or 0))
-    for r in rows:
+def _effects(report: MonthlyReport, rows: list[dict]) -> None:
+    """The month's figures; charts show each campaign of the month from its first figure on.
+
+    ``rows``: the brand's 效果 rows.
+    """
+    from aexl.reports.charts import specs_from_records
+
+    month = [r for r in rows if in_range(r.get("日期"), report.start, report.end)]
+    month.sort(key=lambda r: (as_day(r["日期"]), r.get("_row") or 0))
+    for r in month:
         ratio = percent_of(r.get("数值"), r.get("目标值"))
         report.effects.rows.append(
             [as_day(r["日期"]), r.get("活动"), r.get("指标"), r.get("单位"), r.get("来源")]
             + [r.get("数值"), r.get("目标值"), ratio]
         )
-    campaigns = {text(r, "活动") for r in rows}
+    campaigns = {text(r, "活动") for r in month}
     if not campaigns:
         return
-    history = [
-        as_day(r.get("日期"))
-        for r in records(effects)
-        if text(r, "品牌") == report.brand
-        and text(r, "活动") in campaigns
-        and as_day(r.get("日期"))
-    ]
-    specs = chart_specs(effects, report.brand, min(history), report.end)
+    history = [day for r in rows if text(r, "活动") in campaigns and (day := as_day(r.get("日期")))]
+    specs = specs_from_records(rows, report.brand, min(history), report.end)
     report.charts.specs = [s for s in specs if s.campaign in campaigns]
 
 
-def _proposals(report: MonthlyReport, mine: dict, meetings: list[dict]) -> set[str]:
-    """The month's 提案/再提案 meetings, then jobs at 已提案; returns every job proposed by month end."""
+def _proposals(report: MonthlyReport, mine: dict, meetings: list[tuple[dict, str]]) -> set[str]:
+    """The month's 提案/再提案 meetings, then jobs at 已提案; returns every job proposed by month end.
+
+    A proposal meeting without a 工作号 is listed by its topic (brand by
+    ``common.meeting_brands``; marked when no brand was written down).
+    """
     proposed: set[str] = set()
-    for m in sorted(meetings, key=lambda m: as_day(m.get("会议时间")) or date.min):
+    ordered = sorted(meetings, key=lambda m: as_day(m[0].get("会议时间")) or date.min)
+    for m, note in ordered:
         no, held = jobno_of(m.get("工作号")), as_day(m.get("会议时间"))
         if text(m, "会议类型") not in PROPOSAL_MEETINGS or not held or held > report.end:
             continue
-        proposed.add(no)
+        job = mine.get(no)
+        if job is not None:
+            proposed.add(no)
         if held >= report.start:
-            job = mine[no]
+            topic = text(m, "主题") + (f"（{note}）" if note else "")
             report.proposals.rows.append(
-                [no, text(job, "项目名称"), text(m, "会议类型"), text(job, "状态") or "进行中"]
-                + [m.get("主题"), m.get("客户签复"), m.get("会议时间")]
+                [no or None, text(job, "项目名称") if job else None, text(m, "会议类型")]
+                + [(text(job, "状态") or "进行中") if job else None]
+                + [topic or None, m.get("客户签复"), m.get("会议时间")]
             )
     listed = {r[0] for r in report.proposals.rows}
     for no, job in mine.items():
@@ -332,29 +343,35 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list[dict]) -> set[s
     return proposed
 
 
-def _done(report: MonthlyReport, mine, proposed: set[str], signoffs, revisions) -> None:
-    """Finished work (client sign-off in the month) and designs not yet produced (no 打样QC)."""
+def _done(report: MonthlyReport, mine, proposed: set[str], signs: dict, revisions: dict) -> None:
+    """Finished work and designs not yet produced, by one rule (``common.production_confirmation``).
+
+    A job is *produced* by the month's end when the client signed the QC flow
+    that produces its kind of work (打样QC for print work, else 正稿QC) and
+    no revision reopened it since. 「完成的成品」: produced, signed within
+    the month, status 已完成/客户确认. 「未出正品的设计」: proposed or under
+    revision, a design (not 命名/策略方案), and not produced. The two lists
+    never share a job.
+    """
     start, end = report.start, report.end
-    signoffs = [s for s in signoffs if (as_day(s.get("日期")) or date.max) <= end]
-    confirmed = client_confirmations(signoffs)
-    proofs = client_confirmations(signoffs, flows=("打样QC",))
-    steps = by_job(signoffs, "工作号")
     for no, job in mine.items():
-        revs = [r for r in revisions.get(no, []) if (as_day(r.get("修改日期")) or date.min) <= end]
+        steps = [s for s in signs.get(no, ()) if (as_day(s.get("日期")) or date.max) <= end]
+        revs = [r for r in revisions.get(no, ()) if (as_day(r.get("修改日期")) or date.min) <= end]
         status, kind = text(job, "状态"), text(job, "工作类型")
-        in_month = [s for s in confirmed.get(no, []) if in_range(s.get("日期"), start, end)]
-        if status in ("已完成", "客户确认") and in_month:
-            s = in_month[-1]
-            report.finished.rows.append(
-                [no, text(job, "项目名称"), kind, status, text(s, "流程"), len(revs)]
-                + [s.get("签名"), as_day(s.get("日期"))]
-            )
+        done = production_confirmation(job, client_confirmations(steps).get(no, []), revs)
+        if done is not None:
+            if status in ("已完成", "客户确认") and in_range(done.get("日期"), start, end):
+                report.finished.rows.append(
+                    [no, text(job, "项目名称"), kind, status, text(done, "流程"), len(revs)]
+                    + [done.get("签名"), as_day(done.get("日期"))]
+                )
+            continue
         is_proposed = status in ("已提案", "修改中", "客户确认") or (
             no in proposed and status not in ("已完成", "已取消")
         )
-        if not is_proposed or proofs.get(no) or kind in NOT_DESIGN:
+        if not is_proposed or kind in NOT_DESIGN:
             continue
-        last = max(steps.get(no, []), key=lambda s: (as_day(s["日期"]), s["_row"]), default=None)
+        last = max(steps, key=lambda s: (as_day(s["日期"]), s["_row"]), default=None)
         latest = (
             last and f"{text(last, '流程')}·{norm_step(last.get('步骤'))} {as_day(last['日期'])}"
         )

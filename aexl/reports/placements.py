@@ -7,10 +7,18 @@ plus the 工作号. 样稿展示 shows
 
 - a thumbnail (about 120 px high) embedded in the row when 样稿 names an
   image file that exists (paths are relative to the workbench's folder),
-  with the file name below it linked to the full-size file;
-- a link when 样稿 is a URL, or a file that is not an image (video, audio, PDF);
+  with the file name below it as plain text;
+- the file name as plain text for a file that is not an image (video,
+  audio, PDF): the list goes to the client, where a link to the AE's disk
+  (``C:\\Users\\…``) would be broken and would show the AE's folders;
+- a link when 样稿 is a URL;
 - the note 样稿文件缺失：<path> (no link) when the file is not there; these
-  are counted in the header as 缺失样稿 and reported by the command.
+  are counted in the header as 缺失样稿 and reported by the command;
+- the note 样稿：<path> when the workbook's folder is unknown (``base_dir=None``,
+  e.g. under xlwings Server) and the path is relative: no file is looked up.
+
+Where the data came from (the workbench's file name) is kept in the
+document properties, not on the printed page.
 
 A placement that started before the period and still runs is not listed:
 the list is what went on air in the period. Inputs are only read.
@@ -25,7 +33,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from aexl.errors import CalendarError
 from aexl.values import is_blank, norm_text
 
 log = logging.getLogger("aexl")
@@ -52,6 +59,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".we
 _URL_RE = re.compile(r"^(?:https?|ftp)://\S+$|^www\.\S+$", re.IGNORECASE)
 
 IMAGE, LINK, URL, MISSING, NONE = "image", "link", "url", "missing", "none"
+UNKNOWN = "unknown"  # a relative 样稿 path while the workbook's folder is unknown
 
 
 @dataclass
@@ -68,7 +76,7 @@ class PlacementRow:
     size: str
     version: str
     sample: str  # as typed in 样稿
-    sample_kind: str = NONE  # image / link / url / missing / none
+    sample_kind: str = NONE  # image / link / url / missing / none / unknown
     sample_path: Path | None = None  # resolved file, when 样稿 names a file
     thumbnail: bytes | None = None  # JPEG/PNG bytes of the thumbnail
     thumb_size: tuple[int, int] = (0, 0)  # (width, height) px
@@ -97,13 +105,16 @@ def _ymd(value) -> date | None:
 def placement_rows(
     placements_df, brand: str, start: date, end: date, base_dir
 ) -> list[PlacementRow]:
-    """The brand's placements with 投放日期 in [start, end], samples resolved, by date."""
-    brand = norm_text(brand)
-    base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
+    """The brand's placements with 投放日期 in [start, end], samples resolved, by date.
+
+    ``base_dir``: the workbench's folder, which relative 样稿 paths start from;
+    None means the folder is unknown (xlwings Server, an unsaved workbook):
+    a relative path is then kind ``UNKNOWN`` and no file is looked up.
+    Brand names are compared by ``common.brand_key``.
+    """
+    base_dir = Path(base_dir) if base_dir is not None else None
     rows: list[PlacementRow] = []
-    for rec in placements_df.to_dict("records"):
-        if norm_text(rec.get("品牌")) != brand:
-            continue
+    for rec in _brand_records(placements_df, brand):
         day = _ymd(rec.get("投放日期"))
         if day is None or not start <= day <= end:
             continue
@@ -125,6 +136,16 @@ def placement_rows(
     return rows
 
 
+def _brand_records(frame, brand: str) -> list[dict]:
+    from aexl.reports.common import brand_key
+
+    if frame is None or len(frame) == 0:
+        return []
+    key = brand_key(brand)
+    mask = [brand_key(v) == key for v in frame["品牌"].tolist()]
+    return frame[mask].to_dict("records") if any(mask) else []
+
+
 def sample_path(text: str, base_dir: Path) -> Path:
     """Where a 样稿 path points: relative to the workbench folder; ``\\`` or ``/``."""
     cleaned = text.strip().strip('"').replace("\\", "/")
@@ -134,7 +155,7 @@ def sample_path(text: str, base_dir: Path) -> Path:
     return path if path.is_absolute() else base_dir / path
 
 
-def _resolve_sample(row: PlacementRow, base_dir: Path) -> None:
+def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
     text = row.sample
     if is_blank(text):
         row.sample_kind, row.note = NONE, "未填写样稿"
@@ -142,7 +163,10 @@ def _resolve_sample(row: PlacementRow, base_dir: Path) -> None:
     if _URL_RE.match(text):
         row.sample_kind, row.note = URL, text
         return
-    path = sample_path(text, base_dir)
+    path = sample_path(text, base_dir if base_dir is not None else Path())
+    if base_dir is None and not path.is_absolute():
+        row.sample_kind, row.note = UNKNOWN, f"样稿：{text}"
+        return
     row.sample_path = path
     if not path.is_file():
         row.sample_kind, row.note = MISSING, f"样稿文件缺失：{text}"
@@ -154,7 +178,7 @@ def _resolve_sample(row: PlacementRow, base_dir: Path) -> None:
             row.thumbnail, row.thumb_size = thumb
             row.sample_kind = IMAGE
             return
-        row.note = f"{path.name}（无法生成缩略图，请点击查看）"
+        row.note = f"{path.name}（无法生成缩略图）"
     row.sample_kind = LINK
 
 
@@ -189,7 +213,7 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple
 
 
 def counts(rows: list[PlacementRow]) -> dict[str, int]:
-    tally = {IMAGE: 0, LINK: 0, URL: 0, MISSING: 0, NONE: 0}
+    tally = {IMAGE: 0, LINK: 0, URL: 0, MISSING: 0, NONE: 0, UNKNOWN: 0}
     for row in rows:
         tally[row.sample_kind] += 1
     return tally
@@ -212,19 +236,25 @@ def write_placement_list(
     from openpyxl.utils.units import pixels_to_EMU
 
     from aexl import xlsxout as xo
-    from aexl.reports.common import text_height
+    from aexl.reports.common import mark_source, text_height
 
     tally = counts(rows)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_TITLE
     lines = [f"品牌：{brand}　　期间：{period_label}"]
+    counted = [("样稿缩略图", IMAGE), ("链接", URL), ("其他样稿文件", LINK), ("缺失样稿", MISSING)]
+    counted += [("未填样稿", NONE), ("样稿位置未知", UNKNOWN)]
     lines.append(
-        f"投放 {len(rows)} 条　　样稿缩略图 {tally[IMAGE]}　　链接 {tally[URL] + tally[LINK]}"
-        f"　　缺失样稿 {tally[MISSING]}　　未填样稿 {tally[NONE]}"
+        "　　".join(
+            [f"投放 {len(rows)} 条"]
+            + [
+                f"{label} {tally[kind]}"
+                for label, kind in counted
+                if tally[kind] or kind not in (LINK, UNKNOWN)
+            ]
+        )
     )
-    if source:
-        lines.append(f"数据来源：{source}（投放）")
     first = xo.title_block(ws, f"{brand} 投放列表", lines, width=len(HEADERS))
     header_row = first
     xo.table(
@@ -241,11 +271,8 @@ def write_placement_list(
     for n, row in enumerate(rows):
         excel_row = header_row + 1 + n
         cell = ws.cell(row=excel_row, column=SAMPLE_COL)
-        if row.sample_kind == URL:
+        if row.sample_kind == URL:  # local files get no link: it would break at the client's
             cell.hyperlink = row.sample
-            cell.font = link_font
-        elif row.sample_kind in (IMAGE, LINK) and row.sample_path is not None:
-            cell.hyperlink = str(row.sample_path.resolve())
             cell.font = link_font
         elif row.sample_kind == MISSING:
             cell.font = warn_font
@@ -278,6 +305,7 @@ def write_placement_list(
     xo.set_widths(ws, widths)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     xo.print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
+    mark_source(wb, f"{brand} 投放列表", f"{source}（投放）" if source else "", REPORT_KIND)
     return xo.atomic_save(wb, path)
 
 
@@ -285,40 +313,36 @@ def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:
     """The date in the file name.
 
     A week's list goes out with the weekly report, so it is dated the day that
-    report is finished: Friday, or the last working day before it when
-    ``calendar`` (an ``aexl.workcal.WorkCalendar``) knows the year; a plain
-    Friday otherwise. A month's list is dated the month's last day.
+    report is finished: Friday, or the last working day before it. ``calendar``
+    (an ``aexl.workcal.WorkCalendar``; default: the built-in one) must know
+    the year: its ``CalendarError`` (which says how to add the year in the
+    节假日 sheet) is not replaced by a guess. A month's list is dated the
+    month's last day, without a calendar.
     """
     if not weekly:
         return end
-    friday = start + timedelta(days=4)
     if calendar is None:
-        return friday
-    try:
-        return calendar.previous_workday(friday, inclusive=True)
-    except CalendarError:
-        return friday
+        from aexl.workcal import WorkCalendar
+
+        calendar = WorkCalendar()
+    return calendar.previous_workday(start + timedelta(days=4), inclusive=True)
 
 
 def period_of(week: str | None, month: str | None) -> tuple[str, date, date, bool]:
     """(label, start, end, weekly) of ``--week 2026-W47`` or ``--month 2026-10``."""
     from aexl.errors import UsageError
-    from aexl.values import month_bounds, parse_month, parse_week, week_bounds
+    from aexl.reports.common import parse_month_arg, parse_week_arg
+    from aexl.values import month_bounds, week_bounds
 
-    try:
-        if week:
-            normal = parse_week(week)
-            start, end = week_bounds(normal)
-            weekly = True
-        elif month:
-            normal = parse_month(month)
-            start, end = month_bounds(normal)
-            weekly = False
-        else:
-            raise UsageError("请用 --week（如 2026-W47）或 --month（如 2026-10）指定期间")
-    except ValueError as exc:
-        raise UsageError(f"{'--week' if week else '--month'} 写法有误：{exc}") from None
-    return f"{normal}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）", start, end, weekly
+    if week:
+        normal = parse_week_arg(week)
+        start, end = week_bounds(normal)
+    elif month:
+        normal = parse_month_arg(month)
+        start, end = month_bounds(normal)
+    else:
+        raise UsageError("请用 --week（如 2026-W47）或 --month（如 2026-10）指定期间")
+    return f"{normal}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）", start, end, bool(week)
 
 
 def write_placement_lists(
@@ -330,7 +354,7 @@ def write_placement_lists(
 ) -> list[Path]:
     """The command: one 投放列表 per brand with placements in the period; the written paths."""
     from aexl import schema
-    from aexl.reports.common import log_findings
+    from aexl.reports.common import brand_key, log_findings
     from aexl.workbook import read_workbench
     from aexl.xlsxout import report_name
 
@@ -341,21 +365,19 @@ def write_placement_lists(
     )
     log_findings(book, wb.findings, "该行未列入", sheet=schema.PLACEMENTS.sheet)
     frame = wb.frame(schema.PLACEMENTS.sheet)
-    try:
-        calendar = wb.calendar()
-    except Exception:  # a broken 节假日 sheet must not stop the list; check reports it
-        calendar = None
-    day = report_date(start, end, weekly=weekly, calendar=calendar)
-    brands: dict[str, None] = {}
-    for rec in frame.to_dict("records"):
-        started = _ymd(rec.get("投放日期"))
-        name = norm_text(rec.get("品牌"))
-        if name and started is not None and start <= started <= end:
-            brands.setdefault(name, None)
+    # a week's list is dated by the working-day calendar (the 节假日 sheet included);
+    # a year it does not know is the user's to add, not a weekday to guess
+    day = report_date(start, end, weekly=weekly, calendar=wb.calendar() if weekly else None)
+    brands: dict[str, str] = {}
+    for name, when in zip(frame["品牌"].tolist(), frame["投放日期"].tolist(), strict=True):
+        started = _ymd(when)
+        key = brand_key(name)
+        if key and key not in brands and started is not None and start <= started <= end:
+            brands[key] = norm_text(name)
     if not brands:
         log.warning("%s：%s 没有投放记录（按「投放日期」），未生成投放列表", book.name, label)
     written = []
-    for brand in brands:
+    for brand in brands.values():
         rows = placement_rows(frame, brand, start, end, book.parent)
         for row in rows:
             if row.sample_kind == MISSING:

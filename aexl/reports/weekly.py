@@ -24,20 +24,15 @@ from aexl.reports.common import (
     Heading,
     Table,
     as_day,
-    brand_jobs,
-    brand_order,
-    by_job,
     calendar_of,
     fmt_day,
-    frame_getter,
     in_range,
-    job_index,
     jobno_of,
+    meeting_brands,
     parse_week_arg,
-    records,
+    prepare,
     reports_for,
     save_report,
-    source_name,
     text,
 )
 from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
@@ -78,8 +73,7 @@ class WeeklyReport(BrandReport):
             f"完成日期：{fmt_day(self.finish)}，经项目主管审阅",
             f"发送日期：{fmt_day(self.send)}，发送给客户",
             f"本周进展 {len(self.progress.rows)} 项 · 逾期未交付 {len(self.overdue.rows)} 项 · "
-            f"纪要逾期 {len(self.minutes.rows)} 次 · 本周修改单 {len(self.revisions.rows)} 张"
-            + self.source_note,
+            f"纪要逾期 {len(self.minutes.rows)} 次 · 本周修改单 {len(self.revisions.rows)} 张",
         ]
 
     @property
@@ -106,13 +100,12 @@ def weekly_data(source, brand: str, week: str, calendar=None) -> WeeklyReport:
     from aexl.values import week_bounds
 
     week = parse_week_arg(week)
-    cal = calendar_of(source, calendar)
+    regs = prepare(source)
+    cal = calendar_of(regs, calendar)
     start, end = week_bounds(week)
     finish, send = cal.weekly_due(week)
-    get = frame_getter(source)
-    jobs = job_index(get)
-    mine = brand_jobs(jobs, brand)
-    revisions = records(get(schema.REVISIONS.sheet))
+    mine = regs.brand_jobs(brand)
+    revisions = regs.by_job(schema.REVISIONS.sheet, "原工作号")
     report = WeeklyReport(
         brand=brand,
         week=week,
@@ -126,19 +119,20 @@ def weekly_data(source, brand: str, week: str, calendar=None) -> WeeklyReport:
             MINUTES_HEADERS, formats=dict.fromkeys((0, 6, 7), DATETIME_FORMAT), widths=[16]
         ),
         revisions=Table(REVISION_HEADERS, widths=PROGRESS_WIDTHS[:8]),
-        source=source_name(source),
+        source=regs.name,
     )
-    entries = records(get(schema.WEEKLY.sheet))
-    _progress(report, entries, jobs, mine)
-    _overdue(report, mine, by_job(revisions, "原工作号"), latest_progress(entries, week))
-    _minutes(report, records(get(schema.MEETINGS.sheet)), jobs, brand_order(get), cal)
-    for rec in revisions:
-        no = jobno_of(rec.get("原工作号"))
-        if no in mine and in_range(rec.get("修改日期"), start, end):
-            report.revisions.rows.append(
-                [no, text(mine[no], "项目名称"), rec.get("修改序号"), rec.get("修改日期")]
-                + [rec.get(c) for c in ("修改内容", "执行人员", "交付日期", "意见来源")]
-            )
+    entries = regs.rows(schema.WEEKLY.sheet)
+    _progress(report, entries, regs.jobs, mine)
+    _overdue(report, mine, revisions, latest_progress(entries, week))
+    _minutes(report, regs.meetings(brand), cal)
+    for no, job in mine.items():
+        for rec in revisions.get(no, ()):
+            if in_range(rec.get("修改日期"), start, end):
+                report.revisions.rows.append(
+                    [no, text(job, "项目名称"), rec.get("修改序号"), rec.get("修改日期")]
+                    + [rec.get(c) for c in ("修改内容", "执行人员", "交付日期", "意见来源")]
+                )
+    report.revisions.rows.sort(key=lambda r: (as_day(r[3]), r[0], r[2] or 0))
     return report
 
 
@@ -203,15 +197,9 @@ def _overdue(report: WeeklyReport, mine: dict, revisions: dict, progress: dict) 
 
 
 def meeting_brand(rec: dict, jobs: dict, brands: list[str]) -> str:
-    """The brand a meeting belongs to: its job's, else a brand named in 主题, else the only one."""
-    job = jobs.get(jobno_of(rec.get("工作号")))
-    if job:
-        return text(job, "品牌")
-    topic = text(rec, "主题")
-    named = [b for b in brands if b and b in topic]
-    if len(named) == 1:
-        return named[0]
-    return brands[0] if len(brands) == 1 else ""
+    """The one brand of a meeting (``common.meeting_brands``); "" when it goes to several."""
+    names, _note = meeting_brands(rec, jobs, brands)
+    return names[0] if len(names) == 1 else ""
 
 
 def lateness(delta) -> str:
@@ -222,16 +210,15 @@ def lateness(delta) -> str:
     return f"{hours} 小时" if hours else "不足 1 小时"
 
 
-def _minutes(report: WeeklyReport, meetings: list[dict], jobs, brands, cal) -> None:
+def _minutes(report: WeeklyReport, meetings: list[tuple[dict, str]], cal) -> None:
+    """``meetings``: the brand's (``Registers.meetings``), each with its 未注明品牌 note."""
     as_of = datetime.combine(report.finish, time(23, 59, 59))
     week_start = datetime.combine(report.start, time())
-    for rec in meetings:
+    for rec, note in meetings:
         held = rec.get("会议时间")
         if isinstance(held, date) and not isinstance(held, datetime):
             held = datetime.combine(held, time())
         if not isinstance(held, datetime) or held > as_of:
-            continue
-        if meeting_brand(rec, jobs, brands) != report.brand:
             continue
         due = cal.minutes_due(held)
         sent = rec.get("纪要发送时间")
@@ -248,6 +235,8 @@ def _minutes(report: WeeklyReport, meetings: list[dict], jobs, brands, cal) -> N
                 state += "；发送前未经主管审阅"
         else:
             continue
+        if note:
+            state += f"（{note}，已列入本客户每个品牌的周报）"
         report.minutes.rows.append(
             [held, rec.get("主题"), rec.get("会议类型"), jobno_of(rec.get("工作号")) or None]
             + [state, rec.get("主管审阅"), due, sent]

@@ -17,26 +17,23 @@ from pathlib import Path
 from aexl import schema
 from aexl.reports.common import (
     DONE_STATUSES,
+    NO_BRAND_NOTE,
     BrandReport,
     Heading,
     Table,
     Text,
     as_day,
-    brand_jobs,
     by_job,
     calendar_of,
     client_confirmations,
     fmt_day,
-    frame_getter,
     in_range,
-    job_index,
-    jobno_of,
     parse_year_arg,
     percent_of,
-    records,
+    prepare,
+    production_confirmation,
     reports_for,
     save_report,
-    source_name,
     text,
 )
 
@@ -78,7 +75,7 @@ class YearlyReport(BrandReport):
         return [
             f"年度：{self.year} 年（{self.year}-01-01 至 {self.year}-12-31）",
             f"提交日期：次年 1 月，最迟 {fmt_day(self.due)}",
-            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字" + self.source_note,
+            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字",
         ]
 
     @property
@@ -108,27 +105,34 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     (the summary is due in its January).
     """
     year = parse_year_arg(year)
-    cal = calendar_of(source, calendar)
+    regs = prepare(source)
+    cal = calendar_of(regs, calendar)
     due = cal.annual_due(year)
     start, end = date(year, 1, 1), date(year, 12, 31)
-    get = frame_getter(source)
+    all_jobs = regs.brand_jobs(brand)
     mine = {
         no: job
-        for no, job in brand_jobs(job_index(get), brand).items()
+        for no, job in all_jobs.items()
         if in_range(job.get("开单日期"), start, end) or in_range(job.get("交付日期"), start, end)
     }
-    all_jobs = brand_jobs(job_index(get), brand)
 
-    def ours(rec: dict, column: str, when: str) -> bool:
-        return jobno_of(rec.get(column)) in all_jobs and in_range(rec.get(when), start, end)
+    def ours(sheet: str, column: str, when: str) -> list[dict]:
+        groups = regs.by_job(sheet, column)
+        rows = [
+            r for no in all_jobs for r in groups.get(no, ()) if in_range(r.get(when), start, end)
+        ]
+        return sorted(rows, key=lambda r: r.get("_row") or 0)
 
-    revisions = by_job(
-        [r for r in records(get(schema.REVISIONS.sheet)) if ours(r, "原工作号", "修改日期")],
-        "原工作号",
-    )
-    signoffs = [s for s in records(get(schema.SIGNOFFS.sheet)) if ours(s, "工作号", "日期")]
+    revisions = by_job(ours(schema.REVISIONS.sheet, "原工作号", "修改日期"), "原工作号")
+    signoffs = ours(schema.SIGNOFFS.sheet, "工作号", "日期")
     confirmed = client_confirmations(signoffs)
-    meetings = [m for m in records(get(schema.MEETINGS.sheet)) if ours(m, "工作号", "会议时间")]
+    produced = {  # the signature that made each job produced (common.production_flows)
+        no: production_confirmation(job, confirmed.get(no, []), revisions.get(no, []))
+        for no, job in mine.items()
+    }
+    meetings = [  # by the one meeting rule: with or without a 工作号
+        (m, note) for m, note in regs.meetings(brand) if in_range(m.get("会议时间"), start, end)
+    ]
 
     report = YearlyReport(
         brand=brand,
@@ -169,13 +173,13 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
         service=Table(["类别", "指标", "说明", "数值"]),
         results=Text(placeholder="全年传播活动的主要成绩与存在的问题（结合上表的效果数据）。"),
         improvements=Text(placeholder="对明年服务的改进建议：流程、沟通、时间控制、出品质量等。"),
-        source=source_name(source),
+        source=regs.name,
     )
-    _works(report, mine, revisions, confirmed)
-    _notes(report, records(get(schema.MONTHLY_NOTES.sheet)))
-    _effects(report, records(get(schema.EFFECTS.sheet)), start, end)
-    _service(report, mine, meetings, signoffs, revisions, confirmed, cal)
-    proposals = sum(text(m, "会议类型") in ("提案", "再提案") for m in meetings)
+    _works(report, mine, revisions, produced)
+    _notes(report, regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand))
+    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand), start, end)
+    _service(report, mine, meetings, signoffs, revisions, produced, cal)
+    proposals = sum(text(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
     status = Counter(text(j, "状态") or "进行中" for j in mine.values())
     kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
     report.preface.paragraphs.append(
@@ -189,7 +193,7 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     return report
 
 
-def _works(report: YearlyReport, mine: dict, revisions: dict, confirmed: dict) -> None:
+def _works(report: YearlyReport, mine: dict, revisions: dict, produced: dict) -> None:
     order = {kind: i for i, kind in enumerate(schema.WORK_TYPES)}
     jobs = sorted(
         mine.items(),
@@ -198,7 +202,7 @@ def _works(report: YearlyReport, mine: dict, revisions: dict, confirmed: dict) -
     per_type: dict[str, list] = {}
     for no, job in jobs:
         kind, status = text(job, "工作类型") or "（未填类型）", text(job, "状态") or "进行中"
-        signed = confirmed.get(no, [])
+        signed = produced.get(no)
         report.works.rows.append(
             [
                 kind,
@@ -207,7 +211,7 @@ def _works(report: YearlyReport, mine: dict, revisions: dict, confirmed: dict) -
                 as_day(job.get("开单日期")),
                 as_day(job.get("交付日期")),
             ]
-            + [status, len(revisions.get(no, [])), as_day(signed[-1]["日期"]) if signed else None]
+            + [status, len(revisions.get(no, [])), as_day(signed["日期"]) if signed else None]
         )
         per_type.setdefault(kind, []).append((status, len(revisions.get(no, []))))
         if text(job, "工作类型") == "策略方案" or text(job, "工作类型") in schema.BRIEF_WORK_TYPES:
@@ -223,25 +227,42 @@ def _works(report: YearlyReport, mine: dict, revisions: dict, confirmed: dict) -
         report.types.rows.append([kind, len(items), " · ".join(parts), sum(n for _, n in items)])
 
 
+SOFT_END = "。；;，,、. "  # closing punctuation that the joining 「；」/「。」 replaces
+HARD_END = "？！?!"  # kept as written: nothing is added after them
+
+
+def join_sentences(parts: list[str]) -> str:
+    """``a；b；c。`` from parts that may end with their own punctuation (never 「。；」)."""
+    parts = [p.rstrip(SOFT_END) for p in parts]
+    parts = [p for p in parts if p]
+    out = ""
+    for n, part in enumerate(parts):
+        last = n == len(parts) - 1
+        out += part + ("" if part[-1] in HARD_END else "。" if last else "；")
+    return out
+
+
 def _notes(report: YearlyReport, notes: list[dict]) -> None:
-    rows = [
-        n
-        for n in notes
-        if text(n, "品牌") == report.brand
-        and str(n.get("月份") or "").startswith(f"{report.year}-")
-    ]
+    """One paragraph per month: ``2026-10　工作背景：…；下月主要工作：…；效果反馈：…。``.
+
+    ``notes``: the brand's 月报备注 rows. The AM's own closing punctuation is
+    not doubled by the joining 「；」 (no 「。；」).
+    """
+    rows = [n for n in notes if str(n.get("月份") or "").startswith(f"{report.year}-")]
     for n in sorted(rows, key=lambda n: n["月份"]):
         parts = [
-            f"{c}：{text(n, c)}" for c in ("工作背景", "下月主要工作", "效果反馈") if text(n, c)
+            f"{c}：{text(n, c).rstrip(SOFT_END)}"
+            for c in ("工作背景", "下月主要工作", "效果反馈")
+            if text(n, c).rstrip(SOFT_END)
         ]
         if parts:
-            report.notes.paragraphs.append(f"{n['月份']}　" + "；".join(parts))
+            report.notes.paragraphs.append(f"{n['月份']}　" + join_sentences(parts))
 
 
 def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) -> None:
     groups: dict[tuple[str, str, str], list[dict]] = {}
-    for r in effects:
-        if text(r, "品牌") == report.brand and in_range(r.get("日期"), start, end):
+    for r in effects:  # the brand's rows
+        if in_range(r.get("日期"), start, end):
             key = (text(r, "活动"), text(r, "指标"), text(r, "单位"))
             groups.setdefault(key, []).append(r)
     for (campaign, metric, unit), rows in groups.items():
@@ -267,23 +288,34 @@ def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) 
         )
 
 
-def _service(report: YearlyReport, mine, meetings, signoffs, revisions, confirmed, cal) -> None:
-    on_time = late = unsent = 0
+def _service(report: YearlyReport, mine, meetings, signoffs, revisions, produced, cal) -> None:
+    """Service figures; ``meetings`` are (row, note) pairs of the brand (``Registers.meetings``)."""
+    on_time = late = unsent = unmarked = 0
     year_end = datetime.combine(date(report.year, 12, 31), time(23, 59, 59))
-    for m in meetings:
+    for m, note in meetings:
         held, sent = m.get("会议时间"), m.get("纪要发送时间")
+        if isinstance(held, date) and not isinstance(held, datetime):
+            held = datetime.combine(held, time())
         if not isinstance(held, datetime):
             continue
         due = cal.minutes_due(held)
+        if isinstance(sent, date) and not isinstance(sent, datetime):
+            sent = datetime.combine(sent, time())
+        if isinstance(sent, datetime) and sent <= due:
+            on_time += 1
+            continue
         if isinstance(sent, datetime):
-            on_time, late = on_time + (sent <= due), late + (sent > due)
+            late += 1
         elif due <= year_end:
             unsent += 1
+        else:  # not due yet at the year's end
+            continue
+        unmarked += bool(note)
     late_jobs = 0
     for no, job in mine.items():
         due = as_day(job.get("交付日期"))
-        signed = confirmed.get(no, [])
-        done_on = as_day(signed[-1]["日期"]) if signed else None
+        signed = produced.get(no)
+        done_on = as_day(signed["日期"]) if signed else None
         status = text(job, "状态")
         if due and status != "已取消" and ((done_on and done_on > due) or (not done_on and status not in DONE_STATUSES and due < date(report.year, 12, 31))):  # fmt: skip
             late_jobs += 1
@@ -294,7 +326,12 @@ def _service(report: YearlyReport, mine, meetings, signoffs, revisions, confirme
         [
             "会议纪要",
             "按时发送（会后 1 个工作日内）",
-            f"迟发 {late} 次，未发送 {unsent} 次",
+            f"迟发 {late} 次，未发送 {unsent} 次"
+            + (
+                f"（其中 {unmarked} 次为{NO_BRAND_NOTE}的会议，计入本客户每个品牌）"
+                if unmarked
+                else ""
+            ),
             on_time,
         ],
         ["交付", "逾期交付的工作", "客户确认晚于交付日期，或到年底仍未完成", late_jobs],
