@@ -25,6 +25,7 @@ Everything here is a plain function; ``aexl.commands.month_end`` is the CLI.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -330,6 +331,9 @@ def build_outputs(
     """Write one workbench's outputs into the staging folder ``stage``; never raises."""
     started = time.perf_counter()
     result = BookResult(path=Path(path))
+    # openpyxl and pandas make many short-lived objects: cyclic collection
+    # during a workbench costs ~20% CPU, so collect once afterwards instead.
+    gc.disable()
     try:
         _process(result, month, Path(stage), png=png, now=now)
     except AexlError as exc:
@@ -351,6 +355,9 @@ def build_outputs(
                 f"文件 {result.path.name}：内部错误（程序缺陷，不是您的操作问题），"
                 f"详情已记录到 {log_path}"
             )
+    finally:
+        gc.enable()
+        gc.collect(0)  # nothing was promoted while disabled: the young generation holds it all
     result.stage = Path(stage)
     result.seconds = time.perf_counter() - started
     return result
@@ -737,6 +744,7 @@ def _run_parallel(paths, month, out_dir, jobs, options, built) -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     _preload(month)
+    gc.freeze()  # the preloaded libraries are shared with the workers: never scan them
     ready: dict[int, BookResult] = {}
     running: dict = {}  # future -> (input index, staging folder)
     published = 0

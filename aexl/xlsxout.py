@@ -156,6 +156,7 @@ def table(
     rows: list[list],
     formats: dict[int, str] | None = None,
     empty_text: str = "（无）",
+    first_col: int = 1,
 ) -> int:
     """A header band and bordered, banded rows from ``row``; returns the next free row.
 
@@ -165,7 +166,7 @@ def table(
     """
     formats = formats or {}
     header_style = None
-    for col, header in enumerate(headers, start=1):
+    for col, header in enumerate(headers, start=first_col):
         cell = put(ws, row, col, header)
         if header_style is None:
             cell.font, cell.fill, cell.border, cell.alignment = (
@@ -179,14 +180,14 @@ def table(
             cell._style = copy(header_style)
     row += 1
     if not rows:
-        cell = put(ws, row, 1, empty_text)
+        cell = put(ws, row, first_col, empty_text)
         cell.font, cell.border = BODY_FONT, BORDER
         return row + 2
     looks: dict[tuple, object] = {}
     for n, values in enumerate(rows):
         banded = bool(n % 2)
-        for col, value in enumerate(values, start=1):
-            cell = put(ws, row, col, value, formats.get(col - 1))
+        for col, value in enumerate(values, start=first_col):
+            cell = put(ws, row, col, value, formats.get(col - first_col))
             key = (banded, cell.number_format, bool(cell.quotePrefix))
             look = looks.get(key)
             if look is None:

@@ -272,22 +272,9 @@ def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: 
 
     columns = spec.all_series
     headers = [spec.x_title, *[_column_title(s, spec.unit) for s in columns]]
-    for offset, header in enumerate(headers):
-        cell = xo.put(ws, data_row, data_col + offset, header)
-        cell.font, cell.fill, cell.border, cell.alignment = (
-            xo.HEADER_FONT,
-            xo.HEADER_FILL,
-            xo.BORDER,
-            xo.CENTER,
-        )
-    for n, day in enumerate(spec.dates, start=1):
-        values = [day, *[s.values[n - 1] for s in columns]]
-        for offset, value in enumerate(values):
-            fmt = xo.DATE_FORMAT if offset == 0 else "#,##0.##"
-            cell = xo.put(ws, data_row + n, data_col + offset, value, fmt)
-            cell.font, cell.border = xo.BODY_FONT, xo.BORDER
-            if n % 2 == 0:
-                cell.fill = xo.BAND_FILL
+    rows = [[day, *[s.values[n] for s in columns]] for n, day in enumerate(spec.dates)]
+    formats = {i: xo.DATE_FORMAT if i == 0 else "#,##0.##" for i in range(len(headers))}
+    xo.table(ws, data_row, headers, rows, formats, first_col=data_col)
     last_row = data_row + len(spec.dates)
     if not spec.dates:  # nothing to draw: the header row says what would be here
         return data_row + 2
