@@ -1,7 +1,6 @@
 """The month-end batch: the real command over a copy of the sample plus broken inputs."""
 
 import hashlib
-import importlib.util
 import io
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from samples import load_make_sample
 
 from aexl.monthend import (
     Progress,
@@ -27,16 +27,6 @@ from aexl.workbook import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ("云帆电器", "星河食品", "渝信银行")
-
-
-def load_make_sample():
-    if "make_sample" not in sys.modules:
-        path = ROOT / "workbooks" / "make_sample.py"
-        spec = importlib.util.spec_from_file_location("make_sample", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["make_sample"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["make_sample"]
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,12 @@
 """The committed sample account set is what workbooks/make_sample.py generates."""
 
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from samples import load_make_sample
 
 from aexl import schema
 from aexl.codes import resolve_codes
@@ -16,16 +15,6 @@ from aexl.workbook import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample"
-
-
-def load_make_sample():
-    if "make_sample" not in sys.modules:
-        path = ROOT / "workbooks" / "make_sample.py"
-        spec = importlib.util.spec_from_file_location("make_sample", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["make_sample"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["make_sample"]
 
 
 @pytest.fixture(scope="module")
