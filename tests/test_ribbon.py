@@ -430,23 +430,6 @@ def test_weekly_report_writes_sheet(tmp_path):
     assert "2026-W48" in alerts(book)[0]
 
 
-def test_report_handler_says_when_report_is_missing(tmp_path, monkeypatch):
-    import importlib
-
-    real = importlib.import_module
-
-    def fake(name, *args):
-        if name == "aexl.reports.monthly":
-            raise ModuleNotFoundError(name=name)
-        return real(name, *args)
-
-    monkeypatch.setattr(importlib, "import_module", fake)
-    path = workbench(tmp_path / "wb.xlsx")
-    book = open_book(path, sheet="工作单", selection="A1")
-    ribbon.monthly_summary(book)
-    assert "还没有安装" in alerts(book)[0]
-
-
 def _with_sheet(path: Path, name: str, headers: list[str], rows: list[list]) -> Path:
     wb = load_workbook(path)
     ws = wb.create_sheet(name)

@@ -270,7 +270,7 @@ def install_addin(built: Path, folder: Path | None = None) -> tuple[Path, Path]:
 
 MANUAL_STEPS = """\
 本机不是 Windows 或 macOS，无法直接安装 Excel 加载项。请在装有 Excel 的电脑上：
-  1. 安装 Python 3.11 及以上版本，然后运行：pip install aexl
+  1. 安装 Python 3.11 及以上版本，然后在 aexl 仓库文件夹运行：python -m pip install .
   2. 运行：aexl addin install （自动复制加载项并写好设置）
      或手动：把 {addin} 复制到
        Windows：%APPDATA%\\Microsoft\\Excel\\XLSTART

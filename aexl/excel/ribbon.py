@@ -155,20 +155,6 @@ def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...
     return write_layout(book, name, Layout(grid=rows, header_rows=heads).squared())
 
 
-def _report_module(name: str):
-    """``aexl.reports.<name>``, or a clear message while that report is not installed."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"aexl.reports.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("aexl.reports"):
-            raise AexlError(
-                "这个报告功能还没有安装到本机的 aexl 中，请升级 aexl（pip install -U aexl）后再试"
-            ) from None
-        raise
-
-
 # --- 工作单 group -------------------------------------------------------------
 
 
@@ -369,7 +355,9 @@ def print_job_sheet(book) -> None:
     jobno = normalize_jobno((rec or {}).get("工作号"))
     if not jobno:
         raise JobNumberError(f"第 {rows[0]} 行没有工作号，请先生成工作号再打印", sheet="工作单")
-    report = _report("jobsheet", "jobsheet_data", wb, jobno)
+    from aexl.reports.jobsheet import jobsheet_data
+
+    report = jobsheet_data(wb, jobno)
     sheet = write_report(book, PRINT_SHEET, report)
     try:
         sheet.page_setup.print_area = sheet.used_range.address
@@ -444,16 +432,6 @@ def _set_note(cell, text: str) -> None:
 # --- 报告 group ---------------------------------------------------------------
 
 
-def _report(module_name: str, func_name: str, *args):
-    """Call ``aexl.reports.<module>.<func>``; a clear message while it is not installed."""
-    func = getattr(_report_module(module_name), func_name, None)
-    if func is None:
-        raise AexlError(
-            "这个报告功能还没有安装到本机的 aexl 中，请升级 aexl（pip install -U aexl）后再试"
-        )
-    return func(*args)
-
-
 def write_report(book, name: str, reports) -> object:
     """Lay out report object(s) on sheet ``name``: values, fills, chart pictures."""
     from aexl.excel.render import layout
@@ -489,7 +467,9 @@ def weekly_report(book) -> None:
 
     week = iso_week(today())
     wb, _raw = read_book(book, need=("工作单",))
-    reports = _report("weekly", "weekly_reports", wb, week)
+    from aexl.reports.weekly import weekly_reports
+
+    reports = weekly_reports(wb, week)
     if not reports:
         alert(book, f"{week} 没有任何品牌的进展、逾期、纪要或修改单记录，未生成周报。")
         return
@@ -620,7 +600,9 @@ def monthly_summary(book) -> None:
 
     month = previous_month(today())
     wb, _raw = read_book(book, need=("工作单",))
-    reports = list(_report("monthly", "monthly_reports", wb, month))
+    from aexl.reports.monthly import monthly_reports
+
+    reports = list(monthly_reports(wb, month))
     if not reports:
         alert(book, f"{month} 没有任何品牌的工作记录，未生成月度总结。")
         return
