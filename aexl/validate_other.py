@@ -69,7 +69,10 @@ def _brand_known(ctx: Context, sheet: str, code: str) -> None:
 
 
 def _name(value):
-    return str(value).strip().casefold() if value is not None else None
+    """Brand names compare as the codes module compares them (NFKC, case-folded)."""
+    from aexl.codes import name_key
+
+    return name_key(value) if value is not None else None
 
 
 # 周进度 -------------------------------------------------------------------------
