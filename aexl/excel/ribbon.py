@@ -511,48 +511,27 @@ def _picture(sheet, data: bytes, name: str, anchor, tmp: Path, height: float) ->
     sheet.pictures.add(str(path), name=name, anchor=anchor, height=height)
 
 
-def _folder_unknown(row) -> bool:
-    """A 样稿 that names a file relative to a workbook folder this process cannot see.
-
-    ``placement_rows(..., base_dir=None)`` marks such rows ``UNKNOWN``; a core
-    that predates that looks them up in the current folder instead, so a
-    relative path is also recognised here.
-    """
-    from aexl.reports import placements
-
-    if row.sample_kind == getattr(placements, "UNKNOWN", "unknown"):
-        return True
-    if row.sample_kind in (placements.URL, placements.NONE):
-        return False
-    return not placements.sample_path(row.sample, Path()).is_absolute()
-
-
 @handler
 def placement_list(book) -> None:
     """投放列表: the current week's placements per brand, sample images as thumbnails."""
     from aexl.excel.book import read_book
-    from aexl.reports.placements import HEADERS, SAMPLE_COL, period_of, placement_rows
-    from aexl.values import iso_week, norm_text
+    from aexl.reports.placements import HEADERS, SAMPLE_COL, UNKNOWN, period_of, placement_lists
+    from aexl.values import iso_week
 
     label, start, end, _weekly = period_of(iso_week(today()), None)
     wb, _raw = read_book(book, need=("投放",))
-    frame = wb.frame("投放")
-    brands = list(dict.fromkeys(norm_text(b) for b in frame["品牌"] if norm_text(b)))
     folder = _book_folder(book)  # None: relative 样稿 paths cannot be resolved here
     unknown_note = SERVER_SAMPLE_NOTE if _on_server(book) else UNSAVED_SAMPLE_NOTE
     grid: list[list] = []
     headers, thumbs = [], []
-    for brand in brands:
-        rows = placement_rows(frame, brand, start, end, folder)
-        if not rows:
-            continue
+    for brand, rows in placement_lists(wb.frame("投放"), start, end, folder).items():
         if grid:
             grid.append([])
         grid.append([f"{brand} 投放列表 {label}"])
         grid.append(HEADERS)
         headers.append(len(grid))
         for row in rows:
-            if folder is None and _folder_unknown(row):
+            if row.sample_kind == UNKNOWN:
                 row.note, row.thumbnail = unknown_note.format(path=row.sample), None
             grid.append(row.values)
             if row.thumbnail:

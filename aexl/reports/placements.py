@@ -345,6 +345,23 @@ def period_of(week: str | None, month: str | None) -> tuple[str, date, date, boo
     return f"{normal}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）", start, end, bool(week)
 
 
+def placement_lists(frame, start: date, end: date, base_dir) -> dict[str, list[PlacementRow]]:
+    """Each brand with placements whose 投放日期 is in [start, end], with its rows.
+
+    Brands appear in the order of the register, spelled as first written there;
+    ``base_dir`` as for ``placement_rows`` (None: the workbook's folder is unknown).
+    """
+    from aexl.reports.common import brand_key
+
+    brands: dict[str, str] = {}
+    for name, when in zip(frame["品牌"].tolist(), frame["投放日期"].tolist(), strict=True):
+        started = _ymd(when)
+        key = brand_key(name)
+        if key and key not in brands and started is not None and start <= started <= end:
+            brands[key] = norm_text(name)
+    return {brand: placement_rows(frame, brand, start, end, base_dir) for brand in brands.values()}
+
+
 def write_placement_lists(
     book: str | Path,
     *,
@@ -354,7 +371,7 @@ def write_placement_lists(
 ) -> list[Path]:
     """The command: one 投放列表 per brand with placements in the period; the written paths."""
     from aexl import schema
-    from aexl.reports.common import brand_key, log_findings
+    from aexl.reports.common import log_findings
     from aexl.workbook import read_workbench
     from aexl.xlsxout import report_name
 
@@ -368,17 +385,11 @@ def write_placement_lists(
     # a week's list is dated by the working-day calendar (the 节假日 sheet included);
     # a year it does not know is the user's to add, not a weekday to guess
     day = report_date(start, end, weekly=weekly, calendar=wb.calendar() if weekly else None)
-    brands: dict[str, str] = {}
-    for name, when in zip(frame["品牌"].tolist(), frame["投放日期"].tolist(), strict=True):
-        started = _ymd(when)
-        key = brand_key(name)
-        if key and key not in brands and started is not None and start <= started <= end:
-            brands[key] = norm_text(name)
-    if not brands:
+    lists = placement_lists(frame, start, end, book.parent)
+    if not lists:
         log.warning("%s：%s 没有投放记录（按「投放日期」），未生成投放列表", book.name, label)
     written = []
-    for brand in brands.values():
-        rows = placement_rows(frame, brand, start, end, book.parent)
+    for brand, rows in lists.items():
         for row in rows:
             if row.sample_kind == MISSING:
                 log.warning(
