@@ -317,16 +317,13 @@ def ensure_safe_to_save(path: str | Path) -> None:
 
 def check_editable(path: str | Path) -> Path:
     """The path, if it names an existing .xlsx/.xlsm file; InputFileError otherwise."""
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError("找不到该文件，请检查路径和文件名", file=path)
-    if path.is_dir():
-        raise InputFileError("这是一个文件夹，不是 Excel 工作簿", file=path)
-    if path.suffix.lower() not in EDITABLE_SUFFIXES:
-        raise InputFileError(
-            "aexl 只能修改 .xlsx 或 .xlsm 工作簿；请在 Excel 中另存为 .xlsx 后再试", file=path
-        )
-    return path
+    from aexl.workbook import check_input_file
+
+    return check_input_file(
+        path,
+        EDITABLE_SUFFIXES,
+        "aexl 只能修改 .xlsx 或 .xlsm 工作簿；请在 Excel 中另存为 .xlsx 后再试",
+    )
 
 
 def write_text(cell, value: str) -> None:

@@ -143,17 +143,27 @@ def _parse_column(raw, parser) -> tuple[list, list[tuple[int, str]]]:
     return [None if v is _BAD else v for v in values], errors
 
 
-def open_calamine(path: str | Path):
-    """Open a workbook with python-calamine, translating failures to InputFileError."""
-    from python_calamine import CalamineWorkbook
-
+def check_input_file(
+    path: str | Path,
+    suffixes=EXCEL_SUFFIXES,
+    wrong_suffix: str = "不是 Excel 工作簿（应为 .xlsx 或 .xlsm 文件）",
+) -> Path:
+    """The path, if it names an existing file with one of ``suffixes``; InputFileError otherwise."""
     path = Path(path)
     if not path.exists():
         raise InputFileError("找不到该文件，请检查路径和文件名", file=path)
     if path.is_dir():
         raise InputFileError("这是一个文件夹，不是 Excel 工作簿", file=path)
-    if path.suffix.lower() not in EXCEL_SUFFIXES:
-        raise InputFileError("不是 Excel 工作簿（应为 .xlsx 或 .xlsm 文件）", file=path)
+    if path.suffix.lower() not in suffixes:
+        raise InputFileError(wrong_suffix, file=path)
+    return path
+
+
+def open_calamine(path: str | Path):
+    """Open a workbook with python-calamine, translating failures to InputFileError."""
+    from python_calamine import CalamineWorkbook
+
+    path = check_input_file(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except PermissionError:

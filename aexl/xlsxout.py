@@ -122,31 +122,30 @@ def _temp_beside(path: Path) -> str:
     return tmp
 
 
-def atomic_save(wb, path: str | Path) -> Path:
-    """Save an openpyxl workbook to ``path`` via a temp file in the same folder."""
+def atomic_write(path: str | Path, write) -> Path:
+    """Call ``write(tmp)`` on a temp file beside ``path``, then rename it into place.
+
+    A crash or error leaves no half-written file and the old one untouched.
+    """
     path = Path(path)
     tmp = _temp_beside(path)
     try:
-        wb.save(tmp)
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def atomic_save(wb, path: str | Path) -> Path:
+    """Save an openpyxl workbook to ``path`` via a temp file in the same folder."""
+    return atomic_write(path, wb.save)
 
 
 def atomic_write_bytes(data: bytes, path: str | Path) -> Path:
     """Write bytes (a PNG, a zip) via a temp file in the same folder."""
-    path = Path(path)
-    tmp = _temp_beside(path)
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def table(
