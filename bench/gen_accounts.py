@@ -13,7 +13,6 @@ prints the workbenches written and the row count per register.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -24,13 +23,13 @@ if str(ROOT) not in sys.path:
 
 
 def load_make_sample():
-    if "make_sample" not in sys.modules:
-        path = ROOT / "workbooks" / "make_sample.py"
-        spec = importlib.util.spec_from_file_location("make_sample", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["make_sample"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["make_sample"]
+    """workbooks/make_sample.py, imported as the module ``make_sample``."""
+    folder = str(ROOT / "workbooks")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    import make_sample
+
+    return make_sample
 
 
 def count_rows(make, clients: int, seed: int, scale: float) -> dict[str, int]:
