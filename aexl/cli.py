@@ -114,6 +114,21 @@ def add_command(sub, name: str, help_text: str, example: str) -> argparse.Argume
     )
 
 
+def add_brand_report_command(
+    sub, name: str, help_text: str, example: str, period: str, period_help: str, run
+) -> argparse.ArgumentParser:
+    """A per-brand report command: --book, its period option, --brand (repeatable), --out."""
+    parser = add_command(sub, name, help_text, example)
+    parser.add_argument("--book", required=True, help="AE工作台工作簿路径（只读，不会被修改）")
+    parser.add_argument(f"--{period}", required=True, help=period_help)
+    parser.add_argument(
+        "--brand", action="append", help="只生成这个品牌（可写多次）；默认所有有记录的品牌"
+    )
+    parser.add_argument("--out", default=".", help="输出文件夹（默认当前文件夹）")
+    parser.set_defaults(func=run)
+    return parser
+
+
 def print_paths(paths) -> None:
     """Each written file on its own line on stdout."""
     for path in paths:

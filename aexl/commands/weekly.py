@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from aexl.cli import add_command
+from aexl.cli import add_brand_report_command
 
 
 def register(sub) -> None:
-    parser = add_command(
+    add_brand_report_command(
         sub,
         "weekly",
         "每周工作进度表：每个品牌一份（本周进展、完成度、财务情况、下周计划、逾期交付、"
         "逾期纪要、本周修改单；注明完成日期和发送日期）",
         "aexl weekly --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 周报",
+        "week",
+        "ISO 周次，如 2026-W47",
+        run,
     )
-    parser.add_argument("--book", required=True, help="AE工作台工作簿路径（只读，不会被修改）")
-    parser.add_argument("--week", required=True, help="ISO 周次，如 2026-W47")
-    parser.add_argument("--brand", action="append", help="只生成这个品牌（可写多次）；默认所有有记录的品牌")  # fmt: skip
-    parser.add_argument("--out", default=".", help="输出文件夹（默认当前文件夹）")
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:
