@@ -95,12 +95,20 @@ def _validation(column: schema.Column):
 
 def _header_cells(ws, register: schema.Register) -> None:
     from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from aexl.xlsxout import BORDER, CENTER, HEADER_FILL, HEADER_FONT, put
+    from aexl import xlsxout as xo
 
+    # the reports' header band (aexl.xlsxout.HEADER), as openpyxl styles
+    font = Font(name=xo.FONT_NAME, size=10, bold=True, color="FFFFFF")
+    fill = PatternFill("solid", fgColor=xo.NAVY.lstrip("#"))
+    side = Side(style="thin", color=xo.GREY_LINE.lstrip("#"))
+    border = Border(left=side, right=side, top=side, bottom=side)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for col, column in enumerate(register.columns, start=1):
-        cell = put(ws, 1, col, column.name)
-        cell.font, cell.fill, cell.border, cell.alignment = HEADER_FONT, HEADER_FILL, BORDER, CENTER
+        cell = ws.cell(row=1, column=col, value=column.name)
+        cell.data_type = "s"
+        cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, center
         text = column_description(register, column)
         comment = Comment(text, COMMENT_AUTHOR)
         lines = text.count("\n") + 1 + len(text) // 18

@@ -15,6 +15,12 @@ from datetime import date, datetime, time, timedelta
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# str.translate looks up every character: search first (in C), translate only on a hit
+_HAS_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]").search
+
+
+def _drop_zero_width(text: str) -> str:
+    return text.translate(_ZERO_WIDTH) if _HAS_ZERO_WIDTH(text) else text
 
 
 def is_blank(value) -> bool:
@@ -22,13 +28,14 @@ def is_blank(value) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and not value.translate(_ZERO_WIDTH).strip()
+    return isinstance(value, str) and not _drop_zero_width(value).strip()
 
 
 # Full-width Latin letters and digits, and the ideographic space, become ASCII;
 # Chinese punctuation (，：（）) stays as typed.
 _WIDE = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _WIDE[0x3000] = 0x20
+_HAS_WIDE = re.compile("[\uff10-\uff5a\u3000]").search
 
 
 def _cell_text(value) -> str:
@@ -38,7 +45,7 @@ def _cell_text(value) -> str:
         value = int(value)
     elif isinstance(value, datetime):
         value = value.strftime("%Y-%m-%d %H:%M") if value.time() != time() else value.date()
-    return str(value).translate(_ZERO_WIDTH)
+    return _drop_zero_width(str(value))
 
 
 def _tidy(text: str) -> str:
@@ -51,7 +58,8 @@ def norm_text(value) -> str:
 
     Numbers typed into text cells come back without a trailing ``.0``.
     """
-    return _tidy(_cell_text(value).translate(_WIDE))
+    text = _cell_text(value)
+    return _tidy(text.translate(_WIDE) if _HAS_WIDE(text) else text)
 
 
 def nfkc_text(value) -> str:

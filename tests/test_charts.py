@@ -25,6 +25,8 @@ from aexl.reports.charts import (
     write_chart_workbook,
 )
 from aexl.workbook import read_workbench
+from aexl.xlsxout import FONT_NAME as FONT
+from aexl.xlsxout import Book
 
 BRAND = "星河"
 
@@ -159,36 +161,65 @@ def test_charts_cli_month(book, tmp_path):
     line = ws._charts[0]
     assert line.tagname == "lineChart"
     assert [s.val.numRef.f for s in line.series] == [
-        "'效果追踪图表'!$B$8:$B$13",
-        "'效果追踪图表'!$C$8:$C$13",
+        "效果追踪图表!$B$8:$B$13",
+        "效果追踪图表!$C$8:$C$13",
     ]
-    assert line.series[0].cat.numRef.f == "'效果追踪图表'!$A$8:$A$13"
-    assert [s.tx.strRef.f for s in line.series] == ["'效果追踪图表'!B7", "'效果追踪图表'!C7"]
+    assert line.series[0].cat.numRef.f == "效果追踪图表!$A$8:$A$13"
+    assert [s.tx.strRef.f for s in line.series] == ["效果追踪图表!$B$7", "效果追踪图表!$C$7"]
     assert [ws["A7"].value, ws["B7"].value, ws["C7"].value] == ["日期", "实际（人）", "目标（人）"]
     assert ws["A8"].value.date() == date(2026, 10, 1) and ws["B13"].value == 240
-    assert line.series[1].graphicalProperties.line.prstDash == "dash"
+    assert ws["A8"].number_format == "yyyy-mm-dd" and ws["B8"].number_format == "#,##0.##"
+    assert [s.tx.strRef.strCache.pt[0].v for s in line.series] == ["实际（人）", "目标（人）"]
+    actual, target = line.series
+    assert actual.graphicalProperties.line.solidFill.srgbClr == "2F5597"
+    assert actual.graphicalProperties.line.w == 22225  # 1.75 pt
+    assert (actual.marker.symbol, actual.marker.size) == ("circle", 6)
+    assert actual.marker.graphicalProperties.solidFill.srgbClr == "2F5597"
+    assert target.graphicalProperties.line.solidFill.srgbClr == "C00000"
+    assert target.graphicalProperties.line.prstDash == "dash"
+    assert target.graphicalProperties.line.w == 19050  # 1.5 pt
+    assert target.marker is not None and target.marker.symbol is None  # "none", read as None
     assert _text(line.title) == "双十一预热：到店人数 实际与目标"
     assert (
         _text(line.x_axis.title) == "日期（2026年）"
         and _text(line.y_axis.title) == "到店人数（人）"
     )
+    # Chinese text in the house font, for both the Latin and the East Asian script
+    run = line.title.tx.rich.p[0].r[0].rPr
+    assert (run.sz, run.b, run.latin.typeface, run.ea.typeface) == (1200, True, FONT, FONT)
+    run = line.y_axis.title.tx.rich.p[0].r[0].rPr
+    assert (run.sz, run.ea.typeface) == (900, FONT)
     # a date axis every unit of which is spelled out (LibreOffice guesses months otherwise)
     axis = line.x_axis
     assert axis.tagname == "dateAx" and axis.baseTimeUnit == "days"
     assert (axis.majorTimeUnit, axis.majorUnit) == ("days", 7)
     assert axis.number_format.formatCode == 'm"月"d"日"'
+    assert not axis.number_format.sourceLinked  # the table keeps yyyy-mm-dd
+    assert line.legend.position == "b" and line.display_blanks == "span"
     assert line.anchor._from.col == 4 and line.anchor._from.row == 6  # E7, beside the table
+    assert line.anchor._from.rowOff == 3 * 9525  # 3 px inside the cell
     # the internal source file is not printed for the client: it is a document property
     printed = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any("数据来源" in v or book.name in v for v in printed)
     props = load_workbook(paths[0]).properties
     assert props.description == f"数据来源：{book.name}（效果）"
-    assert props.subject == "效果追踪图表"
-    assert ws._charts[2].tagname == "barChart" and ws._charts[2].y_axis.scaling.min == 0
+    assert props.subject == "效果追踪图表" and props.title == "星河 效果追踪图表"
+    bar = ws._charts[2]
+    assert bar.tagname == "barChart" and bar.y_axis.scaling.min == 0
+    assert (bar.type, bar.grouping) == ("col", "clustered")
+    assert [s.graphicalProperties.solidFill.srgbClr for s in bar.series] == [
+        "2F5597",
+        "C00000",
+    ]
+    assert bar.x_axis.number_format.formatCode == 'm"月"d"日"'
     # a campaign name that looks like a formula stays text
     titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
     assert titles and all(c.data_type == "s" for c in ws["A"] if c.value in titles)
-    assert ws.page_setup.orientation == "landscape"
+    assert _text(bar.title) == "=新品试吃：试吃人数 实际与目标"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.column_dimensions["A"].width == pytest.approx(12.71, abs=0.01)  # 12 + padding
     assert len(ws.row_breaks.brk) >= 1
 
     other = load_workbook(paths[1]).active
@@ -219,16 +250,34 @@ def test_charts_cli_errors(book, tmp_path):
     assert result.returncode == 0 and result.stdout == "" and "没有效果数据" in result.stderr
 
 
-def test_add_native_chart_returns_next_row():
-    wb = Workbook()
-    ws = wb.active
-    nxt = add_native_chart(ws, spec(), data_row=3, data_col=10, anchor="N3")
+def test_add_native_chart_returns_next_row(tmp_path):
+    book = Book(tmp_path / "native.xlsx")
+    sheet = book.sheet("Sheet")
+    nxt = add_native_chart(sheet, spec(), data_row=3, data_col=10, anchor="N3")
+    assert nxt > 6 and nxt >= 3 + 16
+    assert sheet.charts == [(14, 16.0)]  # column N, for page planning
+    ws = load_workbook(book.save()).active
     assert ws.cell(row=3, column=10).value == "日期" and ws.cell(row=6, column=11).value == 180
     assert ws.cell(row=5, column=12).value is None  # a missing target stays blank
     (chart,) = ws._charts
-    assert chart.series[0].val.numRef.f == "'Sheet'!$K$4:$K$6"
+    assert chart.series[0].val.numRef.f == "Sheet!$K$4:$K$6"
+    assert chart.series[0].cat.numRef.f == "Sheet!$J$4:$J$6"
     assert chart.display_blanks == "span"
-    assert nxt > 6 and nxt >= 3 + 16
+    assert (chart.anchor._from.col, chart.anchor._from.row) == (13, 2)  # N3
+    # the cached target has no point for the blank (not a 0 the line would dip to)
+    cache = chart.series[1].val.numRef.numCache
+    assert cache.ptCount == 3 and [(p.idx, p.v) for p in cache.pt] == [(0, 200), (2, 200)]
+
+
+def test_add_native_chart_title_that_looks_like_a_reference(tmp_path):
+    book = Book(tmp_path / "ref.xlsx")
+    title = "狂欢!GO2026：到店人数 实际与目标"
+    add_native_chart(book.sheet("Sheet"), spec(title=title, kind="bar"), 1, 1, "E1")
+    (chart,) = load_workbook(book.save()).active._charts
+    assert _text(chart.title) == "狂欢！GO2026：到店人数 实际与目标"  # text, not a cell
+    assert chart.x_axis.tagname == "catAx"  # bars: dates as categories,
+    assert not chart.x_axis.auto  # as text (LibreOffice makes an "auto" one a month axis)
+    assert chart.x_axis.number_format.formatCode == 'm"月"d"日"'
 
 
 def test_empty_workbook(tmp_path):
@@ -320,24 +369,26 @@ def test_date_labels_are_shared_by_both_renderers(dates, step, labels, title):
         assert s.tick_label(dates[0]) == "2025年12月20日" and s.date_format.startswith("yyyy")
 
 
-def test_keep_together_breaks_before_a_chart_that_would_straddle():
+def test_keep_together_breaks_before_a_chart_that_would_straddle(tmp_path):
     from aexl.reports.common import DEFAULT_ROW_PT, keep_together, page_height
-    from aexl.xlsxout import print_setup
 
-    wb = Workbook()
-    ws = wb.active
+    book = Book(tmp_path / "pages.xlsx")
+    sheet = book.sheet("Sheet")
     row, keep = 1, []
     for n in range(4):
         start = row
-        row = add_native_chart(ws, spec(title=f"图表 {n}"), row, 1, f"E{row}")
+        row = add_native_chart(sheet, spec(title=f"图表 {n}"), row, 1, f"E{row}")
         keep.append((start, row - 1))
-    print_setup(ws, landscape=True)
-    breaks = keep_together(ws, keep, row - 1)
-    assert breaks and [b.id for b in ws.row_breaks.brk] == breaks
+    sheet.print_setup(landscape=True)
+    breaks = keep_together(sheet, keep, row - 1)
+    assert breaks and sheet.breaks == breaks
     assert set(breaks) <= {first - 1 for first, _ in keep}  # only ever before a chart
-    rows_per_page = page_height(ws) / DEFAULT_ROW_PT
+    rows_per_page = page_height(sheet) / DEFAULT_ROW_PT
     pages = [0, *breaks, row - 1]
     assert all(b - a <= rows_per_page for a, b in zip(pages, pages[1:], strict=False))
+    ws = load_workbook(book.save()).active
+    assert [b.id for b in ws.row_breaks.brk] == breaks
+    assert ws.page_setup.orientation == "landscape" and len(ws._charts) == 4
 
 
 def test_brands_differing_in_case_are_one_and_all_brands_come_from_one_pass(tmp_path):

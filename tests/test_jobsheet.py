@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from aexl.reports.jobsheet import fill_chain, jobsheet_data, write_jobsheet
 from aexl.workbook import read_workbench
 
 D = date
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +27,20 @@ def wb(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sheet(wb):
     return jobsheet_data(wb, " mdkt2026001 ")  # typed loosely
+
+
+def cell_styles(path: Path, row: int) -> list[str]:
+    """The style index (``s``) of each cell written in ``row``, from the sheet's XML."""
+    with zipfile.ZipFile(path) as z:
+        root = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    (line,) = root.iterfind(f"{NS}sheetData/{NS}row[@r='{row}']")
+    return [c.get("s") for c in line.iterfind(f"{NS}c")]
+
+
+def label_style(path: Path) -> str:
+    """The style index of the 工作号 label (the first box of the brief)."""
+    ws = load_workbook(path).active
+    return cell_styles(path, find(ws, "工作号")[0])[0]
 
 
 def test_brief_fields(sheet):
@@ -84,23 +101,58 @@ def test_unknown_job_number(wb):
 def test_written_form(sheet, tmp_path):
     path = write_jobsheet(sheet, tmp_path / sheet.filename)
     assert path.name == "20260901_MDKT2026001-酷省电夏季促销_工作单.xlsx"
-    ws = load_workbook(path).active
+    book = load_workbook(path)
+    ws = book.active
+    assert ws.title == "工作单"
     assert ws["A1"].value == "项目工作单" and "A1:L1" in merged(ws)
+    title = ws["A1"]
+    assert (title.font.sz, title.font.b, title.font.color.rgb) == (18, True, "FF1F3864")
+    assert title.alignment.horizontal == "center"
+    # XlsxWriter rounds a row height to whole pixels (0.75 pt): 32 pt is written as 32.25
+    assert ws.row_dimensions[1].height == pytest.approx(32, abs=0.375)
+    assert "A2:L2" in merged(ws) and "MDKT2026001" in ws["A2"].value
+    assert ws["A2"].alignment.horizontal == "center"
+    # twelve columns of 8.2 characters (one <col> range; whole pixels plus Excel's padding)
+    cols = ws.column_dimensions["A"]
+    assert (cols.min, cols.max) == (1, 12) and 8.2 < cols.width < 9
     row, col = find(ws, "项目背景")
     assert col == 1 and ws.cell(row, 3).value.startswith("酷省电夏季促销")
-    assert f"C{row}:L{row}" in merged(ws)
+    assert f"C{row}:L{row}" in merged(ws) and f"A{row}:B{row}" in merged(ws)
+    assert ws.row_dimensions[row].height >= 36
+    label, value = ws.cell(row, 1), ws.cell(row, 3)
+    assert label.font.b and label.fill.fgColor.rgb == "FFF2F5FA"
+    assert label.alignment.horizontal == "center" and label.alignment.wrap_text
+    assert not value.font.b and value.alignment.horizontal == "left" and value.alignment.wrap_text
+    for c in range(1, 13):
+        edge = ws.cell(row, c).border
+        assert (edge.top.style, edge.bottom.style) == ("thin", "thin")
+        assert edge.top.color.rgb == "FF808080"
+    assert value.fill.fgColor.rgb == "00000000" and value.border.left.color.rgb == "FF808080"
+    # every cell of a merged box carries the box's look (openpyxl only shows the first
+    # cell's, so read the sheet's XML): the label's two cells, then the value's ten
+    assert cell_styles(path, row) == [label_style(path)] * 2 + [cell_styles(path, row)[2]] * 10
     row, col = find(ws, "预算")
     assert ws.cell(row, col + 2).value == 12000 and "¥" in ws.cell(row, col + 2).number_format
     row, col = find(ws, "①AE")
     assert ws.cell(row + 1, col).value == "张三" and ws.cell(row + 2, col).value.date() == D(2026, 9, 3)  # fmt: skip
     assert ws.cell(row + 1, col).border.left.style == "thin"
+    assert ws.cell(row + 1, col).alignment.horizontal == "center"
+    assert ws.row_dimensions[row + 1].height == pytest.approx(
+        36, abs=0.375
+    )  # room for a handwritten signature
     assert ws.cell(row, 11).value == "⑥电脑" and ws.cell(row + 1, 11).value == "钱七"
+    assert f"K{row}:L{row}" in merged(ws) and f"K{row + 1}:L{row + 1}" in merged(ws)
+    assert any("拒单" in str(ws.cell(r, 1).value) for r in range(row + 4, row + 6))
     row, col = find(ws, "客户签名")
-    assert ws.cell(row, 3).value == "陈经理"
+    assert ws.cell(row, 3).value == "陈经理" and f"C{row}:F{row}" in merged(ws)
+    assert ws.row_dimensions[row].height == pytest.approx(40, abs=0.375)
     assert find(ws, "价格改为 2999 元")
     assert ws.page_setup.orientation == "portrait" and ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # fit to one page wide: XlsxWriter leaves out fitToWidth="1" (Excel's default)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_options.horizontalCentered
     assert ws.print_area == f"'工作单'!$A$1:$L${ws.max_row}"
+    assert book.properties.title == "项目工作单 MDKT2026001" and book.properties.creator == "aexl"
 
 
 def test_text_that_looks_like_a_formula_stays_text(wb, tmp_path):

@@ -15,16 +15,19 @@ from PIL import Image
 
 from aexl import schema
 from aexl.errors import CalendarError
+from aexl.reports.common import text_height
 from aexl.reports.placements import (
     HEADERS,
     IMAGE,
     LINK,
     MISSING,
     NONE,
+    PAD_PX,
     THUMB_HEIGHT,
     THUMB_MAX_WIDTH,
     UNKNOWN,
     URL,
+    WIDTHS,
     counts,
     make_thumbnail,
     placement_rows,
@@ -119,6 +122,13 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
+def box(image) -> tuple[int, int, int, int]:
+    """(x, y, width, height) px of a picture inside the one cell it is anchored to."""
+    start, end = image.anchor._from, image.anchor.to
+    x, y = EMU_to_pixels(start.colOff), EMU_to_pixels(start.rowOff)
+    return x, y, EMU_to_pixels(end.colOff) - x, EMU_to_pixels(end.rowOff) - y
+
+
 def header_row(ws) -> int:
     for row in range(1, 10):
         if ws.cell(row=row, column=1).value == "工作号":
@@ -166,9 +176,16 @@ def test_weekly_list_via_cli(bench, tmp_path):
         by_media["羊城晚报"],
     ]
     assert {i.anchor._from.col + 1 for i in images} == {sample}
+    # XlsxWriter anchors a picture by both corners (twoCellAnchor, editAs="oneCell": it
+    # moves with its cell, keeps its size); each sits PAD_PX into its cell at thumbnail size
+    assert [box(i) for i in images] == [(PAD_PX, PAD_PX, THUMB_MAX_WIDTH, 20), (PAD_PX, PAD_PX, 160, 120)]  # fmt: skip
+    assert {i.anchor.editAs for i in images} == {"oneCell"}
     for image in images:  # each row is as tall as its thumbnail (plus the caption)
         row = image.anchor._from.row + 1
-        assert ws.row_dimensions[row].height / 0.75 >= EMU_to_pixels(image.anchor.ext.height) + 8
+        assert image.anchor.to.row + 1 == row and image.anchor.to.col + 1 == sample
+        assert ws.row_dimensions[row].height / 0.75 >= box(image)[3] + 2 * PAD_PX
+        caption = ws.cell(row=row, column=sample)
+        assert caption.alignment.vertical in (None, "bottom") and not caption.alignment.wrap_text
     assert ws.row_dimensions[by_media["羊城晚报"]].height >= THUMB_HEIGHT * 0.75
     # the list goes to the client: local files are named as plain text, never linked to
     # the AE's disk (/tmp/…, C:\Users\…); the thumbnail is embedded
@@ -177,8 +194,18 @@ def test_weekly_list_via_cli(bench, tmp_path):
     # URL: a link; missing: a note without a link; video: its file name, no link
     url = ws.cell(row=by_media["广东卫视"], column=sample)
     assert url.hyperlink.target == "https://example.com/tvc/a.mp4"
+    assert url.value == "https://example.com/tvc/a.mp4"
+    assert url.font.color.rgb == "FF0563C1" and url.font.u == "single"
+    # a note that wraps gets a row tall enough (XlsxWriter keeps whole pixels: 0.75 pt)
+    notes = [by_media[m] for m in ("广东卫视", "南方都市报", "珠江频道")]
+    for row in notes:
+        want = text_height(ws.cell(row=row, column=sample).value, WIDTHS[sample - 1])
+        got = ws.row_dimensions[row].height
+        assert got == pytest.approx(want, abs=0.375) if want > 18 else got is None
     missing = ws.cell(row=by_media["南方都市报"], column=sample)
     assert missing.value == "样稿文件缺失：样稿/不存在.jpg" and missing.hyperlink is None
+    assert missing.font.color.rgb == "FFC00000" and missing.fill.fgColor.rgb == "FFFDE9D9"
+    assert missing.border.left.style == "thin"
     video = ws.cell(row=by_media["珠江频道"], column=sample)
     assert video.value == "tvc.mp4" and video.hyperlink is None
     assert [c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink] == [
@@ -189,13 +216,17 @@ def test_weekly_list_via_cli(bench, tmp_path):
     assert "数据来源" not in header_text and bench.name not in header_text
     props = load_workbook(paths[0]).properties
     assert props.description == f"数据来源：{bench.name}（投放）" and props.subject == "投放列表"
+    assert props.title == "星河 投放列表" and props.creator == "aexl"
     # a formula-looking value stays text
     formula = ws.cell(row=by_media["微信朋友圈"], column=7)
     assert formula.value == "=SUM(1,2)" and formula.data_type == "s"
     # deliverable styling
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # fit to one page wide: XlsxWriter leaves out fitToWidth="1" (Excel's default)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == f"${top}:${top}"  # the header row on every page
     assert ws.freeze_panes == f"A{top + 1}"
     assert ws.column_dimensions["H"].width >= 30
 
@@ -307,6 +338,30 @@ def test_blank_sample_and_empty_list(tmp_path):
     path = write_placement_list([], BRAND, "2026-W47", tmp_path / "empty.xlsx")
     ws = load_workbook(path).active
     assert ws.cell(row=header_row(ws) + 1, column=1).value == "（本期没有投放记录）"
+
+
+def test_long_notes_get_tall_rows(tmp_path):
+    """A long URL or missing-file note wraps: its row is made tall enough (no thumbnail)."""
+    long_url = "https://example.com/" + "campaign/" * 8 + "a.mp4"
+    book = write_book(
+        tmp_path / "b.xlsx",
+        [
+            placement(样稿=long_url),
+            placement(投放媒体="乙", 样稿="样稿/" + "很长的文件名" * 6 + ".jpg"),
+        ],
+    )
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), tmp_path)
+    assert [r.sample_kind for r in rows] == [URL, MISSING]
+    ws = load_workbook(write_placement_list(rows, BRAND, "2026-W47", tmp_path / "l.xlsx")).active
+    top = header_row(ws)
+    for n, row in enumerate(rows, start=top + 1):
+        cell = ws.cell(row=n, column=len(HEADERS))
+        assert cell.value == row.note
+        want = text_height(row.note, WIDTHS[-1])
+        assert want > 30 and ws.row_dimensions[n].height == pytest.approx(want, abs=0.375)
+    link = ws.cell(row=top + 1, column=len(HEADERS))
+    assert link.hyperlink.target == long_url and link.alignment.wrap_text
 
 
 def test_report_date():

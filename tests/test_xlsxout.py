@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -6,40 +7,80 @@ import pytest
 from aexl import xlsxout
 
 
+def _written(tmp_path, build, name="out.xlsx"):
+    """Build one sheet with ``build(sheet)``, save, and read it back with openpyxl."""
+    book = xlsxout.Book(tmp_path / name, title="标题", subject="种类", description="数据来源：x")
+    build(book.sheet("表"))
+    path = book.save()
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temp file left
+    return openpyxl.load_workbook(path)
+
+
 @pytest.mark.parametrize(
     "text", ["=SUM(A1:A3)", "+86 138 0000 0000", "-1", "@cmd", '=HYPERLINK("x")']
 )
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path, text):
-    wb = openpyxl.Workbook()
-    xlsxout.put(wb.active, 1, 1, text)
-    path = xlsxout.atomic_save(wb, tmp_path / "out.xlsx")
-    cell = openpyxl.load_workbook(path).active["A1"]
+    cell = _written(tmp_path, lambda s: s.put(1, 1, text)).active["A1"]
     assert cell.value == text
     assert cell.data_type in ("s", "inlineStr")
+    assert cell.quotePrefix  # Excel shows it as typed and keeps it text when edited
 
 
-def test_dates_get_formats(tmp_path):
-    wb = openpyxl.Workbook()
-    xlsxout.put(wb.active, 1, 1, date(2026, 11, 26))
-    xlsxout.put(wb.active, 1, 2, datetime(2026, 11, 26, 14, 30))
-    path = xlsxout.atomic_save(wb, tmp_path / "out.xlsx")
-    ws = openpyxl.load_workbook(path).active
-    assert ws["A1"].number_format == xlsxout.DATE_FORMAT
-    assert ws["B1"].number_format == xlsxout.DATETIME_FORMAT
+@pytest.mark.parametrize(
+    "value, shown, number_format",
+    [
+        (date(2026, 11, 26), datetime(2026, 11, 26), xlsxout.DATE_FORMAT),
+        (datetime(2026, 11, 26, 14, 30), datetime(2026, 11, 26, 14, 30), xlsxout.DATETIME_FORMAT),
+        (datetime(2026, 11, 26), datetime(2026, 11, 26), xlsxout.DATE_FORMAT),
+        (12000, 12000, "General"),
+        (0.5, 0.5, "General"),
+        (True, True, "General"),
+        (float("nan"), None, "General"),
+        (None, None, "General"),
+        (Path("a/b.png"), "a/b.png", "General"),  # anything else is written as its text
+    ],
+)
+def test_values_keep_their_type_and_dates_get_formats(tmp_path, value, shown, number_format):
+    cell = _written(tmp_path, lambda s: s.put(1, 1, value)).active["A1"]
+    assert cell.value == shown
+    assert cell.number_format == number_format
 
 
-def test_atomic_save_leaves_no_temp_file_and_keeps_old_file_on_failure(tmp_path):
+def test_document_properties(tmp_path):
+    wb = _written(tmp_path, lambda s: s.put(1, 1, "x"))
+    props = wb.properties
+    assert (props.title, props.subject, props.creator) == ("标题", "种类", "aexl")
+    assert props.description == "数据来源：x"
+
+
+def test_save_keeps_old_file_on_failure_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    target = tmp_path / "report.xlsx"
+    target.write_bytes(b"old")
+    book = xlsxout.Book(target)
+    book.sheet("表").put(1, 1, "x")
+
+    def disk_full():  # the zip is half written when the disk fills up
+        Path(book.wb.filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(book.wb, "close", disk_full)
+    with pytest.raises(OSError):
+        book.save()
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path):
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"old")
 
-    class Broken:
-        def save(self, name):
-            with open(name, "wb") as fh:
-                fh.write(b"half")
-            raise OSError("disk full")
+    def broken(name):
+        with open(name, "wb") as fh:
+            fh.write(b"half")
+        raise OSError("disk full")
 
     with pytest.raises(OSError):
-        xlsxout.atomic_save(Broken(), target)
+        xlsxout.atomic_write(target, broken)
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
 
@@ -57,20 +98,75 @@ def test_report_name_follows_the_rulebook(subject, kind, expected):
 
 
 def test_table_and_print_setup(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    row = xlsxout.title_block(ws, "每周工作进度表", ["品牌：星河"], width=3)
-    end = xlsxout.table(ws, row, ["工作号", "进展", "完成度"], [["X1", "出稿", 60]], {2: "0"})
-    xlsxout.print_setup(ws)
-    path = xlsxout.atomic_save(wb, tmp_path / "t.xlsx")
-    ws = openpyxl.load_workbook(path).active
+    layout = {}
+
+    def build(sheet):
+        row = layout["row"] = sheet.title_block("每周工作进度表", ["品牌：星河"], width=3)
+        rows = [["X1", "出稿", 60], ["X2", None, 70]]
+        layout["end"] = sheet.table(row, ["工作号", "进展", "完成度"], rows, {2: "0"})
+        sheet.set_widths([12, 30, 8])
+        sheet.freeze(row + 1)
+        sheet.print_setup(title_rows=(row, row))
+        sheet.page_break(2)
+
+    ws = _written(tmp_path, build).active
+    row = layout["row"]
     assert ws["A1"].value == "每周工作进度表" and "A1:C1" in ws.merged_cells
-    assert ws.cell(row, 1).value == "工作号" and ws.cell(row, 1).font.b
-    assert ws.cell(row + 1, 3).value == 60
-    assert end == row + 3
-    assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws["A1"].font.b and ws["A1"].font.sz == 16
+    assert ws.row_dimensions[1].height == pytest.approx(28, abs=0.5)  # whole pixels
+    assert ws["A2"].value == "品牌：星河" and "A2:C2" in ws.merged_cells
+    header = ws.cell(row, 1)
+    assert header.value == "工作号" and header.font.b and header.fill.fgColor.rgb == "FF1F3864"
+    assert ws.cell(row + 1, 3).value == 60 and ws.cell(row + 1, 3).number_format == "0"
+    assert ws.cell(row + 1, 1).border.left.style == "thin"
+    assert ws.cell(row + 2, 2).value is None and ws.cell(row + 2, 2).border.left.style == "thin"
+    assert ws.cell(row + 2, 1).fill.fgColor.rgb == "FFF2F5FA"  # every other row banded
+    assert ws.cell(row + 1, 1).fill.fill_type is None
+    assert layout["end"] == row + 4
+    assert round(ws.column_dimensions["B"].width) == 31  # 30 + Excel's padding
+    assert ws.freeze_panes == f"A{row + 1}" and ws.print_title_rows == f"${row}:${row}"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth in (None, 1)  # XlsxWriter leaves out Excel's default 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_options.horizontalCentered
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert [b.id for b in ws.row_breaks.brk] == [2]
+
+
+def test_empty_table_says_so(tmp_path):
+    ws = _written(tmp_path, lambda s: s.table(1, ["a", "b"], [], empty_text="（没有）")).active
+    assert ws["A2"].value == "（没有）" and ws["A2"].border.left.style == "thin"
+
+
+def test_link_image_and_chart_positions(tmp_path):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(picture, "PNG")
+    charts = []
+
+    def build(sheet):
+        sheet.link(2, 1, "https://example.com/样稿")
+        sheet.link(3, 1, "https://example.com/" + "x" * 3000)  # too long for Excel: text
+        sheet.image(5, 2, picture.getvalue(), (80, 60), offset=(4, 4))
+        for n in range(3):
+            sheet.put(10 + n, 1, n)
+        chart = sheet.book.chart({"type": "line"})
+        chart.add_series({"values": ["表", 9, 0, 11, 0]})
+        sheet.insert_chart(10, 3, chart, 15, 8, offset=(0, 3))
+        charts.extend(sheet.charts)
+
+    ws = _written(tmp_path, build).active
+    assert ws["A2"].hyperlink.target == "https://example.com/样稿"
+    assert ws["A2"].font.u == "single"
+    assert ws["A3"].hyperlink is None and ws["A3"].value.endswith("x" * 10)
+    image = ws._images[0]
+    assert (image.anchor._from.row, image.anchor._from.col) == (4, 1)
+    assert image.anchor._from.rowOff == image.anchor._from.colOff == 4 * 9525
+    assert len(ws._charts) == 1 and charts == [(3, 15)]
+    assert ws._charts[0].anchor._from.row == 9 and ws._charts[0].anchor._from.rowOff == 3 * 9525
 
 
 def test_written_files_get_normal_permissions(tmp_path):

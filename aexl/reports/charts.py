@@ -10,8 +10,8 @@ over time (日期). The same spec becomes
 - a PNG drawn by matplotlib (``render_png``), for ribbon / Office.js pictures,
   slides and e-mail, with Chinese text in a CJK font (``aexl.reports.fonts``).
 
-matplotlib is imported only inside the PNG functions; openpyxl only inside
-the workbook functions.
+matplotlib is imported only inside the PNG functions; XlsxWriter (through
+``aexl.xlsxout``) only inside the workbook functions.
 
 Grouping rules (documented for the AEs): rows without a date or without both
 数值 and 目标值 are left out; several rows of one campaign and metric on the
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -43,6 +44,7 @@ CHART_WIDTH_CM = 16.0
 CHART_HEIGHT_CM = 8.0
 TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)
 PARALLEL_MIN_CHARTS = 6  # below this, starting worker processes costs more than it saves
+_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")  # what XlsxWriter takes for a cell
 
 
 @dataclass(frozen=True)
@@ -257,16 +259,15 @@ def _cm_rows(height_cm: float) -> int:
     return math.ceil(height_cm / 2.54 * 96 / 20)
 
 
-def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: str) -> int:
+def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, anchor: str) -> int:
     """Write the spec's data table at (data_row, data_col) and an Excel chart at ``anchor``.
 
+    ``sheet`` is an ``aexl.xlsxout.Sheet``; ``anchor`` a cell such as ``"E12"``.
     The table is 日期 | 实际 | 目标 (the columns the chart's series refer to);
     the chart gets the Chinese title and axis titles. Returns the first free
     row below both the table and the chart.
     """
-    from openpyxl.chart import BarChart, LineChart, Reference
-    from openpyxl.chart.axis import DateAxis
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from xlsxwriter.utility import xl_cell_to_rowcol
 
     from aexl import xlsxout as xo
 
@@ -274,103 +275,111 @@ def add_native_chart(ws, spec: ChartSpec, data_row: int, data_col: int, anchor: 
     headers = [spec.x_title, *[_column_title(s, spec.unit) for s in columns]]
     rows = [[day, *[s.values[n] for s in columns]] for n, day in enumerate(spec.dates)]
     formats = {i: xo.DATE_FORMAT if i == 0 else "#,##0.##" for i in range(len(headers))}
-    xo.table(ws, data_row, headers, rows, formats, first_col=data_col)
+    sheet.table(data_row, headers, rows, formats, first_col=data_col)
     last_row = data_row + len(spec.dates)
     if not spec.dates:  # nothing to draw: the header row says what would be here
         return data_row + 2
 
-    chart = BarChart() if spec.kind == "bar" else LineChart()
-    if spec.kind == "bar":
-        chart.type = "col"
-        chart.grouping = "clustered"
-        chart.y_axis.scaling.min = 0  # bars from zero, as in the PNG (LibreOffice would zoom in)
-    if spec.kind == "line":
+    bar = spec.kind == "bar"
+    chart = sheet.book.chart({"type": "column"} if bar else {"type": "line"})
+    chart.set_title({"name": _literal(spec.title), "name_font": _font(12, bold=True)})
+    x_axis = {
+        "name": _literal(spec.axis_title),
+        "name_font": _font(9),
+        "num_format": spec.date_format,  # not source-linked: the table keeps yyyy-mm-dd
+    }
+    if bar:  # the dates as text categories: with <c:auto> LibreOffice makes it a month axis
+        x_axis["text_axis"] = True
+    else:
         # A time axis spaced by date, as in the PNG. All three units are spelled
         # out: without baseTimeUnit LibreOffice guesses "months" for monthly
-        # figures and then shows a single label ("1月1日").
-        chart.x_axis = DateAxis(crossAx=100)
-        chart.x_axis.baseTimeUnit = "days"
-        chart.x_axis.majorTimeUnit = "days"
-        chart.x_axis.majorUnit = spec.tick_step
-    chart.title = spec.title
-    chart.y_axis.title = spec.y_title
-    chart.x_axis.title = spec.axis_title
-    _font_size(chart.title, 1200, bold=True)
-    _font_size(chart.x_axis.title, 900)
-    _font_size(chart.y_axis.title, 900)
-    chart.x_axis.number_format = spec.date_format  # not source-linked: the table keeps yyyy-mm-dd
-    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    chart.display_blanks = "span"
-    chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
-    data = Reference(
-        ws,
-        min_col=data_col + 1,
-        max_col=data_col + len(columns),
-        min_row=data_row,
-        max_row=last_row,
+        # figures and then shows a single label ("1月1日"). baseTimeUnit: _write_extras.
+        x_axis.update(date_axis=True, major_unit=spec.tick_step, major_unit_type="days")
+    chart.set_x_axis(x_axis)
+    y_axis = {"name": _literal(spec.y_title), "name_font": _font(9)}
+    if bar:
+        y_axis["min"] = 0  # bars from zero, as in the PNG (LibreOffice would zoom in)
+    chart.set_y_axis(y_axis)
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("span")
+    name = sheet.ws.name
+    first, last = data_row, last_row - 1  # 0-based rows of the values
+    for col, source in enumerate(columns, start=data_col):  # 0-based: the column after 日期
+        series = {
+            "name": [name, data_row - 1, col],
+            "categories": [name, first, data_col - 1, last, data_col - 1],
+            "values": [name, first, col, last, col],
+        }
+        series.update(_series_look(source, spec.kind))
+        chart.add_series(series)
+    _write_extras(chart, base_unit=None if bar else "days")
+    anchor_row, anchor_col = (n + 1 for n in xl_cell_to_rowcol(anchor))
+    # The chart's top-left 3 pixels inside the cell: a chart that starts exactly on a
+    # page break would have its top border printed at the foot of the previous page.
+    sheet.insert_chart(
+        anchor_row, anchor_col, chart, CHART_WIDTH_CM, CHART_HEIGHT_CM, offset=(0, 3)
     )
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(
-        Reference(ws, min_col=data_col, max_col=data_col, min_row=data_row + 1, max_row=last_row)
-    )
-    for series, source in zip(chart.series, columns, strict=True):
-        _style_series(series, source, spec.kind)
-    anchor_col, anchor_row = coordinate_from_string(anchor)
-    ws.add_chart(chart, _inset_anchor(column_index_from_string(anchor_col), anchor_row))
     return max(last_row + 2, anchor_row + _cm_rows(CHART_HEIGHT_CM) + 1)
 
 
-def _inset_anchor(col: int, row: int):
-    """The chart's top-left a few pixels inside the cell: a chart that starts exactly on a
-    page break would have its top border printed at the foot of the previous page."""
-    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-    from openpyxl.drawing.xdr import XDRPositiveSize2D
-    from openpyxl.utils.units import cm_to_EMU, pixels_to_EMU
-
-    marker = AnchorMarker(col=col - 1, colOff=0, row=row - 1, rowOff=pixels_to_EMU(3))
-    size = XDRPositiveSize2D(cm_to_EMU(CHART_WIDTH_CM), cm_to_EMU(CHART_HEIGHT_CM))
-    return OneCellAnchor(_from=marker, ext=size)
-
-
-def _font_size(title, size: int, bold: bool = False) -> None:
-    """Set the size (1/100 pt) and the Chinese font of a chart or axis title."""
-    from openpyxl.drawing.text import CharacterProperties, Font
-
+def _font(size: float, bold: bool = False) -> dict:
+    """An XlsxWriter chart font: the house Chinese font at ``size`` points."""
     from aexl.xlsxout import FONT_NAME
 
-    for paragraph in title.tx.rich.p:
-        for run in paragraph.r or ():
-            run.rPr = CharacterProperties(
-                sz=size, b=bold, latin=Font(typeface=FONT_NAME), ea=Font(typeface=FONT_NAME)
-            )
+    return {"name": FONT_NAME, "size": size, "bold": bold}
+
+
+def _literal(text: str) -> str:
+    """Chart text that XlsxWriter keeps as text: it reads ``活动!A1…`` as a cell reference,
+    so such a ``!`` (from a campaign or metric name) is written as a full-width ``！``."""
+    return text.replace("!", "！") if _REFERENCE.match(text) else text
 
 
 def _column_title(series: Series, unit: str) -> str:
     return f"{series.name}（{unit}）" if unit else series.name
 
 
-def _style_series(series, source: Series, kind: str) -> None:
-    from openpyxl.chart.shapes import GraphicalProperties
-
-    target = source.name == TARGET_NAME
+def _series_look(source: Series, kind: str) -> dict:
+    """Colour, line and marker of one series (the PNG's looks)."""
+    color = f"#{source.color}"
     if kind == "bar":
-        series.graphicalProperties.solidFill = source.color
-        series.graphicalProperties.line.solidFill = source.color
-        return
-    line = series.graphicalProperties.line
-    line.solidFill = source.color
-    line.width = 22225 if not target else 19050  # EMU: 1.75 pt / 1.5 pt
-    series.smooth = False
-    if target:
-        line.dashStyle = "dash"
-        series.marker.symbol = "none"
-    else:
-        series.marker.symbol = "circle"
-        series.marker.size = 6
-        series.marker.graphicalProperties = GraphicalProperties(solidFill=source.color)
-        series.marker.graphicalProperties.line.solidFill = source.color
+        return {"fill": {"color": color}, "border": {"color": color}}
+    if source.name == TARGET_NAME:
+        line = {"color": color, "width": 1.5, "dash_type": "dash"}
+        return {"line": line, "marker": {"type": "none"}, "smooth": False}
+    marker = {"type": "circle", "size": 6, "fill": {"color": color}, "border": {"color": color}}
+    return {"line": {"color": color, "width": 1.75}, "marker": marker, "smooth": False}
+
+
+def _write_extras(chart, base_unit: str | None) -> None:
+    """What XlsxWriter's chart options cannot say, fixed in this chart's XML
+    (through its private writers: ``tests/test_charts.py`` reads all three back):
+
+    - ``<a:ea>`` beside every ``<a:latin>`` font: Chinese text takes the East
+      Asian font, so without it titles would be drawn in the theme's font;
+    - ``<c:baseTimeUnit>`` on the date axis (after ``<c:lblOffset>``, as the
+      schema orders it), which XlsxWriter never writes (see ``add_native_chart``);
+    - a blank cell (a missing value or target) left out of the cached values
+      instead of cached as 0, so a viewer that draws from the cache shows a gap.
+    """
+    write_latin, write_offset = chart._write_a_latin, chart._write_label_offset
+    write_cache = chart._write_num_cache
+
+    def cache_without_blanks(data) -> None:
+        write_cache([None if v == "" else v for v in data] if data else data)
+
+    def latin_and_east_asian(attributes) -> None:
+        write_latin(attributes)
+        chart._xml_empty_tag("a:ea", attributes)
+
+    def offset_and_base_unit(value) -> None:
+        write_offset(value)
+        chart._xml_empty_tag("c:baseTimeUnit", [("val", base_unit)])
+
+    chart._write_a_latin = latin_and_east_asian
+    chart._write_num_cache = cache_without_blanks
+    if base_unit:  # a line chart: its only axis with a label offset is the date axis
+        chart._write_label_offset = offset_and_base_unit
 
 
 def write_chart_workbook(
@@ -382,36 +391,33 @@ def write_chart_workbook(
     source: str = "",
 ) -> Path:
     """One sheet 效果追踪图表: a title block, then per chart its data table and chart."""
-    from openpyxl import Workbook
-
     from aexl import xlsxout as xo
-    from aexl.reports.common import keep_together, mark_source
+    from aexl.reports.common import keep_together, report_book
 
     brand = brand or (specs[0].brand if specs else "")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
+    title = f"{brand} 效果追踪图表"
+    book = report_book(path, title, f"{source}（效果）" if source else "", SHEET_TITLE)
+    sheet = book.sheet(SHEET_TITLE)
     lines = [f"品牌：{brand}" + (f"　　期间：{period_label}" if period_label else "")]
     lines.append(
         f"图表 {len(specs)} 张：实际（数值）与目标（目标值）对比；数据表可改，图表随之更新"
     )
-    row = xo.title_block(ws, f"{brand} 效果追踪图表", lines, width=12)
+    row = sheet.title_block(title, lines, 12)
     if not specs:
-        xo.put(ws, row, 1, "（本期没有效果数据）").font = xo.BODY_FONT
+        sheet.put(row, 1, "（本期没有效果数据）", xo.BODY)
     keep = []
     for spec in specs:
         start = row
-        row = xo.section(ws, row, spec.title, width=12)
+        row = sheet.section(row, spec.title, 12)
         if spec.sources:
-            xo.put(ws, row, 1, "来源：" + "、".join(spec.sources)).font = xo.SUBTITLE_FONT
+            sheet.put(row, 1, "来源：" + "、".join(spec.sources), xo.SUBTITLE)
             row += 1
-        row = add_native_chart(ws, spec, row, 1, f"E{row}") + 1
+        row = add_native_chart(sheet, spec, row, 1, f"E{row}") + 1
         keep.append((start, row - 2))  # a chart, its title and its table on one page
-    xo.set_widths(ws, [12, 13, 13, 2])
-    xo.print_setup(ws, landscape=True)
-    keep_together(ws, keep, row)
-    mark_source(wb, f"{brand} 效果追踪图表", f"{source}（效果）" if source else "", SHEET_TITLE)
-    return xo.atomic_save(wb, path)
+    sheet.set_widths([12, 13, 13, 2])
+    sheet.print_setup(landscape=True)
+    keep_together(sheet, keep, row)
+    return book.save()
 
 
 # ---------------------------------------------------------------- matplotlib

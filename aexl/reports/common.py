@@ -4,10 +4,10 @@ A report is built in two steps that never mix:
 
 * data: a pure function over the workbench's DataFrames returns a dataclass
   whose ``blocks`` is a list of ``Heading`` / ``Text`` / ``Table`` (plain
-  values only), so any writer can lay it out — openpyxl here, a live Excel
-  sheet in the ribbon;
-* writing: ``write_blocks`` lays the blocks out on an openpyxl sheet in the
-  house style of ``aexl.xlsxout``.
+  values only), so any writer can lay it out — a report file here, a live
+  Excel sheet in the ribbon;
+* writing: ``write_blocks`` lays the blocks out on an ``aexl.xlsxout.Sheet``
+  (XlsxWriter) in the house style.
 """
 
 from __future__ import annotations
@@ -84,16 +84,16 @@ class BrandReport:
         return report_name(self.finish, self.brand, self.KIND)
 
 
-def mark_source(wb, title: str, source: str = "", kind: str = "") -> None:
-    """Document properties of a client deliverable: title, creator and where the data
-    came from. The source (an internal file name) stays out of the printed page:
-    ``description`` says 「数据来源：…」, ``subject`` names the kind of report."""
-    wb.properties.title = title
-    wb.properties.creator = "aexl"
-    if kind:
-        wb.properties.subject = kind
-    if source:
-        wb.properties.description = f"数据来源：{source}"
+def report_book(path, title: str, source: str = "", kind: str = ""):
+    """A new ``aexl.xlsxout.Book`` for a client deliverable, with its document properties:
+    title, creator and where the data came from. The source (an internal file name)
+    stays out of the printed page: ``description`` says 「数据来源：…」, ``subject``
+    names the kind of report."""
+    from aexl.xlsxout import Book
+
+    return Book(
+        path, title=title, subject=kind, description=f"数据来源：{source}" if source else ""
+    )
 
 
 # -------------------------------------------------------------- arguments ---
@@ -536,26 +536,17 @@ def text_height(value, width: float, line: float = 15.0) -> float:
     return max(line, lines * line + 3)
 
 
-def merged_text(ws, row: int, value, width: int, total_width: float, *, fill=None) -> int:
-    """One wrapped paragraph merged across ``width`` columns; returns the next row."""
-    from aexl.xlsxout import BODY_FONT, BORDER, WRAP, put
+def merged_text(sheet, row: int, value, width: int, total_width: float, *, fill=None) -> int:
+    """One wrapped paragraph merged across ``width`` columns; returns the next row.
 
-    cell = put(ws, row, 1, value)
-    cell.font, cell.alignment = BODY_FONT, WRAP
-    if fill is not None:
-        cell.fill = fill
-        for col in range(1, width + 1):
-            ws.cell(row=row, column=col).border = BORDER
-            ws.cell(row=row, column=col).fill = fill
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
-    ws.row_dimensions[row].height = text_height(value, total_width)
+    ``fill`` (an RGB colour): a bordered box of that colour (a place to write in).
+    """
+    from aexl.xlsxout import BODY, BORDER, WRAP
+
+    boxed = {**BORDER, "bg_color": f"#{fill}"} if fill else None
+    sheet.merge(row, 1, max(width, 1), value, BODY, WRAP, boxed)
+    sheet.set_height(row, text_height(value, total_width))
     return row + 1
-
-
-def placeholder_fill():
-    from openpyxl.styles import PatternFill
-
-    return PatternFill("solid", fgColor=PLACEHOLDER_COLOR)
 
 
 def fit_widths(blocks, minimum: int = 8, maximum: int = 40) -> list[int]:
@@ -572,7 +563,7 @@ def fit_widths(blocks, minimum: int = 8, maximum: int = 40) -> list[int]:
     return widths
 
 
-def fit_rows(ws, first: int, rows: list[list], widths: list[int]) -> None:
+def fit_rows(sheet, first: int, rows: list[list], widths: list[int]) -> None:
     """Heights for table rows whose text wraps (Excel does not grow them on its own)."""
     for n, values in enumerate(rows):
         height = max(
@@ -580,7 +571,7 @@ def fit_rows(ws, first: int, rows: list[list], widths: list[int]) -> None:
             default=15.0,
         )
         if height > 18:
-            ws.row_dimensions[first + n].height = height
+            sheet.set_height(first + n, height)
 
 
 # ------------------------------------------------------------- page breaks ---
@@ -593,32 +584,27 @@ def _column_px(width: float) -> float:
     return int(width * 7 + 5)  # Excel's pixel width of a column of the default font
 
 
-def page_height(ws, landscape: bool = True) -> float:
-    """Sheet points that fit on one printed page under ``print_setup`` (fit to width)."""
-    from openpyxl.utils import column_index_from_string, get_column_letter
-    from openpyxl.utils.cell import coordinate_from_string
+def page_height(sheet, landscape: bool = True) -> float:
+    """Sheet points that fit on one printed page under ``print_setup`` (fit to width).
 
-    margins = ws.page_margins
+    ``sheet`` is an ``aexl.xlsxout.Sheet``: its widths and charts are what it was given.
+    """
+    from aexl.xlsxout import MARGINS
+
     short, long = A4_PT
     paper_w, paper_h = (long, short) if landscape else (short, long)
-    printable_w = paper_w - 72 * (margins.left + margins.right)
-    printable_h = paper_h - 72 * (margins.top + margins.bottom)
-    widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
-    used_px = sum(_column_px(w or 8.43) for w in widths)
-    for chart in ws._charts:  # a chart beyond the last column widens the printed range
-        anchor = chart.anchor
-        if isinstance(anchor, str):  # "E8" until the workbook is saved
-            start = column_index_from_string(coordinate_from_string(anchor)[0]) - 1
-        else:
-            start = anchor._from.col
-        used_px = max(
-            used_px, sum(_column_px(w or 8.43) for w in widths[:start]) + chart.width / 2.54 * 96
-        )
+    printable_w = paper_w - 72 * (MARGINS["left"] + MARGINS["right"])
+    printable_h = paper_h - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    widths = [sheet.width(c) for c in range(1, max(sheet.max_col, len(sheet.widths)) + 1)]
+    used_px = sum(_column_px(w) for w in widths)
+    for col, width_cm in sheet.charts:  # a chart beyond the last column widens the printed range
+        start = sum(_column_px(w) for w in widths[: col - 1])
+        used_px = max(used_px, start + width_cm / 2.54 * 96)
     scale = min(1.0, math.floor(100 * printable_w / (used_px * 0.75)) / 100) if used_px else 1.0
     return printable_h / scale * PAGE_SLACK
 
 
-def keep_together(ws, spans, last_row: int, *, landscape: bool = True) -> list[int]:
+def keep_together(sheet, spans, last_row: int, *, landscape: bool = True) -> list[int]:
     """Row page breaks so that no ``(first, last)`` span straddles a page.
 
     A span ``(first, last, share)`` is kept whole only when it takes at most
@@ -635,13 +621,10 @@ def keep_together(ws, spans, last_row: int, *, landscape: bool = True) -> list[i
     a break of its own inside a span. Returns the rows after which a break
     was added.
     """
-    from openpyxl.worksheet.pagebreak import Break
-
-    limit = page_height(ws, landscape)
+    limit = page_height(sheet, landscape)
 
     def height(row: int) -> float:
-        dim = ws.row_dimensions.get(row)
-        return dim.height if dim is not None and dim.height else DEFAULT_ROW_PT
+        return sheet.height(row) or DEFAULT_ROW_PT
 
     starting: dict[int, list[tuple[int, float]]] = {}
     for first, last, *share in spans:
@@ -655,90 +638,80 @@ def keep_together(ws, spans, last_row: int, *, landscape: bool = True) -> list[i
             if need < total <= share * limit:
                 need = total
         if used > 0 and used + need > limit:
-            ws.row_breaks.append(Break(id=row - 1))
+            sheet.page_break(row - 1)
             added.append(row - 1)
             used = 0.0
         used += here
     return added
 
 
-def write_blocks(ws, title: str, lines: list[str], blocks, *, freeze: str = "table") -> dict:
-    """Lay out a report on ``ws``: title block, then every block; house style.
+def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "table") -> dict:
+    """Lay out a report on ``sheet`` (an ``aexl.xlsxout.Sheet``): title block, then every
+    block; house style.
 
     ``freeze="table"`` freezes below the first table's header band,
-    ``"title"`` below the title block. Objects with a ``write(ws, row, width,
-    total_width, keep=[]) -> next_row`` method (charts) are asked to write
-    themselves and list in ``keep`` the row spans that belong together.
+    ``"title"`` below the title block. Objects with a ``write(sheet, row,
+    width, total_width, keep=[]) -> next_row`` method (charts) are asked to
+    write themselves and list in ``keep`` the row spans that belong together.
     Returns positions: ``{"first_header": row, "last_row": row, "width": n,
     "keep": [(first, last), …]}`` (spans for ``keep_together``).
     """
-    from openpyxl.styles import Font
-
-    from aexl.xlsxout import FONT_NAME, SECTION_FONT, put, section, set_widths, table, title_block
+    from aexl.xlsxout import SUBSECTION
 
     widths = fit_widths(blocks) or [14, 14, 14, 14, 14, 14]
     width = len(widths)
     total = float(sum(widths))
-    row = title_block(ws, title, lines, width)
+    row = sheet.title_block(title, lines, width)
     body_top, first_header = row, None
-    sub_font = Font(name=FONT_NAME, size=11, bold=True, color=SECTION_FONT.color)
     keep: list[tuple[int, int]] = []  # row spans that must not straddle a page
     headed = None  # first row of the headings just written: they stay with what follows
     for block in blocks:
         start = row
         if isinstance(block, Heading):
             if block.level == 1:
-                row = section(ws, row, block.text, width)
+                row = sheet.section(row, block.text, width)
             else:
-                put(ws, row, 1, block.text).font = sub_font
+                sheet.put(row, 1, block.text, SUBSECTION)
                 row += 1
             headed = start if headed is None else headed
             continue
         if isinstance(block, Table):
             first_header = first_header or row
-            fit_rows(ws, row + 1, block.rows, widths)
-            row = table(ws, row, block.headers, block.rows, block.formats, block.empty_text)
+            fit_rows(sheet, row + 1, block.rows, widths)
+            row = sheet.table(row, block.headers, block.rows, block.formats, block.empty_text)
             # the header with the first two rows always; the whole table when it is short
             spans = [(start, min(row - 2, start + 2)), (start, row - 2, TABLE_PAGE_SHARE)]
         elif isinstance(block, Text):
             for paragraph in block.paragraphs:
-                row = merged_text(ws, row, paragraph, width, total)
+                row = merged_text(sheet, row, paragraph, width, total)
             if block.placeholder:
                 note = f"{PLACEHOLDER}{block.placeholder}"
-                row = merged_text(ws, row, note, width, total, fill=placeholder_fill())
-                ws.row_dimensions[row - 1].height = max(ws.row_dimensions[row - 1].height, 60)
+                row = merged_text(sheet, row, note, width, total, fill=PLACEHOLDER_COLOR)
+                sheet.set_height(row - 1, max(sheet.height(row - 1) or 0, 60))
             spans = [(start, max(start, min(row - 1, start + 1)))]
             row += 1
         else:
             spans = []
-            row = block.write(ws, row, width, total, keep=spans)
+            row = block.write(sheet, row, width, total, keep=spans)
             spans = spans or [(start, start)]
         if headed is not None:  # a heading never ends a page alone
             spans = [(headed, *span[1:]) if span[0] == start else span for span in spans]
         keep += spans
         headed = None
-    set_widths(ws, widths)
-    if freeze == "table" and first_header:
-        ws.freeze_panes = f"A{first_header + 1}"
-    else:
-        ws.freeze_panes = f"A{body_top}"
+    sheet.set_widths(widths)
+    sheet.freeze(first_header + 1 if freeze == "table" and first_header else body_top)
     return {"first_header": first_header, "last_row": row - 1, "width": width, "keep": keep}
 
 
 def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: bool = True):
     """A one-sheet workbook of ``report`` (title, header_lines, blocks) saved atomically."""
-    from openpyxl import Workbook
-
-    from aexl.xlsxout import atomic_save, print_setup
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
-    layout = write_blocks(ws, report.title, report.header_lines(), report.blocks, freeze=freeze)
-    print_setup(ws, landscape=landscape)
-    keep_together(ws, layout["keep"], layout["last_row"], landscape=landscape)
-    mark_source(wb, report.title, getattr(report, "source", ""), getattr(report, "KIND", ""))
-    return atomic_save(wb, path)
+    kind = getattr(report, "KIND", "")
+    book = report_book(path, report.title, getattr(report, "source", ""), kind)
+    page = book.sheet(sheet)
+    layout = write_blocks(page, report.title, report.header_lines(), report.blocks, freeze=freeze)
+    page.print_setup(landscape=landscape)
+    keep_together(page, layout["keep"], layout["last_row"], landscape=landscape)
+    return book.save()
 
 
 # ------------------------------------------------------------ CLI helpers ---

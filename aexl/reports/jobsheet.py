@@ -214,61 +214,39 @@ def _same_step(expected: str, step: str) -> bool:
 # ---------------------------------------------------------------- writing ---
 COLUMNS = 12
 COL_WIDTH = 8.2
+BOX_LINE = "#808080"  # the form's box lines, darker than a table's
 
 
 def write_jobsheet(sheet: JobSheet, path) -> Path:
     """The A4 portrait form (print area set); written atomically."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from aexl.reports.common import report_book, text_height
+    from aexl.xlsxout import BAND, BODY, CENTER, SUBTITLE, TITLE
 
-    from aexl.reports.common import text_height
-    from aexl.xlsxout import (
-        BAND_FILL,
-        CENTER,
-        FONT_NAME,
-        SUBTITLE_FONT,
-        atomic_save,
-        print_setup,
-        put,
-        section,
-        set_widths,
-    )
+    box_border = {"border": 1, "border_color": BOX_LINE}  # every cell of a merged box
+    label_look = {**BODY, **box_border, **CENTER, **BAND, "bold": True}
+    center_look = {**BODY, **box_border, **CENTER}
+    value_look = {**BODY, **box_border, "align": "left", "valign": "vcenter", "text_wrap": True}
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    set_widths(ws, [COL_WIDTH] * COLUMNS)
-    title = put(ws, 1, 1, sheet.title)
-    title.font = Font(name=FONT_NAME, size=18, bold=True, color="1F3864")
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=COLUMNS)
-    ws.row_dimensions[1].height = 32
-    sub = put(ws, 2, 1, sheet.header_lines()[0])
-    sub.font, sub.alignment = SUBTITLE_FONT, Alignment(horizontal="center")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=COLUMNS)
+    book = report_book(path, f"{sheet.title} {sheet.jobno}", sheet.source, KIND)
+    ws = book.sheet(SHEET)
+    ws.set_widths([COL_WIDTH] * COLUMNS)
+    ws.merge(1, 1, COLUMNS, sheet.title, TITLE, {"font_size": 18, "align": "center"})
+    ws.set_height(1, 32)
+    ws.merge(2, 1, COLUMNS, sheet.header_lines()[0], SUBTITLE, {"align": "center"})
 
     def cell(row, first, last, value, *, label=False, fmt=None, height=None, center=False):
-        c = put(ws, row, first, value, fmt)
-        c.font = Font(name=FONT_NAME, size=10, bold=label)
-        c.alignment = CENTER if (label or center) else Alignment("left", "center", wrap_text=True)
-        for col in range(first, last + 1):
-            ws.cell(row=row, column=col).border = _box_border()
-            if label:
-                ws.cell(row=row, column=col).fill = BAND_FILL
-        if last > first:
-            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        look = label_look if label else center_look if center else value_look
+        ws.merge(row, first, last, value, look, number_format=fmt)
         if isinstance(value, str) and not label:
             need = text_height(value, COL_WIDTH * (last - first + 1))
-            ws.row_dimensions[row].height = max(
-                ws.row_dimensions[row].height or 18, need, height or 0
-            )
+            ws.set_height(row, max(ws.height(row) or 18, need, height or 0))
         elif height:
-            ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 0, height)
+            ws.set_height(row, max(ws.height(row) or 0, height))
 
     fmt = {"预算": MONEY_FORMAT}
-    row = section(ws, 4, "一、项目工作单 brief", COLUMNS)
+    row = ws.section(4, "一、项目工作单 brief", COLUMNS)
     for kind, names in LAYOUT:
-        ws.row_dimensions[row].height = 20
+        ws.set_height(row, 20)
         if kind == PAIR:
             for n, name in enumerate(names):
                 cell(row, 1 + 6 * n, 2 + 6 * n, name, label=True)
@@ -279,7 +257,7 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
             cell(row, 3, COLUMNS, value, height=36 if names[0] == "项目背景" else None)
         row += 1
 
-    row = section(ws, row + 1, "二、修改记录（修改单，沿用原工作号）", COLUMNS)
+    row = ws.section(row + 1, "二、修改记录（修改单，沿用原工作号）", COLUMNS)
     spans = ((1, 1), (2, 3), (4, 6), (7, 8), (9, 10), (11, 12))  # 执行人员 gets two columns
     for (a, b), header in zip(spans, sheet.revisions.headers, strict=True):
         cell(row, a, b, header.replace("修改序号", "序号"), label=True)
@@ -287,7 +265,7 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
         row += 1
         for (a, b), value in zip(spans, values, strict=True):
             cell(row, a, b, value, center=a == 1)
-    row = section(ws, row + 2, "三、工作单确认（签名即表示接单；资料不足请拒单）", COLUMNS)
+    row = ws.section(row + 2, "三、工作单确认（签名即表示接单；资料不足请拒单）", COLUMNS)
     for n, box in enumerate(sheet.chain):
         a = 1 + 2 * n
         cell(row, a, a + 1, box.label, label=True)
@@ -296,17 +274,15 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
         cell(row + 3, a, a + 1, box.result, center=True)
     row += 4
     for line in sheet.rounds:
-        note = put(ws, row, 1, line)
-        note.font = SUBTITLE_FONT
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=COLUMNS)
+        ws.merge(row, 1, COLUMNS, line, SUBTITLE)
         row += 1
 
-    row = section(ws, row + 1, "四、QC 签核进度", COLUMNS)
+    row = ws.section(row + 1, "四、QC 签核进度", COLUMNS)
     for flow, state in sheet.qc:
         cell(row, 1, 2, flow, label=True)
         cell(row, 3, COLUMNS, state)
         row += 1
-    row = section(ws, row + 1, "五、客户签复", COLUMNS)
+    row = ws.section(row + 1, "五、客户签复", COLUMNS)
     box = sheet.client_box
     cell(row, 1, 2, "客户签名", label=True)
     cell(row, 3, 6, box.name, center=True, height=40)
@@ -314,27 +290,10 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
     cell(row, 9, COLUMNS, box.day, center=True)
     row += 1
     if box.note:
-        put(ws, row, 1, f"（{box.note} 客户确认）").font = SUBTITLE_FONT
+        ws.put(row, 1, f"（{box.note} 客户确认）", SUBTITLE)
         row += 1
-    put(ws, row + 1, 1, f"数据来源：{sheet.source}").font = SUBTITLE_FONT
+    ws.put(row + 1, 1, f"数据来源：{sheet.source}", SUBTITLE)
     last = row + 1
 
-    print_setup(ws, landscape=False)
-    ws.print_area = f"A1:{_letter(COLUMNS)}{last}"
-    ws.print_options.horizontalCentered = True
-    wb.properties.title = f"{sheet.title} {sheet.jobno}"
-    wb.properties.creator = "aexl"
-    return atomic_save(wb, Path(path))
-
-
-def _box_border():
-    from openpyxl.styles import Border, Side
-
-    side = Side(style="thin", color="808080")
-    return Border(left=side, right=side, top=side, bottom=side)
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
+    ws.print_setup(landscape=False, area=(1, 1, last, COLUMNS))  # centred on the page
+    return book.save()

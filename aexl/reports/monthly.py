@@ -89,26 +89,23 @@ class ChartBlock:
         fig.subplots_adjust(0, 0, 1, 1, 0, 0)
         return fig
 
-    def write(self, ws, row: int, width: int, total: float, keep: list | None = None) -> int:
+    def write(self, sheet, row: int, width: int, total: float, keep: list | None = None) -> int:
         """Per chart: its title (and sources), then its table in A–C with the chart beside it,
         as in the 效果追踪图表 workbook; ``keep`` gets each chart's rows."""
-        from openpyxl.styles import Font
-
         from aexl.reports.charts import add_native_chart
-        from aexl.xlsxout import BODY_FONT, FONT_NAME, SECTION_FONT, SUBTITLE_FONT, put
+        from aexl.xlsxout import BODY, SUBSECTION, SUBTITLE
 
         if not self.specs:
-            put(ws, row, 1, "（本月没有可绘制的效果数据）").font = BODY_FONT
+            sheet.put(row, 1, "（本月没有可绘制的效果数据）", BODY)
             return row + 2
-        title_font = Font(name=FONT_NAME, size=11, bold=True, color=SECTION_FONT.color)
         for spec in self.specs:
             start = row
-            put(ws, row, 1, spec.title).font = title_font
+            sheet.put(row, 1, spec.title, SUBSECTION)
             row += 1
             if spec.sources:
-                put(ws, row, 1, "来源：" + "、".join(spec.sources)).font = SUBTITLE_FONT
+                sheet.put(row, 1, "来源：" + "、".join(spec.sources), SUBTITLE)
                 row += 1
-            row = add_native_chart(ws, spec, row, 1, f"E{row}")
+            row = add_native_chart(sheet, spec, row, 1, f"E{row}")
             if keep is not None:
                 keep.append((start, row - 1))
         return row

@@ -228,20 +228,13 @@ def write_placement_list(
     source: str = "",
 ) -> Path:
     """Write the 投放列表 workbook (one sheet) to ``path``, atomically."""
-    from openpyxl import Workbook
-    from openpyxl.drawing.image import Image as XLImage
-    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-    from openpyxl.drawing.xdr import XDRPositiveSize2D
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils.units import pixels_to_EMU
-
     from aexl import xlsxout as xo
-    from aexl.reports.common import mark_source, text_height
+    from aexl.reports.common import report_book, text_height
 
     tally = counts(rows)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
+    title = f"{brand} 投放列表"
+    book = report_book(path, title, f"{source}（投放）" if source else "", REPORT_KIND)
+    sheet = book.sheet(SHEET_TITLE)
     lines = [f"品牌：{brand}　　期间：{period_label}"]
     counted = [("样稿缩略图", IMAGE), ("链接", URL), ("其他样稿文件", LINK), ("缺失样稿", MISSING)]
     counted += [("未填样稿", NONE), ("样稿位置未知", UNKNOWN)]
@@ -255,58 +248,45 @@ def write_placement_list(
             ]
         )
     )
-    first = xo.title_block(ws, f"{brand} 投放列表", lines, width=len(HEADERS))
-    header_row = first
-    xo.table(
-        ws,
+    header_row = sheet.title_block(title, lines, width=len(HEADERS))
+    sheet.table(
         header_row,
         HEADERS,
         [r.values for r in rows],
         formats={4: xo.DATE_FORMAT},
         empty_text="（本期没有投放记录）",
     )
-    link_font = Font(name=xo.FONT_NAME, size=9, color="0563C1", underline="single")
-    warn_font = Font(name=xo.FONT_NAME, size=10, color="C00000")
+    # the 样稿展示 cell is written again with its own look (XlsxWriter cannot re-style a cell)
+    link_look = {"font_size": 9}
+    warn_look = {"font_color": xo.RED}
+    image_look = {"valign": "bottom", "text_wrap": False}
     widest = 0
     for n, row in enumerate(rows):
         excel_row = header_row + 1 + n
-        cell = ws.cell(row=excel_row, column=SAMPLE_COL)
+        look = (xo.CELL, xo.BAND) if n % 2 else (xo.CELL,)
         if row.sample_kind == URL:  # local files get no link: it would break at the client's
-            cell.hyperlink = row.sample
-            cell.font = link_font
+            sheet.link(excel_row, SAMPLE_COL, row.sample, *look, link_look)
         elif row.sample_kind == MISSING:
-            cell.font = warn_font
-            cell.fill = xo.WARN_FILL
+            sheet.put(excel_row, SAMPLE_COL, row.note, *look, xo.WARN, warn_look)
         if row.sample_kind != IMAGE:  # a long note or URL wraps: make the row tall enough
             height = text_height(row.note, WIDTHS[SAMPLE_COL - 1])
             if height > 18:
-                ws.row_dimensions[excel_row].height = height
+                sheet.set_height(excel_row, height)
         if row.sample_kind == IMAGE and row.thumbnail:
             width, height = row.thumb_size
             widest = max(widest, width)
-            image = XLImage(io.BytesIO(row.thumbnail))
-            image.width, image.height = width, height
-            marker = AnchorMarker(
-                col=SAMPLE_COL - 1,
-                colOff=pixels_to_EMU(PAD_PX),
-                row=excel_row - 1,
-                rowOff=pixels_to_EMU(PAD_PX),
+            sheet.image(
+                excel_row, SAMPLE_COL, row.thumbnail, (width, height), offset=(PAD_PX, PAD_PX)
             )
-            size = XDRPositiveSize2D(pixels_to_EMU(width), pixels_to_EMU(height))
-            image.anchor = OneCellAnchor(_from=marker, ext=size)
-            ws.add_image(image)
-            ws.row_dimensions[excel_row].height = round(
-                (height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1
-            )
-            cell.alignment = Alignment(vertical="bottom", wrap_text=False)
+            sheet.set_height(excel_row, round((height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1))
+            sheet.put(excel_row, SAMPLE_COL, row.note, *look, image_look)
     widths = list(WIDTHS)
     if widest:
         widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
-    xo.set_widths(ws, widths)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    xo.print_setup(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
-    mark_source(wb, f"{brand} 投放列表", f"{source}（投放）" if source else "", REPORT_KIND)
-    return xo.atomic_save(wb, path)
+    sheet.set_widths(widths)
+    sheet.freeze(header_row + 1)
+    sheet.print_setup(landscape=True, title_rows=(header_row, header_row))
+    return book.save()
 
 
 def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:
