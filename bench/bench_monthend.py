@@ -202,18 +202,22 @@ def main(argv: list[str] | None = None) -> int:
         peak = max(first["peak"], second["peak"] if second else 0) / 2**20
         print(f"{name:<12}{''.join(cells)}{peak:>10.0f}")
     print()
-    checks = [
+    checks = [  # the targets are wall time: month-end uses both cores, the baselines one
         ("month-end ≤ 3 × floor (wall)", me["median"] / floor["median"], 3.0),
         ("month-end ≤ 0.3 × naive (wall)", me["median"] / naive["median"], 0.3),
-        ("  same, CPU time: × floor", me["cpu"] / floor["cpu"], 3.0),
-        ("  same, CPU time: × naive", me["cpu"] / naive["cpu"], 0.3),
         ("peak memory ≤ 1 GiB", max(me["peak"], me2["peak"]) / GIB, 1.0),
         ("x2 data ≤ 2.2 × time (wall)", me2["median"] / me["median"], 2.2),
-        ("  same, CPU time", me2["cpu"] / me["cpu"], 2.2),
     ]
     for text, value, limit in checks:
         verdict = "PASS" if value <= limit else "FAIL"
         print(f"{text:<32}{value:>8.2f}  (limit {limit})  {verdict}")
+    print("for reference, CPU time (all processes, no target):")
+    for text, value in (
+        ("  month-end ÷ floor", me["cpu"] / floor["cpu"]),
+        ("  month-end ÷ naive", me["cpu"] / naive["cpu"]),
+        ("  x2 ÷ x1 month-end", me2["cpu"] / me["cpu"]),
+    ):
+        print(f"{text:<32}{value:>8.2f}")
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     if load:
         print(f"\nload average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
