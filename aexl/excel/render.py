@@ -2,7 +2,7 @@
 
 The report modules describe a report as ``title``, ``header_lines()`` and
 ``blocks`` (``Heading`` / ``Text`` / ``Table`` from ``aexl.reports.common``,
-or chart objects). The file writers style that with openpyxl; a ribbon
+or chart objects). The file writers style that with XlsxWriter; a ribbon
 button writes it into the open workbook through xlwings, where only values,
 fills and pictures are portable. Pure: no xlwings.
 
