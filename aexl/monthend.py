@@ -586,33 +586,19 @@ def write_cleanup_list(
 # --------------------------------------------------------------------------- the run
 
 
-class Progress:
-    """A one-line progress bar on a terminal (nothing when not a TTY)."""
+def progress_bar(total: int, stream=None):
+    """tqdm's bar on a terminal (stderr by default); nothing when not a TTY."""
+    from tqdm import tqdm
 
-    def __init__(self, total: int, stream=None, width: int = 24):
-        self.total = max(total, 1)
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        try:
-            self.enabled = self.stream.isatty()
-        except (AttributeError, ValueError):
-            self.enabled = False
-        self.started = time.perf_counter()
-
-    def update(self, done: int, label: str = "") -> None:
-        if not self.enabled:
-            return
-        filled = round(self.width * done / self.total)
-        bar = "█" * filled + "░" * (self.width - filled)
-        seconds = time.perf_counter() - self.started
-        text = f"\r月底批处理 [{bar}] {done}/{self.total} {seconds:5.1f}s {label}"
-        self.stream.write(text[:120].ljust(100))
-        self.stream.flush()
-
-    def clear(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 100 + "\r")
-            self.stream.flush()
+    return tqdm(
+        total=total,
+        file=stream if stream is not None else sys.stderr,
+        desc="月底批处理",
+        unit="个工作台",
+        disable=None,  # off when the stream is not a terminal (a pipe, a log file)
+        leave=False,
+        dynamic_ncols=True,
+    )
 
 
 def _preload(month: str) -> None:
@@ -686,18 +672,15 @@ def run_month_end(
             month=month,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(paths), progress_stream)
-    progress.update(0)
-    done = 0
+    progress = progress_bar(len(paths), progress_stream)
 
     def finished(result: BookResult) -> None:
-        nonlocal done
-        done += 1
         summary.results.append(result)
-        progress.clear()
         if on_result:
-            on_result(result)
-        progress.update(done, result.path.name)
+            with progress.external_write_mode():  # the bar steps aside while a path prints
+                on_result(result)
+        progress.set_postfix_str(result.path.name, refresh=False)
+        progress.update(1)
 
     taken: set[str] = {summary.cleanup_path.name} if summary.cleanup_path else set()
     options = {"png": png, "now": now}
@@ -712,7 +695,7 @@ def run_month_end(
     else:
         for path in paths:
             built(build_outputs(path, month, stage_dir(out_dir), **options))
-    progress.clear()
+    progress.close()
     order = {p: i for i, p in enumerate(paths)}
     summary.results.sort(key=lambda r: order.get(r.path, 0))
     summary.seconds = time.perf_counter() - started

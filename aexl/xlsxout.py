@@ -169,9 +169,13 @@ class Sheet:
         elif isinstance(value, (datetime, date, time)):
             if value != value:  # pandas NaT
                 return self.put(row, col, None, *looks)
+            if isinstance(value, date) and value.year < 1900:  # Excel has no such date: text
+                return self.put(row, col, str(value), *looks)
             ws.write_datetime(r, c, value, look(looks, number_format or date_format(value)))
         elif isinstance(value, numbers.Number):
             ws.write_number(r, c, float(value), look(looks, number_format))
+        elif type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy.bool_ …
+            self.put(row, col, value.item(), *looks, number_format=number_format)
         else:
             self.put(row, col, str(value), *looks, number_format=number_format)
 

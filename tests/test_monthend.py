@@ -14,7 +14,6 @@ import pytest
 from samples import load_make_sample
 
 from aexl.monthend import (
-    Progress,
     book_brands,
     cleanup_name,
     client_name,
@@ -22,6 +21,7 @@ from aexl.monthend import (
     is_output_name,
     month_source,
     process_workbench,
+    progress_bar,
 )
 from aexl.workbook import read_workbench
 
@@ -260,11 +260,12 @@ def test_progress_bar_only_on_a_terminal():
 
     quiet, loud = io.StringIO(), Tty()
     for stream in (quiet, loud):
-        bar = Progress(4, stream)
-        bar.update(2, "a.xlsx")
-        bar.clear()
+        bar = progress_bar(4, stream)
+        bar.update(2)
+        bar.refresh()
+        bar.close()
     assert quiet.getvalue() == ""
-    assert "2/4" in loud.getvalue() and "\r" in loud.getvalue()
+    assert "月底批处理" in loud.getvalue() and "2/4" in loud.getvalue() and "\r" in loud.getvalue()
 
 
 def test_book_brands_follow_the_brand_sheet(sample):

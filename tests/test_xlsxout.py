@@ -1,6 +1,8 @@
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
+import numpy
 import openpyxl
 import pytest
 
@@ -38,6 +40,12 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path, text):
         (float("nan"), None, "General"),
         (None, None, "General"),
         (Path("a/b.png"), "a/b.png", "General"),  # anything else is written as its text
+        (date(1800, 1, 1), "1800-01-01", "General"),  # before Excel's first date: as text
+        (datetime(1899, 12, 31, 8, 0), "1899-12-31 08:00:00", "General"),
+        (numpy.int64(5), 5, "General"),
+        (numpy.float64(2.5), 2.5, "General"),
+        (numpy.bool_(True), True, "General"),
+        (Decimal("1.10"), 1.1, "General"),
     ],
 )
 def test_values_keep_their_type_and_dates_get_formats(tmp_path, value, shown, number_format):
