@@ -694,3 +694,31 @@ def test_internal_error_is_an_alert_not_a_traceback(tmp_path, monkeypatch):
 def test_handlers_list_matches_module():
     for name in ribbon.HANDLERS:
         assert callable(getattr(ribbon, name))
+
+
+def test_placement_grid_puts_brands_one_below_the_other():
+    from aexl.excel import render
+
+    day = dt.date(2026, 11, 24)
+
+    def row(n, kind, sample, thumbnail=None):
+        return placements.PlacementRow(
+            n, "MDKT2026001", "户外", "广州", "地铁灯箱", day, None, "3x2m", "v1", sample,
+            sample_kind=kind, thumbnail=thumbnail, note=sample,
+        )  # fmt: skip
+
+    lists = {
+        "美的": [
+            row(2, placements.IMAGE, "kv.png", b"png"),
+            row(3, placements.URL, "https://x.cn"),
+        ],
+        "华凌": [row(4, placements.UNKNOWN, "样稿/a.png")],
+    }
+    lay = render.placement_grid(lists, "2026-W48", "无法读取：{path}")
+    assert [r[0] if len(r) == 1 else None for r in lay.grid] == [
+        "美的 投放列表 2026-W48", None, None, None, None, "华凌 投放列表 2026-W48", None, None,
+    ]  # fmt: skip
+    assert lay.grid[4] == [] and lay.header_rows == [2, 7]
+    assert all(lay.grid[r - 1] == placements.HEADERS for r in lay.header_rows)
+    assert lay.thumbnails == [(3, b"png")]  # the row of the image, no thumbnail for the rest
+    assert lay.grid[7][placements.SAMPLE_COL - 1] == "无法读取：样稿/a.png"

@@ -167,3 +167,36 @@ def _one(out: Layout, report) -> None:
             if not pngs:
                 out.add([NO_CHARTS])
                 out.add([])
+
+
+@dataclass
+class PlacementGrid:
+    """The week's 投放列表 of every brand, one below the other, for a live sheet."""
+
+    grid: list[list] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)  # 1-based
+    thumbnails: list[tuple[int, bytes]] = field(default_factory=list)  # (row, PNG/JPEG)
+
+
+def placement_grid(lists: dict, label: str, unknown_note: str) -> PlacementGrid:
+    """Lay out ``placement_lists`` output: per brand a title row, the header and its rows.
+
+    A sample whose place cannot be known here (``UNKNOWN``) gets ``unknown_note``
+    (formatted with ``path``) instead of a thumbnail.
+    """
+    from aexl.reports.placements import HEADERS, UNKNOWN
+
+    out = PlacementGrid()
+    for brand, rows in lists.items():
+        if out.grid:
+            out.grid.append([])
+        out.grid.append([f"{brand} 投放列表 {label}"])
+        out.grid.append(HEADERS)
+        out.header_rows.append(len(out.grid))
+        for row in rows:
+            if row.sample_kind == UNKNOWN:
+                row.note, row.thumbnail = unknown_note.format(path=row.sample), None
+            out.grid.append(row.values)
+            if row.thumbnail:
+                out.thumbnails.append((len(out.grid), row.thumbnail))
+    return out

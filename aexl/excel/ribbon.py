@@ -515,31 +515,20 @@ def _picture(sheet, data: bytes, name: str, anchor, tmp: Path, height: float) ->
 def placement_list(book) -> None:
     """投放列表: the current week's placements per brand, sample images as thumbnails."""
     from aexl.excel.book import read_book
-    from aexl.reports.placements import HEADERS, SAMPLE_COL, UNKNOWN, period_of, placement_lists
+    from aexl.excel.render import placement_grid
+    from aexl.reports.placements import SAMPLE_COL, period_of, placement_lists
     from aexl.values import iso_week
 
     label, start, end, _weekly = period_of(iso_week(today()), None)
     wb, _raw = read_book(book, need=("投放",))
     folder = _book_folder(book)  # None: relative 样稿 paths cannot be resolved here
     unknown_note = SERVER_SAMPLE_NOTE if _on_server(book) else UNSAVED_SAMPLE_NOTE
-    grid: list[list] = []
-    headers, thumbs = [], []
-    for brand, rows in placement_lists(wb.frame("投放"), start, end, folder).items():
-        if grid:
-            grid.append([])
-        grid.append([f"{brand} 投放列表 {label}"])
-        grid.append(HEADERS)
-        headers.append(len(grid))
-        for row in rows:
-            if row.sample_kind == UNKNOWN:
-                row.note, row.thumbnail = unknown_note.format(path=row.sample), None
-            grid.append(row.values)
-            if row.thumbnail:
-                thumbs.append((len(grid), row.thumbnail))
-    if not grid:
+    lay = placement_grid(placement_lists(wb.frame("投放"), start, end, folder), label, unknown_note)
+    if not lay.grid:
         alert(book, f"{label} 没有投放记录，未生成投放列表。")
         return
-    sheet = write_grid(book, PLACEMENTS_SHEET, grid, header_rows=tuple(headers))
+    sheet = write_grid(book, PLACEMENTS_SHEET, lay.grid, header_rows=tuple(lay.header_rows))
+    thumbs = lay.thumbnails
     if thumbs:
         with tempfile.TemporaryDirectory() as tmp:
             for row_number, thumbnail in thumbs:
