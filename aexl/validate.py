@@ -43,6 +43,8 @@ sign.before_open               error      signed before the job's 开单日期 (
                                           of the job)
 sign.role_mismatch             warning    角色 is another department than the step's (AD
                                           is the art director, not 客户总监)
+sign.result_word               warning    拒单 in a QC flow or 退回 at 工作单确认 (拒单 is
+                                          refusing a job sheet, 退回 sending a draft back)
 sign.confirm_missing           warning    正稿QC/打样QC signed but no completed
                                           工作单确认 round (first QC row of the job)
 job.qc_missing                 warning    状态 已完成/客户确认 without a completed 正稿QC

@@ -21,6 +21,10 @@ from aexl.workcal import END_OF_DAY
 
 SIGNOFFS, MEETINGS, JOBS = schema.SIGNOFFS.sheet, schema.MEETINGS.sheet, schema.JOBS.sheet
 ENDS_ROUND = frozenset({"拒单", "退回"})
+# Both end a round, but they say different things (rulebook 四.2 内部作业流程): 拒单 is the
+# creative team refusing an unclear or incomplete job sheet at 工作单确认; a QC
+# step that finds a fault sends the draft back, 退回.
+RESULT_WORD = {"工作单确认": "拒单", "正稿QC": "退回", "打样QC": "退回"}
 CONFIRM_FLOW = "工作单确认"
 QC_FLOWS = ("正稿QC", "打样QC")
 
@@ -109,6 +113,7 @@ def check_signoffs(ctx: Context) -> None:
         fields=["步骤", "流程"],
     )
     _roles(ctx, steps.where(known))
+    _result_words(ctx, frame)
     ids = ctx.keys(SIGNOFFS, "工作号")
     usable = known & ids.notna()
     work = frame.loc[usable, [ROW, "工作号", "流程", "日期", "结果"]].assign(
@@ -287,6 +292,33 @@ def _roles(ctx: Context, steps) -> None:
         ),
         fields=["步骤", "角色"],
     )
+
+
+def _result_words(ctx: Context, frame) -> None:
+    """拒单 only at 工作单确认, 退回 only in the QC flows (see ``RESULT_WORD``)."""
+    import pandas as pd
+
+    wrong = [
+        result in ENDS_ROUND and result != RESULT_WORD.get(flow, result)
+        for flow, result in zip(frame["流程"].tolist(), frame["结果"].tolist(), strict=True)
+    ]
+    if not any(wrong):
+        return
+
+    def message(r: dict) -> str:
+        if r["结果"] == "拒单":
+            return (
+                f"「{r['流程']}」中发现问题请填「退回」，不是「拒单」：拒单是创作部在"
+                "「工作单确认」时因工作单指引不清或资料不足而不接单。两者都结束本轮，"
+                "之后从第 1 步重新签核。"
+            )
+        return (
+            "「工作单确认」中创作部不接单请填「拒单」，不是「退回」：退回用于正稿QC/打样QC "
+            "发现问题退回修改。两者都结束本轮，之后从第 1 步重新签核。"
+        )
+
+    mask = pd.Series(wrong, index=frame.index)
+    ctx.emit(SIGNOFFS, mask, "结果", WARNING, "sign.result_word", message, fields=["流程", "结果"])
 
 
 def _signed_before_open(ctx: Context, work) -> None:

@@ -136,6 +136,9 @@ CASES = [
     ("sign-role-copywriter-as-cd", put("签核", 11, 角色="文案"), {("签核", 13, "角色", "sign.role_mismatch")}),
     ("sign-roles-ok", both(put("签核", 0, 角色="客户总监"), put("签核", 1, 角色="美术指导"), put("签核", 14, 角色="客户品牌经理")), set()),
     ("sign-role-unknown-text-ok", put("签核", 1, 角色="小王"), set()),
+    ("sign-refusal-in-qc", put("签核", 7, 结果="拒单"), {("签核", 9, "结果", "sign.result_word")}),
+    ("sign-return-at-confirmation", put("签核", 16, 结果="退回"), {("签核", 18, "结果", "sign.result_word")}),
+    ("sign-return-in-qc-ok", put("签核", 7, 结果="退回"), set()),
     ("sign-restart-wrong-step", put("签核", 17, 步骤="CD"), {("签核", 19, "步骤", "sign.out_of_order")}),
     ("sign-restart-without-reject", put("签核", 16, 结果="通过"), {("签核", 19, "步骤", "sign.out_of_order")}),
     ("sign-account-director-is-not-ad", put("签核", 4, 步骤="客户总监"), {("签核", 6, "步骤", "sign.unknown_step"), ("签核", 7, "步骤", "sign.out_of_order"), ("签核", 8, "流程", "sign.confirm_missing")}),
@@ -288,6 +291,8 @@ def test_new_rule_severities(tmp_path):
         (put("工作单", 1, 状态="客户确认"), "job.qc_missing", ["「正稿QC」还没有签核", "修改中"]),
         (drop("签核", 5), "sign.confirm_missing", ["MDKT2026001", "正稿QC", "还缺 电脑", "接单"]),
         (put("签核", 1, 角色="客户总监"), "sign.role_mismatch", ["美术指导", "客户总监", "「AD」"]),
+        (put("签核", 7, 结果="拒单"), "sign.result_word", ["「正稿QC」", "请填「退回」", "不接单"]),
+        (put("签核", 16, 结果="退回"), "sign.result_word", ["请填「拒单」", "正稿QC/打样QC"]),
         (
             put("签核", 0, 日期=D(2026, 11, 1)),
             "sign.before_open",
