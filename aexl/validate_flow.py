@@ -284,12 +284,7 @@ def _roles(ctx: Context, steps) -> None:
         "角色",
         WARNING,
         "sign.role_mismatch",
-        lambda r: (
-            f"「{r['步骤']}」应由{_FAMILY_NAME[_STEP_FAMILY[normalise_step(r['步骤'])]]}签核，"
-            f"但「角色」是「{r['角色']}」（{_FAMILY_NAME[_role_family(r['角色'])]}）："
-            "签核链中 AD 是美术指导、CD 是创意总监，不是客户总监；"
-            "请由该步骤的负责人签核，或更正本行的「步骤」/「角色」。"
-        ),
+        _role_message,
         fields=["步骤", "角色"],
     )
 
@@ -319,6 +314,23 @@ def _result_words(ctx: Context, frame) -> None:
 
     mask = pd.Series(wrong, index=frame.index)
     ctx.emit(SIGNOFFS, mask, "结果", WARNING, "sign.result_word", message, fields=["流程", "结果"])
+
+
+def _role_message(r: dict) -> str:
+    step_family = _STEP_FAMILY[normalise_step(r["步骤"])]
+    head = (
+        f"「{r['步骤']}」应由{_FAMILY_NAME[step_family]}签核，"
+        f"但「角色」是「{r['角色']}」（{_FAMILY_NAME[_role_family(r['角色'])]}）："
+    )
+    if step_family == "client":  # 客户经理 is the agency's AM, but may mean the client's manager
+        return head + (
+            "客户确认须由客户方签名，客户部人员不能代签；如签名人是客户方的经理，"
+            "请在「角色」写「客户方」或其职务（如 品牌经理）。"
+        )
+    return head + (
+        "签核链中 AD 是美术指导、CD 是创意总监，不是客户总监；"
+        "请由该步骤的负责人签核，或更正本行的「步骤」/「角色」。"
+    )
 
 
 def _signed_before_open(ctx: Context, work) -> None:

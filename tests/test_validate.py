@@ -291,6 +291,11 @@ def test_new_rule_severities(tmp_path):
         (put("工作单", 1, 状态="客户确认"), "job.qc_missing", ["「正稿QC」还没有签核", "修改中"]),
         (drop("签核", 5), "sign.confirm_missing", ["MDKT2026001", "正稿QC", "还缺 电脑", "接单"]),
         (put("签核", 1, 角色="客户总监"), "sign.role_mismatch", ["美术指导", "客户总监", "「AD」"]),
+        (
+            put("签核", 14, 角色="客户经理"),
+            "sign.role_mismatch",
+            ["客户方", "不能代签", "品牌经理"],
+        ),
         (put("签核", 7, 结果="拒单"), "sign.result_word", ["「正稿QC」", "请填「退回」", "不接单"]),
         (put("签核", 16, 结果="退回"), "sign.result_word", ["请填「拒单」", "正稿QC/打样QC"]),
         (
