@@ -162,8 +162,8 @@ class Sheet:
                 looks = (*looks, TEXT)
             ws.write_string(r, c, value, look(looks, number_format))
         elif value is None or (isinstance(value, float) and math.isnan(value)):
-            if any(looks):
-                ws.write_blank(r, c, None, look(looks))
+            if number_format or any(looks):  # an empty cell keeps its look and format
+                ws.write_blank(r, c, None, look(looks, number_format))
         elif isinstance(value, bool):
             ws.write_boolean(r, c, value, look(looks, number_format))
         elif isinstance(value, (datetime, date, time)):

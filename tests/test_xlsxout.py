@@ -54,6 +54,24 @@ def test_values_keep_their_type_and_dates_get_formats(tmp_path, value, shown, nu
     assert cell.number_format == number_format
 
 
+def test_empty_cells_keep_their_look_and_number_format(tmp_path):
+    def build(sheet):
+        sheet.table(
+            1,
+            ["完成度", "日期"],
+            [[None, None], [50, date(2026, 11, 2)]],
+            {0: "0%", 1: "yyyy-mm-dd"},
+        )
+        sheet.put(5, 1, None, number_format="0.00")  # typed into later: shown as 0.00
+        sheet.put(6, 1, None)  # nothing to keep: no cell at all
+
+    ws = _written(tmp_path, build).active
+    assert ws["A2"].value is None and ws["A2"].number_format == "0%"
+    assert ws["B2"].number_format == "yyyy-mm-dd" and ws["B2"].border.left.style == "thin"
+    assert ws["A5"].number_format == "0.00"
+    assert ws.max_row == 5
+
+
 def test_document_properties(tmp_path):
     wb = _written(tmp_path, lambda s: s.put(1, 1, "x"))
     props = wb.properties
