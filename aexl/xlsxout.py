@@ -62,7 +62,6 @@ LINK = {"font_color": LINK_COLOR, "underline": 1}
 TEXT = {"quote_prefix": True}  # text that Excel would otherwise read as a formula
 
 DEFAULT_WIDTH = 8.43  # Excel's default column width (characters)
-DEFAULT_HEIGHT = 15.0  # and row height (points)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches, print_setup
 _OPTIONS = {  # every string is a string: never a formula, number or link unless asked
     "strings_to_formulas": False,

@@ -204,3 +204,13 @@ def test_written_files_get_normal_permissions(tmp_path):
     finally:
         os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_report_abandoned_half_way_writes_nothing(tmp_path):
+    import gc
+
+    book = xlsxout.Book(tmp_path / "half.xlsx")
+    book.sheet("表").put(1, 1, "x")
+    del book  # an error while building: save() is never called
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
