@@ -501,20 +501,18 @@ def write_findings(findings, path: str | Path, *, client: str, source: str, mont
         f"错误 {errors} 个，警告 {len(findings) - errors} 个"
         + ("（错误须改正；警告请核实）" if findings else "：没有发现问题"),
     ]
-    header_row = sheet.title_block(f"{client} {CHECK_KIND}", lines, width=len(CHECK_HEADERS))
     rows = [
         [f.sheet, f.row, f.column, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.message]
         for f in findings
     ]
-    sheet.table(header_row, CHECK_HEADERS, rows, empty_text="（没有发现问题）")
+    title = f"{client} {CHECK_KIND}"
+    header_row = sheet.listing(title, lines, CHECK_HEADERS, rows, empty_text="（没有发现问题）")
     for n, finding in enumerate(findings):
         if finding.is_error:  # the 级别 cell stands out
             sheet.put(header_row + 1 + n, 4, rows[n][3], xo.CELL, xo.WARN, xo.ERROR)
     if rows:
         sheet.autofilter(header_row, 1, header_row + len(rows), len(CHECK_HEADERS))
     sheet.set_widths(CHECK_WIDTHS)
-    sheet.freeze(header_row + 1)
-    sheet.print_setup(landscape=True, title_rows=(header_row, header_row))
     return book.save()
 
 
@@ -568,18 +566,16 @@ def write_cleanup_list(
         f"待清理文件 {len(items)} 个：工作文件夹中超过一个月未改动的文件，"
         "请确认已过期且没有保留价值后删除，或归档到相应文件夹",
     ]
-    header_row = sheet.title_block(CLEANUP_KIND, lines, width=len(CLEANUP_HEADERS))
     rows = [[item.path, item.modified, item.message] for item in items]
-    sheet.table(
-        header_row,
+    sheet.listing(
+        CLEANUP_KIND,
+        lines,
         CLEANUP_HEADERS,
         rows,
         formats={1: xo.DATE_FORMAT},
         empty_text="（没有需要清理的文件）",
     )
     sheet.set_widths(CLEANUP_WIDTHS)
-    sheet.freeze(header_row + 1)
-    sheet.print_setup(landscape=True, title_rows=(header_row, header_row))
     return book.save()
 
 

@@ -309,11 +309,34 @@ class Sheet:
             self.put(row, first_col, empty_text, CELL)
             return row + 2
         for n, values in enumerate(rows):
-            look = (CELL, BAND) if n % 2 else (CELL,)
+            look = row_looks(n)
             for i, value in enumerate(values):
                 self.put(row, first_col + i, value, *look, number_format=formats.get(i))
             row += 1
         return row + 1
+
+    def listing(
+        self,
+        title: str,
+        lines: list[str],
+        headers: list[str],
+        rows: list[list],
+        *,
+        formats: dict[int, str] | None = None,
+        empty_text: str = "（无）",
+    ) -> int:
+        """A list report: title block and one table whose header stays in view and is
+        printed on every page (landscape A4). Returns the header's row."""
+        header_row = self.title_block(title, lines, width=len(headers))
+        self.table(header_row, headers, rows, formats, empty_text)
+        self.freeze(header_row + 1)
+        self.print_setup(landscape=True, title_rows=(header_row, header_row))
+        return header_row
+
+
+def row_looks(n: int) -> tuple[dict, ...]:
+    """The looks of a table's ``n``-th body row (from 0): every other row banded."""
+    return (CELL, BAND) if n % 2 else (CELL,)
 
 
 def cm_px(cm: float) -> int:

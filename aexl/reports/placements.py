@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aexl.values import is_blank, norm_text
+from aexl.xlsxout import RED
 
 log = logging.getLogger("aexl")
 
@@ -219,6 +220,12 @@ def counts(rows: list[PlacementRow]) -> dict[str, int]:
     return tally
 
 
+# the 样稿展示 cell's own looks, over its row's (aexl.xlsxout.row_looks)
+LINK_LOOK = {"font_size": 9}  # with aexl.xlsxout.LINK: blue, underlined
+WARN_LOOK = {"font_color": RED}  # a missing sample, on the WARN fill
+IMAGE_LOOK = {"valign": "bottom", "text_wrap": False}  # the file name under the thumbnail
+
+
 def write_placement_list(
     rows: list[PlacementRow],
     brand: str,
@@ -248,26 +255,23 @@ def write_placement_list(
             ]
         )
     )
-    header_row = sheet.title_block(title, lines, width=len(HEADERS))
-    sheet.table(
-        header_row,
+    header_row = sheet.listing(
+        title,
+        lines,
         HEADERS,
         [r.values for r in rows],
         formats={4: xo.DATE_FORMAT},
         empty_text="（本期没有投放记录）",
     )
     # the 样稿展示 cell is written again with its own look (XlsxWriter cannot re-style a cell)
-    link_look = {"font_size": 9}
-    warn_look = {"font_color": xo.RED}
-    image_look = {"valign": "bottom", "text_wrap": False}
     widest = 0
     for n, row in enumerate(rows):
         excel_row = header_row + 1 + n
-        look = (xo.CELL, xo.BAND) if n % 2 else (xo.CELL,)
+        look = xo.row_looks(n)
         if row.sample_kind == URL:  # local files get no link: it would break at the client's
-            sheet.link(excel_row, SAMPLE_COL, row.sample, *look, link_look)
+            sheet.link(excel_row, SAMPLE_COL, row.sample, *look, LINK_LOOK)
         elif row.sample_kind == MISSING:
-            sheet.put(excel_row, SAMPLE_COL, row.note, *look, xo.WARN, warn_look)
+            sheet.put(excel_row, SAMPLE_COL, row.note, *look, xo.WARN, WARN_LOOK)
         if row.sample_kind != IMAGE:  # a long note or URL wraps: make the row tall enough
             height = text_height(row.note, WIDTHS[SAMPLE_COL - 1])
             if height > 18:
@@ -279,13 +283,11 @@ def write_placement_list(
                 excel_row, SAMPLE_COL, row.thumbnail, (width, height), offset=(PAD_PX, PAD_PX)
             )
             sheet.set_height(excel_row, round((height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1))
-            sheet.put(excel_row, SAMPLE_COL, row.note, *look, image_look)
+            sheet.put(excel_row, SAMPLE_COL, row.note, *look, IMAGE_LOOK)
     widths = list(WIDTHS)
     if widest:
         widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
     sheet.set_widths(widths)
-    sheet.freeze(header_row + 1)
-    sheet.print_setup(landscape=True, title_rows=(header_row, header_row))
     return book.save()
 
 
