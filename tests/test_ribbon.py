@@ -722,3 +722,4 @@ def test_placement_grid_puts_brands_one_below_the_other():
     assert all(lay.grid[r - 1] == placements.HEADERS for r in lay.header_rows)
     assert lay.thumbnails == [(3, b"png")]  # the row of the image, no thumbnail for the rest
     assert lay.grid[7][placements.SAMPLE_COL - 1] == "无法读取：样稿/a.png"
+    assert lists["华凌"][0].note == "样稿/a.png"  # the input rows are left as they were

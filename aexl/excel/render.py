@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PICTURE_DPI = 96  # charts are rendered at Excel's 96 px per inch: 1 px = 0.75 pt
 # The lowest default row height in points (宋体 11); 等线 11 and Calibri 11 rows are taller,
@@ -194,8 +194,8 @@ def placement_grid(lists: dict, label: str, unknown_note: str) -> PlacementGrid:
         out.grid.append(HEADERS)
         out.header_rows.append(len(out.grid))
         for row in rows:
-            if row.sample_kind == UNKNOWN:
-                row.note, row.thumbnail = unknown_note.format(path=row.sample), None
+            if row.sample_kind == UNKNOWN:  # a copy: the caller's rows stay as they were
+                row = replace(row, note=unknown_note.format(path=row.sample), thumbnail=None)
             out.grid.append(row.values)
             if row.thumbnail:
                 out.thumbnails.append((len(out.grid), row.thumbnail))
