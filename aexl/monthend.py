@@ -38,14 +38,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aexl.errors import AexlError, UsageError
-from aexl.files_naming import REPORT_TYPES
+from aexl.files.naming import REPORT_TYPES
 
 log = logging.getLogger("aexl")
 
 CHECK_KIND = "校验结果"
 CLEANUP_KIND = "月度清理清单"
 WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
-# report kinds aexl writes (one list, aexl.files_naming); a file named like one is output
+# report kinds aexl writes (one list, aexl.files.naming); a file named like one is output
 OUTPUT_KINDS = REPORT_TYPES
 _OUTPUT_NAME = re.compile(rf"^\d{{8}}_.+_({'|'.join(OUTPUT_KINDS)})(_\d+)?\.xlsx$")
 _CLIENT_SUFFIX = re.compile(r"[_\-\s]*AE\s*工作台.*$", re.IGNORECASE)
@@ -86,7 +86,7 @@ class RunSummary:
     in_dir: Path
     out_dir: Path
     results: list[BookResult] = field(default_factory=list)
-    cleanup: list = field(default_factory=list)  # aexl.files.FileFinding
+    cleanup: list = field(default_factory=list)  # aexl.files.tree.FileFinding
     cleanup_path: Path | None = None
     seconds: float = 0.0
 
@@ -214,7 +214,7 @@ def month_source(wb, month: str):
     """
     from aexl.reports.monthly import month_weeks
     from aexl.values import month_bounds
-    from aexl.workbook import Workbench
+    from aexl.workbook.read import Workbench
 
     start, end = month_bounds(month)
     weeks = set(month_weeks(start, end))
@@ -428,8 +428,8 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
     from aexl.reports.placements import placement_rows, report_date, write_placement_list
     from aexl.validate import validate_workbench
     from aexl.values import month_bounds
-    from aexl.workbook import read_workbench
-    from aexl.xlsxout import atomic_write_bytes, report_name
+    from aexl.workbook.read import read_workbench
+    from aexl.workbook.write import atomic_write_bytes, report_name
 
     path = result.path
     wb = read_workbench(path)
@@ -490,8 +490,8 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
 
 def write_findings(findings, path: str | Path, *, client: str, source: str, month: str) -> Path:
     """The 校验结果 workbook: one row per finding, errors marked; atomically."""
-    from aexl import xlsxout as xo
     from aexl.findings import SEVERITY_LABEL
+    from aexl.workbook import write as xo
 
     errors = sum(f.is_error for f in findings)
     book = xo.Book(path, title=f"{client} {CHECK_KIND}", subject=CHECK_KIND)
@@ -531,7 +531,7 @@ def month_finish(month: str) -> date:
 
 def cleanup_subject(root: Path) -> str:
     """Whose files the clean-up list covers: the one client of the root, else 电脑档案."""
-    from aexl.files import RECORDS_DIR
+    from aexl.files.tree import RECORDS_DIR
 
     try:
         clients = [
@@ -546,7 +546,7 @@ def cleanup_subject(root: Path) -> str:
 
 def cleanup_name(root: Path, month: str) -> str:
     """``20261110_星河食品_月度清理清单.xlsx``: dated like the month's summaries."""
-    from aexl.xlsxout import report_name
+    from aexl.workbook.write import report_name
 
     return report_name(month_finish(month), cleanup_subject(root), CLEANUP_KIND)
 
@@ -555,7 +555,7 @@ def write_cleanup_list(
     items, path: str | Path, *, root: Path, today: date, month: str | None = None
 ) -> Path:
     """The monthly clean-up list of a files root (守则 三.1.4 / 三.2)."""
-    from aexl import xlsxout as xo
+    from aexl.workbook import write as xo
 
     book = xo.Book(path, title=CLEANUP_KIND, subject=CLEANUP_KIND)
     sheet = book.sheet(CLEANUP_KIND)
@@ -615,7 +615,7 @@ def _preload(month: str) -> None:
     import aexl.reports.monthly  # noqa: F401
     import aexl.reports.placements  # noqa: F401
     import aexl.validate  # noqa: F401
-    import aexl.workbook  # noqa: F401
+    import aexl.workbook.read  # noqa: F401
 
     try:  # caches filled on first use: pinyin dictionaries, copy-check terms, the year's calendar
         from aexl import codes, copycheck, jobno  # noqa: F401
@@ -656,7 +656,7 @@ def run_month_end(
     summary = RunSummary(month=month, in_dir=in_dir, out_dir=out_dir)
     today = today or date.today()
     if files_root is not None:
-        from aexl.files import cleanup_list
+        from aexl.files.tree import cleanup_list
 
         root = Path(files_root)
         summary.cleanup = cleanup_list(root, today)  # a bad root fails here, before any work

@@ -58,14 +58,14 @@ def timed(func, *args, **kwargs) -> float:
 
 
 def native_once(spec: ChartSpec, folder: Path) -> float:
-    from aexl.xlsxout import Book
+    from aexl.workbook.write import Book
 
     sheet = Book(folder / "one.xlsx").sheet("图表")
     return timed(add_native_chart, sheet, spec, 1, 1, "E1")
 
 
 def native_save_share(spec: ChartSpec, folder: Path, charts: int = 50) -> float:
-    from aexl.xlsxout import Book
+    from aexl.workbook.write import Book
 
     book = Book(folder / "many.xlsx")
     sheet = book.sheet("图表")

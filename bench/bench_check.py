@@ -43,7 +43,7 @@ UNDELIVERED = [s for s in schema.JOB_STATUSES if s not in ("已完成", "客户�
 
 def build(rows: int, seed: int = 20261126) -> dict[str, list[list]]:
     from aexl.codes import code_table
-    from aexl.workbook import empty_frame
+    from aexl.workbook.read import empty_frame
 
     rng = random.Random(seed)
     brand_rows = [["华韵集团", b, None, line, None, None] for b in BRANDS for line in LINES]
@@ -148,7 +148,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from aexl.validate import validate_workbench
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     tmp = tempfile.TemporaryDirectory()
     if args.book:

@@ -15,10 +15,11 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from aexl import bookedit, schema
-from aexl.bookedit import edit_lock, issue_job_number, owner_files, unsafe_parts
+from aexl import schema
 from aexl.errors import FileLockedError, UnsafeSaveError
-from aexl.workbook import read_workbench
+from aexl.workbook import edit as bookedit
+from aexl.workbook.edit import edit_lock, issue_job_number, owner_files, unsafe_parts
+from aexl.workbook.read import read_workbench
 
 JOBS_XML = "xl/worksheets/sheet2.xml"  # 工作单 is the second sheet of make_bench
 
@@ -160,7 +161,7 @@ def test_waits_for_the_lock_then_gives_up_with_a_message(tmp_path):
 def test_lock_timeout_in_process(tmp_path):
     book = make_bench(tmp_path / "b.xlsx")
     code = (
-        "import sys; from aexl.bookedit import edit_lock\n"
+        "import sys; from aexl.workbook.edit import edit_lock\n"
         "from aexl.errors import FileLockedError\n"
         "try:\n    with edit_lock(sys.argv[1], timeout=0.2): pass\n"
         "except FileLockedError: print('locked')\n"

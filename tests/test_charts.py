@@ -24,9 +24,9 @@ from aexl.reports.charts import (
     render_pngs,
     write_chart_workbook,
 )
-from aexl.workbook import read_workbench
-from aexl.xlsxout import FONT_NAME as FONT
-from aexl.xlsxout import Book
+from aexl.workbook.read import read_workbench
+from aexl.workbook.write import FONT_NAME as FONT
+from aexl.workbook.write import Book
 
 BRAND = "星河"
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from aexl import files, files_archive
+from aexl.files import archive as files_archive
+from aexl.files import tree as files
 
 TODAY = "2026-11-10"
 CLIENT, BRAND = "美的集团", "美的空调"
@@ -232,7 +233,7 @@ def test_naming_cases(root, folder, name, when, suggestion):
 
 def test_report_types_cover_every_kind_aexl_writes():
     from aexl import monthend
-    from aexl.files_naming import REPORT_TYPES
+    from aexl.files.naming import REPORT_TYPES
     from aexl.reports import charts, jobsheet, monthly, placements, weekly, yearend
 
     kinds = {
@@ -244,9 +245,9 @@ def test_report_types_cover_every_kind_aexl_writes():
 
 
 def _aexl_output_names() -> list[str]:
-    from aexl.files_archive import archive_name, parse_period
-    from aexl.files_naming import REPORT_TYPES
-    from aexl.xlsxout import report_name
+    from aexl.files.archive import archive_name, parse_period
+    from aexl.files.naming import REPORT_TYPES
+    from aexl.workbook.write import report_name
 
     day = date(2026, 11, 10)
     names = [report_name(day, "美的集团", kind) for kind in REPORT_TYPES if kind != "资料存档"]

@@ -19,7 +19,7 @@ from aexl.jobno import (
     next_jobnos,
     parse_jobno,
 )
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 
 def run(*args, **kwargs):

@@ -13,7 +13,7 @@ from reportbook import find, merged, run_cli, sha256, write_reportbook
 
 from aexl.errors import UsageError
 from aexl.reports.jobsheet import fill_chain, jobsheet_data, write_jobsheet
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 D = date
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

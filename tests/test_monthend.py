@@ -23,7 +23,7 @@ from aexl.monthend import (
     process_workbench,
     progress_bar,
 )
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ("云帆电器", "星河食品", "渝信银行")
@@ -165,7 +165,7 @@ def test_default_folders_run_on_the_sample(tmp_path):
 
 
 def test_files_root_adds_the_cleanup_list(inputs, tmp_path):
-    from aexl.files import init_tree
+    from aexl.files.tree import init_tree
 
     root = tmp_path / "客户资料"
     init_tree(root, "星河食品", ["星河"])

@@ -12,7 +12,7 @@ from reportbook import find, merged, row_values, run_cli, sha256, write_reportbo
 from aexl.errors import CalendarError
 from aexl.reports.common import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.monthly import month_weeks, monthly_data, monthly_reports, write_monthly
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 D, DT = date, datetime
 

@@ -34,7 +34,7 @@ from aexl.reports.placements import (
     report_date,
     write_placement_list,
 )
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 BRAND = "星河"
 

@@ -195,7 +195,7 @@ def test_column_letter():
 
 
 def test_read_book_gives_the_file_readers_frames(tmp_path):
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     path = workbench(
         tmp_path / "wb.xlsx",

@@ -11,7 +11,7 @@ from samples import load_make_sample
 from aexl import schema
 from aexl.codes import resolve_codes
 from aexl.jobno import format_jobno
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample"

@@ -7,8 +7,8 @@ import pytest
 
 from aexl import schema
 from aexl.errors import AexlError
-from aexl.template import NUMBER_FORMATS, new_workbench, write_workbench
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
+from aexl.workbook.template import NUMBER_FORMATS, new_workbench, write_workbench
 
 
 @pytest.fixture

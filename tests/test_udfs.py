@@ -261,7 +261,7 @@ def test_job_number_functions_use_the_codes_typed_in_the_brand_table():
 
 def test_job_number_check_agrees_with_the_workbook_checker():
     """Every 工作号 of the sample passes ``aexl check``; with 品牌 the UDF passes them too."""
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     jobs = read_workbench(SAMPLE, sheets=("工作单",)).frame("工作单")
     column = lambda name: [[v] for v in jobs[name]]  # noqa: E731
@@ -290,12 +290,12 @@ def test_a_bad_brand_table_shows_in_each_cell(table, said):
 
 
 def test_the_brand_table_is_parsed_once_per_content(monkeypatch):
-    import aexl.workbook
+    import aexl.workbook.read
 
     parsed = []
-    real = aexl.workbook.parse_register
+    real = aexl.workbook.read.parse_register
     monkeypatch.setattr(
-        aexl.workbook, "parse_register", lambda *a, **k: parsed.append(1) or real(*a, **k)
+        aexl.workbook.read, "parse_register", lambda *a, **k: parsed.append(1) or real(*a, **k)
     )
     brands = sheet_range("品牌")
     names = [["悦峰"], ["云帆"]] * 50
@@ -313,7 +313,7 @@ def test_the_brand_table_is_parsed_once_per_content(monkeypatch):
 
 def test_deadlines_use_the_holiday_table():
     """2027 is not in the bundled calendar: the sample's 节假日 fills it in, as for ``aexl check``."""
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
     from aexl.workcal import bundled_years
 
     holidays = sheet_range("节假日")

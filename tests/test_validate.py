@@ -1,7 +1,7 @@
 """Workbench validation: one mutation of a clean workbench → exactly the expected findings.
 
 Every workbook is written as a real .xlsx with openpyxl and read back with
-the real reader (``aexl.workbook.read_workbench``).
+the real reader (``aexl.workbook.read.read_workbench``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from books import NOW, chain, clean_data, holidays_2027, write_book
 
 from aexl.findings import ERROR, WARNING
 from aexl.validate import normalise_step, validate_workbench
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 D, DT = date, datetime
 

@@ -11,7 +11,7 @@ from reportbook import FORMULA_TEXT, find, merged, row_values, run_cli, sha256, 
 
 from aexl.errors import CalendarError, UsageError
 from aexl.reports.weekly import weekly_data, weekly_reports, write_weekly
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 from aexl.workcal import WorkCalendar
 
 D, DT = date, datetime

@@ -5,7 +5,7 @@ import pytest
 
 from aexl import schema
 from aexl.errors import InputFileError, SheetError
-from aexl.workbook import parse_register, read_workbench
+from aexl.workbook.read import parse_register, read_workbench
 
 
 def write_book(path, sheets: dict[str, list[list]]):

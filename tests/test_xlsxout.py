@@ -6,7 +6,7 @@ import numpy
 import openpyxl
 import pytest
 
-from aexl import xlsxout
+from aexl.workbook import write as xlsxout
 
 
 def _written(tmp_path, build, name="out.xlsx"):

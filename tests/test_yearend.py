@@ -12,7 +12,7 @@ from reportbook import find, merged, run_cli, sha256, write_reportbook
 from aexl.errors import CalendarError, UsageError
 from aexl.reports.common import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.yearend import write_yearly, yearly_data, yearly_reports
-from aexl.workbook import read_workbench
+from aexl.workbook.read import read_workbench
 
 D = date
 

@@ -97,7 +97,7 @@ def _omitted(value) -> bool:
 def _register(register, rows):
     """The parsed DataFrame of a register range given with its header row."""
     from aexl.errors import CellError, SheetError
-    from aexl.workbook import parse_register
+    from aexl.workbook.read import parse_register
 
     try:
         frame, findings, _bad = parse_register(register, rows)

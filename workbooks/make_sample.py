@@ -4,7 +4,7 @@
 ``<out_dir>/<客户简称>_AE工作台.xlsx`` for each client plus the sample images
 ``<out_dir>/样稿/*.png``, all from ``random.Random`` seeded with ``seed`` —
 the same arguments always give the same content. The workbenches are
-written through ``aexl.template`` (same tables, drop-downs and notes as
+written through ``aexl.workbook.template`` (same tables, drop-downs and notes as
 ``aexl init``). ``scale`` multiplies the jobs (and everything that hangs on
 them); ``clients`` adds generated clients after the three hand-made ones
 (the benchmark uses both).
@@ -1217,8 +1217,8 @@ def build_sample(
     images: bool = True,
 ) -> list[Path]:
     """Write the sample workbenches (and images) into ``out_dir``; returns the paths written."""
-    from aexl.template import write_workbench
-    from aexl.xlsxout import atomic_write_bytes
+    from aexl.workbook.template import write_workbench
+    from aexl.workbook.write import atomic_write_bytes
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

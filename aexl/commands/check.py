@@ -38,7 +38,7 @@ def run(args) -> int:
 
     from aexl.findings import has_errors
     from aexl.validate import validate_workbench
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     findings = validate_workbench(read_workbench(args.book, need=(JOBS_SHEET,)))
     if args.json:

@@ -23,7 +23,7 @@ def run(args) -> int:
     from aexl.codes import book_code, code_for
 
     if args.book:
-        from aexl.workbook import read_workbench
+        from aexl.workbook.read import read_workbench
 
         brands = read_workbench(args.book, need=("品牌",), sheets=("品牌",)).frame("品牌")
         codes = [book_code(brands, text, file=args.book) for text in args.texts]

@@ -76,7 +76,7 @@ def run(args) -> int:
 def _book_findings(path) -> list:
     from aexl.copycheck import check_frame
     from aexl.errors import SheetError
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     wb = read_workbench(path, sheets=(COPY_SHEET,))
     if not wb.has_sheet(COPY_SHEET):

@@ -116,7 +116,7 @@ def _today(args) -> date:
 
 
 def run_init(args) -> int:
-    from aexl.files import init_tree
+    from aexl.files.tree import init_tree
 
     created = init_tree(args.root, args.client, args.brand, single=args.single)
     print_paths(created)
@@ -125,7 +125,7 @@ def run_init(args) -> int:
 
 
 def run_check(args) -> int:
-    from aexl.files import check_tree
+    from aexl.files.tree import check_tree
 
     findings = check_tree(args.root, _today(args))
     if args.json:
@@ -143,7 +143,7 @@ def run_check(args) -> int:
 
 
 def run_rename(args) -> int:
-    from aexl.files_rename import apply_renames, default_log_path, plan_renames, write_rename_log
+    from aexl.files.rename import apply_renames, default_log_path, plan_renames, write_rename_log
 
     plan = plan_renames(args.root)
     if not plan:
@@ -172,7 +172,7 @@ def run_rename(args) -> int:
 
 
 def run_archive(args) -> int:
-    from aexl.files_archive import make_archives, parse_period
+    from aexl.files.archive import make_archives, parse_period
 
     period = parse_period(quarter=args.quarter, year=args.year)
     print_paths(make_archives(args.root, period, _today(args), args.out, args.client))
@@ -180,7 +180,7 @@ def run_archive(args) -> int:
 
 
 def run_verify(args) -> int:
-    from aexl.files_archive import verify_archive
+    from aexl.files.archive import verify_archive
 
     result = verify_archive(args.archive)
     for problem in result.problems:

@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.template import write_workbench
+    from aexl.workbook.template import write_workbench
 
     print_paths([write_workbench(args.path, force=args.force)])
     return 0

@@ -32,8 +32,8 @@ def register(sub) -> None:
 
 
 def run_new(args) -> int:
-    from aexl.bookedit import issue_job_number
     from aexl.values import parse_date
+    from aexl.workbook.edit import issue_job_number
 
     day = None
     if args.date:

@@ -2,7 +2,7 @@
 
 Uses only the Book API that desktop xlwings and xlwings Server both offer
 (sheets, ``used_range``, ``range(...).value``). Values are parsed by the same
-``aexl.workbook.parse_register`` the file reader uses, so a ribbon button
+``aexl.workbook.read.parse_register`` the file reader uses, so a ribbon button
 sees exactly what ``aexl check`` sees.
 """
 
@@ -77,11 +77,11 @@ def live_sheet(book, name: str) -> LiveSheet | None:
 
 
 def read_book(book, *, need: tuple[str, ...] = (), sheets: tuple[str, ...] | None = None):
-    """The registers of an open workbook as an ``aexl.workbook.Workbench``.
+    """The registers of an open workbook as an ``aexl.workbook.read.Workbench``.
 
     Also returns the raw sheets, keyed by register name, for writing back.
     """
-    from aexl.workbook import Workbench, collect_registers
+    from aexl.workbook.read import Workbench, collect_registers
 
     live = {}
 

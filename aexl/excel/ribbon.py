@@ -123,7 +123,7 @@ def _listing(lines: list[str]) -> str:
 
 def _record(frame, row: int) -> dict | None:
     """The parsed record of Excel row ``row`` (None for a blank or header row)."""
-    from aexl.workbook import ROW_COLUMN
+    from aexl.workbook.read import ROW_COLUMN
 
     hit = frame[frame[ROW_COLUMN] == row]
     if hit.empty:

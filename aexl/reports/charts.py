@@ -11,7 +11,7 @@ over time (日期). The same spec becomes
   slides and e-mail, with Chinese text in a CJK font (``aexl.reports.fonts``).
 
 matplotlib is imported only inside the PNG functions; XlsxWriter (through
-``aexl.xlsxout``) only inside the workbook functions.
+``aexl.workbook.write``) only inside the workbook functions.
 
 Grouping rules (documented for the AEs): rows without a date or without both
 数值 and 目标值 are left out; several rows of one campaign and metric on the
@@ -262,14 +262,14 @@ def _cm_rows(height_cm: float) -> int:
 def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, anchor: str) -> int:
     """Write the spec's data table at (data_row, data_col) and an Excel chart at ``anchor``.
 
-    ``sheet`` is an ``aexl.xlsxout.Sheet``; ``anchor`` a cell such as ``"E12"``.
+    ``sheet`` is an ``aexl.workbook.write.Sheet``; ``anchor`` a cell such as ``"E12"``.
     The table is 日期 | 实际 | 目标 (the columns the chart's series refer to);
     the chart gets the Chinese title and axis titles. Returns the first free
     row below both the table and the chart.
     """
     from xlsxwriter.utility import xl_cell_to_rowcol
 
-    from aexl import xlsxout as xo
+    from aexl.workbook import write as xo
 
     columns = spec.all_series
     headers = [spec.x_title, *[_column_title(s, spec.unit) for s in columns]]
@@ -324,7 +324,7 @@ def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, ancho
 
 def _font(size: float, bold: bool = False) -> dict:
     """An XlsxWriter chart font: the house Chinese font at ``size`` points."""
-    from aexl.xlsxout import FONT_NAME
+    from aexl.workbook.write import FONT_NAME
 
     return {"name": FONT_NAME, "size": size, "bold": bold}
 
@@ -391,8 +391,8 @@ def write_chart_workbook(
     source: str = "",
 ) -> Path:
     """One sheet 效果追踪图表: a title block, then per chart its data table and chart."""
-    from aexl import xlsxout as xo
     from aexl.reports.common import keep_together, report_book
+    from aexl.workbook import write as xo
 
     brand = brand or (specs[0].brand if specs else "")
     title = f"{brand} 效果追踪图表"
@@ -517,7 +517,7 @@ def render_pngs(specs: list[ChartSpec], workers: int = 2, dpi: int = 150) -> lis
 
 def png_name(day: date, spec: ChartSpec) -> str:
     """``20261031_美的_双十一_到店人数_效果追踪图表.png``."""
-    from aexl.xlsxout import report_name
+    from aexl.workbook.write import report_name
 
     return report_name(day, f"{spec.brand}_{spec.name}", SHEET_TITLE, ".png")
 
@@ -562,8 +562,8 @@ def write_chart_reports(
     from aexl import schema
     from aexl.reports.common import log_findings, parse_month_arg
     from aexl.values import month_bounds
-    from aexl.workbook import read_workbench
-    from aexl.xlsxout import atomic_write_bytes, report_name
+    from aexl.workbook.read import read_workbench
+    from aexl.workbook.write import atomic_write_bytes, report_name
 
     log = logging.getLogger("aexl")
     start = end = None

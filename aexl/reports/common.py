@@ -6,7 +6,7 @@ A report is built in two steps that never mix:
   whose ``blocks`` is a list of ``Heading`` / ``Text`` / ``Table`` (plain
   values only), so any writer can lay it out — a report file here, a live
   Excel sheet in the ribbon;
-* writing: ``write_blocks`` lays the blocks out on an ``aexl.xlsxout.Sheet``
+* writing: ``write_blocks`` lays the blocks out on an ``aexl.workbook.write.Sheet``
   (XlsxWriter) in the house style.
 """
 
@@ -79,17 +79,17 @@ class BrandReport:
 
     @property
     def filename(self) -> str:
-        from aexl.xlsxout import report_name
+        from aexl.workbook.write import report_name
 
         return report_name(self.finish, self.brand, self.KIND)
 
 
 def report_book(path, title: str, source: str = "", kind: str = ""):
-    """A new ``aexl.xlsxout.Book`` for a client deliverable, with its document properties:
+    """A new ``aexl.workbook.write.Book`` for a client deliverable, with its document properties:
     title, creator and where the data came from. The source (an internal file name)
     stays out of the printed page: ``description`` says 「数据来源：…」, ``subject``
     names the kind of report."""
-    from aexl.xlsxout import Book
+    from aexl.workbook.write import Book
 
     return Book(
         path, title=title, subject=kind, description=f"数据来源：{source}" if source else ""
@@ -156,7 +156,7 @@ def frame_getter(source):
     """``sheet -> DataFrame`` for a ``Workbench`` or a ``{sheet: DataFrame}`` dict."""
     if hasattr(source, "frame"):
         return source.frame
-    from aexl.workbook import empty_frame
+    from aexl.workbook.read import empty_frame
 
     def get(sheet: str):
         frame = source.get(sheet)
@@ -182,7 +182,7 @@ def source_name(source) -> str:
 def clean(value):
     """Blank → None; pandas timestamps → datetime; other values unchanged.
 
-    For values that did not come through ``aexl.workbook`` (the reader's
+    For values that did not come through ``aexl.workbook.read`` (the reader's
     values are clean already and are used as they are).
     """
     if is_blank(value):
@@ -196,7 +196,7 @@ def clean(value):
 def records(frame) -> list[dict]:
     """The rows of a register as dicts (``_row`` kept).
 
-    Values are used as ``aexl.workbook`` parsed them (text normalised, blanks
+    Values are used as ``aexl.workbook.read`` parsed them (text normalised, blanks
     None, dates as date/datetime): they are not cleaned a second time.
     """
     if frame is None or len(frame) == 0:
@@ -541,7 +541,7 @@ def merged_text(sheet, row: int, value, width: int, total_width: float, *, fill=
 
     ``fill`` (an RGB colour): a bordered box of that colour (a place to write in).
     """
-    from aexl.xlsxout import BODY, BORDER, WRAP
+    from aexl.workbook.write import BODY, BORDER, WRAP
 
     boxed = {**BORDER, "bg_color": f"#{fill}"} if fill else None
     sheet.merge(row, 1, max(width, 1), value, BODY, WRAP, boxed)
@@ -587,9 +587,9 @@ def _column_px(width: float) -> float:
 def page_height(sheet, landscape: bool = True) -> float:
     """Sheet points that fit on one printed page under ``print_setup`` (fit to width).
 
-    ``sheet`` is an ``aexl.xlsxout.Sheet``: its widths and charts are what it was given.
+    ``sheet`` is an ``aexl.workbook.write.Sheet``: its widths and charts are what it was given.
     """
-    from aexl.xlsxout import MARGINS
+    from aexl.workbook.write import MARGINS
 
     short, long = A4_PT
     paper_w, paper_h = (long, short) if landscape else (short, long)
@@ -646,7 +646,7 @@ def keep_together(sheet, spans, last_row: int, *, landscape: bool = True) -> lis
 
 
 def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "table") -> dict:
-    """Lay out a report on ``sheet`` (an ``aexl.xlsxout.Sheet``): title block, then every
+    """Lay out a report on ``sheet`` (an ``aexl.workbook.write.Sheet``): title block, then every
     block; house style.
 
     ``freeze="table"`` freezes below the first table's header band,
@@ -656,7 +656,7 @@ def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "
     Returns positions: ``{"first_header": row, "last_row": row, "width": n,
     "keep": [(first, last), …]}`` (spans for ``keep_together``).
     """
-    from aexl.xlsxout import SUBSECTION
+    from aexl.workbook.write import SUBSECTION
 
     widths = fit_widths(blocks) or [14, 14, 14, 14, 14, 14]
     width = len(widths)
@@ -719,7 +719,7 @@ def load_book(path):
     """Read a workbench for a report command; unreadable cells are logged, not fatal."""
     import logging
 
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     wb = read_workbench(path, need=(schema.JOBS.sheet,))
     if wb.findings:

@@ -30,7 +30,7 @@ from aexl.reports.common import (
     prepare,
     text,
 )
-from aexl.xlsxout import MONEY_FORMAT
+from aexl.workbook.write import MONEY_FORMAT
 
 KIND = "工作单"
 SHEET = "工作单"
@@ -86,7 +86,7 @@ class JobSheet:
 
     @property
     def filename(self) -> str:
-        from aexl.xlsxout import report_name
+        from aexl.workbook.write import report_name
 
         day = as_day(self.fields.get("开单日期")) or date.today()
         return report_name(day, f"{self.jobno}-{self.fields.get('项目名称') or ''}", KIND)
@@ -220,7 +220,7 @@ BOX_LINE = "#808080"  # the form's box lines, darker than a table's
 def write_jobsheet(sheet: JobSheet, path) -> Path:
     """The A4 portrait form (print area set); written atomically."""
     from aexl.reports.common import report_book, text_height
-    from aexl.xlsxout import BAND, BODY, CENTER, SUBTITLE, TITLE
+    from aexl.workbook.write import BAND, BODY, CENTER, SUBTITLE, TITLE
 
     box_border = {"border": 1, "border_color": BOX_LINE}  # every cell of a merged box
     label_look = {**BODY, **box_border, **CENTER, **BAND, "bold": True}

@@ -43,7 +43,7 @@ from aexl.reports.common import (
     save_report,
     text,
 )
-from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
+from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "月度工作总结"
 SHEET = "月度工作总结"
@@ -93,7 +93,7 @@ class ChartBlock:
         """Per chart: its title (and sources), then its table in A–C with the chart beside it,
         as in the 效果追踪图表 workbook; ``keep`` gets each chart's rows."""
         from aexl.reports.charts import add_native_chart
-        from aexl.xlsxout import BODY, SUBSECTION, SUBTITLE
+        from aexl.workbook.write import BODY, SUBSECTION, SUBTITLE
 
         if not self.specs:
             sheet.put(row, 1, "（本月没有可绘制的效果数据）", BODY)

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aexl.values import is_blank, norm_text
-from aexl.xlsxout import RED
+from aexl.workbook.write import RED
 
 log = logging.getLogger("aexl")
 
@@ -220,8 +220,8 @@ def counts(rows: list[PlacementRow]) -> dict[str, int]:
     return tally
 
 
-# the 样稿展示 cell's own looks, over its row's (aexl.xlsxout.row_looks)
-LINK_LOOK = {"font_size": 9}  # with aexl.xlsxout.LINK: blue, underlined
+# the 样稿展示 cell's own looks, over its row's (aexl.workbook.write.row_looks)
+LINK_LOOK = {"font_size": 9}  # with aexl.workbook.write.LINK: blue, underlined
 WARN_LOOK = {"font_color": RED}  # a missing sample, on the WARN fill
 IMAGE_LOOK = {"valign": "bottom", "text_wrap": False}  # the file name under the thumbnail
 
@@ -235,8 +235,8 @@ def write_placement_list(
     source: str = "",
 ) -> Path:
     """Write the 投放列表 workbook (one sheet) to ``path``, atomically."""
-    from aexl import xlsxout as xo
     from aexl.reports.common import report_book, text_height
+    from aexl.workbook import write as xo
 
     tally = counts(rows)
     title = f"{brand} 投放列表"
@@ -354,8 +354,8 @@ def write_placement_lists(
     """The command: one 投放列表 per brand with placements in the period; the written paths."""
     from aexl import schema
     from aexl.reports.common import log_findings
-    from aexl.workbook import read_workbench
-    from aexl.xlsxout import report_name
+    from aexl.workbook.read import read_workbench
+    from aexl.workbook.write import report_name
 
     label, start, end, weekly = period_of(week, month)
     book = Path(book)

@@ -35,7 +35,7 @@ from aexl.reports.common import (
     save_report,
     text,
 )
-from aexl.xlsxout import DATETIME_FORMAT, PERCENT_FORMAT
+from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "每周工作进度表"
 SHEET = "周进度表"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from aexl import schema
 from aexl.errors import CalendarError
-from aexl.validate_base import (
+from aexl.validate.base import (
     ERROR,
     ROW,
     WARNING,

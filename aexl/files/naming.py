@@ -2,7 +2,7 @@
 
 A good name looks like ``20261110_美的空调_提案.pptx``: a date written
 ``YYYYMMDD`` or ``YYYY-MM-DD``, the project or brand, and a type word. These
-helpers only look at names; where the names come from is ``aexl.files``.
+helpers only look at names; where the names come from is ``aexl.files.tree``.
 
 >>> missing_parts("20261110_美的空调_提案.pptx", ("美的",))
 []

@@ -317,7 +317,7 @@ def ensure_safe_to_save(path: str | Path) -> None:
 
 def check_editable(path: str | Path) -> Path:
     """The path, if it names an existing .xlsx/.xlsm file; InputFileError otherwise."""
-    from aexl.workbook import check_input_file
+    from aexl.workbook.read import check_input_file
 
     return check_input_file(
         path,
@@ -485,7 +485,7 @@ def issue_job_number(
     """
     from aexl.codes import resolve_codes
     from aexl.jobno import next_jobno
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     path = check_editable(path)
     day = day or date.today()

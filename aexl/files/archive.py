@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from aexl import files_naming as naming
 from aexl.errors import AexlError
-from aexl.files import RECORDS_DIR, FileEntry, move_no_overwrite, require_root, scan_tree
+from aexl.files import naming
+from aexl.files.tree import RECORDS_DIR, FileEntry, move_no_overwrite, require_root, scan_tree
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 Reports are new files, so they are written with XlsxWriter (about three
 times faster than building and saving the same workbook with openpyxl;
-openpyxl stays for editing existing workbooks: ``aexl.bookedit``,
-``aexl.template``).
+openpyxl stays for editing existing workbooks: ``aexl.workbook.edit``,
+``aexl.workbook.template``).
 
 - ``Book``: a new workbook; ``save()`` writes it to a temporary file beside
   the target and renames it into place, so a crash never leaves a

@@ -1,7 +1,7 @@
 """``aexl files rename``: give misnamed files the suggested name, never overwriting.
 
 The date comes from the name (any written form) or the file's modified
-date; project and type from the folder it sits in (``aexl.files``). A file
+date; project and type from the folder it sits in (``aexl.files.tree``). A file
 whose name cannot be inferred or carries a date that does not exist, whose
 new name is taken, or that is open in Office is left alone and reported.
 aexl's own output and the workbenches are never renamed. Every run with
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from aexl import files_naming as naming
-from aexl.files import (
+from aexl.files import naming
+from aexl.files.tree import (
     RECORDS_DIR,
     FileTreeError,
     free_path,

@@ -95,15 +95,15 @@ from datetime import datetime
 
 from aexl import schema
 from aexl.findings import Finding
-from aexl.validate_base import Context
-from aexl.validate_flow import (
+from aexl.validate.base import Context
+from aexl.validate.flow import (
     check_delivery_qc,
     check_meetings,
     check_signoffs,
     normalise_step,
 )
-from aexl.validate_jobs import check_brands, check_jobs, check_revisions
-from aexl.validate_other import (
+from aexl.validate.jobs import check_brands, check_jobs, check_revisions
+from aexl.validate.other import (
     check_copy_sheet,
     check_effects,
     check_holidays,
@@ -143,7 +143,7 @@ def validate_workbench(
     calendar=None,
     copy_check: bool = True,
 ) -> list[Finding]:
-    """All findings for a read workbench (``aexl.workbook.Workbench``), sorted.
+    """All findings for a read workbench (``aexl.workbook.read.Workbench``), sorted.
 
     ``now`` decides which unsent minutes are overdue (default: the current
     time); ``calendar`` overrides the workbench's own (bundled + 节假日).
@@ -190,7 +190,7 @@ def sort_in_column_order(findings: list[Finding]) -> list[Finding]:
 
 def validate_book(path, **kwargs) -> list[Finding]:
     """Read the workbench at ``path`` and validate it (raises AexlError if unreadable)."""
-    from aexl.workbook import read_workbench
+    from aexl.workbook.read import read_workbench
 
     return validate_workbench(read_workbench(path), **kwargs)
 

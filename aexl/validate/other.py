@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aexl import schema
 from aexl.findings import Finding
-from aexl.validate_base import (
+from aexl.validate.base import (
     ERROR,
     ROW,
     WARNING,

@@ -26,8 +26,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from aexl import files_naming as naming
 from aexl.errors import AexlError
+from aexl.files import naming
 
 log = logging.getLogger(__name__)
 

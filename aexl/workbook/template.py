@@ -97,9 +97,9 @@ def _header_cells(ws, register: schema.Register) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    from aexl import xlsxout as xo
+    from aexl.workbook import write as xo
 
-    # the reports' header band (aexl.xlsxout.HEADER), as openpyxl styles
+    # the reports' header band (aexl.workbook.write.HEADER), as openpyxl styles
     font = Font(name=xo.FONT_NAME, size=10, bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor=xo.NAVY.lstrip("#"))
     side = Side(style="thin", color=xo.GREY_LINE.lstrip("#"))
@@ -123,7 +123,7 @@ def fill_sheet(ws, register: schema.Register, rows: Sequence[Sequence] = (), *, 
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    from aexl.xlsxout import FORMULA_START
+    from aexl.workbook.write import FORMULA_START
 
     if empty_rows is None:
         empty_rows = DEFAULT_EMPTY_ROWS
@@ -224,7 +224,7 @@ def write_workbench(
     empty_rows: int | None = None,
 ) -> Path:
     """Write a new workbench atomically; returns the path written."""
-    from aexl.xlsxout import atomic_save
+    from aexl.workbook.write import atomic_save
 
     path = check_target(path, force=force)
     wb = new_workbench(data, empty_rows=empty_rows)

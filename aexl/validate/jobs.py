@@ -6,7 +6,7 @@ import re
 
 from aexl import schema
 from aexl.errors import AexlError
-from aexl.validate_base import (
+from aexl.validate.base import (
     ERROR,
     ROW,
     WARNING,

@@ -1,0 +1,1 @@
+"""The rulebook's file discipline: folder tree, naming, monthly clean-up, archive."""

@@ -1,0 +1,1 @@
+"""Workbook I/O: reading workbenches, editing them in place, writing reports, the template."""
