@@ -214,3 +214,85 @@ def test_a_report_abandoned_half_way_writes_nothing(tmp_path):
     del book  # an error while building: save() is never called
     gc.collect()
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- a report someone edited is never replaced ------------------------------
+
+
+def _cells(path):
+    return [list(row) for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
+
+
+def _report(path, text="第一版"):
+    book = xlsxout.Book(path, title="周报")
+    book.sheet("周报").put(1, 1, text)
+    return book.save()
+
+
+def _edit_in_spreadsheet(path, text):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    wb.active["B2"] = text
+    wb.save(path)
+
+
+def test_unchanged_report_is_replaced(tmp_path):
+    first = _report(tmp_path / "r.xlsx")
+    second = _report(tmp_path / "r.xlsx", "第二版")
+    assert second == first
+    assert _cells(second)[0][0] == "第二版"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+
+
+def test_edited_report_is_kept_and_new_one_takes_a_free_name(tmp_path, caplog):
+    path = _report(tmp_path / "r.xlsx")
+    _edit_in_spreadsheet(path, "AM 填写的内容")
+    before = path.read_bytes()
+    with caplog.at_level("WARNING", logger="aexl"):
+        new = _report(path, "第二版")
+    assert new.name == "r_2.xlsx"
+    assert path.read_bytes() == before  # the AM's text survives
+    assert _cells(new)[0][0] == "第二版"
+    assert "被修改过" in caplog.text and "r_2.xlsx" in caplog.text and "--force" in caplog.text
+    # the free name is itself a report aexl wrote: a third run replaces it, not r_3
+    assert _report(path, "第三版") == new
+
+
+def test_a_file_aexl_did_not_write_is_kept(tmp_path):
+    foreign = tmp_path / "r.xlsx"
+    foreign.write_bytes(b"not aexl's")
+    new = _report(foreign)
+    assert foreign.read_bytes() == b"not aexl's" and new.name == "r_2.xlsx"
+
+
+def test_force_replaces_an_edited_report(tmp_path):
+    path = _report(tmp_path / "r.xlsx")
+    _edit_in_spreadsheet(path, "改过")
+    with xlsxout.force_overwrite():
+        assert _report(path, "覆盖") == path
+    assert _cells(path)[0][0] == "覆盖"
+
+
+def test_publish_from_staging_follows_the_same_rule(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    kept = _report(out / "r.xlsx")
+    _edit_in_spreadsheet(kept, "改过")
+    before = kept.read_bytes()
+    staged = _report(tmp_path / "stage.xlsx", "新")
+    final = xlsxout.publish(staged, out / "r.xlsx")
+    assert final.name == "r_2.xlsx" and not staged.exists() and kept.read_bytes() == before
+    assert xlsxout.is_untouched(final)
+
+
+def test_a_report_is_sealed_and_still_reads_everywhere(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    path = _report(tmp_path / "r.xlsx", "内容")
+    assert xlsxout.is_untouched(path)
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python() == [["内容"]]
+    data = bytearray(path.read_bytes())
+    data[100] ^= 1  # any changed byte breaks the seal
+    path.write_bytes(bytes(data))
+    assert not xlsxout.is_untouched(path)
