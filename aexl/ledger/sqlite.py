@@ -1,0 +1,205 @@
+"""The SQLite ledger: one file on one machine's own disk (standard library only).
+
+WAL mode lets readers work while a number is issued; every write is one
+``BEGIN IMMEDIATE`` transaction, so concurrent processes take turns (each
+waits up to ``timeout`` seconds). ``synchronous=FULL``: a number reported
+issued survives a power cut, so it can never be handed out again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aexl.ledger.base import (
+    ENTRY_COLUMNS,
+    INIT_HINT,
+    ISSUED,
+    SCHEMA_VERSION,
+    VOIDED,
+    Counter,
+    Entry,
+    Ledger,
+    entry_from_row,
+)
+from aexl.ledger.errors import LedgerError, LedgerUnreachableError
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS jobno_ledger_meta (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS jobno_counters (
+        codes TEXT NOT NULL, year INTEGER NOT NULL,
+        highest INTEGER NOT NULL CHECK (highest >= 0),
+        PRIMARY KEY (codes, year))""",
+    """CREATE TABLE IF NOT EXISTS jobno_ledger (
+        number TEXT PRIMARY KEY, codes TEXT NOT NULL, year INTEGER NOT NULL,
+        serial INTEGER NOT NULL CHECK (serial >= 1),
+        brand_code TEXT, line_code TEXT, brand TEXT, line TEXT, workbench TEXT,
+        user_name TEXT, issued_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('issued', 'voided')),
+        void_reason TEXT, voided_at TEXT,
+        UNIQUE (codes, year, serial))""",
+    "INSERT OR IGNORE INTO jobno_ledger_meta (key, value) VALUES ('version', ?)",
+)
+
+BUMP = """INSERT INTO jobno_counters (codes, year, highest) VALUES (?, ?, ?)
+    ON CONFLICT (codes, year) DO UPDATE SET highest = max(highest, excluded.highest)
+    RETURNING highest"""
+NEXT = """INSERT INTO jobno_counters (codes, year, highest) VALUES (?, ?, ? + 1)
+    ON CONFLICT (codes, year) DO UPDATE SET highest = max(highest, excluded.highest - 1) + 1
+    RETURNING highest"""
+RECORD = """INSERT INTO jobno_ledger (number, codes, year, serial, brand_code, line_code,
+    brand, line, workbench, user_name, issued_at, status)
+    VALUES (:number, :codes, :year, :serial, :brand_code, :line_code,
+    :brand, :line, :workbench, :user_name, :issued_at, 'issued')"""
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def to_time(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+class SqliteLedger(Ledger):
+    def __init__(self, path: str | Path, *, create: bool = False, timeout: float = 10.0):
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        self.timeout = timeout
+        self.conn = None
+        if not create and not self.path.is_file():
+            raise LedgerError(
+                f"找不到工作号台账 {self.path}：请检查 --ledger 或环境变量 AEXL_LEDGER 的路径；"
+                f"第一次使用{INIT_HINT[1:]}"
+            )
+        if create and not self.path.parent.is_dir():
+            raise LedgerError(f"文件夹 {self.path.parent} 不存在：请先建好文件夹，再建立工作号台账")
+        mode = "rwc" if create else "rw"
+        with self._guard():
+            self.conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode={mode}",
+                uri=True,
+                timeout=timeout,
+                isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE
+            )
+            self.conn.execute("PRAGMA synchronous = FULL")
+            if create:
+                self.init()
+            else:
+                self._check_schema()
+
+    # ---- plumbing
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """sqlite3 errors as one Chinese line each."""
+        try:
+            yield
+        except sqlite3.IntegrityError:
+            raise LedgerError(
+                f"工作号台账 {self.path} 的计数落后于已记录的号码：请用 aexl ledger seed 调高最大号，"
+                "或联系管理员检查台账"
+            ) from None
+        except sqlite3.OperationalError as exc:
+            raise self._operational(str(exc)) from None
+        except sqlite3.DatabaseError:
+            raise LedgerError(
+                f"{self.path} 不是工作号台账，或文件已损坏：请检查路径，或从备份恢复台账"
+            ) from None
+
+    def _operational(self, text: str) -> LedgerError:
+        text = text.lower()
+        if "locked" in text or "busy" in text:
+            return LedgerUnreachableError(
+                f"工作号台账 {self.path} 正被其他程序占用，等了 {self.timeout:g} 秒仍未释放："
+                "请稍后重试；本次没有写入任何内容"
+            )
+        if "no such table" in text:
+            return LedgerError(f"{self.path} 里还没有工作号台账：{INIT_HINT}")
+        return LedgerUnreachableError(
+            f"无法读写工作号台账 {self.path}：请确认文件所在的磁盘可用、有读写权限"
+            "（台账须放在本机磁盘上，共享请用 PostgreSQL）；本次没有写入任何内容"
+        )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._guard():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def _check_schema(self) -> None:
+        row = self.conn.execute(
+            "SELECT value FROM jobno_ledger_meta WHERE key = 'version'"
+        ).fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            raise LedgerError(f"{self.path} 的工作号台账版本不对：请用与之匹配的 aexl 版本")
+
+    def init(self) -> None:
+        with self._guard():
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        with self._transaction() as conn:
+            for statement in SCHEMA[:-1]:
+                conn.execute(statement)
+            conn.execute(SCHEMA[-1], (SCHEMA_VERSION,))
+        with self._guard():
+            self._check_schema()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    # ---- the operations
+    def _allocate(self, record: dict) -> str:
+        with self._transaction() as conn:
+            (serial,) = conn.execute(
+                NEXT, (record["codes"], record["year"], record["floor"])
+            ).fetchone()
+            number = f"{record['codes']}{record['year']}{serial:03d}"
+            conn.execute(
+                RECORD, {**record, "number": number, "serial": serial, "issued_at": now_text()}
+            )
+        return number
+
+    def _void(self, number: str, reason: str) -> Entry | None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE jobno_ledger SET status = ?, void_reason = ?, voided_at = ? "
+                "WHERE number = ? AND status = ?",
+                (VOIDED, reason, now_text(), number, ISSUED),
+            )
+            row = conn.execute(
+                f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger WHERE number = ?", (number,)
+            ).fetchone()
+        return entry_from_row(row, to_time) if row else None
+
+    def _entries(self, key: str | None) -> list[Entry]:
+        where, params = "", ()
+        if key:
+            where, params = "WHERE codes = ? OR codes || year = ?", (key, key)
+        with self._guard():
+            rows = self.conn.execute(
+                f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger {where} ORDER BY codes, year, serial",
+                params,
+            ).fetchall()
+        return [entry_from_row(row, to_time) for row in rows]
+
+    def _counters(self) -> list[Counter]:
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT codes, year, highest FROM jobno_counters ORDER BY codes, year"
+            ).fetchall()
+        return [Counter(*row) for row in rows]
+
+    def _seed_many(self, items: list[tuple[str, int, int]]) -> list[int]:
+        with self._transaction() as conn:
+            return [conn.execute(BUMP, item).fetchone()[0] for item in items]
