@@ -40,6 +40,8 @@ COMMAND_MODULES = (
     "addin",
     "serve",
     "ledger",
+    "due",
+    "schedule",
 )
 
 log = logging.getLogger("aexl")

@@ -1,0 +1,156 @@
+"""Reading the registers for planning: rows as dicts, people, sign-off chain state.
+
+Job keys, brand keys, step names and the flows come from the shared rules
+(``aexl.rules``) and ``aexl.schema.SIGNOFF_CHAINS``, so a chain means here
+what it means to ``check``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from aexl import schema
+from aexl.rules import (
+    CONFIRM_FLOW,
+    ENDS_ROUND,
+    QC_FLOWS,
+    as_day,
+    brand_key,
+    normalise_step,
+    text_of,
+)
+from aexl.rules import jobno_key as job_key
+
+__all__ = ["CONFIRM_FLOW", "QC_FLOWS", "as_day", "brand_key", "job_key", "normalise_step"]
+_PEOPLE_SPLIT = re.compile(r"\s*[/／、,，;；]\s*|\s+")
+
+
+def frames_of(registers) -> dict:
+    """``{sheet: DataFrame}`` of a ``Workbench``, a dict, or anything with ``frame(sheet)``."""
+    if isinstance(registers, dict):
+        return registers
+    frames = getattr(registers, "frames", None)
+    if isinstance(frames, dict):
+        return frames
+    return {r.sheet: registers.frame(r.sheet) for r in schema.REGISTERS}
+
+
+def rows(registers, sheet: str) -> list[dict]:
+    """The rows of a register as dicts (``_row`` kept); [] when the sheet is absent."""
+    frame = frames_of(registers).get(sheet)
+    if frame is None or len(frame) == 0:
+        return []
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [_clean_row(dict(zip(columns, r, strict=True))) for r in zip(*values, strict=True)]
+
+
+def _clean_row(rec: dict) -> dict:
+    for key, value in rec.items():
+        if value is not None and value != value:  # NaN / NaT from pandas
+            rec[key] = None
+    return rec
+
+
+def text(rec: dict, column: str) -> str:
+    """A cell as one line of text (``""`` for a blank)."""
+    return " ".join(text_of(rec, column).split())
+
+
+def people(who: str) -> list[str]:
+    """``韩磊 / 李想 / 谢晨`` → [韩磊, 李想, 谢晨]."""
+    return [p for p in _PEOPLE_SPLIT.split(who or "") if p]
+
+
+def jobs_by_key(registers) -> dict[str, dict]:
+    """工作号 key → the job's row (the first row wins for a duplicated number)."""
+    out: dict[str, dict] = {}
+    for rec in rows(registers, schema.JOBS.sheet):
+        key = job_key(rec.get("工作号"))
+        if key and key not in out:
+            out[key] = rec
+    return out
+
+
+def brand_owners(registers, jobs: dict[str, dict]) -> dict[str, str]:
+    """brand key → the AE named most often as 负责人 in 周进度 for that brand's jobs."""
+    counts: dict[str, dict[str, int]] = {}
+    for rec in rows(registers, schema.WEEKLY.sheet):
+        job = jobs.get(job_key(rec.get("工作号")))
+        owner = text(rec, "负责人")
+        if job is None or not owner:
+            continue
+        tally = counts.setdefault(brand_key(job.get("品牌")), {})
+        tally[owner] = tally.get(owner, 0) + 1
+    return {b: max(t, key=lambda name: (t[name], name)) for b, t in counts.items()}
+
+
+def provisional(calendar, day) -> bool:
+    """Whether the calendar marks ``day`` as provisional (「暂定」), when it can say so."""
+    check = getattr(calendar, "is_provisional", None)
+    if check is None or day is None:
+        return False
+    try:
+        return bool(check(as_day(day) or day))
+    except Exception:  # a calendar that cannot tell is not a reason to fail the list
+        return False
+
+
+# --- sign-off chains ----------------------------------------------------------------
+@dataclass
+class ChainState:
+    """Where a job's flow stands: the step expected next and its completed rounds."""
+
+    flow: str
+    expected: int = 0  # index in the chain of the step expected next
+    completed: list = None  # dates of the signatures that completed a round
+    last_day: date | None = None  # date of the latest signature
+    restarted: bool = False  # the latest round ended in 拒单/退回
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        return schema.SIGNOFF_CHAINS[self.flow]
+
+    @property
+    def next_step(self) -> str:
+        return self.chain[self.expected]
+
+    def missing(self) -> list[str]:
+        return list(self.chain[self.expected :])
+
+
+def chain_states(registers, jobno: str, *, until: date | None = None) -> dict[str, ChainState]:
+    """flow → ``ChainState`` of one job from its 签核 rows (sheet order), up to ``until``."""
+    key = job_key(jobno)
+    states = {flow: ChainState(flow, completed=[]) for flow in schema.SIGNOFF_CHAINS}
+    for rec in rows(registers, schema.SIGNOFFS.sheet):
+        flow = text(rec, "流程")
+        if job_key(rec.get("工作号")) != key or flow not in states:
+            continue
+        day = as_day(rec.get("日期"))
+        if until is not None and (day is None or day > until):
+            continue
+        advance(states[flow], normalise_step(rec.get("步骤"), flow), text(rec, "结果"), day)
+    return states
+
+
+def advance(state: ChainState, step: str, result: str, day: date | None) -> None:
+    """One signature: the same reading of a chain as ``check`` (``sign.out_of_order``)."""
+    chain = state.chain
+    if step not in chain:
+        return
+    state.last_day = day or state.last_day
+    if result in ENDS_ROUND:
+        state.expected, state.restarted = 0, True
+        return
+    state.restarted = False
+    if chain[state.expected] == step:
+        state.expected += 1
+    elif not (state.expected and chain[state.expected - 1] == step):  # not a repeat
+        later = [i for i, s in enumerate(chain) if s == step and i >= state.expected]
+        state.expected = (later[0] if later else chain.index(step)) + 1
+    if state.expected >= len(chain):
+        state.completed.append(day)
+        state.expected = 0
