@@ -2,9 +2,12 @@
 
 Set Excel's xlwings *UDF Modules* to ``aexl_udfs``. Each function takes a
 single cell or a whole range (one call for 10,000 rows) and answers in the
-same shape; an empty cell gives an empty result and a bad cell shows a
-Chinese error text in that cell only. The docstrings and ``doc=`` texts are
-the help Excel's function wizard shows.
+same shape; an empty cell gives an empty result, an error cell (``#N/A``…)
+gives the same error value, and a bad cell shows a Chinese error text in
+that cell only. The docstrings and argument docs (``ARG_DOCS``) are the
+help Excel's function wizard shows: xlwings Server reads them from the
+decorators, the desktop add-in has them generated into its VBA
+(``Application.MacroOptions``) by ``aexl addin build``.
 
 Parameter names avoid VBA's reserved words (``Date``, ``Line``, ``End``,
 ``Name``…) because the desktop add-in's VBA wrappers reuse them.
@@ -14,6 +17,8 @@ load when a function first needs them.
 """
 
 from __future__ import annotations
+
+import threading
 
 import xlwings as xw
 
@@ -43,6 +48,23 @@ HOLIDAYS_DOC = (
 )
 TABLES_KEPT = 8  # parsed 品牌 / 节假日 tables kept between calls, by content
 _tables: dict = {}
+_tables_lock = threading.Lock()  # xlwings Server runs calls in worker threads
+ARG_DOCS: dict[str, dict[str, str]] = {}  # {function: {argument: help}}, in order
+
+
+def _arg(name: str, doc: str):
+    """``xw.arg`` for a range argument whose help is also kept in ``ARG_DOCS``.
+
+    ``err_to_str``: an error cell arrives as its text (``"#N/A"``), not as an
+    empty cell, so that the result can show the same error.
+    """
+
+    def wrap(func):
+        docs = ARG_DOCS.setdefault(func.__name__, {})
+        ARG_DOCS[func.__name__] = {name: doc, **docs}  # decorators apply bottom-up
+        return xw.arg(name, ndim=2, doc=doc, err_to_str=True)(func)
+
+    return wrap
 
 
 def _cells():
@@ -60,6 +82,14 @@ def _table(kind: str, value, build):
     its 品牌 table once, and an edited table is parsed afresh.
     """
     cells = _cells()
+    code = cells.first_error(value)
+    if code is not None:  # an error in the table: every cell that needs it shows it
+        error = cells.ExcelErrorValue(code)
+
+        def failed():
+            raise error
+
+        return failed
     rows = cells.as_grid(value)
     while len(rows) > 1 and all(cells.is_empty(cell) for cell in rows[-1]):
         rows.pop()  # 品牌!A1:F1000 with 30 rows filled: key and parse those
@@ -68,16 +98,17 @@ def _table(kind: str, value, build):
         hash(key)
     except TypeError:  # an unhashable cell value: parse for this call only
         key = None
-    built = _tables.get(key) if key is not None else None
-    if built is None:
-        try:
-            built = (build(rows), None)
-        except Exception as exc:  # shown in each cell by map_cells
-            built = (None, exc)
-        if key is not None:
-            while len(_tables) >= TABLES_KEPT:
-                _tables.pop(next(iter(_tables)))
-            _tables[key] = built
+    with _tables_lock:
+        built = _tables.get(key) if key is not None else None
+        if built is None:
+            try:
+                built = (build(rows), None)
+            except Exception as exc:  # shown in each cell by map_cells
+                built = (None, exc)
+            if key is not None:
+                while len(_tables) >= TABLES_KEPT:
+                    _tables.pop(next(iter(_tables)))
+                _tables[key] = built
 
     def get():
         result, error = built
@@ -167,7 +198,7 @@ def _codes(brand, line) -> tuple[str, str]:
 def _job_args(func):
     """Declare the 品牌 / 产品线 / 开单日期 arguments shared by the job-number functions."""
     for name, doc in reversed(JOB_ARGS):
-        func = xw.arg(name, ndim=2, doc=doc)(func)
+        func = _arg(name, doc)(func)
     return func
 
 
@@ -175,6 +206,8 @@ def _serial(value) -> int:
     from aexl.errors import JobNumberError
     from aexl.values import parse_int
 
+    if _cells().is_empty(value):
+        raise JobNumberError("缺少号码，请填写正整数，如 1 或 12")
     try:
         number = parse_int(value)
     except ValueError:
@@ -195,7 +228,7 @@ def _as_datetime(value):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("brand_or_line", ndim=2, doc="品牌或产品线名称（一个单元格或一整列），如 美的")
+@_arg("brand_or_line", "品牌或产品线名称（一个单元格或一整列），如 美的")
 def AE_CODE(brand_or_line):
     """品牌/产品线名称的拼音首字母代码，如 =AE_CODE("美的") 得 MD。可选一整列，一次算完。"""
     from aexl.codes import code_for
@@ -205,8 +238,8 @@ def AE_CODE(brand_or_line):
 
 @xw.func(category=CATEGORY)
 @_job_args
-@xw.arg("serial", ndim=2, doc="号码，如 1（不足三位补零）")
-@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+@_arg("serial", "号码，如 1（不足三位补零）")
+@_arg("brands", BRANDS_DOC)
 def AE_JOBNO(brand, product_line, open_date, serial, brands=None):
     """按 品牌代码+产品线代码+年份+三位号码 组成工作号，如 美的/空调/2026/1 得 MDKT2026001。给出「品牌」表时用表中填写的代码。"""
     from aexl.jobno import format_jobno
@@ -237,8 +270,8 @@ class _Series:
 
 @xw.func(category=CATEGORY)
 @_job_args
-@xw.arg("issued", ndim=2, doc="已开出的全部工作号（整列，如 工作单!A:A）")
-@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+@_arg("issued", "已开出的全部工作号（整列，如 工作单!A:A）")
+@_arg("brands", BRANDS_DOC)
 def AE_NEXTJOBNO(brand, product_line, open_date, issued, brands=None):
     """下一个可用的工作号：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）；一列中同一前缀的行依次递增。给出「品牌」表时用表中填写的代码。"""
     from collections import Counter
@@ -252,6 +285,9 @@ def AE_NEXTJOBNO(brand, product_line, open_date, issued, brands=None):
         bc, lc = codes(b, ln)
         return _Series(bc + lc, _year(d))
 
+    issued_error = cells.first_error(issued)
+    if issued_error is not None:  # the highest number issued is unknown
+        return cells.map_cells(lambda *_cell: issued_error, brand, product_line, open_date)
     grid = cells.map_cells(series, brand, product_line, open_date, blank=(0,))
     wanted = Counter(s for s in cells.flatten(grid) if isinstance(s, _Series))
     numbers = cells.flatten(issued)  # next_jobnos skips blanks and other prefixes
@@ -263,9 +299,9 @@ def AE_NEXTJOBNO(brand, product_line, open_date, issued, brands=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("jobno", ndim=2, doc="要检查的工作号，如 MDKT2026001")
+@_arg("jobno", "要检查的工作号，如 MDKT2026001")
 @_job_args
-@xw.arg("brands", ndim=2, doc=BRANDS_DOC)
+@_arg("brands", BRANDS_DOC)
 def AE_JOBNO_CHECK(jobno, brand, product_line, open_date, brands=None):
     """检查工作号是否规范、是否与品牌、产品线和开单年份一致：一致返回空，否则返回原因。给出「品牌」表时用表中填写的代码。"""
     from aexl.jobno import jobno_problem
@@ -280,7 +316,7 @@ def AE_JOBNO_CHECK(jobno, brand, product_line, open_date, brands=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("copy_text", ndim=2, doc="文案（标题、正文或口号），可选一整列")
+@_arg("copy_text", "文案（标题、正文或口号），可选一整列")
 def AE_COPYCHECK(copy_text):
     """广告法用语检查：无问题返回空；否则列出命中的词及级别（禁用 / 需核实）。仅供参考，不是法律意见。"""
     from aexl.copycheck import check_texts, summarize
@@ -292,9 +328,9 @@ def AE_COPYCHECK(copy_text):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("start_time", ndim=2, doc="会议时间、周报所在周的任一日期或月报所在月的任一日期")
-@xw.arg("kind", ndim=2, doc="纪要、周报 或 月报")
-@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
+@_arg("start_time", "会议时间、周报所在周的任一日期或月报所在月的任一日期")
+@_arg("kind", "纪要、周报 或 月报")
+@_arg("holidays", HOLIDAYS_DOC)
 def AE_DEADLINE(start_time, kind, holidays=None):
     """按中国法定工作日（含调休）计算交付期限：纪要为下一工作日同一时刻，周报为完成后的下一工作日，月报为次月15日。给出「节假日」表时也按表中的放假和调休计算。"""
     calendar = _calendar_for(holidays)
@@ -306,9 +342,9 @@ def AE_DEADLINE(start_time, kind, holidays=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("start_date", ndim=2, doc="开始日期（计入）")
-@xw.arg("end_date", ndim=2, doc="结束日期（计入）")
-@xw.arg("holidays", ndim=2, doc=HOLIDAYS_DOC)
+@_arg("start_date", "开始日期（计入）")
+@_arg("end_date", "结束日期（计入）")
+@_arg("holidays", HOLIDAYS_DOC)
 def AE_WORKDAYS(start_date, end_date, holidays=None):
     """两个日期之间的工作日天数（首尾都计入，按法定节假日和调休），类似 NETWORKDAYS。给出「节假日」表时也按表中的放假和调休计算。"""
     from aexl.values import parse_date

@@ -3,7 +3,12 @@
 Excel hands a UDF either a single value or a range as a list of rows
 (``@xw.arg(..., ndim=2)``); the answer must have the same shape, one result
 per cell. A bad cell yields a readable Chinese error string in that cell
-only, never an exception into Excel. Empty cells give empty results.
+only, never an exception into Excel. Empty cells give empty results; an
+Excel error value in an input (``#N/A``…) gives that error value back: the
+UDFs read their arguments with xlwings' ``err_to_str`` option, so an error
+cell arrives as its text (``"#N/A"``), and a result of that text becomes the
+error again (xlwings Server converts it; the desktop add-in's VBA wrappers
+turn it into ``CVErr``).
 
 Pure Python: no xlwings, no pandas, so it is tested without Excel and costs
 nothing to import.
@@ -22,6 +27,50 @@ ERROR_PREFIX = "错误："
 SHAPE_ERROR = (
     ERROR_PREFIX + "各参数的区域大小不一致（{shapes}），请选同样行数和列数的区域，或只选一个单元格"
 )
+
+
+# Excel's error values as xlwings' err_to_str gives them (and as a result turns back).
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+        "#GETTING_DATA", "#SPILL!", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!",
+        "#FIELD!", "#CALC!", "#BUSY!", "#DATA!",
+    }
+)  # fmt: skip
+# COM delivers an error cell as HRESULT 0x800A0000 + xlErr code; xlwings names only
+# the seven classic ones, newer ones (#SPILL!, #CALC!…) arrive as the bare number.
+_COM_ERROR_BASE = -2146828288
+_XL_ERROR_CODES = {
+    2000: "#NULL!", 2007: "#DIV/0!", 2015: "#VALUE!", 2023: "#REF!", 2029: "#NAME?",
+    2036: "#NUM!", 2042: "#N/A", 2043: "#GETTING_DATA", 2045: "#SPILL!", 2046: "#CONNECT!",
+    2047: "#BLOCKED!", 2048: "#UNKNOWN!", 2049: "#FIELD!", 2050: "#CALC!", 2051: "#BUSY!",
+}  # fmt: skip
+
+
+class ExcelErrorValue(Exception):
+    """Raised inside a cell function: that cell shows the Excel error ``code``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def excel_error(value) -> str | None:
+    """The Excel error value an input cell holds (``"#N/A"``…), or None."""
+    if value.__class__ is str:
+        return value if value in EXCEL_ERRORS else None
+    if value.__class__ is int:
+        return _XL_ERROR_CODES.get(value - _COM_ERROR_BASE)
+    return None
+
+
+def first_error(value) -> str | None:
+    """The first Excel error value in a scalar or range, or None."""
+    for cell in flatten(value):
+        code = excel_error(cell)
+        if code is not None:
+            return code
+    return None
 
 
 def is_range(value) -> bool:
@@ -89,8 +138,9 @@ def map_cells(
     Ranges broadcast like NumPy: every range must have the same number of rows
     (or one row) and the same number of columns (or one column); a scalar
     applies to every cell. A cell where any argument at a position in
-    ``blank`` is empty gives ``""``. An ``AexlError`` / ``ValueError`` becomes
-    an error string in that cell only. With ``cache`` each distinct argument
+    ``blank`` is empty gives ``""``; an Excel error value in any argument gives
+    that error. An ``AexlError`` / ``ValueError`` becomes an error string in
+    that cell only, an ``ExcelErrorValue`` its Excel error. With ``cache`` each distinct argument
     tuple is computed once (10,000 cells of 200 names → 200 calls).
     """
     grids = [as_grid(a) for a in args]
@@ -107,10 +157,16 @@ def map_cells(
         columns.append(stretched * rows if len(stretched) == 1 else stretched)
 
     def compute(cell_args):
+        for value in cell_args:
+            code = excel_error(value)
+            if code is not None:
+                return code  # #N/A in, #N/A out
         if any(is_empty(cell_args[k]) for k in blank):
             return EMPTY
         try:
             result = func(*cell_args)
+        except ExcelErrorValue as exc:
+            result = exc.code
         except Exception as exc:  # never into Excel
             result = error_text(exc)
         return EMPTY if result is None else result
@@ -174,7 +230,7 @@ def map_distinct(batch: Callable[[list], Iterable], value, single: Callable | No
     distinct: dict = {}
     for row in grid:
         for cell in row:
-            if not is_empty(cell):
+            if not is_empty(cell) and excel_error(cell) is None:
                 try:
                     distinct.setdefault(_key(cell), cell)
                 except TypeError:
@@ -198,6 +254,10 @@ def map_distinct(batch: Callable[[list], Iterable], value, single: Callable | No
         for cell in row:
             if is_empty(cell):
                 out_row.append(EMPTY)
+                continue
+            code = excel_error(cell)
+            if code is not None:
+                out_row.append(code)
                 continue
             try:
                 result = results[_key(cell)]
