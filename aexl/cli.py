@@ -39,6 +39,7 @@ COMMAND_MODULES = (
     "files",
     "addin",
     "serve",
+    "doctor",
     "ledger",
     "due",
     "schedule",

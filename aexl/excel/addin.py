@@ -214,9 +214,7 @@ def _write_vba_project(stage: Path) -> None:
             project.add_module(name, _crlf(text), kind=kind)
         project.add_module("AexlRibbon", _crlf(RIBBON_BAS.read_text("utf-8")))
         project.add_module(addin_vba.UDFS_MODULE, _crlf(addin_vba.udf_wrappers_source()))
-        project.add_module(
-            addin_vba.FUNCTIONS_MODULE, _crlf(addin_vba.functions_module_source())
-        )
+        project.add_module(addin_vba.FUNCTIONS_MODULE, _crlf(addin_vba.functions_module_source()))
         book.set_module("ThisWorkbook", _crlf(addin_vba.workbook_open_source()))
         if "Module1" in book.module_names():
             project.delete_module("Module1")

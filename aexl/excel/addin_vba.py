@@ -49,7 +49,9 @@ HEX_PER_LINE = 100  # code units per VBA line: 500 characters
 def utf16_hex(text: str) -> str:
     """``text`` as space-separated UTF-16 code units in hex, the argument of VBA's ``U``."""
     data = text.encode("utf-16-le")
-    return " ".join(f"{int.from_bytes(data[i : i + 2], 'little'):04X}" for i in range(0, len(data), 2))
+    return " ".join(
+        f"{int.from_bytes(data[i : i + 2], 'little'):04X}" for i in range(0, len(data), 2)
+    )
 
 
 def from_utf16_hex(codes: str) -> str:
@@ -124,7 +126,7 @@ def functions_module_source() -> str:
         "        ByVal cat As String, ByVal args As Variant)",
         "    ' This add-in's function first (by its workbook name), else the name alone.",
         "    On Error Resume Next",
-        "    Application.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!\" & fn, _",
+        '    Application.MacroOptions Macro:="\'" & ThisWorkbook.Name & "\'!" & fn, _',
         "        Description:=about, Category:=cat, ArgumentDescriptions:=args",
         "    If Err.Number <> 0 Then",
         "        Err.Clear",
@@ -134,9 +136,9 @@ def functions_module_source() -> str:
         "End Sub",
         "",
         "Private Function U(ByVal codes As String) As String",
-        "    ' Text from its UTF-16 code units in hex, e.g. U(\"7F8E 7684\").",
+        '    \' Text from its UTF-16 code units in hex, e.g. U("7F8E 7684").',
         "    Dim parts() As String, i As Long, out As String",
-        "    parts = Split(codes, \" \")",
+        '    parts = Split(codes, " ")',
         "    For i = LBound(parts) To UBound(parts)",
         '        out = out & ChrW(CLng("&H" & parts(i)))',
         "    Next i",
@@ -222,7 +224,9 @@ def udf_wrappers_source() -> str:
 
 
 def _error_helpers() -> list[str]:
-    cases = [f'        Case "{text}": AexlError = CVErr({code})' for text, code in VBA_ERRORS.items()]
+    cases = [
+        f'        Case "{text}": AexlError = CVErr({code})' for text, code in VBA_ERRORS.items()
+    ]
     return [
         "Private Function AexlErrors(ByVal result As Variant) As Variant",
         "    ' Every \"#N/A\"-style text of a result (scalar, row or table) as Excel's error.",
