@@ -39,6 +39,8 @@ from pathlib import Path
 
 from aexl.errors import AexlError, UsageError
 from aexl.files.naming import REPORT_TYPES
+from aexl.period import Period
+from aexl.rules import as_day, brand_key
 
 log = logging.getLogger("aexl")
 
@@ -202,7 +204,7 @@ MONTH_TRIM = {  # sheet → (date column, also drop dates before the month)
 }
 
 
-def month_source(wb, month: str):
+def month_source(wb, month: Period):
     """The workbench cut to the rows a month's reports read (a new ``Workbench``).
 
     Left out: weekly entries of other weeks, month notes of other months,
@@ -213,14 +215,13 @@ def month_source(wb, month: str):
     with the same result (``tests/test_monthend.py`` compares).
     """
     from aexl.reports.monthly import month_weeks
-    from aexl.values import month_bounds
     from aexl.workbook.read import Workbench
 
-    start, end = month_bounds(month)
+    start, end = month.start, month.end
     weeks = set(month_weeks(start, end))
     keeps = {
         "周进度": ("周次", lambda v: v in weeks),
-        "月报备注": ("月份", lambda v: v == month),
+        "月报备注": ("月份", lambda v: v == month.key),
     }
     for sheet, (column, before) in MONTH_TRIM.items():
         keeps[sheet] = (column, _date_keeper(start if before else None, end))
@@ -239,7 +240,7 @@ def _date_keeper(start: date | None, end: date):
     def keep(value) -> bool:
         if not isinstance(value, date):
             return True
-        day = _day(value)
+        day = as_day(value)
         return day <= end and (start is None or day >= start)
 
     return keep
@@ -273,7 +274,6 @@ def book_brands(wb, start: date, end: date) -> list[str]:
     Names the reports take for one brand (``brand_key``: case, width) count once.
     """
     from aexl import schema
-    from aexl.reports.common import brand_key
 
     seen: dict[str, str] = {}
     for sheet in (schema.BRANDS.sheet, schema.JOBS.sheet):
@@ -283,18 +283,14 @@ def book_brands(wb, start: date, end: date) -> list[str]:
     for sheet, column in ((schema.PLACEMENTS.sheet, "投放日期"), (schema.EFFECTS.sheet, "日期")):
         frame = wb.frame(sheet)
         for brand, day in zip(frame["品牌"].tolist(), frame[column].tolist(), strict=True):
-            if _text(brand) and isinstance(day, date) and start <= _day(day) <= end:
+            if _text(brand) and isinstance(day, date) and start <= as_day(day) <= end:
                 seen.setdefault(brand_key(brand), _text(brand))
     return list(seen.values())
 
 
-def _day(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
-
-
 def process_workbench(
     path: str | Path,
-    month: str,
+    month: Period | str,
     out_dir: str | Path,
     *,
     png: bool = False,
@@ -322,7 +318,7 @@ def stage_dir(out_dir: str | Path) -> Path:
 
 def build_outputs(
     path: str | Path,
-    month: str,
+    month: Period | str,
     stage: str | Path,
     *,
     png: bool = False,
@@ -330,6 +326,7 @@ def build_outputs(
 ) -> BookResult:
     """Write one workbench's outputs into the staging folder ``stage``; never raises."""
     started = time.perf_counter()
+    month = Period.of("month", month)  # a Period passes as it is
     result = BookResult(path=Path(path))
     # XlsxWriter and pandas make many short-lived objects: cyclic collection
     # during a workbench costs ~20% CPU, so collect once afterwards instead.
@@ -418,16 +415,15 @@ def _log_bug(path: Path) -> Path:
     return log_path
 
 
-def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> None:
+def _process(result: BookResult, month: Period, stage: Path, *, png: bool, now) -> None:
     from aexl import schema
     from aexl.reports.charts import SHEET_TITLE as CHART_KIND
     from aexl.reports.charts import chart_specs, png_name, render_pngs, write_chart_workbook
-    from aexl.reports.common import parse_month_arg, prepare
     from aexl.reports.monthly import monthly_data, write_monthly
     from aexl.reports.placements import REPORT_KIND as PLACEMENT_KIND
     from aexl.reports.placements import placement_rows, report_date, write_placement_list
+    from aexl.reports.registers import prepare
     from aexl.validate import validate_workbench
-    from aexl.values import month_bounds
     from aexl.workbook.read import read_workbench
     from aexl.workbook.write import atomic_write_bytes, report_name
 
@@ -440,17 +436,16 @@ def _process(result: BookResult, month: str, stage: Path, *, png: bool, now) -> 
             file=path,
         )
     client = result.client = client_name(path, wb)
-    month = parse_month_arg(month)
-    start, end = month_bounds(month)
+    start, end = month.start, month.end
     calendar = wb.calendar()
-    finish, _send = calendar.monthly_due(month)
-    label = f"{month}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）"
+    finish, _send = month.due(calendar)
+    label = month.label
 
     findings = validate_workbench(wb, now=now, calendar=calendar)
     result.errors = sum(f.is_error for f in findings)
     result.warnings = len(findings) - result.errors
     check = stage / report_name(finish, client, CHECK_KIND)
-    write_findings(findings, check, client=client, source=path.name, month=month)
+    write_findings(findings, check, client=client, source=path.name, month=month.key)
     result.staged.append((check, path.stem))
 
     list_day = report_date(start, end, weekly=False)
@@ -516,16 +511,15 @@ def write_findings(findings, path: str | Path, *, client: str, source: str, mont
     return book.save()
 
 
-def month_finish(month: str) -> date:
+def month_finish(month: Period) -> date:
     """The day the month's reports are due (the monthly summary's finish date, 10th of M+1)."""
     from aexl.errors import CalendarError
-    from aexl.values import month_bounds
     from aexl.workcal import WorkCalendar
 
     try:
-        return WorkCalendar().monthly_due(month)[0]
+        return month.due(WorkCalendar())[0]
     except CalendarError:  # a year the bundled calendar does not know: the plain 10th
-        _, last = month_bounds(month)
+        last = month.end
         return date(last.year + last.month // 12, last.month % 12 + 1, 10)
 
 
@@ -544,7 +538,7 @@ def cleanup_subject(root: Path) -> str:
     return clients[0] if len(clients) == 1 else "电脑档案"
 
 
-def cleanup_name(root: Path, month: str) -> str:
+def cleanup_name(root: Path, month: Period) -> str:
     """``20261110_星河食品_月度清理清单.xlsx``: dated like the month's summaries."""
     from aexl.workbook.write import report_name
 
@@ -597,7 +591,7 @@ def progress_bar(total: int, stream=None):
     )
 
 
-def _preload(month: str) -> None:
+def _preload(month: Period) -> None:
     """Import and warm up what every workbench needs, once, before forking the workers.
 
     Forked workers inherit it: without this each worker imports pandas,
@@ -623,13 +617,13 @@ def _preload(month: str) -> None:
 
         codes.code_for("美的")
         copycheck.check_text("最好")
-        WorkCalendar().monthly_due(month)
+        month.due(WorkCalendar())
     except Exception:  # a warm-up only: the real work reports any problem itself
         log.debug("warm-up failed", exc_info=True)
 
 
 def run_month_end(
-    month: str,
+    month: Period | str,
     in_dir: str | Path | None = None,
     out_dir: str | Path | None = None,
     *,
@@ -641,19 +635,20 @@ def run_month_end(
     on_result: Callable[[BookResult], None] | None = None,
     progress_stream=None,
 ) -> RunSummary:
-    """Run the batch; ``on_result`` is called (in this process) as each workbench finishes."""
-    from aexl.reports.common import parse_month_arg
+    """Run the batch; ``on_result`` is called (in this process) as each workbench finishes.
 
+    ``month``: a ``Period`` (or what people type for one, read here once).
+    """
     started = time.perf_counter()
-    month = parse_month_arg(month)
+    month = Period.of("month", month)
     in_dir = Path(in_dir) if in_dir is not None else default_in_dir()
-    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(month)
+    out_dir = Path(out_dir) if out_dir is not None else default_out_dir(month.key)
     paths = find_workbenches(in_dir)
     if not paths:
         raise UsageError(
             f"文件夹「{in_dir}」里没有 AE 工作台（.xlsx / .xlsm 文件），请检查 --in 的路径"
         )
-    summary = RunSummary(month=month, in_dir=in_dir, out_dir=out_dir)
+    summary = RunSummary(month=month.key, in_dir=in_dir, out_dir=out_dir)
     today = today or date.today()
     if files_root is not None:
         from aexl.files.tree import cleanup_list
@@ -665,7 +660,7 @@ def run_month_end(
             out_dir / cleanup_name(root, month),
             root=root,
             today=today,
-            month=month,
+            month=month.key,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     progress = progress_bar(len(paths), progress_stream)

@@ -370,7 +370,7 @@ def test_date_labels_are_shared_by_both_renderers(dates, step, labels, title):
 
 
 def test_keep_together_breaks_before_a_chart_that_would_straddle(tmp_path):
-    from aexl.reports.common import DEFAULT_ROW_PT, keep_together, page_height
+    from aexl.reports.layout import DEFAULT_ROW_PT, keep_together, page_height
 
     book = Book(tmp_path / "pages.xlsx")
     sheet = book.sheet("Sheet")

@@ -23,6 +23,7 @@ from aexl.monthend import (
     process_workbench,
     progress_bar,
 )
+from aexl.period import Period
 from aexl.workbook.read import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,9 +130,9 @@ def test_sequential_and_parallel_runs_write_the_same_files(inputs, tmp_path):
 
 def test_reports_from_the_month_source_equal_full_ones(sample):
     from aexl.reports.charts import chart_specs
-    from aexl.reports.common import prepare
     from aexl.reports.monthly import monthly_data
     from aexl.reports.placements import placement_rows
+    from aexl.reports.registers import prepare
     from aexl.values import month_bounds
 
     for path in sorted(sample.glob("*.xlsx")):
@@ -139,7 +140,7 @@ def test_reports_from_the_month_source_equal_full_ones(sample):
         cal = wb.calendar()
         for month in ("2026-03", "2026-10", "2026-11"):
             start, end = month_bounds(month)
-            cut = month_source(wb, month)
+            cut = month_source(wb, Period.month(month))
             assert sum(map(len, cut.frames.values())) < sum(map(len, wb.frames.values()))
             regs = prepare(cut)
             for brand in book_brands(wb, start, end):
@@ -250,7 +251,7 @@ def test_cleanup_list_is_named_by_the_months_report_date(tmp_path, clients, mont
     (root / "存档与记录").mkdir(parents=True)
     for client in clients:
         (root / client).mkdir()
-    assert cleanup_name(root, month) == name
+    assert cleanup_name(root, Period.month(month)) == name
 
 
 def test_progress_bar_only_on_a_terminal():

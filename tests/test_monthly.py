@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from reportbook import find, merged, row_values, run_cli, sha256, write_reportbook
 
 from aexl.errors import CalendarError
-from aexl.reports.common import PLACEHOLDER, PLACEHOLDER_COLOR
+from aexl.reports.blocks import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.monthly import month_weeks, monthly_data, monthly_reports, write_monthly
 from aexl.workbook.read import read_workbench
 
@@ -232,10 +232,10 @@ def test_a_proposal_meeting_without_a_job_number_is_listed(wb):
 @pytest.mark.parametrize(
     ("command", "args", "message"),
     [
-        ("monthly", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
-        ("charts", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
-        ("placements", ["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
-        ("weekly", ["--week", "2026-W60"], "--week 写法有误：2026 年没有第 60 周（共 53 周），请写成 2026-W47"),
+        ("monthly", ["--month", "2026-13"], "--month 月份写法有误：无法识别月份「2026-13」，应写成 2026-10"),
+        ("charts", ["--month", "2026-13"], "--month 月份写法有误：无法识别月份「2026-13」，应写成 2026-10"),
+        ("placements", ["--month", "2026-13"], "--month 月份写法有误：无法识别月份「2026-13」，应写成 2026-10"),
+        ("weekly", ["--week", "2026-W60"], "--week 周次写法有误：2026 年没有第 60 周（共 53 周），应写成 2026-W47"),
     ],
 )  # fmt: skip
 def test_a_bad_period_reads_the_same_in_every_command(wb, tmp_path, command, args, message):

@@ -15,7 +15,7 @@ from PIL import Image
 
 from aexl import schema
 from aexl.errors import CalendarError
-from aexl.reports.common import text_height
+from aexl.reports.layout import text_height
 from aexl.reports.placements import (
     HEADERS,
     IMAGE,
@@ -252,9 +252,9 @@ def test_month_list_and_date_in_name(bench, tmp_path):
     [
         (
             ["--week", "2026-W60"],
-            "--week 写法有误：2026 年没有第 60 周（共 53 周），请写成 2026-W47",
+            "--week 周次写法有误：2026 年没有第 60 周（共 53 周），应写成 2026-W47",
         ),
-        (["--month", "2026-13"], "--month 写法有误：无法识别月份「2026-13」，请写成 2026-10"),
+        (["--month", "2026-13"], "--month 月份写法有误：无法识别月份「2026-13」，应写成 2026-10"),
     ],
 )
 def test_bad_period_is_one_line_exit_2(bench, tmp_path, args, message):

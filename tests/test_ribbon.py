@@ -604,13 +604,20 @@ def test_monthly_summary_reserves_rows_under_each_chart(tmp_path):
 
 
 def test_layout_reserves_rows_from_each_pictures_height():
-    from matplotlib.figure import Figure
+    import io
+
+    from PIL import Image
 
     from aexl.excel import render
 
-    class OneFigure:  # a chart block with only a matplotlib figure
+    buffer = io.BytesIO()
+    Image.new("RGB", (384, 288), "white").save(buffer, format="PNG")
+
+    class OneFigure:  # a chart block of one 384 x 288 px chart: 288 x 216 pt at 96 px per inch
         title = "图"
-        figure = Figure(figsize=(4, 3))  # 288 x 216 pt at 96 px per inch
+
+        def pngs(self, dpi):
+            return [buffer.getvalue()]
 
     class NoCharts:
         title = "图"

@@ -220,7 +220,7 @@ JOBS = {"MD1": {"工作号": "MD1", "品牌": "美的"}, "HL1": {"工作号": "H
     ],
 )  # fmt: skip
 def test_one_rule_decides_a_meetings_brand(meeting, brands, expected):
-    from aexl.reports.common import meeting_brands
+    from aexl.rules import meeting_brands
 
     assert meeting_brands(meeting, JOBS, brands) == expected
 

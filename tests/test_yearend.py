@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from reportbook import find, merged, run_cli, sha256, write_reportbook
 
 from aexl.errors import CalendarError, UsageError
-from aexl.reports.common import PLACEHOLDER, PLACEHOLDER_COLOR
+from aexl.reports.blocks import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.yearend import write_yearly, yearly_data, yearly_reports
 from aexl.workbook.read import read_workbench
 

@@ -22,7 +22,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.charts import write_chart_reports
+    from aexl.commands.reporting import period_arg, write_chart_reports
 
-    print_paths(write_chart_reports(args.book, month=args.month, out_dir=args.out, png=args.png))
+    month = period_arg("month", args.month, "--month") if args.month else None
+    print_paths(write_chart_reports(args.book, month=month, out_dir=args.out, png=args.png))
     return 0

@@ -20,7 +20,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import load_book, write_each
+    from aexl.commands.reporting import load_book, write_each
     from aexl.reports.jobsheet import jobsheet_data, write_jobsheet
 
     wb = load_book(args.book)

@@ -42,6 +42,7 @@ def register(sub) -> None:
 def run(args) -> int:
     import sys
 
+    from aexl.commands.reporting import period_arg
     from aexl.monthend import run_month_end
 
     def show(result) -> None:
@@ -51,7 +52,7 @@ def run(args) -> int:
             print(path, flush=True)
 
     summary = run_month_end(
-        args.month,
+        period_arg("month", args.month, "--month"),
         args.in_dir,
         args.out_dir,
         files_root=args.files_root,

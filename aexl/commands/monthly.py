@@ -19,9 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import parse_month_arg, run_brand_reports
+    from aexl.commands.reporting import period_arg, run_brand_reports
     from aexl.reports.monthly import monthly_reports, write_monthly
 
-    month = parse_month_arg(args.month)
-    nothing = f"{month} 没有任何品牌的工作记录，未生成月度工作总结。"
-    return run_brand_reports(args, month, monthly_reports, write_monthly, nothing)
+    period = period_arg("month", args.month, "--month")
+    nothing = f"{period.key} 没有任何品牌的工作记录，未生成月度工作总结。"
+    return run_brand_reports(args, period, monthly_reports, write_monthly, nothing)

@@ -21,9 +21,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.placements import write_placement_lists
+    from aexl.commands.reporting import period_arg, write_placement_lists
 
-    print_paths(
-        write_placement_lists(args.book, week=args.week, month=args.month, out_dir=args.out)
-    )
+    if args.week:
+        period = period_arg("week", args.week, "--week")
+    else:
+        period = period_arg("month", args.month, "--month")
+    print_paths(write_placement_lists(args.book, period, out_dir=args.out))
     return 0

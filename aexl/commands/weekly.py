@@ -19,9 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import parse_week_arg, run_brand_reports
+    from aexl.commands.reporting import period_arg, run_brand_reports
     from aexl.reports.weekly import weekly_reports, write_weekly
 
-    week = parse_week_arg(args.week)
-    nothing = f"{week} 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。"
-    return run_brand_reports(args, week, weekly_reports, write_weekly, nothing)
+    period = period_arg("week", args.week, "--week")
+    nothing = f"{period.key} 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。"
+    return run_brand_reports(args, period, weekly_reports, write_weekly, nothing)

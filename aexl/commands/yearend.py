@@ -19,9 +19,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from aexl.reports.common import parse_year_arg, run_brand_reports
+    from aexl.commands.reporting import period_arg, run_brand_reports
     from aexl.reports.yearend import write_yearly, yearly_reports
 
-    year = parse_year_arg(args.year)
-    nothing = f"{year} 年没有任何品牌的工作或效果记录，未生成年度工作总结。"
-    return run_brand_reports(args, year, yearly_reports, write_yearly, nothing)
+    period = period_arg("year", args.year, "--year")
+    nothing = f"{period.key} 年没有任何品牌的工作或效果记录，未生成年度工作总结。"
+    return run_brand_reports(args, period, yearly_reports, write_yearly, nothing)

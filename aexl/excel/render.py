@@ -1,8 +1,8 @@
 """A report (title, header lines, blocks) laid out as a plain grid for a live sheet.
 
 The report modules describe a report as ``title``, ``header_lines()`` and
-``blocks`` (``Heading`` / ``Text`` / ``Table`` from ``aexl.reports.common``,
-or chart objects). The file writers style that with XlsxWriter; a ribbon
+``blocks`` (``Heading`` / ``Text`` / ``Table`` from ``aexl.reports.blocks``,
+or chart blocks with ``pngs(dpi=…)``). The file writers style that with XlsxWriter; a ribbon
 button writes it into the open workbook through xlwings, where only values,
 fills and pictures are portable. Pure: no xlwings.
 
@@ -64,24 +64,8 @@ def rows_for(height: float, row_height: float = MIN_ROW_HEIGHT) -> int:
 
 
 def chart_pngs(block) -> list[bytes]:
-    """One PNG per chart of a chart block, rendered at ``PICTURE_DPI``.
-
-    Uses the block's ``pngs(dpi=…)`` when it has one (one image per chart),
-    else its matplotlib ``figure`` (method or attribute) as a single image.
-    """
-    pngs = getattr(block, "pngs", None)
-    if callable(pngs):
-        return list(pngs(dpi=PICTURE_DPI))
-    figure = getattr(block, "figure", None)
-    if callable(figure):
-        figure = figure()
-    if figure is None:
-        return []
-    import io
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=PICTURE_DPI)
-    return [buffer.getvalue()]
+    """One PNG per chart of a chart block (its ``pngs(dpi=…)``), rendered at ``PICTURE_DPI``."""
+    return list(block.pngs(dpi=PICTURE_DPI))
 
 
 @dataclass
@@ -141,11 +125,12 @@ def _one(out: Layout, report) -> None:
         out.add([line])
     if title or lines:
         out.add([])
+    from aexl.reports.blocks import PLACEHOLDER, Heading, Table, Text
+
     for block in getattr(report, "blocks", []):
-        kind = type(block).__name__
-        if kind == "Heading":
+        if isinstance(block, Heading):
             out.section_rows.append(out.add([block.text]))
-        elif kind == "Table":
+        elif isinstance(block, Table):
             out.header_rows.append(out.add(block.headers))
             if block.rows:
                 for row in block.rows:
@@ -153,11 +138,11 @@ def _one(out: Layout, report) -> None:
             else:
                 out.add([block.empty_text])
             out.add([])
-        elif kind == "Text":
+        elif isinstance(block, Text):
             for paragraph in block.paragraphs:
                 out.add([paragraph])
             if block.placeholder:
-                out.add([f"（请 AM 填写）{block.placeholder}"])
+                out.add([f"{PLACEHOLDER}{block.placeholder}"])
             out.add([])
         else:  # a chart block: one picture per chart, placed by the adapter
             out.add([getattr(block, "title", "")])

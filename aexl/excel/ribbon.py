@@ -516,10 +516,12 @@ def placement_list(book) -> None:
     """投放列表: the current week's placements per brand, sample images as thumbnails."""
     from aexl.excel.book import read_book
     from aexl.excel.render import placement_grid
-    from aexl.reports.placements import SAMPLE_COL, period_of, placement_lists
+    from aexl.period import Period
+    from aexl.reports.placements import SAMPLE_COL, placement_lists
     from aexl.values import iso_week
 
-    label, start, end, _weekly = period_of(iso_week(today()), None)
+    period = Period.week(iso_week(today()))
+    label, start, end = period.label, period.start, period.end
     wb, _raw = read_book(book, need=("投放",))
     folder = _book_folder(book)  # None: relative 样稿 paths cannot be resolved here
     unknown_note = SERVER_SAMPLE_NOTE if _on_server(book) else UNSAVED_SAMPLE_NOTE

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from aexl.rules import as_day, brand_key
 from aexl.values import norm_text
 
 SHEET_TITLE = "效果追踪图表"
@@ -132,12 +133,6 @@ class ChartSpec:
         return "_".join(p for p in (self.campaign, self.metric) if p)
 
 
-def _ymd(value) -> date | None:
-    if value is None or value != value:  # None, NaN, NaT
-        return None
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
 def _number(value) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -164,8 +159,6 @@ def specs_by_brand(
 ) -> dict[str, list[ChartSpec]]:
     """Every brand's charts from one pass over the register: brand → specs, for the
     brands of ``brands`` (same order and names)."""
-    from aexl.reports.common import brand_key
-
     groups: dict[str, list[dict]] = {}
     for rec in _records(effects_df):
         groups.setdefault(brand_key(rec.get("品牌")), []).append(rec)
@@ -184,9 +177,7 @@ def _records(effects_df) -> list[dict]:
 
 
 def _brand_records(effects_df, brand: str) -> list[dict]:
-    """The brand's rows (names compared by ``common.brand_key``), converted once."""
-    from aexl.reports.common import brand_key
-
+    """The brand's rows (names compared by ``rules.brand_key``), converted once."""
     if effects_df is None or len(effects_df) == 0:
         return []
     key = brand_key(brand)
@@ -201,7 +192,7 @@ def specs_from_records(
     brand = norm_text(brand)
     groups: dict[tuple[str, str], list[tuple[date, float | None, float | None, str, str]]] = {}
     for rec in rows:
-        day = _ymd(rec.get("日期"))
+        day = as_day(rec.get("日期"))
         if day is None or (start and day < start) or (end and day > end):
             continue
         actual, target = _number(rec.get("数值")), _number(rec.get("目标值"))
@@ -391,7 +382,7 @@ def write_chart_workbook(
     source: str = "",
 ) -> Path:
     """One sheet 效果追踪图表: a title block, then per chart its data table and chart."""
-    from aexl.reports.common import keep_together, report_book
+    from aexl.reports.layout import keep_together, report_book
     from aexl.workbook import write as xo
 
     brand = brand or (specs[0].brand if specs else "")
@@ -524,9 +515,7 @@ def png_name(day: date, spec: ChartSpec) -> str:
 
 def brands(effects_df, start: date | None = None, end: date | None = None) -> list[str]:
     """Brands with at least one dated effect row in the period, in order of appearance
-    (names compared by ``common.brand_key``, shown as first written)."""
-    from aexl.reports.common import brand_key
-
+    (names compared by ``rules.brand_key``, shown as first written)."""
     if effects_df is None or len(effects_df) == 0:
         return []
     seen: dict[str, str] = {}
@@ -535,69 +524,10 @@ def brands(effects_df, start: date | None = None, end: date | None = None) -> li
         key = brand_key(brand)
         if not key or key in seen:
             continue
-        day = _ymd(when)
+        day = as_day(when)
         if day is None or (start and day < start) or (end and day > end):
             continue
         if _number(value) is None and _number(target) is None:
             continue
         seen[key] = norm_text(brand)
     return list(seen.values())
-
-
-def write_chart_reports(
-    book: str | Path,
-    *,
-    month: str | None = None,
-    out_dir: str | Path = ".",
-    png: bool = False,
-    workers: int = 2,
-) -> list[Path]:
-    """The command: per brand a 效果追踪图表 workbook (and PNGs); the written paths.
-
-    With ``month`` only that month's rows and the file is dated the month's
-    last day; without it every row and today's date.
-    """
-    import logging
-
-    from aexl import schema
-    from aexl.reports.common import log_findings, parse_month_arg
-    from aexl.values import month_bounds
-    from aexl.workbook.read import read_workbench
-    from aexl.workbook.write import atomic_write_bytes, report_name
-
-    log = logging.getLogger("aexl")
-    start = end = None
-    if month:
-        month = parse_month_arg(month)
-        start, end = month_bounds(month)
-    book = Path(book)
-    wb = read_workbench(book, need=(schema.EFFECTS.sheet,), sheets=(schema.EFFECTS.sheet,))
-    log_findings(book, wb.findings, "该值未画入图表")
-    frame = wb.frame(schema.EFFECTS.sheet)
-    day = end or date.today()
-    label = f"{month}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）" if month else "全部日期"
-    per_brand = specs_by_brand(frame, start, end)
-    if not per_brand:
-        log.warning("%s：%s 没有效果数据（日期、数值或目标值），未生成图表", book.name, label)
-    out_dir = Path(out_dir)
-    written: list[Path] = []
-    pending: list[tuple[Path, ChartSpec]] = []
-    for brand, specs in per_brand.items():
-        path = out_dir / report_name(day, brand, SHEET_TITLE)
-        written.append(
-            write_chart_workbook(specs, path, brand=brand, period_label=label, source=book.name)
-        )
-        if png:
-            used: set[str] = set()
-            for spec in specs:
-                name = png_name(day, spec)
-                stem, n = name[: -len(".png")], 2
-                while name in used:  # two names that differ only in forbidden characters
-                    name, n = f"{stem}_{n}.png", n + 1
-                used.add(name)
-                pending.append((out_dir / name, spec))
-    if pending:
-        images = render_pngs([spec for _, spec in pending], workers=workers)
-        for (path, _), data in zip(pending, images, strict=True):
-            written.append(atomic_write_bytes(data, path))
-    return written

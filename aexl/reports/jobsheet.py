@@ -20,23 +20,22 @@ from pathlib import Path
 
 from aexl import schema
 from aexl.errors import UsageError
-from aexl.reports.common import (
-    Heading,
-    Table,
-    Text,
+from aexl.reports.blocks import Heading, Table, Text
+from aexl.reports.registers import prepare
+from aexl.rules import (
+    CLIENT_STEP,
+    CONFIRM_FLOW,
+    ENDS_ROUND,
     as_day,
-    jobno_of,
-    norm_step,
-    prepare,
-    text,
+    jobno_key,
+    normalise_step,
+    text_of,
 )
 from aexl.workbook.write import MONEY_FORMAT
 
 KIND = "工作单"
 SHEET = "工作单"
-CONFIRM_FLOW = "工作单确认"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
-ENDS_ROUND = ("拒单", "退回")
 PAIR, FULL = "pair", "full"
 # (kind, fields): the brief in the rulebook's order
 LAYOUT = (
@@ -122,7 +121,7 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
     """The printable job sheet of ``jobno``; UsageError when the 工作单 register lacks it."""
     regs = prepare(source)
     jobs = regs.jobs
-    key = jobno_of(jobno)
+    key = jobno_key(jobno)
     job = jobs.get(key)
     if job is None:
         near = difflib.get_close_matches(key, list(jobs), n=1)
@@ -134,9 +133,9 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         )
     client = next(
         (
-            text(b, "客户")
-            for b in regs.brand_rows(schema.BRANDS.sheet, text(job, "品牌"))
-            if text(b, "客户")
+            text_of(b, "客户")
+            for b in regs.brand_rows(schema.BRANDS.sheet, text_of(job, "品牌"))
+            if text_of(b, "客户")
         ),
         "",
     )
@@ -154,12 +153,12 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         fields=fields,
         revisions=revisions,
         chain=[],
-        client_box=SignBox("客户确认", "客户签复"),
+        client_box=SignBox(CLIENT_STEP, "客户签复"),
         source=regs.name,
     )
-    sheet.chain, sheet.rounds = fill_chain([s for s in signs if text(s, "流程") == CONFIRM_FLOW])
+    sheet.chain, sheet.rounds = fill_chain([s for s in signs if text_of(s, "流程") == CONFIRM_FLOW])
     for flow in ("正稿QC", "打样QC"):
-        done, _ = fill_chain([s for s in signs if text(s, "流程") == flow], flow)
+        done, _ = fill_chain([s for s in signs if text_of(s, "流程") == flow], flow)
         signed = [b for b in done if b.name or b.day]
         last = signed[-1] if signed else None
         state = f"已签 {len(signed)}/{len(done)} 步" + (
@@ -170,7 +169,7 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         sheet.qc.append((flow, state))
         if done[-1].name or done[-1].day:  # the client's signature closes the chain
             box = done[-1]
-            sheet.client_box = SignBox("客户确认", "客户签复", box.name, box.day, box.result, flow)
+            sheet.client_box = SignBox(CLIENT_STEP, "客户签复", box.name, box.day, box.result, flow)
     return sheet
 
 
@@ -180,35 +179,31 @@ def fill_chain(signs: list[dict], flow: str = CONFIRM_FLOW) -> tuple[list[SignBo
     rounds: list[list[dict]] = [[]]
     for s in signs:
         rounds[-1].append(s)
-        if text(s, "结果") in ENDS_ROUND:
+        if text_of(s, "结果") in ENDS_ROUND:
             rounds.append([])
     earlier = []
     for n, done in enumerate(rounds[:-1], start=1):
         s = done[-1]
-        note = f"（{text(s, '备注')}）" if text(s, "备注") else ""
+        note = f"（{text_of(s, '备注')}）" if text_of(s, "备注") else ""
         earlier.append(
-            f"第 {n} 轮：{norm_step(s.get('步骤'))} {text(s, '签名')} "
-            f"{as_day(s.get('日期')) or ''} {text(s, '结果')}{note}，重新从第 1 步签核"
+            f"第 {n} 轮：{normalise_step(s.get('步骤'), flow)} {text_of(s, '签名')} "
+            f"{as_day(s.get('日期')) or ''} {text_of(s, '结果')}{note}，重新从第 1 步签核"
         )
     boxes = [SignBox(step, f"{CIRCLED[i]}{step}") for i, step in enumerate(steps)]
     position = 0
     for s in rounds[-1]:
-        step = norm_step(s.get("步骤"))
+        step = normalise_step(s.get("步骤"), flow)
         match = next(
-            (i for i in range(position, len(steps)) if _same_step(steps[i], step)),
-            next((i for i, b in enumerate(boxes) if _same_step(b.step, step) and not b.name), None),
+            (i for i in range(position, len(steps)) if steps[i] == step),
+            next((i for i, b in enumerate(boxes) if b.step == step and not b.name), None),
         )
         if match is None:
             continue
         box = boxes[match]
-        box.name, box.day = text(s, "签名") or None, as_day(s.get("日期"))
-        box.result, box.note = text(s, "结果") or "通过", text(s, "备注") or None
+        box.name, box.day = text_of(s, "签名") or None, as_day(s.get("日期"))
+        box.result, box.note = text_of(s, "结果") or "通过", text_of(s, "备注") or None
         position = max(position, match + 1)
     return boxes, earlier
-
-
-def _same_step(expected: str, step: str) -> bool:
-    return step == expected or (expected == "客户确认" and step.startswith("客户确认"))
 
 
 # ---------------------------------------------------------------- writing ---
@@ -219,7 +214,7 @@ BOX_LINE = "#808080"  # the form's box lines, darker than a table's
 
 def write_jobsheet(sheet: JobSheet, path) -> Path:
     """The A4 portrait form (print area set); written atomically."""
-    from aexl.reports.common import report_book, text_height
+    from aexl.reports.layout import report_book, text_height
     from aexl.workbook.write import BAND, BODY, CENTER, SUBTITLE, TITLE
 
     box_border = {"border": 1, "border_color": BOX_LINE}  # every cell of a merged box

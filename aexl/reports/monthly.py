@@ -20,35 +20,29 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from aexl import schema
-from aexl.reports.common import (
+from aexl.period import Period
+from aexl.reports.blocks import BrandReport, Heading, Table, Text, fmt_day, join_lines, percent_of
+from aexl.reports.layout import save_report
+from aexl.reports.registers import by_job, calendar_of, prepare, reports_for
+from aexl.rules import (
+    DELIVERED_STATUSES,
     OPEN_STATUSES,
-    BrandReport,
-    Heading,
-    Table,
-    Text,
+    PROPOSED_STATUSES,
     as_day,
-    by_job,
-    calendar_of,
     client_confirmations,
-    fmt_day,
     in_range,
-    jobno_of,
-    join_lines,
-    norm_step,
-    parse_month_arg,
-    percent_of,
-    prepare,
+    is_design,
+    jobno_key,
+    normalise_step,
     production_confirmation,
-    reports_for,
-    save_report,
-    text,
+    status_of,
+    text_of,
 )
 from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "月度工作总结"
 SHEET = "月度工作总结"
 PROPOSAL_MEETINGS = ("提案", "再提案")
-NOT_DESIGN = frozenset({"命名", "策略方案"})
 WIDTHS = [15, 20, 10, 9, 40, 9, 18, 12, 12, 10]
 WORK_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
 EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
@@ -69,25 +63,6 @@ class ChartBlock:
         from aexl.reports.charts import render_pngs
 
         return render_pngs(self.specs, dpi=dpi)
-
-    def figure(self):
-        """All charts stacked in one matplotlib figure (a picture for a live sheet); None if none."""
-        if not self.specs:
-            return None
-        import io
-
-        from matplotlib.figure import Figure
-        from matplotlib.image import imread
-
-        images = [imread(io.BytesIO(png), format="png") for png in self.pngs()]
-        height, width = sum(i.shape[0] for i in images), max(i.shape[1] for i in images)
-        fig = Figure(figsize=(width / 110, height / 110), dpi=110)
-        for n, image in enumerate(images, start=1):
-            ax = fig.add_subplot(len(images), 1, n)
-            ax.imshow(image)
-            ax.axis("off")
-        fig.subplots_adjust(0, 0, 1, 1, 0, 0)
-        return fig
 
     def write(self, sheet, row: int, width: int, total: float, keep: list | None = None) -> int:
         """Per chart: its title (and sources), then its table in A–C with the chart beside it,
@@ -186,19 +161,19 @@ def month_weeks(start: date, end: date) -> list[str]:
 
 
 def _note(notes: list[dict], column: str, hint: str) -> Text:
-    paragraphs = [text(n, column) for n in notes if text(n, column)]
+    paragraphs = [text_of(n, column) for n in notes if text_of(n, column)]
     return Text(paragraphs, "" if paragraphs else hint)
 
 
-def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport:
-    """The monthly summary of ``brand`` for ``month`` (``2026-10``); pure over the DataFrames."""
-    from aexl.values import month_bounds
-
-    month = parse_month_arg(month)
+def monthly_data(source, brand: str, month: Period | str, calendar=None) -> MonthlyReport:
+    """The monthly summary of ``brand`` for ``month`` (a ``Period``, or ``2026-10``);
+    pure over the DataFrames."""
+    period = Period.of("month", month)
+    month = period.key
     regs = prepare(source)
     cal = calendar_of(regs, calendar)
-    start, end = month_bounds(month)
-    finish, send = cal.monthly_due(month)
+    start, end = period.start, period.end
+    finish, send = period.due(cal)
     mine = {  # jobs opened after the month do not exist yet
         no: job
         for no, job in regs.brand_jobs(brand).items()
@@ -212,7 +187,7 @@ def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport
     meetings = [  # the brand's meetings; a job's only while the job exists
         (m, note)
         for m, note in regs.meetings(brand)
-        if not jobno_of(m.get("工作号")) or jobno_of(m.get("工作号")) in mine
+        if not jobno_key(m.get("工作号")) or jobno_key(m.get("工作号")) in mine
     ]
     notes = [
         n for n in regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand) if n.get("月份") == month
@@ -247,7 +222,7 @@ def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport
         dated += [s.get("日期") for s in signs.get(no, ())]
         dated += [m.get("会议时间") for m in talks.get(no, ())]
         touched = entries or revs or any(in_range(d, start, end) for d in dated)
-        if touched or (text(job, "状态") or "进行中") in OPEN_STATUSES:
+        if touched or status_of(job) in OPEN_STATUSES:
             _work_row(report, no, job, entries, revs, weeks[-1])
 
     _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
@@ -258,22 +233,30 @@ def monthly_data(source, brand: str, month: str, calendar=None) -> MonthlyReport
 
 def _work_row(report: MonthlyReport, no: str, job: dict, entries, revs, last_week: str) -> None:
     last = entries[-1] if entries else {}
-    progress = [f"{e['周次'][5:]}：{text(e, '本周进展')}" for e in entries if text(e, "本周进展")]
-    progress += [f"修改单第 {r.get('修改序号')} 次：{text(r, '修改内容')}" for r in revs]
-    status = text(job, "状态") or "进行中"
+    progress = [
+        f"{e['周次'][5:]}：{text_of(e, '本周进展')}" for e in entries if text_of(e, "本周进展")
+    ]
+    progress += [f"修改单第 {r.get('修改序号')} 次：{text_of(r, '修改内容')}" for r in revs]
+    status = status_of(job)
     report.work.rows.append(
-        [no, text(job, "项目名称"), text(job, "工作类型"), status, join_lines(progress) or None]
+        [
+            no,
+            text_of(job, "项目名称"),
+            text_of(job, "工作类型"),
+            status,
+            join_lines(progress) or None,
+        ]
         + [last.get("完成度"), last.get("财务情况"), job.get("开单日期"), job.get("交付日期")]
         + [last.get("负责人") or job.get("执行人员")]
     )
-    if last and last["周次"] == last_week and text(last, "下周计划"):
+    if last and last["周次"] == last_week and text_of(last, "下周计划"):
         report.next_plans.rows.append(
             [
                 no,
-                text(job, "项目名称"),
+                text_of(job, "项目名称"),
                 last_week,
                 status,
-                text(last, "下周计划"),
+                text_of(last, "下周计划"),
                 last.get("负责人"),
             ]
         )
@@ -294,10 +277,12 @@ def _effects(report: MonthlyReport, rows: list[dict]) -> None:
             [as_day(r["日期"]), r.get("活动"), r.get("指标"), r.get("单位"), r.get("来源")]
             + [r.get("数值"), r.get("目标值"), ratio]
         )
-    campaigns = {text(r, "活动") for r in month}
+    campaigns = {text_of(r, "活动") for r in month}
     if not campaigns:
         return
-    history = [day for r in rows if text(r, "活动") in campaigns and (day := as_day(r.get("日期")))]
+    history = [
+        day for r in rows if text_of(r, "活动") in campaigns and (day := as_day(r.get("日期")))
+    ]
     specs = specs_from_records(rows, report.brand, min(history), report.end)
     report.charts.specs = [s for s in specs if s.campaign in campaigns]
 
@@ -311,26 +296,26 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list[tuple[dict, str
     proposed: set[str] = set()
     ordered = sorted(meetings, key=lambda m: as_day(m[0].get("会议时间")) or date.min)
     for m, note in ordered:
-        no, held = jobno_of(m.get("工作号")), as_day(m.get("会议时间"))
-        if text(m, "会议类型") not in PROPOSAL_MEETINGS or not held or held > report.end:
+        no, held = jobno_key(m.get("工作号")), as_day(m.get("会议时间"))
+        if text_of(m, "会议类型") not in PROPOSAL_MEETINGS or not held or held > report.end:
             continue
         job = mine.get(no)
         if job is not None:
             proposed.add(no)
         if held >= report.start:
-            topic = text(m, "主题") + (f"（{note}）" if note else "")
+            topic = text_of(m, "主题") + (f"（{note}）" if note else "")
             report.proposals.rows.append(
-                [no or None, text(job, "项目名称") if job else None, text(m, "会议类型")]
-                + [(text(job, "状态") or "进行中") if job else None]
+                [no or None, text_of(job, "项目名称") if job else None, text_of(m, "会议类型")]
+                + [status_of(job) if job else None]
                 + [topic or None, m.get("客户签复"), m.get("会议时间")]
             )
     listed = {r[0] for r in report.proposals.rows}
     for no, job in mine.items():
-        if text(job, "状态") == "已提案" and no not in listed:
+        if text_of(job, "状态") == "已提案" and no not in listed:
             report.proposals.rows.append(
                 [
                     no,
-                    text(job, "项目名称"),
+                    text_of(job, "项目名称"),
                     "已提案",
                     "已提案",
                     "（工作单状态为已提案，未登记提案会议）",
@@ -354,32 +339,34 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs: dict, revision
     for no, job in mine.items():
         steps = [s for s in signs.get(no, ()) if (as_day(s.get("日期")) or date.max) <= end]
         revs = [r for r in revisions.get(no, ()) if (as_day(r.get("修改日期")) or date.min) <= end]
-        status, kind = text(job, "状态"), text(job, "工作类型")
+        status, kind = text_of(job, "状态"), text_of(job, "工作类型")
         done = production_confirmation(job, client_confirmations(steps).get(no, []), revs)
         if done is not None:
-            if status in ("已完成", "客户确认") and in_range(done.get("日期"), start, end):
+            if status in DELIVERED_STATUSES and in_range(done.get("日期"), start, end):
                 report.finished.rows.append(
-                    [no, text(job, "项目名称"), kind, status, text(done, "流程"), len(revs)]
+                    [no, text_of(job, "项目名称"), kind, status, text_of(done, "流程"), len(revs)]
                     + [done.get("签名"), as_day(done.get("日期"))]
                 )
             continue
-        is_proposed = status in ("已提案", "修改中", "客户确认") or (
+        is_proposed = status in PROPOSED_STATUSES or (
             no in proposed and status not in ("已完成", "已取消")
         )
-        if not is_proposed or kind in NOT_DESIGN:
+        if not is_proposed or not is_design(kind):
             continue
         last = max(steps, key=lambda s: (as_day(s["日期"]), s["_row"]), default=None)
         latest = (
-            last and f"{text(last, '流程')}·{norm_step(last.get('步骤'))} {as_day(last['日期'])}"
+            last
+            and f"{text_of(last, '流程')}·{normalise_step(last.get('步骤'), text_of(last, '流程'))} "
+            f"{as_day(last['日期'])}"
         )
         last_rev = max(revs, key=lambda r: r.get("修改序号") or 0, default={})
         report.pending.rows.append(
-            [no, text(job, "项目名称"), kind, status, latest or None, len(revs)]
-            + [text(last_rev, "修改内容") or None, job.get("交付日期")]
+            [no, text_of(job, "项目名称"), kind, status, latest or None, len(revs)]
+            + [text_of(last_rev, "修改内容") or None, job.get("交付日期")]
         )
 
 
-def monthly_reports(source, month: str, calendar=None, brands=None) -> list[MonthlyReport]:
+def monthly_reports(source, month: Period | str, calendar=None, brands=None) -> list[MonthlyReport]:
     """One summary per brand; without ``brands``, every brand with something that month."""
     return reports_for(monthly_data, source, month, calendar, brands)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from aexl.rules import as_day, brand_key
 from aexl.values import is_blank, norm_text
 from aexl.workbook.write import RED
 
@@ -97,12 +98,6 @@ class PlacementRow:
         ]
 
 
-def _ymd(value) -> date | None:
-    if value is None or value != value:
-        return None
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
 def placement_rows(
     placements_df, brand: str, start: date, end: date, base_dir
 ) -> list[PlacementRow]:
@@ -111,12 +106,12 @@ def placement_rows(
     ``base_dir``: the workbench's folder, which relative 样稿 paths start from;
     None means the folder is unknown (xlwings Server, an unsaved workbook):
     a relative path is then kind ``UNKNOWN`` and no file is looked up.
-    Brand names are compared by ``common.brand_key``.
+    Brand names are compared by ``rules.brand_key``.
     """
     base_dir = Path(base_dir) if base_dir is not None else None
     rows: list[PlacementRow] = []
     for rec in _brand_records(placements_df, brand):
-        day = _ymd(rec.get("投放日期"))
+        day = as_day(rec.get("投放日期"))
         if day is None or not start <= day <= end:
             continue
         row = PlacementRow(
@@ -126,7 +121,7 @@ def placement_rows(
             region=norm_text(rec.get("投放区域")),
             media=norm_text(rec.get("投放媒体")),
             start=day,
-            end=_ymd(rec.get("结束日期")),
+            end=as_day(rec.get("结束日期")),
             size=norm_text(rec.get("投放规格")),
             version=norm_text(rec.get("投放版本")),
             sample=norm_text(rec.get("样稿")),
@@ -138,8 +133,6 @@ def placement_rows(
 
 
 def _brand_records(frame, brand: str) -> list[dict]:
-    from aexl.reports.common import brand_key
-
     if frame is None or len(frame) == 0:
         return []
     key = brand_key(brand)
@@ -235,7 +228,7 @@ def write_placement_list(
     source: str = "",
 ) -> Path:
     """Write the 投放列表 workbook (one sheet) to ``path``, atomically."""
-    from aexl.reports.common import report_book, text_height
+    from aexl.reports.layout import report_book, text_height
     from aexl.workbook import write as xo
 
     tally = counts(rows)
@@ -310,77 +303,16 @@ def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:
     return calendar.previous_workday(start + timedelta(days=4), inclusive=True)
 
 
-def period_of(week: str | None, month: str | None) -> tuple[str, date, date, bool]:
-    """(label, start, end, weekly) of ``--week 2026-W47`` or ``--month 2026-10``."""
-    from aexl.errors import UsageError
-    from aexl.reports.common import parse_month_arg, parse_week_arg
-    from aexl.values import month_bounds, week_bounds
-
-    if week:
-        normal = parse_week_arg(week)
-        start, end = week_bounds(normal)
-    elif month:
-        normal = parse_month_arg(month)
-        start, end = month_bounds(normal)
-    else:
-        raise UsageError("请用 --week（如 2026-W47）或 --month（如 2026-10）指定期间")
-    return f"{normal}（{start:%Y-%m-%d} 至 {end:%Y-%m-%d}）", start, end, bool(week)
-
-
 def placement_lists(frame, start: date, end: date, base_dir) -> dict[str, list[PlacementRow]]:
     """Each brand with placements whose 投放日期 is in [start, end], with its rows.
 
     Brands appear in the order of the register, spelled as first written there;
     ``base_dir`` as for ``placement_rows`` (None: the workbook's folder is unknown).
     """
-    from aexl.reports.common import brand_key
-
     brands: dict[str, str] = {}
     for name, when in zip(frame["品牌"].tolist(), frame["投放日期"].tolist(), strict=True):
-        started = _ymd(when)
+        started = as_day(when)
         key = brand_key(name)
         if key and key not in brands and started is not None and start <= started <= end:
             brands[key] = norm_text(name)
     return {brand: placement_rows(frame, brand, start, end, base_dir) for brand in brands.values()}
-
-
-def write_placement_lists(
-    book: str | Path,
-    *,
-    week: str | None = None,
-    month: str | None = None,
-    out_dir: str | Path = ".",
-) -> list[Path]:
-    """The command: one 投放列表 per brand with placements in the period; the written paths."""
-    from aexl import schema
-    from aexl.reports.common import log_findings
-    from aexl.workbook.read import read_workbench
-    from aexl.workbook.write import report_name
-
-    label, start, end, weekly = period_of(week, month)
-    book = Path(book)
-    wb = read_workbench(
-        book, need=(schema.PLACEMENTS.sheet,), sheets=(schema.PLACEMENTS.sheet, "节假日")
-    )
-    log_findings(book, wb.findings, "该行未列入", sheet=schema.PLACEMENTS.sheet)
-    frame = wb.frame(schema.PLACEMENTS.sheet)
-    # a week's list is dated by the working-day calendar (the 节假日 sheet included);
-    # a year it does not know is the user's to add, not a weekday to guess
-    day = report_date(start, end, weekly=weekly, calendar=wb.calendar() if weekly else None)
-    lists = placement_lists(frame, start, end, book.parent)
-    if not lists:
-        log.warning("%s：%s 没有投放记录（按「投放日期」），未生成投放列表", book.name, label)
-    written = []
-    for brand, rows in lists.items():
-        for row in rows:
-            if row.sample_kind == MISSING:
-                log.warning(
-                    "%s：工作表「投放」第 %s 行（%s）样稿文件缺失：%s",
-                    book.name,
-                    row.source_row,
-                    brand,
-                    row.sample_path,
-                )
-        path = Path(out_dir) / report_name(day, brand, REPORT_KIND)
-        written.append(write_placement_list(rows, brand, label, path, source=book.name))
-    return written

@@ -18,23 +18,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from aexl import schema
-from aexl.reports.common import (
-    DONE_STATUSES,
-    BrandReport,
-    Heading,
-    Table,
-    as_day,
-    calendar_of,
-    fmt_day,
-    in_range,
-    jobno_of,
-    meeting_brands,
-    parse_week_arg,
-    prepare,
-    reports_for,
-    save_report,
-    text,
-)
+from aexl.period import Period
+from aexl.reports.blocks import BrandReport, Heading, Table, fmt_day
+from aexl.reports.layout import save_report
+from aexl.reports.registers import calendar_of, prepare, reports_for
+from aexl.rules import DONE_STATUSES, as_day, in_range, jobno_key, status_of, text_of
 from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "每周工作进度表"
@@ -90,25 +78,23 @@ class WeeklyReport(BrandReport):
         ]
 
 
-def weekly_data(source, brand: str, week: str, calendar=None) -> WeeklyReport:
-    """The weekly report of ``brand`` for ISO ``week`` (e.g. ``2026-W47``).
+def weekly_data(source, brand: str, week: Period | str, calendar=None) -> WeeklyReport:
+    """The weekly report of ``brand`` for ISO ``week`` (a ``Period``, or ``2026-W47``).
 
     ``source`` is a ``Workbench`` or a ``{sheet: DataFrame}`` dict; ``calendar``
     a ``WorkCalendar`` (default: the workbench's own). Raises ``CalendarError``
     when the week's year is not in the calendar.
     """
-    from aexl.values import week_bounds
-
-    week = parse_week_arg(week)
+    period = Period.of("week", week)
     regs = prepare(source)
     cal = calendar_of(regs, calendar)
-    start, end = week_bounds(week)
-    finish, send = cal.weekly_due(week)
+    start, end = period.start, period.end
+    finish, send = period.due(cal)
     mine = regs.brand_jobs(brand)
     revisions = regs.by_job(schema.REVISIONS.sheet, "原工作号")
     report = WeeklyReport(
         brand=brand,
-        week=week,
+        week=period.key,
         start=start,
         end=end,
         finish=finish,
@@ -123,13 +109,13 @@ def weekly_data(source, brand: str, week: str, calendar=None) -> WeeklyReport:
     )
     entries = regs.rows(schema.WEEKLY.sheet)
     _progress(report, entries, regs.jobs, mine)
-    _overdue(report, mine, revisions, latest_progress(entries, week))
+    _overdue(report, mine, revisions, latest_progress(entries, period.key))
     _minutes(report, regs.meetings(brand), cal)
     for no, job in mine.items():
         for rec in revisions.get(no, ()):
             if in_range(rec.get("修改日期"), start, end):
                 report.revisions.rows.append(
-                    [no, text(job, "项目名称"), rec.get("修改序号"), rec.get("修改日期")]
+                    [no, text_of(job, "项目名称"), rec.get("修改序号"), rec.get("修改日期")]
                     + [rec.get(c) for c in ("修改内容", "执行人员", "交付日期", "意见来源")]
                 )
     report.revisions.rows.sort(key=lambda r: (as_day(r[3]), r[0], r[2] or 0))
@@ -140,7 +126,7 @@ def _progress(report: WeeklyReport, entries: list[dict], jobs: dict, mine: dict)
     for rec in entries:
         if rec.get("周次") != report.week:
             continue
-        no = jobno_of(rec.get("工作号"))
+        no = jobno_key(rec.get("工作号"))
         if no not in jobs:
             report.notes.append(
                 f"「周进度」第 {rec.get('_row')} 行的工作号「{no or '（空）'}」不在「工作单」中，"
@@ -151,9 +137,9 @@ def _progress(report: WeeklyReport, entries: list[dict], jobs: dict, mine: dict)
             continue
         job = mine[no]
         report.progress.rows.append(
-            [no, text(job, "项目名称"), text(job, "工作类型")]
+            [no, text_of(job, "项目名称"), text_of(job, "工作类型")]
             + [rec.get(c) for c in ("工作类别", "本周进展", "完成度", "财务情况", "下周计划")]
-            + [rec.get("负责人") or text(job, "执行人员") or None, job.get("交付日期")]
+            + [rec.get("负责人") or text_of(job, "执行人员") or None, job.get("交付日期")]
         )
 
 
@@ -176,7 +162,7 @@ def latest_progress(entries: list[dict], week: str) -> dict[str, str]:
     """工作号 → the 本周进展 of its latest 周进度 entry up to ``week``."""
     out: dict[str, tuple[str, str]] = {}
     for rec in entries:
-        wk, no, done = rec.get("周次"), jobno_of(rec.get("工作号")), text(rec, "本周进展")
+        wk, no, done = rec.get("周次"), jobno_key(rec.get("工作号")), text_of(rec, "本周进展")
         if wk and no and done and wk <= week and wk >= out.get(no, ("", ""))[0]:
             out[no] = (wk, done)
     return {no: f"{wk}：{done}" for no, (wk, done) in out.items()}
@@ -185,21 +171,15 @@ def latest_progress(entries: list[dict], week: str) -> dict[str, str]:
 def _overdue(report: WeeklyReport, mine: dict, revisions: dict, progress: dict) -> None:
     for no, job in mine.items():
         opened = as_day(job.get("开单日期"))
-        if text(job, "状态") in DONE_STATUSES or (opened and opened > report.finish):
+        if text_of(job, "状态") in DONE_STATUSES or (opened and opened > report.finish):
             continue
         due, basis = due_date(job, revisions.get(no, []), report.finish)
         if due and due < report.finish:
             report.overdue.rows.append(
-                [no, text(job, "项目名称"), text(job, "工作类型"), text(job, "状态") or "进行中"]
+                [no, text_of(job, "项目名称"), text_of(job, "工作类型"), status_of(job)]
                 + [progress.get(no), (report.finish - due).days, due, basis, job.get("执行人员")]
             )
     report.overdue.rows.sort(key=lambda r: (r[6], r[0]))
-
-
-def meeting_brand(rec: dict, jobs: dict, brands: list[str]) -> str:
-    """The one brand of a meeting (``common.meeting_brands``); "" when it goes to several."""
-    names, _note = meeting_brands(rec, jobs, brands)
-    return names[0] if len(names) == 1 else ""
 
 
 def lateness(delta) -> str:
@@ -231,20 +211,20 @@ def _minutes(report: WeeklyReport, meetings: list[tuple[dict, str]], cal) -> Non
             sent = None
         elif sent > due and (held >= week_start or sent >= week_start):
             state = f"迟发 {lateness(sent - due)}"
-            if not text(rec, "主管审阅"):
+            if not text_of(rec, "主管审阅"):
                 state += "；发送前未经主管审阅"
         else:
             continue
         if note:
             state += f"（{note}，已列入本客户每个品牌的周报）"
         report.minutes.rows.append(
-            [held, rec.get("主题"), rec.get("会议类型"), jobno_of(rec.get("工作号")) or None]
+            [held, rec.get("主题"), rec.get("会议类型"), jobno_key(rec.get("工作号")) or None]
             + [state, rec.get("主管审阅"), due, sent]
         )
     report.minutes.rows.sort(key=lambda r: r[0])
 
 
-def weekly_reports(source, week: str, calendar=None, brands=None) -> list[WeeklyReport]:
+def weekly_reports(source, week: Period | str, calendar=None, brands=None) -> list[WeeklyReport]:
     """One report per brand; without ``brands``, every brand that has something that week."""
     return reports_for(weekly_data, source, week, calendar, brands)
 

@@ -15,26 +15,20 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from aexl import schema
-from aexl.reports.common import (
+from aexl.period import Period
+from aexl.reports.blocks import BrandReport, Heading, Table, Text, fmt_day, percent_of
+from aexl.reports.layout import save_report
+from aexl.reports.registers import by_job, calendar_of, prepare, reports_for
+from aexl.rules import (
     DONE_STATUSES,
+    ENDS_ROUND,
     NO_BRAND_NOTE,
-    BrandReport,
-    Heading,
-    Table,
-    Text,
     as_day,
-    by_job,
-    calendar_of,
     client_confirmations,
-    fmt_day,
     in_range,
-    parse_year_arg,
-    percent_of,
-    prepare,
     production_confirmation,
-    reports_for,
-    save_report,
-    text,
+    status_of,
+    text_of,
 )
 
 KIND = "年度工作总结"
@@ -104,11 +98,12 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     Raises ``CalendarError`` when the calendar does not know the next year
     (the summary is due in its January).
     """
-    year = parse_year_arg(year)
+    period = Period.of("year", year)
+    year = period.number
     regs = prepare(source)
     cal = calendar_of(regs, calendar)
-    due = cal.annual_due(year)
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    due = period.due(cal)[0]
+    start, end = period.start, period.end
     all_jobs = regs.brand_jobs(brand)
     mine = {
         no: job
@@ -179,8 +174,8 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     _notes(report, regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand))
     _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand), start, end)
     _service(report, mine, meetings, signoffs, revisions, produced, cal)
-    proposals = sum(text(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
-    status = Counter(text(j, "状态") or "进行中" for j in mine.values())
+    proposals = sum(text_of(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
+    status = Counter(status_of(j) for j in mine.values())
     kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
     report.preface.paragraphs.append(
         f"{year} 年为{brand}品牌共承接工作 {len(mine)} 项" + (f"（{kinds}）" if kinds else "")
@@ -197,26 +192,31 @@ def _works(report: YearlyReport, mine: dict, revisions: dict, produced: dict) ->
     order = {kind: i for i, kind in enumerate(schema.WORK_TYPES)}
     jobs = sorted(
         mine.items(),
-        key=lambda kv: (order.get(text(kv[1], "工作类型"), 99), as_day(kv[1].get("开单日期")) or date.min, kv[0]),
+        key=lambda kv: (order.get(text_of(kv[1], "工作类型"), 99), as_day(kv[1].get("开单日期")) or date.min, kv[0]),
     )  # fmt: skip
     per_type: dict[str, list] = {}
     for no, job in jobs:
-        kind, status = text(job, "工作类型") or "（未填类型）", text(job, "状态") or "进行中"
+        kind, status = text_of(job, "工作类型") or "（未填类型）", status_of(job)
         signed = produced.get(no)
         report.works.rows.append(
             [
                 kind,
                 no,
-                text(job, "项目名称"),
+                text_of(job, "项目名称"),
                 as_day(job.get("开单日期")),
                 as_day(job.get("交付日期")),
             ]
             + [status, len(revisions.get(no, [])), as_day(signed["日期"]) if signed else None]
         )
         per_type.setdefault(kind, []).append((status, len(revisions.get(no, []))))
-        if text(job, "工作类型") == "策略方案" or text(job, "工作类型") in schema.BRIEF_WORK_TYPES:
-            lines = [text(job, "项目名称")]
-            lines += [f"{c}：{text(job, c)}" for c in ("广告目标", "广告策略") if text(job, c)]
+        if (
+            text_of(job, "工作类型") == "策略方案"
+            or text_of(job, "工作类型") in schema.BRIEF_WORK_TYPES
+        ):
+            lines = [text_of(job, "项目名称")]
+            lines += [
+                f"{c}：{text_of(job, c)}" for c in ("广告目标", "广告策略") if text_of(job, c)
+            ]
             report.strategy.rows.append(
                 [kind, no, "\n".join(lines), as_day(job.get("开单日期"))]
                 + [as_day(job.get("交付日期")), status]
@@ -251,9 +251,9 @@ def _notes(report: YearlyReport, notes: list[dict]) -> None:
     rows = [n for n in notes if str(n.get("月份") or "").startswith(f"{report.year}-")]
     for n in sorted(rows, key=lambda n: n["月份"]):
         parts = [
-            f"{c}：{text(n, c).rstrip(SOFT_END)}"
+            f"{c}：{text_of(n, c).rstrip(SOFT_END)}"
             for c in ("工作背景", "下月主要工作", "效果反馈")
-            if text(n, c).rstrip(SOFT_END)
+            if text_of(n, c).rstrip(SOFT_END)
         ]
         if parts:
             report.notes.paragraphs.append(f"{n['月份']}　" + join_sentences(parts))
@@ -263,7 +263,7 @@ def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) 
     groups: dict[tuple[str, str, str], list[dict]] = {}
     for r in effects:  # the brand's rows
         if in_range(r.get("日期"), start, end):
-            key = (text(r, "活动"), text(r, "指标"), text(r, "单位"))
+            key = (text_of(r, "活动"), text_of(r, "指标"), text_of(r, "单位"))
             groups.setdefault(key, []).append(r)
     for (campaign, metric, unit), rows in groups.items():
         rows.sort(key=lambda r: as_day(r["日期"]))
@@ -316,10 +316,10 @@ def _service(report: YearlyReport, mine, meetings, signoffs, revisions, produced
         due = as_day(job.get("交付日期"))
         signed = produced.get(no)
         done_on = as_day(signed["日期"]) if signed else None
-        status = text(job, "状态")
+        status = text_of(job, "状态")
         if due and status != "已取消" and ((done_on and done_on > due) or (not done_on and status not in DONE_STATUSES and due < date(report.year, 12, 31))):  # fmt: skip
             late_jobs += 1
-    refused = [s for s in signoffs if text(s, "结果") in ("拒单", "退回")]
+    refused = [s for s in signoffs if text_of(s, "结果") in ENDS_ROUND]
     n_revs = sum(len(v) for v in revisions.values())
     many = sorted(no for no, v in revisions.items() if len(v) >= 3 and no in mine)
     report.service.rows += [

@@ -81,8 +81,8 @@ A round of a sign-off chain is complete at a signature of its last step
 exemptions are named constants in ``validate_flow``: ``MINUTES_SIGN_WORKDAYS``
 (3: a day to read, a day to reply, a day for the signed copy to come back),
 ``UNSIGNED_OK_MEETING_TYPES`` (电话沟通: a phone note lists what to confirm and
-the client confirms by acting on it, rulebook 二.1.2), ``DELIVERED_STATUSES``
-and ``QC_EXEMPT_WORK_TYPES`` (策略方案 and 命名 deliver no 正稿 or 打样).
+the client confirms by acting on it, rulebook 二.1.2); ``rules.DELIVERED_STATUSES``
+and ``rules.NO_ARTWORK_WORK_TYPES`` (策略方案 and 命名 deliver no 正稿 or 打样).
 
 The Advertising-Law check of the 文案 text is ``aexl.copycheck``; when that
 module offers ``check_frame(df, sheet, text_columns)`` its findings are
@@ -165,6 +165,7 @@ def validate_workbench(
     check_effects(ctx)
     check_notes(ctx)
     check_copy_sheet(ctx)
+    __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
     if copy_check:
         ctx.findings.extend(copy_findings(ctx) or ())
     return sort_in_column_order(_unique(ctx.findings))

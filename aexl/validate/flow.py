@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from aexl import schema
 from aexl.errors import CalendarError
+from aexl.rules import (
+    CONFIRM_FLOW,
+    DELIVERED_STATUSES,
+    ENDS_ROUND,
+    NO_ARTWORK_WORK_TYPES,
+    QC_FLOWS,
+    RESULT_WORD,
+    normalise_step,
+)
 from aexl.validate.base import (
     ERROR,
     ROW,
@@ -20,21 +28,6 @@ from aexl.validate.base import (
 from aexl.workcal import END_OF_DAY
 
 SIGNOFFS, MEETINGS, JOBS = schema.SIGNOFFS.sheet, schema.MEETINGS.sheet, schema.JOBS.sheet
-ENDS_ROUND = frozenset({"拒单", "退回"})
-# Both end a round, but they say different things (rulebook 四.2 内部作业流程): 拒单 is the
-# creative team refusing an unclear or incomplete job sheet at 工作单确认; a QC
-# step that finds a fault sends the draft back, 退回.
-RESULT_WORD = {"工作单确认": "拒单", "正稿QC": "退回", "打样QC": "退回"}
-CONFIRM_FLOW = "工作单确认"
-QC_FLOWS = ("正稿QC", "打样QC")
-
-# A job in one of these states has been delivered: its artwork went through QC.
-DELIVERED_STATUSES = frozenset({"已完成", "客户确认"})
-# Work types with no artwork to QC: a strategy plan is a document for the
-# client's management (rulebook 二.7.A) and a naming job delivers names that
-# the client picks in a meeting (confirmed in its minutes); neither has a
-# 正稿 or 打样 to sign off under rule 8 (the sample generator agrees).
-QC_EXEMPT_WORK_TYPES = frozenset({"策略方案", "命名"})
 
 # Minutes sent this many working days ago still without 客户签复 get a warning
 # (rulebook 4.B.2: the client confirms the minutes and signs 客户签复). Three
@@ -43,43 +36,6 @@ MINUTES_SIGN_WORKDAYS = 3
 # A phone call's note (rulebook 二.1.2) lists what needs confirming, and the
 # client confirms by acting on it: no signed 客户签复 is expected.
 UNSIGNED_OK_MEETING_TYPES = frozenset({"电话沟通"})
-
-# Words people write for a step → the chain's name. Longest first.
-_STEP_WORDS = (
-    ("COPYWRITER", "文案"),
-    ("COPYWRITE", "文案"),
-    ("COPY", "文案"),
-    ("文案人员", "文案"),
-    ("电脑人员", "电脑"),
-    ("电脑美工", "电脑"),
-    ("美术指导", "AD"),
-    ("创意总监", "CD"),
-    ("客户主任", "AE"),
-)
-_CUSTOMER_SIGN = {
-    "客户确认/签收光盘",
-    "客户确认签收光盘",
-    "签收光盘",
-    "客户签收光盘",
-    "客户签收",
-    "客户",
-}
-_NUMBERING = re.compile(r"^(?:[\u2460-\u2473]|\(?\d{1,2}[).、．]?)\s*")
-
-
-def normalise_step(text) -> str:
-    """``COPYWRITE`` → ``文案``, ``电脑人员`` → ``电脑``, ``③ cd审核`` → ``CD审核``."""
-    if not isinstance(text, str):
-        return ""
-    step = "".join(text.split()).upper()
-    step = _NUMBERING.sub("", step)
-    for word, name in _STEP_WORDS:
-        if step.startswith(word):
-            step = name + step[len(word) :]
-            break
-    if step in _CUSTOMER_SIGN:
-        return "客户确认"
-    return step
 
 
 # 签核 ---------------------------------------------------------------------------
@@ -91,8 +47,7 @@ def check_signoffs(ctx: Context) -> None:
     ctx.unknown_job(SIGNOFFS, "工作号", "sign.unknown_job")
     import pandas as pd
 
-    raw = frame["步骤"]
-    steps = raw.map({v: normalise_step(v) for v in raw.dropna().unique()}, na_action="ignore")
+    steps = _steps(frame)
     flows = frame["流程"]
     in_flow = flows.isin(schema.SIGNOFF_CHAINS.keys())
     valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
@@ -101,31 +56,69 @@ def check_signoffs(ctx: Context) -> None:
     )
     ctx.emit(
         SIGNOFFS,
-        in_flow & steps.notna() & (steps != "") & ~known,
+        in_flow & steps.ne("") & ~known,
         "步骤",
         ERROR,
         "sign.unknown_step",
         lambda r: (
             f"「{r['步骤']}」不是「{r['流程']}」的步骤：该流程的顺序是 "
             f"{' → '.join(schema.SIGNOFF_CHAINS[r['流程']])}"
-            "（AD 是美术指导，CD 是创意总监，电脑是电脑美工），请改成其中之一。"
+            "（AD 是美术指导，CD 是创意总监，电脑是电脑美工；也可写步骤的序号，1 是第一步），"
+            "请改成其中之一。"
         ),
         fields=["步骤", "流程"],
     )
     _roles(ctx, steps.where(known))
     _result_words(ctx, frame)
+    work = signoff_work(ctx)
+    _chain_order(ctx, work)
+    _chain_dates(ctx, work)
+    _signed_before_open(ctx, work)
+    _confirmed_before_qc(ctx, work)
+
+
+def _steps(frame):
+    """The 签核 sheet's 步骤 read by ``rules.normalise_step`` (per flow: a number is a
+    position in its chain); ``""`` for a blank."""
+    import pandas as pd
+
+    pairs = list(zip(frame["流程"].tolist(), frame["步骤"].tolist(), strict=True))
+    seen: dict = {}
+    out = []
+    for flow, step in pairs:
+        key = (flow, step) if isinstance(step, str | int | float | type(None)) else None
+        if key is None:
+            out.append(normalise_step(step, flow))
+            continue
+        if key not in seen:
+            seen[key] = normalise_step(step, flow)
+        out.append(seen[key])
+    return pd.Series(out, index=frame.index, dtype=object)
+
+
+def signoff_work(ctx: Context):
+    """The usable 签核 rows (a known job key and a step of the flow), sorted by job, flow
+    and row, with ``_id``, ``_step``, ``_round`` and ``_d``: computed once per validation,
+    whichever rule asks first."""
+    cached = ctx.cache.get("signoff_work")
+    if cached is not None:
+        return cached
+    import pandas as pd
+
+    frame = ctx.frame(SIGNOFFS)
+    steps = _steps(frame)
+    valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
+    known = [(f, s) in valid for f, s in zip(frame["流程"], steps, strict=True)]
+    known = pd.Series(known, index=frame.index, dtype=bool)
     ids = ctx.keys(SIGNOFFS, "工作号")
-    usable = known & ids.notna()
+    usable = ids.notna() & known
     work = frame.loc[usable, [ROW, "工作号", "流程", "日期", "结果"]].assign(
         _id=ids[usable], _step=steps[usable]
     )
     work = work.sort_values(["_id", "流程", ROW], kind="stable")
     work = work.assign(_round=_round_numbers(work), _d=as_datetime64(work["日期"]))
     ctx.cache["signoff_work"] = work
-    _chain_order(ctx, work)
-    _chain_dates(ctx, work)
-    _signed_before_open(ctx, work)
-    _confirmed_before_qc(ctx, work)
+    return work
 
 
 def _round_numbers(work):
@@ -285,7 +278,7 @@ def _roles(ctx: Context, steps) -> None:
         WARNING,
         "sign.role_mismatch",
         _role_message,
-        fields=["步骤", "角色"],
+        fields=["步骤", "流程", "角色"],
     )
 
 
@@ -317,7 +310,7 @@ def _result_words(ctx: Context, frame) -> None:
 
 
 def _role_message(r: dict) -> str:
-    step_family = _STEP_FAMILY[normalise_step(r["步骤"])]
+    step_family = _STEP_FAMILY[normalise_step(r["步骤"], r["流程"])]
     head = (
         f"「{r['步骤']}」应由{_FAMILY_NAME[step_family]}签核，"
         f"但「角色」是「{r['角色']}」（{_FAMILY_NAME[_role_family(r['角色'])]}）："
@@ -370,7 +363,7 @@ def _completed(ctx: Context) -> set[tuple[str, str]]:
         return cached
     import numpy as np
 
-    work = ctx.cache.get("signoff_work")
+    work = signoff_work(ctx) if ctx.has(SIGNOFFS) else None
     done: set[tuple[str, str]] = set()
     if work is not None and not work.empty:
         chains = schema.SIGNOFF_CHAINS
@@ -481,7 +474,7 @@ def check_delivery_qc(ctx: Context) -> None:
     """A delivered job (状态 已完成/客户确认) has a completed QC round ending in 客户确认.
 
     正稿QC for every job; for print work a completed 打样QC (the confirmed
-    proof) counts too (rulebook 8: 完稿或确定的打样稿). ``QC_EXEMPT_WORK_TYPES``
+    proof) counts too (rulebook 8: 完稿或确定的打样稿). ``rules.NO_ARTWORK_WORK_TYPES``
     (策略方案, 命名) are exempt.
     Skipped when the workbench has no 签核 sheet at all.
     """
@@ -492,7 +485,7 @@ def check_delivery_qc(ctx: Context) -> None:
         return
     ids = ctx.keys(JOBS, "工作号")
     kind = jobs["工作类型"]
-    due = jobs["状态"].isin(DELIVERED_STATUSES) & ids.notna() & ~kind.isin(QC_EXEMPT_WORK_TYPES)
+    due = jobs["状态"].isin(DELIVERED_STATUSES) & ids.notna() & ~kind.isin(NO_ARTWORK_WORK_TYPES)
     if not due.any():
         return
     done = _completed(ctx)
@@ -502,8 +495,8 @@ def check_delivery_qc(ctx: Context) -> None:
     mask = due & ~ids.isin(final) & ~(printed & ids.isin(proof))
     if not mask.any():
         return
-    work = ctx.cache.get("signoff_work")
-    started = set(work.loc[work["流程"].isin(QC_FLOWS), "_id"]) if work is not None else set()
+    work = signoff_work(ctx)
+    started = set(work.loc[work["流程"].isin(QC_FLOWS), "_id"])
     begun = mask & ids.isin(started)
     groups = _groups(work, set(ids[begun]))
     what: dict[int, str] = {}

@@ -13,7 +13,7 @@ openpyxl stays for editing existing workbooks: ``aexl.workbook.edit``,
   ``+86 ...`` never becomes a formula and keeps Excel's quote prefix),
   dates get a date format. The sheet remembers the row heights, column
   widths and charts it was given, so page breaks can be planned
-  (``aexl.reports.common.keep_together``).
+  (``aexl.reports.layout.keep_together``).
 - looks: the house style as dicts of XlsxWriter format properties (title,
   header band, thin borders, bands); ``Book.fmt`` turns any combination
   into one cached cell format.

@@ -1,0 +1,297 @@
+"""The rulebook's shared rules, each defined once: validation and every report use these.
+
+- how a 签核「步骤」 is read (``normalise_step``: words people write, a numbered
+  step, a step written as its number in the flow's chain) and its place in the
+  chain (``step_position``);
+- how job numbers and brand names are compared (``jobno_key``, ``brand_key``) and
+  the brands' order (``brand_order``);
+- what counts as done / open / delivered, a design, a client confirmation
+  and *produced* (``production_confirmation``);
+- which meetings belong to a brand (``meeting_brands``);
+- a date cell as a day (``as_day``).
+
+Everything here is a pure function over plain values and row dicts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from functools import lru_cache
+
+from aexl import schema
+from aexl.values import norm_text
+
+# --------------------------------------------------------------- statuses ---
+DONE_STATUSES = frozenset({"已完成", "已取消", "客户确认"})  # nothing left to deliver
+OPEN_STATUSES = frozenset({"进行中", "已提案", "修改中"})  # work still going on
+# A job in one of these states has been delivered: its artwork went through QC.
+DELIVERED_STATUSES = frozenset({"已完成", "客户确认"})
+# A job in one of these states has been put to the client (proposed or under revision).
+PROPOSED_STATUSES = frozenset({"已提案", "修改中", "客户确认"})
+# Work types with no artwork: a strategy plan is a document for the client's
+# management (rulebook 二.7.A) and a naming job delivers names the client picks
+# in a meeting; neither has a 正稿 or 打样 to sign off under rule 8, nor is a design.
+NO_ARTWORK_WORK_TYPES = frozenset({"策略方案", "命名"})
+DEFAULT_STATUS = "进行中"  # a blank 状态 reads as work in progress
+
+# ---------------------------------------------------------- sign-off flows ---
+CONFIRM_FLOW = "工作单确认"
+QC_FLOWS = ("正稿QC", "打样QC")
+CLIENT_STEP = "客户确认"
+ENDS_ROUND = frozenset({"拒单", "退回"})
+PASSED_RESULTS = frozenset({"", "通过"})
+# Both end a round, but they say different things (rulebook 四.2 内部作业流程): 拒单 is the
+# creative team refusing an unclear or incomplete job sheet at 工作单确认; a QC
+# step that finds a fault sends the draft back, 退回.
+RESULT_WORD = {"工作单确认": "拒单", "正稿QC": "退回", "打样QC": "退回"}
+
+# Words people write for a step → the chain's name. Longest first.
+_STEP_WORDS = (
+    ("COPYWRITER", "文案"),
+    ("COPYWRITE", "文案"),
+    ("COPY", "文案"),
+    ("文案人员", "文案"),
+    ("电脑人员", "电脑"),
+    ("电脑美工", "电脑"),
+    ("美术指导", "AD"),
+    ("创意总监", "CD"),
+    ("客户主任", "AE"),
+)
+# What people write for the client's signature (rulebook 8: 客户确认/签收光盘).
+_CLIENT_WORDS = frozenset(
+    {"客户确认/签收光盘", "客户确认签收光盘", "签收光盘", "客户签收光盘", "客户签收", "客户"}
+)
+_NUMBERING = re.compile(r"^(?:[\u2460-\u2473]|\(?\d{1,2}[).、．]?)\s*")
+_CIRCLED = {chr(0x2460 + n): n + 1 for n in range(20)}  # ① → 1
+
+
+def step_number(value) -> int | None:
+    """A step written as a number (``3``, ``"3"``, ``"③"``, ``"第3步"``) → 3; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if value == value and float(value).is_integer() else None
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", "".join(value.split()))
+    if text in _CIRCLED:
+        return _CIRCLED[text]
+    text = text.removeprefix("第").removesuffix("步")
+    return int(text) if text.isdigit() and len(text) <= 2 else None
+
+
+@lru_cache(maxsize=1024)
+def _step_name(text: str) -> str:
+    step = "".join(text.split()).upper()
+    step = _NUMBERING.sub("", step) or step
+    for word, name in _STEP_WORDS:
+        if step.startswith(word):
+            step = name + step[len(word) :]
+            break
+    return CLIENT_STEP if step in _CLIENT_WORDS else step
+
+
+def normalise_step(value, flow: str | None = None) -> str:
+    """The chain's name of a typed 步骤.
+
+    ``COPYWRITE`` → ``文案``, ``电脑人员`` → ``电脑``, ``③ cd审核`` → ``CD审核``,
+    ``客户签收`` → ``客户确认``; a number (``3``, ``③``) is the flow's step of
+    that position (1 = the first step) when ``flow`` is given and has it. A
+    value that is none of these comes back as written (a validator then
+    reports it as not a step of the flow); a blank gives ``""``.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    number = step_number(value)
+    if number is not None:
+        chain = schema.SIGNOFF_CHAINS.get(flow or "", ())
+        return chain[number - 1] if 1 <= number <= len(chain) else norm_text(value)
+    if not isinstance(value, str):
+        return norm_text(value)
+    return _step_name(value)
+
+
+def step_position(flow: str, step) -> int | None:
+    """1-based position of the (normalised) step's first place in ``flow``'s chain; None if not in it."""
+    chain = schema.SIGNOFF_CHAINS.get(flow, ())
+    name = normalise_step(step, flow)
+    return chain.index(name) + 1 if name in chain else None
+
+
+def is_chain_step(flow: str, step) -> bool:
+    return step_position(flow, step) is not None
+
+
+# ------------------------------------------------------------------- keys ---
+@lru_cache(maxsize=1 << 16)
+def _jobno_key(value) -> str:
+    from aexl.jobno import normalize_jobno
+
+    return normalize_jobno(value)
+
+
+def jobno_key(value) -> str:
+    """The key a job number is compared by (``aexl.jobno.normalize_jobno``: NFKC,
+    upper-case, every whitespace removed); memoised, numbers repeat row after row."""
+    if value is None:
+        return ""
+    try:
+        return _jobno_key(value)
+    except TypeError:  # unhashable
+        return _jobno_key.__wrapped__(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _brand_key(value) -> str:
+    from aexl.codes import name_key
+
+    return name_key(value)
+
+
+def brand_key(value) -> str:
+    """The key a brand (or product-line) name is compared by (``aexl.codes.name_key``:
+    NFKC, trimmed, case-folded), as the code checks do: 「Ace」 and 「ACE」 are one brand."""
+    if value is None:
+        return ""
+    try:
+        return _brand_key(value)
+    except TypeError:
+        return _brand_key.__wrapped__(value)
+
+
+def as_day(value) -> date | None:
+    """A date cell as a day: a datetime's date, a date as it is, anything else None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if hasattr(value, "to_pydatetime") and value == value:  # a pandas Timestamp, not NaT
+        return value.to_pydatetime().date()
+    return None
+
+
+def in_range(value, start: date, end: date) -> bool:
+    day = as_day(value)
+    return day is not None and start <= day <= end
+
+
+def text_of(rec: dict, column: str) -> str:
+    """A text cell of a row dict: the reader's string, ``""`` for a blank."""
+    value = rec.get(column)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else norm_text(value)
+
+
+def status_of(job: dict) -> str:
+    return text_of(job, "状态") or DEFAULT_STATUS
+
+
+# ----------------------------------------------------------------- brands ---
+def brand_order(frames) -> list[str]:
+    """Brands in the order of the 品牌 sheet, then of the 工作单 register, then of
+    any further frames given; names that differ only in case or width are one brand
+    (``brand_key``), shown as first written.
+
+    ``frames``: DataFrames (or None) with a 品牌 column, in priority order.
+    """
+    seen: dict[str, str] = {}
+    for frame in frames:
+        if frame is None or len(frame) == 0 or "品牌" not in frame.columns:
+            continue
+        for value in frame["品牌"].tolist():
+            key = brand_key(value)
+            if key and key not in seen:
+                seen[key] = norm_text(value)
+    return list(seen.values())
+
+
+NO_BRAND_NOTE = "未注明品牌"
+
+
+def meeting_brands(rec: dict, jobs: dict[str, dict], brands: list[str]) -> tuple[list[str], str]:
+    """The brands a 会议 row belongs to, and a note when that was not written down.
+
+    1. a 工作号 of the 工作单 register → that job's brand;
+    2. else the brands whose name appears in 主题 or 与会人员 (a name inside a
+       longer brand name that also appears counts once, for the longer one);
+    3. else the workbook's only brand;
+    4. else every brand of the workbook, with the note ``未注明品牌``.
+
+    ``jobs``: ``jobno_key`` → job row; ``brands``: the workbook's (``brand_order``).
+    """
+    job = jobs.get(jobno_key(rec.get("工作号")))
+    by_key = {brand_key(b): b for b in brands}
+    if job is not None:
+        return [by_key.get(brand_key(job.get("品牌")), text_of(job, "品牌"))], ""
+    said = brand_key(f"{text_of(rec, '主题')} {text_of(rec, '与会人员')}")
+    named = [k for k in by_key if k and k in said]
+    named = [k for k in named if not any(k != o and k in o for o in named)]
+    if named:
+        return [by_key[k] for k in named], ""
+    if len(brands) == 1:
+        return [brands[0]], ""
+    return list(brands), NO_BRAND_NOTE if brands else ""
+
+
+# ------------------------------------------------------- produced (rule 8) ---
+def is_design(work_type: str) -> bool:
+    return work_type not in NO_ARTWORK_WORK_TYPES
+
+
+def needs_qc(work_type: str) -> bool:
+    """Whether a delivered job of this type must have gone through QC."""
+    return work_type not in NO_ARTWORK_WORK_TYPES
+
+
+def is_client_confirmation(rec: dict, flows=QC_FLOWS) -> bool:
+    """A passed 客户确认 signature of one of ``flows`` (步骤 read by ``normalise_step``)."""
+    flow = text_of(rec, "流程")
+    if flow not in flows or text_of(rec, "结果") not in PASSED_RESULTS:
+        return False
+    return normalise_step(rec.get("步骤"), flow) == CLIENT_STEP
+
+
+def client_confirmations(signoffs: list[dict], flows=QC_FLOWS) -> dict[str, list[dict]]:
+    """Passed 客户确认 signatures of the QC flows, per job (``jobno_key``), oldest first."""
+    out: dict[str, list[dict]] = {}
+    for rec in signoffs:
+        if is_client_confirmation(rec, flows):
+            out.setdefault(jobno_key(rec.get("工作号")), []).append(rec)
+    for rows in out.values():
+        rows.sort(key=lambda r: (as_day(r.get("日期")) or date.min, r.get("_row") or 0))
+    return out
+
+
+def production_flows(work_type: str) -> tuple[str, ...]:
+    """The QC flows whose 客户确认 means the work is produced (出正品), by 工作类型.
+
+    Rulebook 8 (QC): the work is complete when the client signs the final
+    artwork (正稿QC) — for print work (``schema.PRINT_WORK_TYPES``) the
+    confirmed proof (打样QC), since print work is only produced once the
+    proof is signed; other work is produced with the 正稿QC confirmation
+    (a 打样QC one counts too).
+    """
+    if work_type in schema.PRINT_WORK_TYPES:
+        return ("打样QC",)
+    return QC_FLOWS
+
+
+def production_confirmation(job: dict, confirmed: list[dict], revisions: list[dict]):
+    """The client signature that makes ``job`` produced, or None.
+
+    ``confirmed``: the job's passed 客户确认 signatures (``client_confirmations``),
+    ``revisions``: its revisions; both already limited to the period's end. A
+    revision opened after the last such signature reopens the work.
+    """
+    flows = production_flows(text_of(job, "工作类型"))
+    signed = [s for s in confirmed if text_of(s, "流程") in flows]
+    if not signed:
+        return None
+    last = signed[-1]
+    day = as_day(last.get("日期")) or date.min
+    if any((as_day(r.get("修改日期")) or date.min) > day for r in revisions):
+        return None
+    return last

@@ -1,0 +1,177 @@
+"""The rulebook's shared rules (aexl.rules): one table of cases, run through both sides.
+
+Each 签核 step case is written into a real workbench and read back, then given
+to validation (``aexl check``) and to the monthly summary: a step the rules
+read as a step of the flow is accepted by both (no finding; the job's client
+signature counts), a value that is neither a step nor its number is a finding
+in check and no signature in the report — never one without the other.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from books import NOW, clean_data, write_book
+
+from aexl import rules
+from aexl.reports.monthly import monthly_data
+from aexl.validate import validate_workbench
+from aexl.workbook.read import read_workbench
+
+JOB = "MDKT2026001"
+CLIENT_ROW = 16  # the 正稿QC 客户确认 row of ``clean_data`` (Excel row)
+
+# (flow, typed, the step it is read as); a step not in the flow's chain is a finding
+STEP_CASES = [
+    ("正稿QC", "客户签收", "客户确认"),
+    ("正稿QC", "客户确认/签收光盘", "客户确认"),
+    ("正稿QC", "签收光盘", "客户确认"),
+    ("正稿QC", "客户确认", "客户确认"),
+    ("正稿QC", 7, "客户确认"),  # the step written as its number: 7 = the 7th step
+    ("正稿QC", "7", "客户确认"),
+    ("正稿QC", "⑦", "客户确认"),
+    ("正稿QC", "第7步", "客户确认"),
+    ("正稿QC", "3", "AD审核"),
+    ("正稿QC", "3. ad 审核", "AD审核"),
+    ("正稿QC", "COPYWRITE", "文案"),
+    ("正稿QC", "电脑人员", "电脑"),
+    ("工作单确认", "copywriter", "文案"),
+    ("工作单确认", "美术指导", "AD"),
+    ("工作单确认", "创意总监", "CD"),
+    ("工作单确认", "①AE", "AE"),
+    ("正稿QC", "9", "9"),  # no 9th step: a finding, never a skip
+    ("正稿QC", 0, "0"),
+    ("正稿QC", "客户总监", "客户总监"),  # the account director is not a step
+    ("正稿QC", "客户确认签字", "客户确认签字"),
+]
+
+
+@pytest.mark.parametrize(("flow", "typed", "step"), STEP_CASES)
+def test_normalise_step(flow, typed, step):
+    assert rules.normalise_step(typed, flow) == step
+    in_chain = step in rules.schema.SIGNOFF_CHAINS[flow]
+    assert (rules.step_position(flow, typed) is not None) == in_chain
+
+
+def _book_with(tmp_path, flow: str, typed, step: str):
+    """``clean_data`` with ``typed`` in place of the step it stands for (else of 客户确认),
+    the job made non-print work so that its 正稿QC 客户确认 produces it."""
+    data = clean_data()
+    data["工作单"][0].update(工作类型="网络广告")
+    rows = data["签核"]
+    target = next(
+        (
+            n
+            for n, r in enumerate(rows)
+            if r["工作号"] == JOB and r["流程"] == flow and rules.normalise_step(r["步骤"]) == step
+        ),
+        CLIENT_ROW - 2,
+    )
+    rows[target]["步骤"] = typed
+    return read_workbench(write_book(tmp_path / "wb.xlsx", data)), target + 2
+
+
+@pytest.mark.parametrize(("flow", "typed", "step"), STEP_CASES)
+def test_check_and_monthly_summary_read_a_step_alike(tmp_path, flow, typed, step):
+    wb, row = _book_with(tmp_path, flow, typed, step)
+    in_chain = step in rules.schema.SIGNOFF_CHAINS[flow]
+    findings = [
+        f
+        for f in validate_workbench(wb, now=NOW, copy_check=False)
+        if f.sheet == "签核" and f.row == row
+    ]
+    assert [f.code for f in findings if f.code == "sign.unknown_step"] == (
+        [] if in_chain else ["sign.unknown_step"]
+    )
+    if in_chain:
+        assert findings == []
+    report = monthly_data(wb, "美的", "2026-11")
+    finished = [r[0] for r in report.finished.rows]
+    pending = [r[0] for r in report.pending.rows]
+    assert (JOB in finished) == in_chain  # the client's signature counts only when it is one
+    assert JOB not in pending or JOB not in finished
+
+
+def test_customer_sign_reads_the_same_in_check_and_the_monthly_summary(tmp_path):
+    """Issue 9: 「客户签收」 for 客户确认 — no finding in check, 完成的成品 in the summary."""
+    wb, row = _book_with(tmp_path, "正稿QC", "客户签收", "客户确认")
+    assert row == CLIENT_ROW
+    assert not [f for f in validate_workbench(wb, now=NOW, copy_check=False) if f.sheet == "签核"]
+    report = monthly_data(wb, "美的", "2026-11")
+    assert [r[0] for r in report.finished.rows] == [JOB]
+    assert JOB not in [r[0] for r in report.pending.rows]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("MDKT2026001", " mdkt 2026001 ", True),
+        ("ＭＤＫＴ２０２６００１", "MDKT2026001", True),
+        ("MDKT2026001", "MDKT2026002", False),
+    ],
+)
+def test_jobno_key(a, b, same):
+    assert (rules.jobno_key(a) == rules.jobno_key(b)) == same
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Ace", "ACE", True),
+        ("美的", " 美的 ", True),
+        ("ＡＣＥ", "ace", True),
+        ("美的", "美", False),
+    ],
+)
+def test_brand_key(a, b, same):
+    assert (rules.brand_key(a) == rules.brand_key(b)) == same
+
+
+@pytest.mark.parametrize(
+    ("work_type", "flows"),
+    [("海报", ("打样QC",)), ("手册", ("打样QC",)), ("TVC", ("正稿QC", "打样QC"))],
+)
+def test_production_flows(work_type, flows):
+    assert rules.production_flows(work_type) == flows
+
+
+@pytest.mark.parametrize(
+    ("signed", "revised", "produced"),
+    [
+        (date(2026, 11, 19), None, True),
+        (date(2026, 11, 19), date(2026, 11, 18), True),
+        (date(2026, 11, 19), date(2026, 11, 20), False),  # a later revision reopens the work
+        (None, None, False),
+    ],
+)
+def test_production_confirmation(signed, revised, produced):
+    job = {"工作号": JOB, "工作类型": "TVC"}
+    signs = [{"工作号": JOB, "流程": "正稿QC", "步骤": "客户签收", "日期": signed, "结果": "通过"}]
+    confirmed = rules.client_confirmations(signs if signed else []).get(JOB, [])
+    revisions = [{"修改日期": revised}] if revised else []
+    assert (rules.production_confirmation(job, confirmed, revisions) is not None) == produced
+
+
+@pytest.mark.parametrize(
+    ("meeting", "brands", "expected"),
+    [
+        ({"工作号": "MDKT2026001"}, ["美的", "小天鹅"], (["美的"], "")),
+        ({"主题": "小天鹅 新品提案"}, ["美的", "小天鹅"], (["小天鹅"], "")),
+        ({"主题": "工作例会"}, ["美的"], (["美的"], "")),
+        ({"主题": "工作例会"}, ["美的", "小天鹅"], (["美的", "小天鹅"], rules.NO_BRAND_NOTE)),
+    ],
+)
+def test_meeting_brands(meeting, brands, expected):
+    jobs = {"MDKT2026001": {"工作号": "MDKT2026001", "品牌": "美的"}}
+    assert rules.meeting_brands(meeting, jobs, brands) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "done", "open_"),
+    [("已完成", True, False), ("客户确认", True, False), ("已取消", True, False)]
+    + [("进行中", False, True), ("修改中", False, True), ("已提案", False, True)],
+)
+def test_statuses(status, done, open_):
+    assert (status in rules.DONE_STATUSES, status in rules.OPEN_STATUSES) == (done, open_)
+    assert rules.status_of({"状态": None}) == "进行中"
