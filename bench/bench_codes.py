@@ -1,8 +1,16 @@
-"""µs per pinyin-code lookup for 10,000 names: distinct and repeated.
+"""Pinyin codes: accuracy on real official names, and µs per look-up.
 
-    python bench/bench_codes.py
+    python bench/bench_codes.py            # accuracy, errors, then speed
+    python bench/bench_codes.py --errors   # also list plain pypinyin's errors
 
-Rows:
+Accuracy: tests/data/names_listed_companies.tsv (5,413 listed-company short
+names with the exchanges' pinyin abbreviation; sources in its header), scored
+for ``code_for`` and for plain ``lazy_pinyin(name, style=Style.FIRST_LETTER)``
+(letters and digits kept, upper-cased) on the same list; then the same on the
+names that contain no gazetteer place name (the part the gazetteer does not
+cover), then what each layer of the correction data adds.
+
+Speed rows:
 - lazy_pinyin: pypinyin's own call per name (the baseline, no cache)
 - code_for, distinct (new words): 10,000 different names made of random
   dictionary phrases, caches cleared first: every name and most words are new
@@ -16,13 +24,91 @@ from __future__ import annotations
 import random
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aexl import codes  # noqa: E402
+from aexl.codes import readings  # noqa: E402
 
 N = 10_000
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "names_listed_companies.tsv"
+
+
+def load_corpus(path: Path = CORPUS) -> list[tuple[str, str]]:
+    """(name, expected code) rows of a names_*.tsv corpus."""
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    return [tuple(ln.split("\t")[:2]) for ln in lines[1:]]
+
+
+def plain(name: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    text = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).upper()
+    return "".join(c for c in text if c.isascii() and c.isalnum())
+
+
+def ours(name: str) -> str:
+    try:
+        return codes.code_for(name)
+    except codes.CodeError:
+        return "?"
+
+
+def score(func, rows) -> tuple[float, list[tuple[str, str, str]]]:
+    errors = [(name, want, got) for name, want in rows if (got := func(name)) != want]
+    return 100 * (1 - len(errors) / len(rows)), errors
+
+
+@lru_cache(maxsize=1)
+def place_words() -> frozenset[str]:
+    gazetteer = readings.load_gazetteer()
+    return frozenset(w for n, (p, _i) in gazetteer.items() for w in (n, p) if len(w) > 1)
+
+
+def covered(name: str) -> bool:
+    """The name holds an official place name of the gazetteer (or its proper part)."""
+    words = place_words()
+    return any(name[i : i + k] in words for i in range(len(name)) for k in range(2, 12))
+
+
+def ablation(rows) -> list[tuple[str, float]]:
+    """Score with each layer of the project's data switched off in turn."""
+    out = []
+    empty = lru_cache(maxsize=1)(dict)
+    saved = (readings.load_name_chars, readings._place_words)
+    for label, patch in (
+        ("without [name_chars]", ("load_name_chars", empty)),
+        ("without the gazetteer", ("_place_words", empty)),
+    ):
+        setattr(readings, patch[0], patch[1])
+        codes.clear_caches()
+        out.append((label, score(ours, rows)[0]))
+        readings.load_name_chars, readings._place_words = saved
+    codes.clear_caches()
+    return out
+
+
+def accuracy(show_plain_errors: bool) -> None:
+    rows = load_corpus()
+    outside = [r for r in rows if not covered(r[0])]
+    print(f"accuracy on {CORPUS.name}")
+    print(f"{'names':>6}  {'code_for':>8}  {'pypinyin':>8}  part")
+    for label, part in (("all", rows), ("no gazetteer place name in it", outside)):
+        print(
+            f"{len(part):>6}  {score(ours, part)[0]:>7.2f}%  {score(plain, part)[0]:>7.2f}%  {label}"
+        )
+    for label, pct in ablation(rows):
+        print(f"{len(rows):>6}  {pct:>7.2f}%  {'':>8}  code_for {label}")
+    print("\ncode_for errors (name, expected, got):")
+    for name, want, got in score(ours, rows)[1]:
+        print(f"  {name}\t{want}\t{got}")
+    if show_plain_errors:
+        print("\nplain pypinyin errors (name, expected, got):")
+        for name, want, got in score(plain, rows)[1]:
+            print(f"  {name}\t{want}\t{got}")
+    print()
 
 
 def per_call(func, names) -> float:
@@ -33,6 +119,7 @@ def per_call(func, names) -> float:
 
 
 def main() -> None:
+    accuracy("--errors" in sys.argv)
     from pypinyin import Style, lazy_pinyin
     from pypinyin.constants import PHRASES_DICT
 

@@ -1,16 +1,29 @@
-"""Pinyin codes: context polyphones, the correction list, 品牌 overrides, collisions, CLI."""
+"""Pinyin codes: context polyphones, the gazetteer, the correction list, accuracy on
+real names, 品牌 overrides, collisions, CLI."""
 
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from aexl import codes, schema
-from aexl.codes import book_code, code_for, code_table, load_fixes, resolve_codes
+from aexl.codes import (
+    book_code,
+    code_for,
+    code_table,
+    known_words,
+    load_fixes,
+    load_gazetteer,
+    load_name_chars,
+    resolve_codes,
+)
 from aexl.errors import CodeError
+
+CORPUS = Path(__file__).parent / "data" / "names_listed_companies.tsv"
 
 
 def run(*args):
@@ -78,11 +91,12 @@ def test_same_result_as_whole_text_lazy_pinyin():
     """Caching segmented words gives what lazy_pinyin gives for the whole text."""
     from pypinyin.constants import PHRASES_DICT
 
-    fixes = load_fixes()
+    ours = [*known_words(), *load_fixes(), *load_name_chars()]
     rng = random.Random(7)
     phrases = rng.sample(sorted(PHRASES_DICT), 4000)
     names = [a + b for a, b in zip(phrases[::2], phrases[1::2], strict=True)]
-    names = [n for n in names if not any(word in n for word in fixes)]
+    names = [n for n in names if not any(word in n for word in ours)]
+    assert len(names) > 1500
     mismatches = [
         (n, raw_pypinyin(n), code_for(n)) for n in names if raw_pypinyin(n) != code_for(n)
     ]
@@ -125,11 +139,123 @@ def test_fixes_in_context(text, code):
     assert code_for(text) == code
 
 
-def test_fix_file_entries_are_commented():
+def test_fix_file_entries_name_their_source():
     text = codes.FIXES_PATH.read_text(encoding="utf-8")
     entries = [ln for ln in text.splitlines() if ln.startswith('"')]
-    assert len(entries) == len(FIXES)
-    assert all("#" in ln.split("=", 1)[1] for ln in entries), "every entry says why"
+    assert len(entries) == len(FIXES) + len(load_name_chars())
+    assert all("source:" in ln.split("#", 1)[-1] for ln in entries), "every entry names its source"
+
+
+NAME_CHARS = sorted(load_name_chars().items())
+
+
+@pytest.mark.parametrize(("char", "initial"), NAME_CHARS, ids=[c for c, _ in NAME_CHARS])
+def test_every_name_reading_is_needed_and_works(char, initial):
+    assert raw_pypinyin(char) != initial, f"pypinyin now reads {char} as in names: drop it"
+    assert code_for(char) == initial
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # a character pypinyin leaves on its own takes its name reading
+        ("长电科技", "CDKJ"),
+        ("长飞光纤", "CFGX"),
+        ("步长制药", "BCZY"),
+        ("厦工股份", "XGGF"),
+        ("广晟有色", "GSYS"),
+        ("大参林", "DSL"),
+        # inside a dictionary phrase the phrase's reading stands
+        ("成长", "CZ"),
+        ("增长", "ZZ"),
+        ("董事长", "DSZ"),
+        ("大厦", "DS"),
+        ("快乐", "KL"),
+        ("宝藏", "BZ"),
+    ],
+)
+def test_name_readings_of_characters(text, code):
+    assert code_for(text) == code
+
+
+# ---------------------------------------------------------------------------
+# The gazetteer of official place names
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("繁峙县", "FSX"),  # Fánshì (the old fix said PS)
+        ("宕昌县", "DCX"),  # Dàngchāng (the old fix said TC)
+        ("长清区", "CQQ"),
+        ("长清区农商行", "CQQNSH"),  # a place name at the start of a brand
+        ("济南长清", "JNCQ"),  # the proper part without its suffix
+        ("朝阳区", "CYQ"),
+        ("朝阳科技", "ZYKJ"),  # 朝阳 alone is also an ordinary word: zhāoyáng
+        ("乐亭县", "LTX"),  # Làotíng
+        ("长子县", "ZZX"),  # Zhǎngzǐ: GB/T 2260 over CC-CEDICT
+        ("石鼓区", "SGQ"),
+        ("栖霞市", "QXS"),
+        ("闵行区", "MHQ"),
+        ("马尾区", "MWQ"),
+        ("天长市", "TCS"),
+        ("长阳土家族自治县", "CYTJZZZX"),
+        ("荥经县", "YJX"),
+        ("筠连县", "JLX"),
+    ],
+)
+def test_place_names(text, code):
+    assert code_for(text) == code
+
+
+def test_gazetteer_file_names_sources_and_licences():
+    text = codes.GAZETTEER_PATH.read_text(encoding="utf-8")
+    header = "".join(ln for ln in text.splitlines(keepends=True) if ln.startswith("#"))
+    for needed in (
+        "modood/Administrative-divisions-of-China",
+        "WTFPL",
+        "CC-CEDICT",
+        "CC BY-SA 4.0",
+    ):
+        assert needed in header
+    assert codes.GAZETTEER_PATH.stat().st_size < 300_000
+
+
+def test_gazetteer_rows_have_one_syllable_a_character_and_a_source():
+    gazetteer = load_gazetteer()
+    assert len(gazetteer) > 2800
+    assert all(len(initials) == len(name) for name, (_p, initials) in gazetteer.items())
+    assert all(name.startswith(proper) for name, (proper, _i) in gazetteer.items())
+    rows = [ln.split("\t") for ln in codes.GAZETTEER_PATH.read_text("utf-8").splitlines()[1:]]
+    sources = {row[3] for row in rows if len(row) == 4 and not row[0].startswith("#")}
+    assert sources == {"source", "CC-CEDICT", "GB/T 2260 romanisation"}
+
+
+# ---------------------------------------------------------------------------
+# Accuracy on real official names (the full report: bench/bench_codes.py)
+
+
+def corpus_rows():
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    body = [ln.split("\t") for ln in lines if not ln.startswith("#")]
+    assert body[0] == ["name", "code", "exchange", "note"]
+    return body[1:]
+
+
+def test_corpus_header_names_its_source_and_licence():
+    header = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+    assert any("ArvinLovegood/go-stock" in ln for ln in header)
+    assert any("Apache-2.0" in ln for ln in header)
+
+
+def test_codes_are_right_on_listed_company_names():
+    """Target: ≥ 99.5 % of 5,400 exchange abbreviations (plain pypinyin: ~99.0 %)."""
+    rows = corpus_rows()
+    assert len(rows) >= 3000
+    wrong = [(name, want, code_for(name)) for name, want, *_ in rows if code_for(name) != want]
+    plain_wrong = [name for name, want, *_ in rows if raw_pypinyin(name) != want]
+    assert 1 - len(wrong) / len(rows) >= 0.995, wrong
+    assert len(wrong) < len(plain_wrong) / 2, "the name layers halve pypinyin's errors"
 
 
 # ---------------------------------------------------------------------------

@@ -4,8 +4,13 @@ A code is the upper-case first letter of the pinyin of each Chinese
 character, read in context (银行 → YH, 重庆 → CQ, 长虹 → CH) with pypinyin's
 phrase dictionary; Latin letters are kept upper-cased, digits kept, anything
 else (spaces, punctuation, ·, brackets) dropped, after NFKC normalisation.
-Words that pypinyin still reads wrongly are corrected from
-``aexl/data/pinyin_fixes.toml``; a code typed into the 品牌 sheet wins over both.
+Names are read as names (``aexl.codes.readings``): official place names
+from the bundled gazetteer (``aexl/data/gazetteer_places.tsv``: 长清区 → CQQ,
+朝阳 → CY) and the project's correction list (``aexl/data/pinyin_fixes.toml``:
+words pypinyin reads wrongly, and name readings of single characters such
+as 长 cháng, 晟 shèng, 厦 xià) come before pypinyin's phrase dictionary; a
+code typed into the 品牌 sheet wins over all of them. Accuracy on 5,400
+listed-company names: ``python bench/bench_codes.py``.
 
 pypinyin takes ~0.3 s to import and ~80 µs a call, and this module is
 imported by the worksheet functions, so pypinyin is imported on first use
@@ -19,12 +24,39 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
+from aexl.codes.readings import (
+    FIXES_PATH,
+    GAZETTEER_PATH,
+    NoReading,
+    han_initials,
+    known_words,
+    load_fixes,
+    load_gazetteer,
+    load_name_chars,
+)
+from aexl.codes.readings import clear_caches as _clear_readings
 from aexl.errors import CodeError
 from aexl.values import is_blank, norm_text
 
-FIXES_PATH = Path(__file__).parent / "data" / "pinyin_fixes.toml"
+__all__ = [
+    "BRAND_SHEET",
+    "FIXES_PATH",
+    "GAZETTEER_PATH",
+    "book_code",
+    "clear_caches",
+    "code_for",
+    "code_resolver",
+    "code_table",
+    "known_words",
+    "load_fixes",
+    "load_gazetteer",
+    "load_name_chars",
+    "name_key",
+    "normalize_code",
+    "resolve_codes",
+]
+
 BRAND_SHEET = "品牌"
 
 # CJK ideographs (what pypinyin has readings for); everything else is either
@@ -34,133 +66,6 @@ _TOKEN_PATTERN = (
     f"([{_HAN}]+)|([A-Za-z0-9]+)|([^{_HAN}A-Za-z0-9]+)"  # compiled on first use (~8 ms)
 )
 _CODE_RE = re.compile(r"[A-Z0-9]+")
-
-
-class _NoReading(Exception):
-    """pypinyin has no reading for a character."""
-
-
-# ---------------------------------------------------------------------------
-# Correction list
-
-
-@lru_cache(maxsize=1)
-def load_fixes() -> dict[str, str]:
-    """The project's correction list: word → initials (one per character)."""
-    import tomllib
-
-    with open(FIXES_PATH, "rb") as fh:
-        data = tomllib.load(fh)
-    fixes: dict[str, str] = {}
-    for word, initials in data.items():
-        word = unicodedata.normalize("NFKC", word)
-        if not (isinstance(initials, str) and _CODE_RE.fullmatch(initials)):
-            raise ValueError(f"{FIXES_PATH.name}: {word!r} needs upper-case initials")
-        if len(initials) != len(word):
-            raise ValueError(f"{FIXES_PATH.name}: {word!r} needs one initial per character")
-        fixes[word] = initials
-    return fixes
-
-
-@lru_cache(maxsize=1)
-def _fix_index() -> tuple[dict[str, str], dict[str, str], frozenset[str], int]:
-    """(one-character fixes, longer fixes, first characters of longer fixes, max length)."""
-    fixes = load_fixes()
-    single = {w: c for w, c in fixes.items() if len(w) == 1}
-    words = {w: c for w, c in fixes.items() if len(w) > 1}
-    return single, words, frozenset(w[0] for w in words), max(map(len, words), default=0)
-
-
-# ---------------------------------------------------------------------------
-# pypinyin, lazily
-
-
-@lru_cache(maxsize=1)
-def _segmenter():
-    """pypinyin's forward maximum-matching segmenter over its phrase dictionary.
-
-    ``lazy_pinyin`` first splits Chinese from non-Chinese text and then runs
-    this on each Chinese run; our runs are Chinese already, so it is called
-    directly.
-    """
-    from pypinyin.seg.mmseg import seg
-
-    return seg.cut
-
-
-@lru_cache(maxsize=1)
-def _tables():
-    """pypinyin's phrase and character dictionaries and its style converter."""
-    from pypinyin import Style
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-    from pypinyin.converter import DefaultConverter
-
-    return PHRASES_DICT, PINYIN_DICT, DefaultConverter(), Style.FIRST_LETTER
-
-
-@lru_cache(maxsize=8192)
-def _initial(syllable: str) -> str:
-    """First letter of a tone-marked syllable, as pypinyin's FIRST_LETTER style gives it."""
-    _phrases, _chars, converter, style = _tables()
-    letter = converter.convert_style("", syllable, style, True)
-    return letter.upper() if len(letter) == 1 and "a" <= letter <= "z" else ""
-
-
-@lru_cache(maxsize=65536)
-def _word_initials(word: str) -> str:
-    """Initials of one segmented word: its reading in the phrase dictionary, else
-    each character's first reading. This is what ``lazy_pinyin`` does per word,
-    minus the per-call overhead (checked against it in tests/test_codes.py)."""
-    phrases, chars, _converter, _style = _tables()
-    if word in phrases:
-        syllables = [readings[0] for readings in phrases[word]]
-    else:
-        syllables = []
-        for char in word:
-            readings = chars.get(ord(char))
-            if not readings:
-                raise _NoReading(char)
-            syllables.append(readings.split(",", 1)[0])
-    out = []
-    for char, syllable in zip(word, syllables, strict=True):
-        letter = _initial(syllable)
-        if not letter:
-            raise _NoReading(char)
-        out.append(letter)
-    return "".join(out)
-
-
-def _plain_initials(run: str) -> str:
-    return "".join(_word_initials(word) for word in _segmenter()(run))
-
-
-def _han_initials(run: str) -> str:
-    """Initials of a run of Chinese characters, correction list first."""
-    single, words, firsts, longest = _fix_index()
-    if len(run) == 1 and run in single:
-        return single[run]
-    if not firsts.intersection(run):
-        return _plain_initials(run)
-    out: list[str] = []
-    start = i = 0
-    n = len(run)
-    while i < n:
-        if run[i] in firsts:
-            for size in range(min(longest, n - i), 1, -1):
-                fix = words.get(run[i : i + size])
-                if fix:
-                    if start < i:
-                        out.append(_plain_initials(run[start:i]))
-                    out.append(fix)
-                    i = start = i + size
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
-    if start < n:
-        out.append(_plain_initials(run[start:]))
-    return "".join(out)
 
 
 def _latin_initial(char: str) -> str:
@@ -184,8 +89,8 @@ def _code(text: str) -> str:
     for han, alnum, other in _token_re().findall(normal):
         if han:
             try:
-                parts.append(_han_initials(han))
-            except _NoReading as exc:
+                parts.append(han_initials(han))
+            except NoReading as exc:
                 raise CodeError(
                     f"「{text}」中的「{exc.args[0]}」查不到拼音，无法生成代码；"
                     "请在「品牌」表中直接填写代码（大写字母或数字）"
@@ -215,9 +120,9 @@ def code_for(text) -> str:
 
 
 def clear_caches() -> None:
-    """Forget cached codes and the correction list (tests, or after editing the list)."""
-    for func in (_code, _word_initials, _initial, load_fixes, _fix_index):
-        func.cache_clear()
+    """Forget cached codes and the data files (tests, or after editing them)."""
+    _code.cache_clear()
+    _clear_readings()
 
 
 def normalize_code(value) -> str:
