@@ -1,0 +1,334 @@
+"""The job schedule (工作进度表, rulebook 二.5): milestones laid on working days.
+
+When a job opens, the AE gives the client and the departments a schedule
+from 开单日期 to 交付日期 (rulebook 二.5 项目立项; 四.1: 广告说明会 → 工作简报 →
+提案 → 修正 → 再提案 → 客户确认 → 后续工作; 四.2 and 二.8: the sign-offs and QC).
+``plan_schedule`` lays the milestones of ``MILESTONES`` on the working days
+of that span in proportion to ``DURATIONS`` (working days a milestone takes
+for the job's kind of work, at the nominal length; a shorter or longer span
+scales them, and on a very short job milestones share days). A row of the
+optional 进度 sheet (``PROGRESS``) for the job and milestone replaces the
+default dates, person or note.
+
+``schedule_findings`` is the ``check`` rule: a dated record later than the
+end its 进度 row agreed is a warning (``schedule.missed``). Only milestones
+typed into 进度 are checked — the default plan is a proposal nobody agreed
+to. Records compared: 工作单确认 complete (签核), the first 提案 meeting
+(会议), each revision's 交付日期 (修改单), the production QC complete and the
+client's signature (签核) for QC签核 and 交付. 内部创作与审阅 and 客户确认 have
+no dated record in the workbench and are not checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from aexl import schema
+from aexl.errors import UsageError
+from aexl.findings import WARNING, Finding
+from aexl.planning.source import (
+    as_day,
+    chain_states,
+    job_key,
+    jobs_by_key,
+    people,
+    provisional,
+    rows,
+    text,
+)
+
+# name, rulebook clause, who does it (by default)
+MILESTONES = (
+    ("简报与工作单确认", "二.5 项目立项；四.2 工作单确认流程", "客户部 / 创作部"),
+    ("内部创作与审阅", "二.8 QC质检（创意总监、客户经理审阅）", "创作部"),
+    ("提案", "二.7 提案文件；四.1 提案", "客户部 / 创作部"),
+    ("修改", "二.6 修改工作单；四.1 修正、再提案", "创作部"),
+    ("客户确认", "四.1 客户确认", "客户"),
+    ("QC签核", "二.8 QC质检；四.2 正稿/打样QC", "创作部 / 客户部"),
+    ("交付", "二.8 客户签字确认，作品完成", "客户部"),
+)
+MILESTONE_NAMES = tuple(m[0] for m in MILESTONES)
+
+# Working days each milestone takes, by kind of work (same order as MILESTONES).
+# Print work proofs (打样) in QC; TVC/主视觉/形象稿/新稿件 need a creative brief
+# (二.5, 六.5) and more creative time; strategy and naming have no artwork to QC.
+DURATIONS = {
+    "print": (1, 4, 1, 3, 1, 3, 1),
+    "brief": (2, 6, 1, 4, 1, 2, 1),
+    "no_artwork": (1, 5, 1, 3, 1, 0, 1),
+    "other": (1, 3, 1, 2, 1, 2, 1),
+}
+
+
+def work_kind(work_type: str) -> str:
+    """The key of ``DURATIONS`` for a 工作类型."""
+    from aexl.rules import NO_ARTWORK_WORK_TYPES
+
+    if work_type in schema.PRINT_WORK_TYPES:
+        return "print"
+    if work_type in schema.BRIEF_WORK_TYPES:
+        return "brief"
+    if work_type in NO_ARTWORK_WORK_TYPES:
+        return "no_artwork"
+    return "other"
+
+
+C = schema.Column
+# The optional 进度 sheet: one row per job and milestone whose default is changed.
+PROGRESS = schema.Register(
+    "进度",
+    (
+        C("工作号", width=15),
+        C("里程碑", schema.ENUM, choices=MILESTONE_NAMES, width=16),
+        C("开始日期", schema.DATE, note="日期，如 2026-11-26；留空则按默认进度", width=12),
+        C("结束日期", schema.DATE, note="不能早于开始日期；留空则按默认进度", width=12),
+        C("负责人", width=14),
+        C("备注", width=30),
+    ),
+    note="工作进度表：改动某项工作某个里程碑的默认日期（每行一个里程碑）",
+    optional=True,
+    table="Progress",
+)
+
+
+@dataclass
+class Milestone:
+    name: str
+    start: date
+    end: date
+    who: str
+    clause: str
+    note: str = ""
+    agreed: bool = False  # dates from the 进度 sheet
+    row: int | None = None  # its 进度 row
+
+
+@dataclass
+class Schedule:
+    jobno: str
+    brand: str
+    project: str
+    work_type: str
+    opened: date
+    delivery: date
+    milestones: list[Milestone] = field(default_factory=list)
+    source: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        first = min([self.opened, *(m.start for m in self.milestones)])
+        last = max([self.delivery, *(m.end for m in self.milestones)])
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def progress_frame(registers):
+    """The 进度 register: from the registers when read, else from the workbook file."""
+    from aexl.planning.source import frames_of
+
+    frame = frames_of(registers).get(PROGRESS.sheet)
+    if frame is not None:
+        return frame
+    path = getattr(registers, "path", None)
+    if path is None:
+        return None
+    from aexl.values import norm_header
+    from aexl.workbook.read import open_calamine, parse_register, sheet_rows
+
+    book = open_calamine(path)
+    names = {norm_header(n): n for n in book.sheet_names}
+    actual = names.get(norm_header(PROGRESS.sheet))
+    if actual is None:
+        return None
+    found = sheet_rows(book, actual)
+    if not found or all(v in ("", None) for v in found[0]):
+        return None
+    frame, findings, _bad = parse_register(PROGRESS, found, file=str(path))
+    if hasattr(registers, "findings"):
+        registers.findings.extend(findings)
+    return frame
+
+
+def plan_schedule(registers, calendar, jobno: str) -> Schedule:
+    """The schedule of one job (see the module docstring); UsageError for an unknown job."""
+    key = job_key(jobno)
+    job = jobs_by_key(registers).get(key)
+    if job is None:
+        raise UsageError(f"工作号「{jobno}」不在「工作单」表中，请检查工作号。", sheet="工作单")
+    opened, delivery = as_day(job.get("开单日期")), as_day(job.get("交付日期"))
+    where = dict(sheet="工作单", row=job.get("_row"))
+    if opened is None or delivery is None:
+        column = "开单日期" if opened is None else "交付日期"
+        raise UsageError(
+            f"工作「{key}」缺少{column}，无法排工作进度表，请先填写。", column=column, **where
+        )
+    if delivery < opened:
+        raise UsageError(
+            "交付日期早于开单日期，无法排工作进度表，请更正。", column="交付日期", **where
+        )
+    work_type = text(job, "工作类型")
+    schedule = Schedule(key, text(job, "品牌"), text(job, "项目名称"), work_type, opened, delivery)
+    days = calendar.workday_list(opened, delivery)
+    if days and days[-1] == delivery and len(days) > 1:
+        days = days[:-1]  # the delivery day is the 交付 milestone's own
+    if not days:
+        days = [calendar.next_workday(opened, inclusive=True)]
+    if not calendar.is_workday(delivery):
+        schedule.problems.append(
+            f"交付日期 {delivery:%Y-%m-%d} 不是工作日（周末或法定节假日），请与客户确认交付日期。"
+        )
+    team = text(job, "执行人员")
+    plan = spread(DURATIONS[work_kind(work_type)][:-1], len(days))
+    for (name, clause, who), (first, last) in zip(MILESTONES[:-1], plan, strict=True):
+        if first is None:
+            continue
+        person = team if who == "创作部" and team else who
+        schedule.milestones.append(Milestone(name, days[first], days[last], person, clause))
+    name, clause, who = MILESTONES[-1]
+    schedule.milestones.append(Milestone(name, delivery, delivery, who, clause))
+    _apply_progress(schedule, registers)
+    return schedule
+
+
+def spread(durations: tuple[int, ...], n: int) -> list[tuple[int | None, int | None]]:
+    """(first, last) working-day index of each duration laid in proportion on ``n`` days.
+
+    Milestones follow each other without sharing a day while there are
+    enough days; on fewer days than milestones they share days. A zero
+    duration gives (None, None): the milestone does not apply.
+    """
+    active = [i for i, length in enumerate(durations) if length]
+    total, k = sum(durations), len(active)
+    cums, done = [], 0
+    for i in active:
+        done += durations[i]
+        cums.append(done)
+    out: list[tuple[int | None, int | None]] = [(None, None)] * len(durations)
+    if n >= k:
+        bounds = [max(j + 1, round(c * n / total)) for j, c in enumerate(cums)]
+        for j in range(1, k):
+            bounds[j] = max(bounds[j], bounds[j - 1] + 1)
+        bounds[-1] = n
+        for j in range(k - 2, -1, -1):
+            bounds[j] = min(bounds[j], bounds[j + 1] - 1)
+        starts = [0, *bounds[:-1]]
+        for j, i in enumerate(active):
+            out[i] = (starts[j], bounds[j] - 1)
+        return out
+    for j, i in enumerate(active):
+        first = min(n - 1, (cums[j] - durations[i]) * n // total)
+        out[i] = (first, max(first, min(n - 1, -(-cums[j] * n // total) - 1)))
+    return out
+
+
+def _apply_progress(schedule: Schedule, registers) -> None:
+    frame = progress_frame(registers)
+    if frame is None or len(frame) == 0:
+        return
+    by_name = {m.name: m for m in schedule.milestones}
+    for rec in rows({PROGRESS.sheet: frame}, PROGRESS.sheet):
+        if job_key(rec.get("工作号")) != schedule.jobno:
+            continue
+        name = text(rec, "里程碑")
+        milestone = by_name.get(name)
+        if milestone is None:
+            clause, who = next(((c, w) for n, c, w in MILESTONES if n == name), ("", ""))
+            if not clause:
+                schedule.problems.append(
+                    f"「进度」第 {rec.get('_row')} 行的里程碑「{name}」不认识，已忽略："
+                    f"请写 {'、'.join(MILESTONE_NAMES)} 之一。"
+                )
+                continue
+            milestone = Milestone(name, schedule.opened, schedule.opened, who, clause)
+            schedule.milestones.append(milestone)
+        start, end = as_day(rec.get("开始日期")), as_day(rec.get("结束日期"))
+        milestone.start = start or milestone.start
+        milestone.end = max(end or milestone.end, milestone.start)
+        milestone.who = text(rec, "负责人") or milestone.who
+        milestone.note = text(rec, "备注") or milestone.note
+        milestone.agreed, milestone.row = True, rec.get("_row")
+    order = {n: i for i, n in enumerate(MILESTONE_NAMES)}
+    schedule.milestones.sort(key=lambda m: order[m.name])
+
+
+def is_provisional(calendar, day: date) -> bool:
+    return provisional(calendar, day)
+
+
+def involved(schedule: Schedule) -> list[str]:
+    names = []
+    for m in schedule.milestones:
+        names.extend(p for p in people(m.who) if p not in names)
+    return names
+
+
+# --- check rule ----------------------------------------------------------------------------
+def schedule_findings(registers, calendar=None) -> list[Finding]:
+    """Warnings for dated records later than the end their 进度 row agreed (module docstring)."""
+    frame = progress_frame(registers)
+    if frame is None or len(frame) == 0:
+        return []
+    jobs = jobs_by_key(registers)
+    findings = []
+    for rec in rows({PROGRESS.sheet: frame}, PROGRESS.sheet):
+        key, end = job_key(rec.get("工作号")), as_day(rec.get("结束日期"))
+        if not key or end is None or text(rec, "里程碑") not in MILESTONE_NAMES:
+            continue
+        if key not in jobs:
+            findings.append(_finding(rec, "工作号", "schedule.unknown_job", f"工作号「{key}」不在「工作单」表中：请更正工作号或删除这一行。"))  # fmt: skip
+            continue
+        for day, what in _records(registers, jobs[key], text(rec, "里程碑")):
+            if day > end:
+                message = (
+                    f"「{text(rec, '里程碑')}」约定 {end:%Y-%m-%d} 前完成，但{what}是 "
+                    f"{day:%Y-%m-%d}，晚了 {_late(calendar, end, day)}：请与客户和相关部门"
+                    "确认新的进度并更新「进度」表，或核对记录的日期。"
+                )
+                findings.append(_finding(rec, "结束日期", "schedule.missed", message))
+    return findings
+
+
+def _late(calendar, end: date, day: date) -> str:
+    if calendar is None:
+        return f"{(day - end).days} 天"
+    try:
+        return f"{calendar.workdays(end, day) - (1 if calendar.is_workday(end) else 0)} 个工作日"
+    except Exception:  # a year the calendar does not know: calendar days say enough
+        return f"{(day - end).days} 天"
+
+
+def _finding(rec: dict, column: str, code: str, message: str) -> Finding:
+    return Finding(PROGRESS.sheet, rec.get("_row"), column, WARNING, code, message)
+
+
+def _records(registers, job: dict, milestone: str) -> list[tuple[date, str]]:
+    """(date, what) of the dated records that show ``milestone`` done for ``job``."""
+    from aexl.rules import CONFIRM_FLOW, production_flows
+
+    key = job_key(job.get("工作号"))
+    if milestone == "简报与工作单确认":
+        done = chain_states(registers, key)[CONFIRM_FLOW].completed
+        return [(done[0], "「工作单确认」签齐的日期")] if done and done[0] else []
+    if milestone == "提案":
+        held = sorted(
+            as_day(r.get("会议时间"))
+            for r in rows(registers, schema.MEETINGS.sheet)
+            if job_key(r.get("工作号")) == key and text(r, "会议类型") == "提案"
+            and as_day(r.get("会议时间"))
+        )  # fmt: skip
+        return [(held[0], "第一次提案会议")] if held else []
+    if milestone == "修改":
+        return [
+            (as_day(r.get("交付日期")), f"第 {r.get('修改序号')} 次修改的交付日期")
+            for r in rows(registers, schema.REVISIONS.sheet)
+            if job_key(r.get("原工作号")) == key and as_day(r.get("交付日期"))
+        ]
+    if milestone in ("QC签核", "交付"):
+        states = chain_states(registers, key)
+        done = sorted(
+            d for f in production_flows(text(job, "工作类型")) for d in states[f].completed if d
+        )
+        return [(done[0], "QC 签核（客户签字确认）完成的日期")] if done else []
+    return []
