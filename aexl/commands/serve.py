@@ -21,6 +21,11 @@ def register(sub) -> None:
     parser.add_argument("--cert", metavar="FILE", help="HTTPS 证书（PEM）；Office.js 只接受 HTTPS")
     parser.add_argument("--key", metavar="FILE", help="证书的私钥（PEM）")
     parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="不用证书，以 http:// 提供服务（Excel 不会加载，仅供本机调试）",
+    )
+    parser.add_argument(
         "--project-dir",
         metavar="DIR",
         help="xlwings Server 项目文件夹（默认 ~/.aexl/server，可放 .env 设置）",
@@ -41,5 +46,12 @@ def run(args) -> int:
             raise UsageError(f"找不到证书文件 {path}，生成方法见 docs/EXCEL.md")
     cert = Path(args.cert).expanduser() if args.cert else None
     key = Path(args.key).expanduser() if args.key else None
-    serve(args.host, args.port, certfile=cert, keyfile=key, project_dir=args.project_dir)
+    serve(
+        args.host,
+        args.port,
+        certfile=cert,
+        keyfile=key,
+        project_dir=args.project_dir,
+        insecure=args.insecure,
+    )
     return 0

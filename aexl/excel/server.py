@@ -14,12 +14,22 @@ environment variables, read once when ``xlwings_server`` is first imported.
 * ``templates/manifest.xml``: the Office.js manifest, whose custom tab
   AE工作台 has the same groups and buttons as ``aexl/addin/ribbon.xml``;
 * ``static/js/ribbon.js``: binds each manifest button to its script.
+
+Guards around the pinned xlwings Server (:func:`guard`): static files only
+from inside their folders (its static handler follows ``../``), request
+bodies up to ``MAX_BODY`` (413 with a Chinese message), and every custom
+function and script runs in a worker thread, so one slow call never stalls
+the others. ``serve`` reads the project's ``.env`` before it checks for the
+licence key, and serves plain ``http://`` only when asked (``insecure``).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib.util
+import json
+import logging
 import os
 import sys
 import types
@@ -27,7 +37,19 @@ from pathlib import Path
 
 from aexl.errors import AexlError
 
+log = logging.getLogger("aexl.server")
+
 HOST = "127.0.0.1"
+MAX_BODY = 20 * 1024 * 1024  # bytes; a 10,000-row call is well under 2 MB
+TOO_LARGE = (
+    "请求太大（超过 {limit} MB）：请分批计算，例如每次选 10 万行以内的区域，或减少一次发送的工作表。"
+)
+BAD_PATH = "找不到这个文件。"
+INSECURE_REFUSED = (
+    "Office.js 加载项只能从 HTTPS 加载：请用 --cert 和 --key 指定本机信任的证书（生成方法见 docs/EXCEL.md）；"
+    "仅在本机调试时可加 --insecure 使用 http://。"
+)
+INSECURE_WARNING = "警告：以 http:// 提供服务，Excel 不会加载其中的加载项，仅供调试使用。"
 PORT = 8000
 ASSETS = Path(__file__).resolve().parent.parent / "addin"
 MANIFEST_TEMPLATE = ASSETS / "manifest.xml"
@@ -60,9 +82,20 @@ def server_installed() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("xlwings_server", "uvicorn"))
 
 
-def ensure_licence() -> None:
-    if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        raise AexlError(LICENCE_MISSING)
+def ensure_licence(project_dir: str | Path | None = None) -> None:
+    """The licence key from the environment or, as xlwings Server reads it, the project's .env."""
+    if os.environ.get("XLWINGS_LICENSE_KEY"):
+        return
+    project = Path(project_dir) if project_dir else default_project_dir()
+    env_file = Path(os.environ.get("DOTENV_PATH") or project / ".env")
+    if env_file.is_file():
+        from dotenv import dotenv_values
+
+        key = dotenv_values(env_file).get("XLWINGS_LICENSE_KEY")
+        if key:
+            os.environ["XLWINGS_LICENSE_KEY"] = key
+            return
+    raise AexlError(LICENCE_MISSING)
 
 
 def configure(project_dir: str | Path | None = None) -> Path:
@@ -143,7 +176,25 @@ def _load_functions() -> types.ModuleType:
         copy.loader.exec_module(module)
     finally:
         xlwings.func, xlwings.arg, xlwings.ret = saved
+    for name in getattr(module, "__all__", []):
+        setattr(module, name, in_thread(getattr(module, name)))
     return module
+
+
+def in_thread(func):
+    """``func`` as a coroutine function that runs it in a worker thread.
+
+    xlwings Server calls a plain function on the event loop itself, so one
+    slow call would hold up every other request; awaited this way it does not.
+    ``functools.wraps`` keeps the signature and xlwings' decorator data.
+    """
+    from starlette.concurrency import run_in_threadpool
+
+    @functools.wraps(func)
+    async def run(*args, **kwargs):
+        return await run_in_threadpool(func, *args, **kwargs)
+
+    return run
 
 
 def _load_scripts() -> types.ModuleType:
@@ -159,8 +210,10 @@ def _load_scripts() -> types.ModuleType:
     labels = {b["handler"]: b["label"] for g in ribbon_groups() for b in g["buttons"]}
 
     def make(name: str):
-        def run(book):
-            getattr(ribbon, name)(book)
+        async def run(book):
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(getattr(ribbon, name), book)
 
         run.__name__ = run.__qualname__ = name
         run.__module__ = module.__name__
@@ -194,6 +247,8 @@ def create_app(project_dir: str | Path | None = None):
 
     xlwings_fixes.apply()
     from xlwings_server import main
+
+    xlwings_fixes.confine_static(main)
     from xlwings_server.templates import templates
 
     templates.env.globals["aexl_groups"] = ribbon_groups()
@@ -202,18 +257,71 @@ def create_app(project_dir: str | Path | None = None):
     # take 3-4 times as long every few requests.
     gc.collect()
     gc.freeze()
-    return main.app, main.main_app
+    return guard(main.app), guard(main.main_app)
+
+
+def guard(app, max_body: int = MAX_BODY):
+    """ASGI middleware: no ``..`` in a path, no request body over ``max_body`` bytes."""
+
+    async def guarded(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        raw = scope.get("raw_path") or scope.get("path", "").encode()
+        if ".." in scope.get("path", "").split("/") or b"/.." in raw or b"%2e" in raw.lower():
+            return await _plain(send, 404, BAD_PATH)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > max_body:
+            return await _plain(send, 413, TOO_LARGE.format(limit=max_body // 2**20))
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > max_body:
+                    raise _TooLarge
+            return message
+
+        try:
+            return await app(scope, limited, send)
+        except _TooLarge:
+            return await _plain(send, 413, TOO_LARGE.format(limit=max_body // 2**20))
+
+    return guarded
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _plain(send, status: int, text: str) -> None:
+    body = json.dumps({"detail": text}, ensure_ascii=False).encode("utf-8")
+    headers = [(b"content-type", b"application/json; charset=utf-8")]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def serve(
-    host: str = HOST, port: int = PORT, *, certfile=None, keyfile=None, project_dir=None
+    host: str = HOST,
+    port: int = PORT,
+    *,
+    certfile=None,
+    keyfile=None,
+    project_dir=None,
+    insecure: bool = False,
 ) -> None:
-    """Run the server with uvicorn (HTTPS when a certificate is given)."""
+    """Run the server with uvicorn: HTTPS with a certificate, plain HTTP only if ``insecure``."""
     if not server_installed():
         raise AexlError('未安装 xlwings Server，请先运行：pip install "aexl[server]"')
+    if not certfile and not insecure:
+        raise AexlError(INSECURE_REFUSED)
     import uvicorn
 
-    ensure_licence()
+    ensure_licence(project_dir)  # after reading the project's .env, as xlwings Server does
     _app, asgi = create_app(project_dir)
+    if not certfile:
+        log.warning(INSECURE_WARNING)
     ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
     uvicorn.run(asgi, host=host, port=port, log_level="info", **ssl)

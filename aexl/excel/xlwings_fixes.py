@@ -65,3 +65,31 @@ def apply() -> bool:
     udfs_officejs.js_to_none = _identity  # per argument, via module global
     _applied = True
     return True
+
+
+def confine_static(main) -> None:
+    """Serve static files only from inside their folders (any xlwings Server version).
+
+    xlwings Server 1.20's ``OverridableStaticFiles.lookup_path`` joins the
+    request path to the project's ``static`` folder and returns any file it
+    names, ``../../etc/passwd`` included. The replacement answers only for
+    files inside that folder and leaves the rest to Starlette's own lookup,
+    which stays inside the package's folder.
+    """
+    import os
+    from pathlib import Path
+
+    cls = getattr(main, "OverridableStaticFiles", None)
+    if cls is None or getattr(cls, "_aexl_confined", False):
+        return
+    parent_lookup = cls.__mro__[1].lookup_path
+
+    def lookup_path(self, path: str):
+        root = Path(self.user_dir).resolve()
+        candidate = (root / path).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return str(candidate), os.stat(candidate)
+        return parent_lookup(self, path)
+
+    cls.lookup_path = lookup_path
+    cls._aexl_confined = True
