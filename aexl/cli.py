@@ -15,10 +15,7 @@ import argparse
 import errno
 import importlib
 import logging
-import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 
 from aexl.errors import AexlError
@@ -91,13 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"aexl.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"aexl.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"aexl.commands.{name}").register(sub)
     return parser
 
 
@@ -167,16 +158,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _internal_error() -> int:
     """Log the traceback of a bug and say where it went, in one line."""
-    log_path = Path(
-        os.environ.get("AEXL_ERROR_LOG") or Path(tempfile.gettempdir()) / "aexl-error.log"
-    )
-    with open(log_path, "a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc())
-    print(
-        f"aexl: 内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}，"
-        "请把该文件发给维护人员。",
-        file=sys.stderr,
-    )
+    from aexl.errors import internal_error_message, log_internal_error
+
+    print(f"aexl: {internal_error_message(log_internal_error('cli'))}", file=sys.stderr)
     return 3
 
 

@@ -84,3 +84,42 @@ class JobNumberError(AexlError):
 
 class UsageError(AexlError):
     """A command-line argument is wrong (bad week, month, date, ...)."""
+
+
+# --------------------------------------------------------- internal errors ---
+ERROR_LOG_ENV = "AEXL_ERROR_LOG"
+INTERNAL_ERROR = (
+    "内部错误（程序缺陷，不是您的操作问题），详情已记录到 {path}，请把该文件发给维护人员。"
+)
+
+
+def error_log_path() -> Path:
+    """Where internal errors are logged: ``$AEXL_ERROR_LOG``, else ``aexl-error.log`` in the
+    system's temp folder."""
+    import os
+    import tempfile
+
+    return Path(os.environ.get(ERROR_LOG_ENV) or Path(tempfile.gettempdir()) / "aexl-error.log")
+
+
+def log_internal_error(where: str) -> Path:
+    """Append the current exception's traceback to the error log, headed by ``where``
+    (``cli``, ``ribbon new_job_number``, ``month-end 星河食品_AE工作台.xlsx``…); returns the
+    log's path. Every adapter (CLI, ribbon, UDFs, server) logs a bug through here; a log
+    that cannot be written is left alone (the user still gets the one-line message)."""
+    import traceback
+    from datetime import datetime
+
+    path = error_log_path()
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} aexl {where}\n")
+            fh.write(traceback.format_exc())
+    except OSError:
+        pass
+    return path
+
+
+def internal_error_message(path: Path) -> str:
+    """The one Chinese line a user sees for a bug."""
+    return INTERNAL_ERROR.format(path=path)

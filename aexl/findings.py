@@ -26,13 +26,5 @@ class Finding:
         return self.severity == ERROR
 
 
-def sort_findings(findings: list[Finding], sheet_order: list[str] | None = None) -> list[Finding]:
-    order = {name: i for i, name in enumerate(sheet_order or [])}
-    return sorted(
-        findings,
-        key=lambda f: (order.get(f.sheet, len(order)), f.sheet, f.row or 0, f.column or "", f.code),
-    )
-
-
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.is_error for f in findings)

@@ -31,7 +31,6 @@ import os
 import re
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -347,7 +346,9 @@ def build_outputs(
             result.skipped = f"文件 {result.path.name}：读写失败（{exc.strerror or exc}）"
         else:
             result.bug = True
-            log_path = _log_bug(result.path)
+            from aexl.errors import log_internal_error
+
+            log_path = log_internal_error(f"month-end {result.path}")
             result.skipped = (
                 f"文件 {result.path.name}：内部错误（程序缺陷，不是您的操作问题），"
                 f"详情已记录到 {log_path}"
@@ -401,18 +402,6 @@ def _free_name(name: str, tag: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{tagged}_{n}{dot}{suffix}", n + 1
     return candidate
-
-
-def _log_bug(path: Path) -> Path:
-    import tempfile
-
-    log_path = Path(tempfile.gettempdir()) / "aexl-error.log"
-    try:
-        with open(log_path, "a", encoding="utf-8") as fh:
-            fh.write(f"aexl month-end: {path}\n{traceback.format_exc()}\n")
-    except OSError:
-        pass
-    return log_path
 
 
 def _process(result: BookResult, month: Period, stage: Path, *, png: bool, now) -> None:

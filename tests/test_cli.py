@@ -79,3 +79,30 @@ def test_an_output_path_under_a_file_is_a_user_error(tmp_path, args):
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "afile" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_internal_errors_are_logged_in_the_tests_temp_folder(tmp_path, monkeypatch, capsys):
+    """The suite never writes the user's error log: AEXL_ERROR_LOG (tests/conftest.py) holds."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from aexl import cli
+    from aexl.errors import error_log_path
+
+    real = Path(tempfile.gettempdir()) / "aexl-error.log"
+    before = real.stat().st_mtime_ns if real.exists() else None
+    log = error_log_path()
+    assert log == Path(os.environ["AEXL_ERROR_LOG"]) and log != real
+    assert Path(tempfile.gettempdir()) in log.parents  # pytest's own temp folders
+
+    def broken(_args):
+        raise RuntimeError("a bug")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser.set_defaults(func=broken)
+    assert cli.main([]) == 3
+    assert "RuntimeError: a bug" in log.read_text("utf-8")
+    assert str(log) in capsys.readouterr().err
+    assert (real.stat().st_mtime_ns if real.exists() else None) == before

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import logging
 import tempfile
-import traceback
 from datetime import date
 from pathlib import Path
 
@@ -75,15 +74,11 @@ def handler(func):
         except AexlError as exc:
             alert(book, str(exc), critical=True)
         except Exception:
-            log_path = Path(tempfile.gettempdir()) / "aexl-error.log"
-            with open(log_path, "a", encoding="utf-8") as fh:
-                fh.write(f"--- ribbon {func.__name__}\n{traceback.format_exc()}")
+            from aexl.errors import internal_error_message, log_internal_error
+
+            log_path = log_internal_error(f"ribbon {func.__name__}")
             log.exception("ribbon handler %s failed", func.__name__)
-            alert(
-                book,
-                f"内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}，请把该文件发给维护人员。",
-                critical=True,
-            )
+            alert(book, internal_error_message(log_path), critical=True)
         return None
 
     return wrapper

@@ -84,9 +84,8 @@ exemptions are named constants in ``validate_flow``: ``MINUTES_SIGN_WORKDAYS``
 the client confirms by acting on it, rulebook 二.1.2); ``rules.DELIVERED_STATUSES``
 and ``rules.NO_ARTWORK_WORK_TYPES`` (策略方案 and 命名 deliver no 正稿 or 打样).
 
-The Advertising-Law check of the 文案 text is ``aexl.copycheck``; when that
-module offers ``check_frame(df, sheet, text_columns)`` its findings are
-included (see ``validate_other.copy_findings``).
+The Advertising-Law check of the 文案 text is ``aexl.copycheck.check_frame``
+(see ``aexl.validate.other.copy_findings``).
 """
 
 from __future__ import annotations
@@ -167,7 +166,7 @@ def validate_workbench(
     check_copy_sheet(ctx)
     __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
     if copy_check:
-        ctx.findings.extend(copy_findings(ctx) or ())
+        ctx.findings.extend(copy_findings(ctx))
     return sort_in_column_order(_unique(ctx.findings))
 
 

@@ -24,7 +24,6 @@ JOB_REQUIRED = (
     "广告调性", "工作内容", "工作类型", "预算", "开单日期", "交付日期", "执行人员", "主管签名",
 )  # fmt: skip
 JOB_SAY_NONE = ("其他必备条件", "提供资料")
-_CODE_RE = re.compile(r"^[A-Z0-9]+$")
 
 
 # 品牌 -----------------------------------------------------------------------
@@ -64,12 +63,8 @@ def check_brands(ctx: Context) -> dict | None:
         )
     if any(f.code == "brand.code_invalid" for f in ctx.findings):
         return None  # fix the typed codes first; codes from a broken sheet mislead
-    try:
-        from aexl.codes import code_table, name_key
-    except ModuleNotFoundError as exc:  # pragma: no cover - codes module not built yet
-        if exc.name != "aexl.codes":
-            raise
-        return None
+    from aexl.codes import code_table, name_key
+
     try:
         table = code_table(frame)
     except AexlError as exc:  # CodeError: two pairs give the same prefix, …
@@ -84,10 +79,8 @@ def _code_problem(value) -> str:
     """'' when a typed code is usable (letters and digits), else the problem."""
     if not isinstance(value, str) or not value.strip():
         return ""
-    try:
-        from aexl.codes import normalize_code
-    except ModuleNotFoundError:  # pragma: no cover
-        return "" if _CODE_RE.match("".join(value.split()).upper()) else "invalid"
+    from aexl.codes import normalize_code
+
     try:
         normalize_code(value)
     except ValueError as exc:
@@ -194,12 +187,8 @@ def _job_numbers(ctx: Context, codes: dict | None) -> None:
         ),
         fields=["工作号"],
     )
-    try:
-        from aexl.jobno import jobno_problem, parse_jobno
-    except ModuleNotFoundError as exc:  # pragma: no cover - jobno module not built yet
-        if exc.name != "aexl.jobno":
-            raise
-        return
+    from aexl.jobno import jobno_problem, parse_jobno
+
     pairs = _pair_codes(ctx, codes)  # Series of (brand code, line code) or None
     years = as_datetime64(frame["开单日期"]).dt.year
     expected = pd.Series(

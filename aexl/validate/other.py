@@ -233,21 +233,13 @@ def check_copy_sheet(ctx: Context) -> None:
 def copy_findings(ctx: Context) -> list | None:
     """Advertising-Law findings on the 文案 text cells from ``aexl.copycheck``.
 
-    Hook: when ``aexl.copycheck`` offers ``check_frame(df, sheet, text_columns)``
-    its hits become findings (tier ``block`` → error ``copy.adlaw_block``,
-    ``review`` → warning ``copy.adlaw_review``); None when that module is not
-    available.
+    ``aexl.copycheck.check_frame(df, sheet, text_columns)``'s hits become findings
+    (tier ``block`` → error ``copy.adlaw_block``, ``review`` → warning
+    ``copy.adlaw_review``).
     """
     frame = ctx.frame(COPY)
-    try:
-        from aexl import copycheck
-    except ModuleNotFoundError as exc:
-        if exc.name != "aexl.copycheck":
-            raise
-        return None
-    check_frame = getattr(copycheck, "check_frame", None)
-    if check_frame is None:
-        return None
+    from aexl.copycheck import check_frame
+
     if frame.empty:
         return []
     return [_as_finding(hit) for hit in check_frame(frame, COPY, list(COPY_TEXT_COLUMNS))]
