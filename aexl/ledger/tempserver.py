@@ -4,7 +4,7 @@
 ``/usr/lib/postgresql/*/bin`` (or on PATH) when present, else those of the
 pip package ``pgserver``: initdb into a new temporary folder, listen on a
 free loopback port (and a unix socket in that folder), trust authentication,
-``fsync=off``. ``stop()`` ends the server and removes the folder. Run as root,
+``fsync=off`` unless ``durable``. ``stop()`` ends the server and removes the folder. Run as root,
 the server runs as the ``postgres`` (else ``nobody``) user, since PostgreSQL
 refuses to run as root.
 """
@@ -75,8 +75,9 @@ def _run_as() -> str | None:
 
 
 class TempPostgres:
-    def __init__(self, bindir: Path, root: Path, port: int, user: str | None):
+    def __init__(self, bindir: Path, root: Path, port: int, user: str | None, durable: bool):
         self.bindir, self.root, self.port, self.user = bindir, root, port, user
+        self.durable = durable
         self.data = root / "data"
 
     @property
@@ -95,7 +96,8 @@ class TempPostgres:
         )
 
     @classmethod
-    def start(cls) -> TempPostgres:
+    def start(cls, *, durable: bool = False) -> TempPostgres:
+        """``durable``: keep PostgreSQL's fsync on (for timings); off makes tests faster."""
         bindir, source = find_binaries()
         if bindir is None:
             raise RuntimeError(source)
@@ -113,7 +115,7 @@ class TempPostgres:
                 entry = pwd.getpwnam(user)
                 for path in (root, *root.rglob("*")):
                     os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
-            server = cls(bindir, root, _free_port(), user)
+            server = cls(bindir, root, _free_port(), user, durable)
             server._run("initdb", "-D", str(server.data), "-U", "aexl", "-A", "trust",
                         "-E", "UTF8", "--no-locale")  # fmt: skip
             server.start_again()
@@ -125,8 +127,10 @@ class TempPostgres:
     def start_again(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=100"
+            "-c max_connections=100"
         )
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
                   "-w", "-t", "60", "start")  # fmt: skip
 
