@@ -203,3 +203,225 @@ def test_missing_licence_is_a_chinese_error(monkeypatch):
     monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
     with pytest.raises(AexlError, match="许可证"):
         server.ensure_licence()
+
+
+# --- issue 11: error values, path traversal, body limit, event loop, .env, https ----------
+
+
+def test_error_cells_come_back_as_excel_errors(client):
+    na = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    out = call(client, "AE_CODE", [["美的"], [na], [""]])
+    assert out[0] == ["MD"] and out[2] == [""]
+    assert out[1][0] == {"type": "Error", "errorType": "NotAvailable"}
+    out = call(client, "AE_COPYCHECK", [[na], ["第一"]])
+    assert out[0][0] == {"type": "Error", "errorType": "NotAvailable"}
+
+
+@pytest.fixture(scope="module")
+def live_server(client):
+    """The same app behind uvicorn on 127.0.0.1 (a free port), for raw HTTP requests."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    app, _asgi = server.create_app(Path(server.os.environ["XLWINGS_PROJECT_DIR"]))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    runner = uvicorn.Server(config)
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not runner.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert runner.started
+    yield port
+    runner.should_exit = True
+    thread.join(10)
+
+
+def raw_get(port: int, path: str) -> tuple[int, bytes]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/js/../../../../../../etc/passwd",
+    ],
+)
+def test_static_files_stay_in_their_folder(live_server, path):
+    status, body = raw_get(live_server, path)
+    assert status == 404 and b"root:" not in body
+
+
+def test_static_files_still_served(live_server):
+    status, body = raw_get(live_server, "/static/js/ribbon.js")
+    assert status == 200 and b"Office.actions.associate" in body
+
+
+def test_static_lookup_itself_is_confined(client, tmp_path):
+    from xlwings_server import main
+
+    secret = Path(server.os.environ["XLWINGS_PROJECT_DIR"]).parent / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    static = next(r.app for r in main.app.routes if getattr(r, "name", "") == "static")
+    found, _stat = static.lookup_path("../secret.txt")
+    assert found != str(secret.resolve()) and "secret" not in (found or "")
+
+
+def test_request_body_limit_is_413_in_chinese(client):
+    big = "x" * (server.MAX_BODY + 1)
+    response = client.post(
+        "/xlwings/custom-functions-call",
+        content=big.encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert "请求太大" in response.json()["detail"]
+
+
+def test_chunked_body_over_limit_is_413():
+    import asyncio
+
+    async def app(scope, receive, send):
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    guarded = server.guard(app, max_body=10)
+    chunks = [{"type": "http.request", "body": b"123456", "more_body": True}] * 3
+    sent = []
+
+    async def receive():
+        return chunks.pop(0)
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/x", "raw_path": b"/x", "headers": []}
+    asyncio.run(guarded(scope, receive, send))
+    assert sent[0]["status"] == 413
+
+
+def test_a_slow_call_does_not_stall_a_fast_one(client, monkeypatch):
+    """A CPU-bound call (held by the GIL, not sleeping) and a quick one sent together:
+    the quick one is answered first."""
+    import asyncio
+    import time
+
+    import httpx
+
+    import aexl.copycheck
+
+    real = aexl.copycheck.check_texts
+
+    def slow(texts):
+        end = time.perf_counter() + 1.5
+        while time.perf_counter() < end:
+            pass
+        return real(texts)
+
+    monkeypatch.setattr(aexl.copycheck, "check_texts", slow)
+    finished = []
+
+    async def post(transport, name, args):
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            body = function_call(name, *args)
+            response = await c.post("/xlwings/custom-functions-call", json=body)
+            assert response.status_code == 200, response.text
+            finished.append(name)
+
+    async def both():
+        transport = httpx.ASGITransport(app=client.app)
+        slow_call = asyncio.create_task(post(transport, "AE_COPYCHECK", [[["最佳"]]]))
+        await asyncio.sleep(0.2)  # the slow call is running
+        await post(transport, "AE_CODE", [[["美的"]]])
+        await slow_call
+
+    asyncio.run(both())
+    assert finished == ["AE_CODE", "AE_COPYCHECK"]
+
+
+def test_licence_key_from_project_env_file(tmp_path, monkeypatch):
+    from aexl.errors import AexlError
+
+    monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    monkeypatch.delenv("DOTENV_PATH", raising=False)
+    with pytest.raises(AexlError, match="许可证"):
+        server.ensure_licence(tmp_path)
+    (tmp_path / ".env").write_text("XLWINGS_LICENSE_KEY=noncommercial\n", encoding="utf-8")
+    server.ensure_licence(tmp_path)
+    assert server.os.environ["XLWINGS_LICENSE_KEY"] == "noncommercial"
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ([], "--cert"),  # http:// is never served silently
+        (["--cert", "missing.crt", "--key", "missing.key"], "找不到证书文件"),
+    ],
+)
+def test_serve_without_certificate_is_refused(tmp_path, extra, message):
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "aexl", "serve", "--project-dir", str(tmp_path), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_insecure_flag_is_documented():
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "aexl", "serve", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "--insecure" in result.stdout and "http://" in result.stdout
+
+
+def test_served_manifest_is_structurally_valid(client):
+    from officexml import manifest_problems
+
+    assert manifest_problems(client.get("https://testserver/manifest.xml").content) == []
+
+
+@pytest.mark.parametrize(
+    "mutation,problem",
+    [
+        (lambda x: x.replace("<Version>", "<Version>x", 1), "Version"),
+        (lambda x: x.replace('resid="', 'resid="Nope', 1), "is not declared"),
+        (lambda x: x.replace("https://", "http://", 1), "https"),
+    ],
+)
+def test_manifest_checker_catches_mistakes(client, mutation, problem):
+    from officexml import manifest_problems
+
+    text = client.get("https://testserver/manifest.xml").text
+    assert manifest_problems(text) == []
+    assert any(problem in p for p in manifest_problems(mutation(text)))
