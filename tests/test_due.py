@@ -1,0 +1,245 @@
+"""The due list: across the 2026 国庆 break on the bundled sample, the .ics, the .xlsx, the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aexl import schema
+from aexl.planning.due import due_items, month_items, window
+from aexl.planning.dueout import ics_calendar, printable, uid_of, write_ics, write_xlsx
+from aexl.workbook.read import read_workbench
+from aexl.workcal import WorkCalendar
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "workbooks" / "sample"
+XINGHE = "星河食品_AE工作台.xlsx"
+EVE = date(2026, 9, 29)  # two working days before 国庆 (1–7 October 2026)
+
+# What falls due for 星河食品 from 2026-09-29 over 5 working days (29, 30 Sep, 8, 9, 10 Oct;
+# Saturday 10 October is the make-up working day of the break), not counting the overdue.
+PINNED = [
+    ("2026-09-30T16:00", "minutes", "XHCQXM2026006", "星河"),  # 需求说明 29 Sep 16:00
+    ("2026-09-30T18:00", "weekly_finish", "", "星河"),  # W40: Friday 2 Oct is off
+    ("2026-10-08T18:00", "revision", "XHFBM2026005", "星河"),  # 第 2 次修改
+    ("2026-10-08T18:00", "weekly_send", "", "星河"),  # next working day after 30 Sep
+    ("2026-10-09T10:00", "minutes", "XHFBM2026005", "星河"),  # 再提案 8 Oct 10:00
+    ("2026-10-09T18:00", "weekly_finish", "", "星河"),  # W41
+    (
+        "2026-10-10T15:00",
+        "minutes",
+        "",
+        "",
+    ),  # 10月工作例会 (whole account) Friday 9 Oct 15:00 → Saturday
+    ("2026-10-10T18:00", "monthly_finish", "", "小河豚"),  # September: by the 10th
+    ("2026-10-10T18:00", "monthly_finish", "", "星河"),
+    ("2026-10-10T18:00", "weekly_send", "", "星河"),  # W41 sent on the make-up Saturday
+]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    for path in SAMPLE.glob("*.xlsx"):
+        shutil.copy(path, folder / path.name)
+    shutil.copytree(SAMPLE / "样稿", folder / "样稿")
+    return folder
+
+
+def aexl(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "aexl", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_window_counts_the_make_up_saturday():
+    as_of, first, end = window(WorkCalendar(), EVE, 5)
+    assert (as_of, first, end) == (datetime(2026, 9, 29), EVE, date(2026, 10, 10))
+    assert window(WorkCalendar(), date(2026, 10, 3), 1)[1:] == (date(2026, 10, 8),) * 2
+
+
+def test_due_list_across_national_day_is_pinned(sample):
+    result = aexl("due", "--book", sample / XINGHE, "--date", EVE, "--days", 5, "--json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    upcoming = [(i["when"], i["kind"], i["job"], i["brand"]) for i in items if not i["overdue"]]
+    assert upcoming == PINNED
+    saturday = [i for i in items if i["when"].startswith("2026-10-10")]
+    assert {i["clause"] for i in saturday} == {
+        "二.4.B 会议记录",
+        "二.3.B 月度工作总结",
+        "二.3.A 每周工作进度表",
+    }
+    assert all(i["who"] == "袁清" for i in saturday)
+    overdue = [i for i in items if i["overdue"]]
+    assert overdue and all(i["when"] < "2026-09-29" for i in overdue)
+    assert {"sign", "review", "sample"} <= {i["kind"] for i in overdue}
+
+
+def test_one_more_working_day_reaches_monday(sample):
+    """云帆's 工作会议 on the make-up Saturday 10 Oct 15:00: minutes due Monday 12 Oct 15:00."""
+    wb = read_workbench(sample / "云帆电器_AE工作台.xlsx")
+    five = due_items(wb, wb.calendar(), EVE, 5)
+    six = due_items(wb, wb.calendar(), EVE, 6)
+    extra = [(i.when, i.kind) for i in six if i not in five]
+    assert (datetime(2026, 10, 12, 15, 0), "minutes") in extra
+    assert {w.date() for w, _k in extra} == {date(2026, 10, 12)}
+
+
+def meeting(held, sent=None, kind="工作会议", reviewed="王芳", signed=None):
+    return {
+        "会议时间": held,
+        "会议类型": kind,
+        "主题": "例会",
+        "工作号": None,
+        "与会人员": "客户",
+        "纪要发送时间": sent,
+        "主管审阅": reviewed,
+        "客户签复": signed,
+        "_row": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    "rec,expected",
+    [
+        (meeting(datetime(2026, 9, 30, 14, 0)), [("minutes", datetime(2026, 10, 8, 14, 0))]),
+        (meeting(datetime(2026, 10, 9, 15, 0)), [("minutes", datetime(2026, 10, 10, 15, 0))]),
+        (meeting(datetime(2026, 10, 10, 9, 0)), [("minutes", datetime(2026, 10, 12, 9, 0))]),
+        (meeting(datetime(2026, 10, 3, 10, 0)), [("minutes", datetime(2026, 10, 8, 23, 59, 59))]),
+        (meeting(datetime(2026, 9, 28, 9, 0), sent=datetime(2026, 9, 28, 17, 0), signed="李"), []),
+        (
+            meeting(datetime(2026, 9, 28, 9, 0), sent=datetime(2026, 9, 28, 17, 0)),
+            [("sign", datetime(2026, 10, 8, 18, 0))],  # 3rd working day: 29, 30 Sep, 8 Oct
+        ),
+        (
+            meeting(
+                datetime(2026, 9, 28, 9, 0), sent=datetime(2026, 9, 28, 17, 0), kind="电话沟通"
+            ),
+            [],
+        ),
+        (
+            meeting(
+                datetime(2026, 9, 28, 9, 0),
+                sent=datetime(2026, 9, 28, 17, 0),
+                reviewed=None,
+                signed="李",
+            ),
+            [("review", datetime(2026, 9, 28, 17, 0))],
+        ),
+    ],
+)
+def test_minutes_items(rec, expected):
+    frames = {schema.MEETINGS.sheet: pd.DataFrame([rec], dtype=object)}
+    items = due_items(frames, WorkCalendar(), EVE, 6)
+    assert [(i.kind, i.when) for i in items] == expected
+
+
+def test_unreadable_meeting_is_a_problem_not_a_skip():
+    frames = {schema.MEETINGS.sheet: pd.DataFrame([meeting(None)], dtype=object)}
+    problems: list[str] = []
+    assert due_items(frames, WorkCalendar(), EVE, 5, problems=problems) == []
+    assert len(problems) == 1 and "第 2 行" in problems[0]
+
+
+def test_ics_parses_and_reimport_keeps_uids(sample, tmp_path):
+    from icalendar import Calendar
+
+    wb = read_workbench(sample / XINGHE)
+    cal = wb.calendar()
+    items = due_items(wb, cal, EVE, 5, source="星河食品")
+    first = write_ics(items, tmp_path / "a.ics", cal, now=datetime(2026, 9, 29, 8, 0).astimezone())
+    parsed = Calendar.from_ical(first.read_bytes())
+    events = list(parsed.walk("VEVENT"))
+    assert len(events) == len(items)
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    assert [tz["TZID"] for tz in parsed.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    saturday = [e for e in events if e.decoded("DTEND").date() == date(2026, 10, 10)]
+    ends = sorted(e.decoded("DTEND").strftime("%H:%M") for e in saturday)
+    assert ends == ["15:00", "18:00", "18:00", "18:00"]
+    alarms = [a for e in events for a in e.walk("VALARM")]
+    assert len(alarms) == 2 * len(events)
+    # the absolute reminder of a deadline after the break is on the last working day before it
+    after = next(e for e in events if e.decoded("DTEND").date() == date(2026, 10, 8))
+    absolute = [a.decoded("TRIGGER") for a in after.walk("VALARM") if a["TRIGGER"].params]
+    assert absolute[0].astimezone().date() == date(2026, 9, 30) or absolute[0].date() == date(
+        2026, 9, 30
+    )
+    # a later export (a delivery moved, time passed) updates: same UIDs, higher SEQUENCE
+    moved = [i for i in due_items(wb, cal, EVE, 5, source="星河食品")]
+    moved[2].when = datetime(2026, 10, 9, 18, 0)
+    second = ics_calendar(moved, cal, now=datetime(2026, 9, 30, 8, 0).astimezone())
+    again = Calendar.from_ical(second.to_ical())
+    assert [str(e["UID"]) for e in again.walk("VEVENT")] == uids
+    assert int(again.walk("VEVENT")[0]["SEQUENCE"]) > int(events[0]["SEQUENCE"])
+    assert uid_of(moved[2]) == uids[2]
+
+
+def test_xlsx_has_a_sheet_per_person(sample, tmp_path):
+    from openpyxl import load_workbook
+
+    result = aexl("due", "--in", sample, "--date", EVE, "--xlsx", tmp_path / "待办.xlsx")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "待办.xlsx")
+    book = load_workbook(tmp_path / "待办.xlsx")
+    assert book.sheetnames[0] == "全部" and {"袁清", "蒋悦", "黄一帆"} <= set(book.sheetnames)
+    rows = list(book["袁清"].iter_rows(values_only=True))
+    header = rows.index(tuple(["时间", "事项", "工作号", "品牌", "负责人", "依据", "说明", "状态"]))
+    times = [r[0] for r in rows[header + 1 :] if r[0]]
+    assert datetime(2026, 10, 10, 15, 0) in times and all(isinstance(t, datetime) for t in times)
+
+
+def test_by_person_filters(sample):
+    wb = read_workbench(sample / XINGHE)
+    mine = due_items(wb, wb.calendar(), EVE, 5, person="彭静")
+    assert mine and all("彭静" in i.people for i in mine)
+    assert {i.kind for i in mine} == {"revision"}
+
+
+def test_month_items_per_person(sample):
+    wb = read_workbench(sample / XINGHE)
+    per_person = month_items(wb, wb.calendar(), "2026-10")
+    assert "袁清" in per_person
+    days = {i.when.date() for i in per_person["袁清"]}
+    assert min(days) >= date(2026, 10, 1) and date(2026, 10, 10) in days
+
+
+@pytest.mark.parametrize(
+    "raw,shown",
+    [("a\x1b[31mb", "a\\x1b[31mb"), ("x\ty\nz", "x y z"), ("正常", "正常"), (None, "")],
+)
+def test_terminal_cells_escape_control_characters(raw, shown):
+    assert printable(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--date", "明天"], "--date"),
+        (["--days", "0"], "--days"),
+    ],
+)
+def test_cli_user_errors_are_one_line(sample, args, needle):
+    result = aexl("due", "--book", sample / XINGHE, *args)
+    assert result.returncode == 2
+    assert needle in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_help_example_runs_on_the_sample():
+    result = aexl("due", "--help")
+    assert result.returncode == 0 and "示例" in result.stdout
+    example = aexl("due", "--book", "workbooks/sample/" + XINGHE, "--date", EVE, cwd=ROOT)
+    assert example.returncode == 0 and "2026-10-10 15:00" in example.stdout
