@@ -14,7 +14,7 @@ import pytest
 
 from aexl import schema
 from aexl.planning.due import due_items, month_items, window
-from aexl.planning.dueout import ics_calendar, printable, uid_of, write_ics, write_xlsx
+from aexl.planning.dueout import ics_calendar, printable, uid_of, write_ics
 from aexl.workbook.read import read_workbench
 from aexl.workcal import WorkCalendar
 
