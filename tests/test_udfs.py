@@ -430,3 +430,93 @@ def test_selfcheck_workbook_is_up_to_date(tmp_path):
     for i, check in enumerate(CHECKS):
         assert regenerated.cell(row=FIRST_ROW + i, column=3).value == f"={check.formula}"
         assert regenerated.cell(row=FIRST_ROW + i, column=4).data_type == "s"
+
+
+# --- issue 11: Excel error values in, error values out; blanks; readable messages ------
+
+NA = "#N/A"
+COM_NA = -2146826246  # how COM (desktop xlwings) delivers #N/A without err_to_str names
+COM_SPILL = -2146826243  # #SPILL!: not in xlwings' own table, arrives as the number
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("#N/A", "#N/A"),
+        ("#VALUE!", "#VALUE!"),
+        (COM_NA, "#N/A"),
+        (COM_SPILL, "#SPILL!"),
+        ("#N/A 这不是错误值", None),
+        ("错误：号码应为正整数", None),
+        (1, None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_excel_error(value, expected):
+    assert cells.excel_error(value) == expected
+
+
+@pytest.mark.parametrize(
+    "call,expected",
+    [
+        (lambda: u.AE_CODE(NA), NA),
+        (
+            lambda: u.AE_CODE([["美的"], [NA], [None], ["#DIV/0!"]]),
+            [["MD"], [NA], [""], ["#DIV/0!"]],
+        ),
+        (lambda: u.AE_CODE([[COM_NA]]), [[NA]]),
+        (lambda: u.AE_JOBNO("美的", "空调", MAR, NA), NA),
+        (lambda: u.AE_JOBNO(NA, "空调", MAR, 1), NA),
+        (lambda: u.AE_JOBNO_CHECK("MDKT2026001", "美的", "#REF!", MAR), "#REF!"),
+        (lambda: u.AE_COPYCHECK([["国家级"], [NA]])[1], [NA]),
+        (lambda: u.AE_DEADLINE("#VALUE!", "纪要"), "#VALUE!"),
+        (lambda: u.AE_WORKDAYS(MAR, NA), NA),
+        (lambda: u.AE_NEXTJOBNO("美的", "空调", MAR, [["MDKT2026001"], [NA]]), NA),
+        (lambda: u.AE_NEXTJOBNO([["美的"], [None]], "空调", MAR, [[NA]]), [[NA], [""]]),
+        (lambda: u.AE_WORKDAYS(MAR, MAR, [["日期", "类型", "说明"], [NA, "放假", ""]]), NA),
+        (
+            lambda: u.AE_JOBNO(
+                "美的", "空调", MAR, 1, [["客户", "品牌", "品牌代码"], ["x", NA, ""]]
+            ),
+            NA,
+        ),
+    ],
+)
+def test_error_inputs_give_the_same_error_value(call, expected):
+    assert call() == expected
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_ae_jobno_blank_serial_is_readable(blank):
+    out = u.AE_JOBNO("美的", "空调", MAR, blank)
+    assert out.startswith("错误：缺少号码") and "None" not in out
+    assert u.AE_JOBNO([["美的"]], "空调", MAR, [[blank]])[0][0].startswith("错误：缺少号码")
+
+
+@pytest.mark.parametrize("name", u.__all__)
+def test_every_argument_has_wizard_help_and_reads_errors_as_text(name):
+    import inspect
+
+    params = list(inspect.signature(getattr(u, name)).parameters)
+    assert list(u.ARG_DOCS[name]) == params  # in signature order
+    assert all(doc.strip() for doc in u.ARG_DOCS[name].values())
+    assert getattr(u, name).__doc__.strip()
+
+
+def test_server_decorators_get_err_to_str():
+    """xlwings Server's decorators record err_to_str, so error cells arrive as text there."""
+    pytest.importorskip("xlwings_server")
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from excel_payload import ensure_remote_engine
+
+    ensure_remote_engine()
+    from aexl.excel import server
+
+    module = server._load_functions()
+    info = getattr(module.AE_CODE, "__xlfunc__", None) or module.AE_CODE.__wrapped__.__xlfunc__
+    (arg,) = info["args"]
+    assert arg["options"].get("err_to_str") is True
