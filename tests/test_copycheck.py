@@ -87,52 +87,19 @@ def test_corpus_false_positives_within_bound():
     assert len(flagged_harmless) / len(harmless) <= MAX_FALSE_POSITIVE_RATE, flagged_harmless
 
 
-def test_every_block_literal_is_in_the_corpus_or_listed_here():
-    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
-    corpus_block_terms = {t for _, _, exp in ROWS for t, tier in exp if tier == BLOCK}
-    # block literals that are tested directly below instead of in the corpus
-    tested_elsewhere = {
-        "宇宙级",
-        "最高级",
-        "最优",
-        "最有效",
-        "前无古人",
-        "永不失效",
-        "百分百有效",
-        "百分之百有效",
-        "100%安全",
-        "百分百安全",
-        "绝对安全",
-        "冠军品牌",
-        "销冠",
-        "销售冠军",
-        "头把交椅",
-        "无毒副作用",
-        "100%治愈",
-        "神药",
-        "抑制癌细胞",
-        "保证通过",
-        "包通过",
-        "保证过",
-        "保录取",
-        "保证上岸",
-        "包提分",
-        "不过包退",
-        "百分百通过",
-        "一次必过",
-        "包拿证",
-        "保证拿证",
-        "保证就业",
-        "包分配",
-        "保息",
-        "稳赚不赔",
-        "刚兑",
+BLOCK_LITERALS = sorted(
+    {
+        t
+        for rule in tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))["rule"]
+        if rule["tier"] == BLOCK
+        for t in rule.get("terms", ())
     }
-    literals = {t for rule in data["rule"] if rule["tier"] == BLOCK for t in rule.get("terms", ())}
-    untested = literals - corpus_block_terms - tested_elsewhere
-    assert untested == set()
-    for term in tested_elsewhere & literals:
-        assert (term, BLOCK) in found(f"这是{term}的产品"), term
+)
+
+
+@pytest.mark.parametrize("term", BLOCK_LITERALS)
+def test_every_block_literal_is_found_at_block(term):
+    assert any(tier == BLOCK and term in t for t, tier in found(f"这是{term}的产品")), term
 
 
 def test_term_list_is_written_normalised():
@@ -289,8 +256,6 @@ def test_superlatives_in_traditional_characters(text, term):
         "最新",
         "最快",
         "最轻",
-        "最受欢迎",
-        "最畅销",
         "最火",
         "最专业",
         "最权威",
@@ -375,7 +340,7 @@ def test_longest_match_reported_once():
         ("荣获最佳创意奖", [("最佳创意奖", REVIEW)]),  # an award name, not 最佳
         ("世界冠军推荐", [("冠军", REVIEW)]),  # an athlete's title
         ("100%有效", [("100%有效", BLOCK)]),
-        ("治疗效果", [("治疗", REVIEW)]),
+        ("治疗效果", [("治疗", BLOCK)]),
     ],
 )
 def test_overlaps_resolve_to_one_finding(text, expected):
@@ -643,3 +608,128 @@ def test_cli_missing_book_is_a_user_error(tmp_path):
 
 def test_disclaimer_is_advice_not_ruling():
     assert "提示仅供参考，不构成法律意见" in DISCLAIMER
+
+
+# ------------------------------------------- corpora from public sources --
+# tests/data/copy_penalty.tsv: sentences quoted from published penalty
+# decisions; tests/data/copy_ordinary.tsv: real product copy and plain facts.
+# Targets (issue 13): >= 98 % of the should-flag rows flagged, every penalty
+# sentence flagged and >= 90 % of them at block tier, <= 5 % of the ordinary
+# rows flagged at any tier and none at block tier.
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def scores():
+    from aexl.copycheck.evaluate import checker_tier, report
+
+    return report(DATA, checker_tier)
+
+
+def test_corpora_are_big_enough_and_sourced():
+    from aexl.copycheck.evaluate import load
+
+    penalty, ordinary = load(DATA / "copy_penalty.tsv"), load(DATA / "copy_ordinary.tsv")
+    assert len(penalty) >= 60
+    assert sum(r.tier == "none" for r in ordinary) >= 100
+    assert all("http" in r.source for r in penalty + ordinary)
+    sentences = [r.sentence for r in penalty + ordinary]
+    assert len(set(sentences)) == len(sentences), "duplicate sentences"
+
+
+def test_every_penalty_sentence_is_flagged(scores):
+    assert scores["penalty"].misses == ()
+    assert scores["penalty"].blocked_rate >= 0.90
+
+
+def test_should_flag_rows_are_flagged(scores):
+    assert scores["should_flag"].flagged_rate >= 0.98, scores["should_flag"].misses
+
+
+def test_ordinary_rows_stay_clean(scores):
+    assert scores["ordinary"].flagged_rate <= 0.05, scores["ordinary"].misses
+    assert scores["ordinary"].blocked == 0
+
+
+def test_word_list_baseline_is_worse(scores):
+    from aexl.copycheck.evaluate import report, word_list_tier
+
+    baseline = report(DATA, word_list_tier)
+    assert baseline["ordinary"].flagged_rate > scores["ordinary"].flagged_rate
+    assert baseline["penalty"].flagged_rate < scores["penalty"].flagged_rate
+
+
+# ------------------------------------------------------ context rules ----
+# Each harmless use below is one of the context rules ([[harmless]] in
+# adlaw_terms.toml), with the SAMR guide's situation as its basis.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "顾客第一，服务至上",  # service attitude
+        "质量第一，信誉至上",
+        "我们力争成为行业第一",  # aspiration with words in between
+        "立志做中国最好的咖啡",
+        "本店最新款连衣裙",  # in-brand comparison
+        "这款裙子最大的亮点在于腰封设计",  # in-product comparison
+        "明天最低气温11℃，最高气温18℃",  # a temperature
+        "最低申购金额1元",  # an order minimum
+        "最低消费50元",
+        "最新到货：春季外套",  # newest arrivals
+        "第一位到店的顾客送玫瑰一枝",  # queue ordinal
+        "第一季度业绩说明会",  # time ordinal
+        "您的取件码为1001，请于最迟明天取件",  # a one-time code
+        "本基金不保本，不保证最低收益",  # a required fund disclaimer
+        "最近七日年化收益率2.1%",  # a past yield
+        "单调的纯白从来都不会是有时尚嗅觉的女孩的首选",  # negated
+    ],
+)
+def test_context_rule_keeps_harmless_use_clean(text):
+    assert check_text(text) == [], [(h.term, h.tier) for h in check_text(text)]
+
+
+def test_every_context_rule_names_a_legal_basis():
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    for block in data["harmless"]:
+        assert block["basis"] in data["basis"], block["why"]
+
+
+# ---------------------------------------------------- other articles ----
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "basis"),
+    [
+        ("本产品为国家机关推荐产品", "国家机关推荐", "第九条第（二）项"),
+        ("市(县)政府指定采购单位", "政府指定", "第九条第（二）项"),
+        ("作为国礼走进各国驻华大使馆", "国礼", "第九条第（二）项"),
+        ("这款黄花鱼对贫血有良好的疗效", "疗效", "第十六条"),
+        ("每天一杯，降血压", "降血压", "第十六条"),
+        ("常喝可抗癌", "抗癌", "第十七条"),
+        ("保过班，不过退费", "保过", "第二十四条"),
+        ("命题专家亲自授课", "命题专家", "第二十四条"),
+        ("通过率≈100%", "通过率≈100%", "第二十四条"),
+        ("保本理财，年化收益率8%", "保本", "第二十五条"),
+        ("年化收益率8%", "年化收益率8%", "第二十五条"),
+        ("商铺高回报返租", "高回报", "第二十六条"),
+        ("中国驰名商标", "驰名商标", "《商标法》第十四条"),
+        ("国家免检产品", "国家免检", "免检"),
+        ("城市首席绿色建筑", "首席", "第九条第（三）项"),
+        ("填补国内空白的新技术", "填补国内空白", "第九条第（三）项"),
+        ("吃最正宗的福鼎小吃", "最正宗", "第九条第（三）项"),
+        ("全蒙自唯一赶集地", "唯一", "第九条第（三）项"),
+        ("首创特色街区", "首创", "第九条第（三）项"),
+        ("全球首个能修复黏膜的药品", "首个", "第九条第（三）项"),
+        ("宁德人夜宵首选的地方", "首选", "第九条第（三）项"),
+        ("全国首家突破技术瓶颈", "首家", "第九条第（三）项"),
+        ("最受欢迎的早餐饮品", "最受欢迎", "第九条第（三）项"),
+        ("行业领导品牌", "领导品牌", "第九条第（三）项"),
+        ("世界上吸附能力最高的材料", "最高", "第九条第（三）项"),
+    ],
+)
+def test_articles_beyond_absolute_terms_are_block(text, term, basis):
+    hits = [h for h in check_text(text) if h.term == term]
+    assert hits and hits[0].tier == BLOCK, [(h.term, h.tier) for h in check_text(text)]
+    assert basis in hits[0].basis
