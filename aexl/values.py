@@ -11,9 +11,49 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
+# Excel's error values (what a formula shows when it fails).
+EXCEL_ERRORS = (
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    "#PYTHON!", "#EXTERNAL!",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """An Excel error value read from a cell (``#REF!``); never blank, never a number."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def excel_error(text) -> ExcelError | None:
+    """The error value ``text`` names (``#ref!`` → ``#REF!``), or None."""
+    if not isinstance(text, str) or not text.startswith("#"):
+        return None
+    code = text.strip().upper()
+    return ExcelError(code) if code in EXCEL_ERRORS else None
+
+
+def non_finite(value) -> bool:
+    """A float that is not a finite number (inf, -inf, NaN)."""
+    return isinstance(value, float) and not math.isfinite(value)
+
+
+def _finite(number: float, value) -> float:
+    if not math.isfinite(number):
+        text = norm_text(value)
+        text = text if len(text) <= 24 else text[:20] + "…"
+        raise ValueError(f"「{text}」不是有限的数字（无穷大或非数字），请填写实际数值")
+    return number
+
+
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # str.translate looks up every character: search first (in C), translate only on a hit
 _HAS_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]").search
@@ -131,7 +171,7 @@ def parse_money(value) -> float | None:
     if isinstance(value, bool):
         raise ValueError("应为金额，如 12000 或 1.2万")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value), value)
     text = nfkc_text(value).lower()
     for token in ("rmb", "cny", "人民币", "¥", "元", ",", " ", "整"):
         text = text.replace(token, "")
@@ -139,7 +179,7 @@ def parse_money(value) -> float | None:
     if not m:
         raise ValueError(f"无法识别金额「{nfkc_text(value)}」，请写成 12000、¥12,000 或 1.2万")
     factor = {"万": 10000, "w": 10000, "k": 1000, "千": 1000}.get(m.group(2) or "", 1)
-    return round(float(m.group(1)) * factor, 2)
+    return _finite(round(float(m.group(1)) * factor, 2), value)
 
 
 def parse_number(value) -> float | None:
@@ -148,7 +188,7 @@ def parse_number(value) -> float | None:
     if isinstance(value, bool):
         raise ValueError("应为数字")
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value), value)
     text = nfkc_text(value).replace(",", "").replace(" ", "")
     factor = 1.0
     if text.endswith("%"):
@@ -156,11 +196,12 @@ def parse_number(value) -> float | None:
     elif text.endswith("万"):
         text, factor = text[:-1], 10000.0
     try:
-        return float(text) * factor
+        number = float(text) * factor
     except ValueError:
         raise ValueError(
             f"无法识别数字「{nfkc_text(value)}」，请只填数字，如 1200 或 3.5"
         ) from None
+    return _finite(number, value)
 
 
 def parse_int(value) -> int | None:
@@ -177,15 +218,16 @@ def parse_percent(value) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
+        number = _finite(float(value), value)
         return round(number * 100, 6) if 0 < number < 1 else number
     text = nfkc_text(value).replace(" ", "")
     try:
-        return float(text.rstrip("%"))
+        number = float(text.rstrip("%"))
     except ValueError:
         raise ValueError(
             f"无法识别完成度「{nfkc_text(value)}」，请填 0–100 的数字，如 60 或 60%"
         ) from None
+    return _finite(number, value)
 
 
 _WEEK_RE = re.compile(r"^(\d{4})\s*(?:-?\s*w|年\s*第?)\s*(\d{1,2})\s*周?$", re.IGNORECASE)
@@ -268,3 +310,23 @@ def previous_month(day: date) -> str:
     """The month before the one ``day`` falls in: ``2026-11-26`` → ``2026-10``."""
     last = day.replace(day=1) - timedelta(days=1)
     return f"{last.year}-{last.month:02d}"
+
+
+# Characters a terminal acts on instead of showing: C0/C1 controls (ESC starts
+# escape sequences), DEL, and the bidirectional overrides that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text) -> str:
+    """``text`` safe to print to a terminal: control characters shown escaped.
+
+    >>> printable("a\x1b[2Jb")
+    'a\\x1b[2Jb'
+    """
+    text = str(text)
+    return _UNPRINTABLE.sub(_escape_char, text) if _UNPRINTABLE.search(text) else text

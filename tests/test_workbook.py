@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -130,3 +130,165 @@ def test_an_empty_sheet_counts_as_absent_unless_needed(tmp_path):
     assert not read_workbench(path).has_sheet("节假日")
     with pytest.raises(SheetError, match="表头"):
         read_workbench(path, need=("节假日",))
+
+
+# ---- no unread value passes silently (issue 10, failure 3) -------------------------------
+
+NUMERIC_KINDS = (schema.MONEY, schema.NUMBER, schema.INT, schema.PERCENT)
+SAMPLE_BY_KIND = {
+    schema.DATE: date(2026, 3, 2),
+    schema.DATETIME: datetime(2026, 3, 2, 14, 30),
+    schema.WEEK: "2026-W10",
+    schema.MONTH: "2026-03",
+    schema.MONEY: 1200,
+    schema.NUMBER: 12,
+    schema.INT: 1,
+    schema.PERCENT: 60,
+}
+PLACEHOLDER = 987654.125  # patched to 1e999 in the sheet XML (XlsxWriter refuses inf)
+ERROR_CODES = ("#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!")
+
+
+def _numeric_column(register) -> int:
+    kinds = [c.kind for c in register.columns]
+    found = [i for i, kind in enumerate(kinds) if kind in NUMERIC_KINDS]
+    return found[0] if found else len(kinds) - 2
+
+
+def write_hostile_register(path, register, code: str):
+    """A register with an error value in its first and last columns (rows 2, 3), a merged
+    first-column cell over rows 4–5, 1e999 (row 6) and the text 'inf' (row 7) in a numeric
+    column (or a text one when the register has none)."""
+    import xlsxwriter
+
+    width = len(register.columns)
+    last, numeric = width - 1, _numeric_column(register)
+    first_value = SAMPLE_BY_KIND.get(register.columns[0].kind, "合并的值")
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet(register.sheet)
+    date_format = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, register.headers)
+    for row in range(1, 7):
+        sheet.write(row, 1 if numeric != 1 else 2, "填写")
+    sheet.write_formula(1, 0, "=Z99/0", None, code)
+    sheet.write_formula(2, last, "=NA()", None, "#N/A")
+    if isinstance(first_value, datetime | date):
+        sheet.merge_range(3, 0, 4, 0, None)
+        sheet.write_datetime(3, 0, first_value, date_format)
+    else:
+        sheet.merge_range(3, 0, 4, 0, first_value)
+    sheet.write_number(5, numeric, PLACEHOLDER)
+    sheet.write_string(6, numeric, "inf")
+    book.close()
+    _patch_sheet(path, f"<v>{PLACEHOLDER}</v>".encode(), b"<v>1e999</v>")
+    # XlsxWriter writes the newer error values (#SPILL!) as text results: make A2 an error.
+    _patch_sheet(path, b'<c r="A2" t="str">', b'<c r="A2" t="e">', must=False)
+    return path
+
+
+def frame_value(wb, register, row, column):
+    return wb.frame(register.sheet).set_index("_row").loc[row, column]
+
+
+def _patch_sheet(path, old: bytes, new: bytes, must: bool = True) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {info: zf.read(info.filename) for info in zf.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts.items():
+            if info.filename.startswith("xl/worksheets/"):
+                assert old in data or not must
+                data = data.replace(old, new)
+            zf.writestr(info, data)
+
+
+@pytest.mark.parametrize(
+    "register, code",
+    [(r, ERROR_CODES[i % len(ERROR_CODES)]) for i, r in enumerate(schema.REGISTERS)],
+    ids=[r.sheet for r in schema.REGISTERS],
+)
+def test_every_unreadable_kind_is_a_finding_in_every_register(tmp_path, register, code):
+    path = write_hostile_register(tmp_path / "wb.xlsx", register, code)
+    wb = read_workbench(path)
+    found = {(f.row, f.column): f for f in wb.findings if f.sheet == register.sheet}
+    first, last = register.columns[0].name, register.columns[-1].name
+    numeric = register.columns[_numeric_column(register)].name
+    assert found[(2, first)].code == "cell.error"
+    assert f"单元格是错误值 {code}" in found[(2, first)].message
+    assert found[(3, last)].code == "cell.error"  # an optional column too
+    assert "单元格是错误值 #N/A" in found[(3, last)].message
+    assert "有限" in found[(6, numeric)].message  # 1e999 read as inf
+    if register.columns[_numeric_column(register)].kind in NUMERIC_KINDS:
+        assert found[(7, numeric)].severity == "error"  # the text "inf"
+        assert frame_value(wb, register, 7, numeric) is None
+    else:
+        assert (7, numeric) not in found  # 'inf' is plain text in a text column
+    frame = wb.frame(register.sheet).set_index("_row")
+    assert frame.loc[5, first] == frame.loc[4, first] is not None  # merged over rows 4–5
+    assert (4, first) not in found and (5, first) not in found
+    assert frame.loc[6, numeric] is None
+    assert {(register.sheet, 2, first), (register.sheet, 6, numeric)} <= wb.bad_cells
+
+
+def test_error_values_in_extra_columns_are_kept_as_their_text(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "wb.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("节假日")
+    sheet.write_row(0, 0, [*schema.HOLIDAYS.headers, "备忘"])
+    sheet.write_row(1, 0, ["2027-01-01", "放假", "元旦"])
+    sheet.write_formula(1, 3, "=1/0", None, "#DIV/0!")
+    book.close()
+    wb = read_workbench(path)
+    assert wb.findings == []
+    assert wb.frame("节假日").loc[0, "备忘"] == "#DIV/0!"
+
+
+# ---- bounded reading (issue 10, failure 5) ------------------------------------------------
+
+
+def _jobs_book(path, rows: int, stray: tuple[int, int] | None = None, dimension: str = ""):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("工作单")
+    sheet.write_row(0, 0, schema.JOBS.headers)
+    for n in range(1, rows + 1):
+        sheet.write_row(n, 0, [f"MDKT2026{n:03d}", "美的", "空调"])
+    if stray:
+        sheet.write(*stray, "x")
+    book.close()
+    if dimension:
+        _patch_sheet(path, b'<dimension ref="A1:U', f'<dimension ref="{dimension}" x="'.encode())
+    return path
+
+
+@pytest.mark.parametrize(
+    "stray, cap, text",
+    [
+        ((1048575, 16383), None, "单元格 XFD1048576"),  # the 71 KB workbook of the issue
+        ((2, 16383), "10", "内容范围过大"),  # wide: 3 rows × 16384 columns > 10 × 64 cells
+        (None, "5", "有内容的行超过 5 行"),
+    ],
+)
+def test_a_sheet_past_the_caps_is_one_message(tmp_path, monkeypatch, stray, cap, text):
+    if cap:
+        monkeypatch.setenv("AEXL_MAX_ROWS", cap)
+    path = _jobs_book(tmp_path / "wb.xlsx", 8, stray)
+    with pytest.raises(SheetError) as info:
+        read_workbench(path)
+    message = str(info.value)
+    assert text in message and "工作单" in message and "wb.xlsx" in message
+    assert "\n" not in message
+
+
+def test_the_declared_dimension_is_not_trusted(tmp_path):
+    path = _jobs_book(tmp_path / "wb.xlsx", 3, dimension="A1:XFD1048576")
+    assert list(read_workbench(path).frame("工作单")["_row"]) == [2, 3, 4]
+
+
+def test_a_wide_but_small_sheet_is_read(tmp_path):
+    path = _jobs_book(tmp_path / "wb.xlsx", 3, stray=(2, 16383))  # XFD3: 3 × 16384 cells
+    assert len(read_workbench(path).frame("工作单")) == 3

@@ -5,6 +5,14 @@ column order; extra columns are kept; blank rows are skipped. Values are
 parsed by ``aexl.values``; a cell that cannot be read becomes ``None`` plus a
 finding that names sheet, Excel row and column. Files are read with
 python-calamine (Rust), never cell by cell with openpyxl.
+
+No cell is passed over: an Excel error value (``#REF!``) is its own finding,
+a number that is not finite (``inf``, ``1e999``, NaN) is a finding, and the
+value of a merged cell applies to every row it covers. The extent a sheet
+declares is never trusted: before calamine builds a sheet (it allocates
+rows × columns), the sheet's XML is streamed once (``aexl.workbook.extent``)
+to find where its cells really are and which hold error values; a sheet past
+Excel's limits or past ``AEXL_MAX_ROWS`` rows ends in one ``SheetError``.
 """
 
 from __future__ import annotations
@@ -13,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aexl import schema
-from aexl.errors import InputFileError, SheetError
+from aexl.errors import AexlError, InputFileError, SheetError
 from aexl.findings import ERROR, Finding
-from aexl.values import PARSERS, is_blank, norm_header
+from aexl.values import PARSERS, ExcelError, excel_error, is_blank, non_finite, norm_header
 
 ROW_COLUMN = "_row"  # Excel row number of each record
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".xla", ".xlam", ".ods"}
@@ -101,17 +109,15 @@ def parse_register(
     for col in register.columns:
         i = index[norm_header(col.name)]
         values, errors = _parse_column(columns[i], PARSERS[col.kind])
-        for pos, message in errors:
+        for pos, code, message in errors:
             row = excel_rows[pos]
-            findings.append(
-                Finding(register.sheet, row, col.name, ERROR, "cell.unreadable", message)
-            )
+            findings.append(Finding(register.sheet, row, col.name, ERROR, code, message))
             bad.add((register.sheet, row, col.name))
         data[col.name] = values
     contract = {norm_header(c.name) for c in register.columns}
     for i, h in enumerate(headers):
         if h and h not in contract and h not in data and h != ROW_COLUMN:
-            data[h] = list(columns[i])
+            data[h] = _plain(columns[i])
     data[ROW_COLUMN] = excel_rows
     frame = pd.DataFrame(data, dtype=object)
     # Rows holding only whitespace parse to nothing: drop them as blank rows.
@@ -126,21 +132,53 @@ _BLANKS = frozenset({"", None})
 _BAD = object()
 
 
-def _parse_column(raw, parser) -> tuple[list, list[tuple[int, str]]]:
-    """Parse each distinct value once; return values and (position, message) errors."""
+def _parse_column(raw, parser) -> tuple[list, list[tuple[int, str, str]]]:
+    """Parse each distinct value once; return values and (position, code, message) errors."""
     results: dict = {}
     messages: dict = {}
     for value in dict.fromkeys(raw):
         try:
-            results[value] = parser(value)
+            results[value] = _parse_cell(value, parser)
+        except _CellProblem as exc:
+            results[value] = _BAD
+            messages[value] = (exc.code, exc.message)
         except (ValueError, TypeError) as exc:
             results[value] = _BAD
-            messages[value] = str(exc) if isinstance(exc, ValueError) else "无法识别该单元格的内容"
+            text = str(exc) if isinstance(exc, ValueError) else "无法识别该单元格的内容"
+            messages[value] = ("cell.unreadable", text)
     values = list(map(results.__getitem__, raw))
     if not messages:
         return values, []
-    errors = [(pos, messages[v]) for pos, v in enumerate(raw) if v in messages]
+    errors = [(pos, *messages[v]) for pos, v in enumerate(raw) if v in messages]
     return [None if v is _BAD else v for v in values], errors
+
+
+class _CellProblem(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _parse_cell(value, parser):
+    """``parser(value)``, but an error value or a non-finite number is never read as anything."""
+    if type(value) is str and value[:1] == "#":
+        value = excel_error(value) or value  # text exactly like #N/A: live values give that
+    if type(value) is ExcelError:
+        raise _CellProblem(
+            "cell.error",
+            f"单元格是错误值 {value.code}，请修正公式或引用，或改填实际内容",
+        )
+    if non_finite(value):
+        raise _CellProblem(
+            "cell.unreadable",
+            "单元格中的数字不是有限数（无穷大或非数字），请填写实际数值",
+        )
+    return parser(value)
+
+
+def _plain(values) -> list:
+    """Values of a column the contract does not know: error values as their text."""
+    return [str(v) if type(v) is ExcelError else v for v in values]
 
 
 def check_input_file(
@@ -176,9 +214,27 @@ def open_calamine(path: str | Path):
 
 
 def sheet_rows(book, sheet_name: str) -> list[list]:
-    """All rows of a sheet from A1, empty cells as ''."""
+    """All rows of a sheet from A1, empty cells as '', error values as ``ExcelError``.
+
+    The sheet's real extent is checked before calamine builds it (SheetError
+    when too large); the value of a merged cell fills the rows it covers.
+    """
+    from aexl.workbook import extent
+
+    path = getattr(book, "path", None)
+    scan = extent.scan_sheet(path, sheet_name) if path else None
+    if extent.needs_copy(scan):  # newer error values (#SPILL!) that calamine refuses
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_filelike(extent.readable_copy(path, scan))
     sheet = book.get_sheet_by_name(sheet_name)
-    return sheet.to_python(skip_empty_area=False)
+    if scan is None:  # not an .xlsx/.xlsm package: check what calamine built
+        extent.check_size(sheet.height, sheet.width, file=path, sheet=sheet_name)
+    rows = sheet.to_python(skip_empty_area=False)
+    if scan is not None:
+        extent.place_errors(rows, scan.errors)
+    extent.fill_merged(rows, sheet.merged_cell_ranges or ())
+    return rows
 
 
 def collect_registers(
@@ -240,6 +296,8 @@ def read_workbench(
             return None
         try:
             return sheet_rows(book, actual)
+        except AexlError:
+            raise
         except Exception:
             raise InputFileError(f"工作表「{actual}」无法读取，文件可能已损坏", file=path) from None
 

@@ -1,0 +1,281 @@
+"""Where a sheet's cells really are, found before calamine builds the sheet.
+
+python-calamine allocates one slot per cell of the rectangle from the first
+to the last cell it finds: one stray cell at XFD1048576 asks for 512 GiB. So
+the sheet's XML is streamed once (decompressed in chunks, never held whole)
+to find its last row and column and the cells holding Excel error values
+(calamine reads those as empty). The ``<dimension>`` a file declares is
+never used. A sheet past Excel's limits, past ``AEXL_MAX_ROWS`` rows
+(default ``DEFAULT_MAX_ROWS``) or past ``CELLS_PER_ROW`` × that many cells
+ends in one ``SheetError``.
+
+Only .xlsx/.xlsm packages are streamed; for other formats the size calamine
+built is checked afterwards (.xls is bounded by its format: 65,536 × 256).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from aexl.errors import InputFileError, SheetError
+from aexl.values import ExcelError, excel_error
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+DEFAULT_MAX_ROWS = 200_000
+MAX_ROWS_ENV = "AEXL_MAX_ROWS"
+CELLS_PER_ROW = 64  # the area cap is max_rows × this
+_CHUNK = 1 << 22
+_MAX_ROW_BYTES = 1 << 28
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+# In sheetData only <row> and <c> carry r=; a cell's starts with letters.
+_ROW_RE = re.compile(rb" r=\"(\d+)\"")  # a literal start: searched at C speed
+# Only cells from column AA on are looked at one by one: registers live in A..Z.
+_WIDE_CELL_RE = re.compile(rb" r=\"([A-Z]{2,})\d+\"")
+_ERROR_CELL_RE = re.compile(
+    rb"<((?:\w+:)?c)\b([^>]*?\st=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
+)
+_REF_RE = re.compile(rb"\sr=\"([A-Z]{1,3})(\d+)\"")
+_VALUE_RE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
+_CELL_AFTER_RE = re.compile(rb"\sr=\"([A-Z]{1,4}\d+)\"")
+
+
+# The error values calamine reads; a newer one (#SPILL!) makes it refuse the whole sheet.
+CALAMINE_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"}
+)
+
+
+@dataclass
+class SheetScan:
+    part: str = ""  # the sheet's path in the package
+    rows: int = 0  # last row holding a <row> (1-based)
+    columns: int = 26  # at least Z; exact beyond
+    errors: dict[tuple[int, int], ExcelError] = field(default_factory=dict)  # (row, col) 1-based
+
+
+def max_rows() -> int:
+    """The row cap: ``AEXL_MAX_ROWS`` if set to a positive whole number, else the default."""
+    text = os.environ.get(MAX_ROWS_ENV, "").strip()
+    if text.isdigit() and int(text) > 0:
+        return min(int(text), EXCEL_MAX_ROWS)
+    return DEFAULT_MAX_ROWS
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``XFD`` → 16384."""
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def check_size(rows: int, columns: int, *, file=None, sheet=None, cell: str | None = None) -> None:
+    """SheetError when a sheet of ``rows`` × ``columns`` is past Excel's limits or the caps."""
+    cap = max_rows()
+    where = f"（单元格 {cell}）" if cell else ""
+    if rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
+        raise SheetError(
+            f"内容超出 Excel 的上限（{EXCEL_MAX_ROWS} 行 × {EXCEL_MAX_COLUMNS} 列）{where}，"
+            "文件已损坏或不是 Excel 保存的，请在 Excel 中打开后另存为 .xlsx",
+            file=file,
+            sheet=sheet,
+        )
+    if rows > cap:
+        raise SheetError(
+            f"有内容的行超过 {cap} 行{where}，超出读取上限；请删除表格下方多余的单元格"
+            f"（选中多余的行→删除），或把往年的记录移到另一个工作簿"
+            f"（上限可用环境变量 {MAX_ROWS_ENV} 调整）",
+            file=file,
+            sheet=sheet,
+        )
+    if rows * columns > cap * CELLS_PER_ROW:
+        raise SheetError(
+            f"内容范围过大（{rows} 行 × {columns} 列）{where}，超出读取上限；"
+            "请删除表格右侧和下方多余的单元格后保存",
+            file=file,
+            sheet=sheet,
+        )
+
+
+def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The package path of the worksheet named ``sheet_name``, or None."""
+    try:
+        book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    rel_id = None
+    for node in book.iter(f"{_NS_MAIN}sheet"):
+        if node.get("name") == sheet_name:
+            rel_id = node.get(f"{_NS_REL}id")
+    for node in rels.iter(f"{_NS_PKG}Relationship"):
+        if rel_id is not None and node.get("Id") == rel_id:
+            target = node.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def scan_sheet(path, sheet_name: str) -> SheetScan | None:
+    """Stream the sheet's XML: its real extent and error cells; None if not an xlsx package.
+
+    Raises SheetError as soon as the sheet is known to be too large.
+    """
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return None
+    with zf:
+        part = sheet_part(zf, sheet_name)
+        if part is None or part not in zf.namelist():
+            return None
+        try:
+            with zf.open(part) as stream:
+                scan = _scan_stream(stream, path, sheet_name)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise InputFileError(
+                f"工作表「{sheet_name}」无法读取，文件可能已损坏", file=path
+            ) from None
+    scan.part = part
+    return scan
+
+
+def needs_copy(scan: SheetScan | None) -> bool:
+    """True when the sheet holds error values calamine refuses to read."""
+    return scan is not None and any(e.code not in CALAMINE_ERRORS for e in scan.errors.values())
+
+
+def readable_copy(path, scan: SheetScan):
+    """The package in memory with the sheet's newer error values written as ``#N/A``.
+
+    Only what calamine reads changes; ``scan.errors`` keeps the real values.
+    """
+    import io
+
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != scan.part:
+                    dst.writestr(info, src.read(info.filename))
+                    continue
+                with src.open(info) as stream, dst.open(info.filename, "w") as sink:
+                    _copy_sheet(stream, sink)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise InputFileError("文件已损坏，无法读取", file=path) from None
+    out.seek(0)
+    return out
+
+
+def _copy_sheet(stream, sink) -> None:
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        buffer = tail + chunk
+        cut = buffer.rfind(b"row>") + 4 if chunk else len(buffer)
+        if cut < 4 and chunk:
+            tail = buffer
+            continue
+        part, tail = buffer[: max(cut, 0)], buffer[max(cut, 0) :]
+        sink.write(_ERROR_CELL_RE.sub(_calamine_error, part) if b't="e"' in part else part)
+        if not chunk:
+            break
+
+
+def _calamine_error(match: re.Match) -> bytes:
+    tag, attributes, content = match.groups()
+    value = _VALUE_RE.search(content or b"")
+    if value and value.group(1).decode("utf-8", "replace").strip() in CALAMINE_ERRORS:
+        return match.group(0)
+    prefix = tag[:-1]  # "x:" of "x:c", or empty
+    return b"<" + tag + attributes + b"><" + prefix + b"v>#N/A</" + prefix + b"v></" + tag + b">"
+
+
+def _scan_stream(stream, path, sheet_name: str) -> SheetScan:
+    scan, cap, tail, counted = SheetScan(), max_rows(), b"", 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        buffer = tail + chunk
+        cut = buffer.rfind(b"row>") + 4 if chunk else len(buffer)
+        if cut < 4:  # no row end yet: keep reading (the buffer holds one row)
+            if len(buffer) > _MAX_ROW_BYTES:
+                raise SheetError(
+                    "有一行的内容超过 256 MB，超出读取上限；文件可能已损坏",
+                    file=path,
+                    sheet=sheet_name,
+                )
+            tail = buffer
+            continue
+        part, tail = buffer[:cut], buffer[cut:]
+        counted += part.count(b"<row")  # rows written without r= count in order
+        _scan_part(part, scan)
+        scan.rows = max(scan.rows, counted)
+        if scan.rows > cap or scan.columns > EXCEL_MAX_COLUMNS:
+            check_size(
+                scan.rows, scan.columns, file=path, sheet=sheet_name, cell=_first_cell(part, cap)
+            )
+        if not chunk:
+            break
+    check_size(scan.rows, scan.columns, file=path, sheet=sheet_name)
+    return scan
+
+
+def _scan_part(part: bytes, scan: SheetScan) -> None:
+    last = None
+    for last in _ROW_RE.finditer(part):  # noqa: B007 - rows are in order; keep the max
+        number = int(last.group(1))
+        if number > scan.rows:
+            scan.rows = number
+    for match in _WIDE_CELL_RE.finditer(part):
+        scan.columns = max(scan.columns, column_number(match.group(1).decode()))
+    if b't="e"' in part:
+        for match in _ERROR_CELL_RE.finditer(part):
+            ref = _REF_RE.search(match.group(2))
+            value = _VALUE_RE.search(match.group(3) or b"")
+            if ref is None:
+                continue
+            code = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+            key = (int(ref.group(2)), column_number(ref.group(1).decode()))
+            scan.errors[key] = excel_error(code) or ExcelError(code.strip() or "#VALUE!")
+
+
+def _first_cell(part: bytes, cap: int) -> str | None:
+    """The first cell past the row cap or the column limit in ``part``, as ``XFD1048576``."""
+    for match in _CELL_AFTER_RE.finditer(part):
+        ref = match.group(1).decode()
+        letters = ref.rstrip("0123456789")
+        if int(ref[len(letters) :]) > cap or column_number(letters) > EXCEL_MAX_COLUMNS:
+            return ref
+    return None
+
+
+def place_errors(rows: list[list], errors: dict[tuple[int, int], ExcelError]) -> None:
+    """Put each error value where calamine left an empty cell."""
+    for (row, col), error in errors.items():
+        if row <= len(rows) and col <= len(rows[row - 1]) and rows[row - 1][col - 1] in ("", None):
+            rows[row - 1][col - 1] = error
+
+
+def fill_merged(rows: list[list], ranges) -> None:
+    """The value of a merged cell applies to every row it covers (its first column).
+
+    Merges that start in the header row (row 1) are left alone.
+    """
+    for (top, left), (bottom, _right) in ranges:
+        if top == 0 or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for row in rows[top + 1 : bottom + 1]:
+            if left < len(row) and row[left] in ("", None):
+                row[left] = value
