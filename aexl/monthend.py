@@ -37,7 +37,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aexl.errors import AexlError, UsageError
-from aexl.files.naming import REPORT_TYPES
 from aexl.period import Period
 from aexl.rules import as_day, brand_key
 
@@ -46,9 +45,6 @@ log = logging.getLogger("aexl")
 CHECK_KIND = "校验结果"
 CLEANUP_KIND = "月度清理清单"
 WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
-# report kinds aexl writes (one list, aexl.files.naming); a file named like one is output
-OUTPUT_KINDS = REPORT_TYPES
-_OUTPUT_NAME = re.compile(rf"^\d{{8}}_.+_({'|'.join(OUTPUT_KINDS)})(_\d+)?\.xlsx$")
 _CLIENT_SUFFIX = re.compile(r"[_\-\s]*AE\s*工作台.*$", re.IGNORECASE)
 DEFAULT_WORKERS = 2
 CHECK_HEADERS = ["工作表", "行", "列", "级别", "代码", "说明"]
@@ -159,7 +155,10 @@ def default_out_dir(month: str) -> Path:
 
 def is_output_name(name: str) -> bool:
     """A file aexl wrote (``20261110_星河_月度工作总结.xlsx``), not a workbench."""
-    return bool(_OUTPUT_NAME.match(name))
+    from aexl.reports.registry import report_kinds
+
+    kinds = "|".join(map(re.escape, report_kinds()))  # a file named like a kind aexl writes
+    return bool(re.match(rf"^\d{{8}}_.+_({kinds})(_\d+)?\.xlsx$", name))
 
 
 def find_workbenches(folder: str | Path) -> list[Path]:

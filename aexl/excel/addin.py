@@ -43,6 +43,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from aexl.errors import AexlError
+from aexl.excel import ribbon_ui
 from aexl.excel import addin_vba
 from aexl.excel.addin_vba import UDF_MODULE, udf_wrappers_source  # noqa: F401 (public API)
 
@@ -192,7 +193,7 @@ def build_addin(out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / ADDIN_NAME
-    ribbon_xml = RIBBON_XML.read_text("utf-8")
+    ribbon_xml = ribbon_ui.ribbon_xml()
     ribbon_buttons(ribbon_xml)  # well-formed, or fail before writing anything
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "stage.xlam"

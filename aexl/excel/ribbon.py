@@ -39,17 +39,16 @@ SECTION_FILL = (242, 242, 242)
 PICTURE_PREFIX = "aexl_"  # names of the pictures a handler adds (removed on the next run)
 MAX_LISTED = 12  # lines of detail in an alert
 
-HANDLERS = (
-    "new_job_number",
-    "new_revision",
-    "validate_workbook",
-    "print_job_sheet",
-    "check_copy",
-    "weekly_report",
-    "placement_list",
-    "effect_charts",
-    "monthly_summary",
-)
+
+
+def __getattr__(name: str):
+    """``HANDLERS``: every ribbon button's handler, from ``aexl.reports.registry`` (read
+    when asked, so a report added to the registry has its button here)."""
+    if name == "HANDLERS":
+        from aexl.reports.registry import ribbon_commands
+
+        return tuple(b.handler for b in ribbon_commands())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def today() -> date:

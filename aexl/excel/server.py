@@ -36,6 +36,7 @@ import types
 from pathlib import Path
 
 from aexl.errors import AexlError
+from aexl.excel import ribbon_ui
 
 log = logging.getLogger("aexl.server")
 
@@ -104,7 +105,7 @@ def configure(project_dir: str | Path | None = None) -> Path:
     (project / "templates").mkdir(parents=True, exist_ok=True)
     (project / "static" / "js").mkdir(parents=True, exist_ok=True)
     (project / "templates" / "manifest.xml").write_text(
-        MANIFEST_TEMPLATE.read_text("utf-8"), encoding="utf-8"
+        ribbon_ui.manifest_xml(), encoding="utf-8"
     )
     (project / "static" / "js" / "ribbon.js").write_text(ribbon_js(), encoding="utf-8")
     os.environ["XLWINGS_PROJECT_DIR"] = str(project)
@@ -118,7 +119,7 @@ def ribbon_groups() -> list[dict]:
     from aexl.excel.addin import ribbon_buttons
 
     groups: dict[str, dict] = {}
-    for button in ribbon_buttons():
+    for button in ribbon_buttons(ribbon_ui.ribbon_xml()):
         group = groups.setdefault(
             button["group_id"], {"id": button["group_id"], "label": button["group"], "buttons": []}
         )

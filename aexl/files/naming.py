@@ -20,7 +20,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import PurePath
+
+from aexl.reports.registry import report_kinds
 
 # A date the rule accepts: 20261110 or 2026-11-10, not glued to other digits.
 _STRICT_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:-(\d{2})-(\d{2})|(\d{2})(\d{2}))(?!\d)")
@@ -42,16 +45,18 @@ TYPE_WORDS = (
 # The type words of the files aexl itself writes (``report_name(day, subject, kind)``,
 # the archive's ``…2026Q3资料存档.zip``). A name aexl wrote passes the check as it
 # is: its subject is the brand, the client or a job number with its project name.
-REPORT_TYPES = (
-    "每周工作进度表", "投放列表", "效果追踪图表", "月度工作总结", "年度工作总结", "工作单",
-    "校验结果", "月度清理清单", "资料存档",
-)  # fmt: skip
-_KINDS = "|".join(map(re.escape, REPORT_TYPES))
-# 20261110_<subject>_<kind>, maybe renamed apart by a number (_2) or with the
-# archive's period (2026Q3 / 2026年度) glued before the kind.
-_REPORT_NAME_RE = re.compile(
-    rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{_KINDS})(?:_\d+)?$"
-)
+# (from aexl.reports.registry: every report kind, plus 校验结果, 月度清理清单, 资料存档)
+REPORT_TYPES = report_kinds()
+
+
+@lru_cache(maxsize=8)
+def _report_name_re(kinds: tuple[str, ...]) -> re.Pattern:
+    """20261110_<subject>_<kind>, maybe renamed apart by a number (_2) or with the
+    archive's period (2026Q3 / 2026年度) glued before the kind."""
+    alternatives = "|".join(map(re.escape, kinds))
+    return re.compile(
+        rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{alternatives})(?:_\d+)?$"
+    )
 # The workbench itself: 星河食品_AE工作台.xlsx (as ``aexl init`` and the README name it).
 _WORKBENCH_RE = re.compile(r"^.*AE\s*工作台$", re.IGNORECASE)
 WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
@@ -116,7 +121,7 @@ def is_report_name(name: str) -> bool:
     >>> is_report_name("20261001_美的集团_2026Q3资料存档.zip"), is_report_name("20261310_星河_投放列表.xlsx")
     (True, False)
     """
-    match = _REPORT_NAME_RE.match(unicodedata.normalize("NFC", PurePath(name).stem))
+    match = _report_name_re(report_kinds()).match(unicodedata.normalize("NFC", PurePath(name).stem))
     return bool(match) and find_date(match.group("date")) is not None
 
 

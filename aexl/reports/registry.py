@@ -1,0 +1,221 @@
+"""Every report kind and every ribbon command, declared once.
+
+A ``Report`` names its command, the type word of its files (the naming rule,
+``aexl.files.naming``), its period, its data builder and writer (``module:function``,
+imported only when used) and its ribbon button. From this list come the CLI's
+report commands (``aexl.cli``), the report file names the naming check accepts,
+the month-end outputs (``aexl.monthend``), the ribbon handlers
+(``aexl.excel.ribbon.HANDLERS``) and the ribbon's customUI XML, VBA callbacks
+and Office.js manifest (``aexl.excel.ribbon_ui``).
+
+Adding a report: write its module (data builder ``*_reports(source, period,
+calendar=None, brands=None)`` and writer ``write_*(report, path)``), then add one
+``Report`` to ``REPORTS``. Light on purpose: importing this module imports
+nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+# ribbon groups, in order (id, label)
+GROUPS = {"job": "工作单", "qc": "质检", "report": "报告", "tools": "工具"}
+
+
+@dataclass(frozen=True)
+class Button:
+    """A ribbon button: ``handler`` is the function of ``aexl.excel.ribbon`` it calls."""
+
+    handler: str
+    label: str
+    image: str  # an Excel imageMso name
+    group: str  # a key of GROUPS
+    tip: str
+
+    @property
+    def camel(self) -> str:
+        return "".join(part.capitalize() for part in self.handler.split("_"))
+
+    @property
+    def id(self) -> str:
+        return f"aexl{self.camel}"
+
+    @property
+    def callback(self) -> str:
+        """The VBA Sub (``onAction``) of the button."""
+        return f"Aexl{self.camel}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report kind."""
+
+    name: str  # CLI command
+    kind: str  # the type word of its files: 20261110_<品牌>_<kind>.xlsx
+    period: str  # "week", "month", "year", "week|month", "month?" (optional) or "" (none)
+    help: str
+    example: str
+    data: str = ""  # "module:function": (source, period, calendar=None, brands=None) -> reports
+    write: str = ""  # "module:function": (report, path) -> path
+    command: str = ""  # a command module of its own ("aexl.commands.charts"); "" = the generic one
+    nothing: str = "{period} 没有任何品牌的记录，未生成{kind}。"
+    month_end: bool = False  # written by the month-end batch (per brand, for the month)
+    button: Button | None = None
+
+    def builder(self):
+        return load(self.data)
+
+    def writer(self):
+        return load(self.write)
+
+
+def load(target: str):
+    """``"aexl.reports.monthly:monthly_reports"`` → the function."""
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+REPORTS: list[Report] = [
+    Report(
+        "weekly",
+        "每周工作进度表",
+        "week",
+        "每周工作进度表：每个品牌一份（本周进展与下周计划、逾期交付、逾期纪要、本周修改单）",
+        "aexl weekly --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 周报",
+        "aexl.reports.weekly:weekly_reports",
+        "aexl.reports.weekly:write_weekly",
+        command="aexl.commands.weekly",
+        button=Button(
+            "weekly_report",
+            "生成周报",
+            "CalendarInsert",
+            "report",
+            "生成本周的每周工作进度表（各品牌的进展、逾期交付、逾期纪要和修改单），写入「周报」表。",
+        ),
+    ),  # fmt: skip
+    Report(
+        "placements",
+        "投放列表",
+        "week|month",
+        "投放列表：每个品牌在某周或某月的投放",
+        "aexl placements --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 报告",
+        command="aexl.commands.placements",
+        month_end=True,
+        button=Button(
+            "placement_list",
+            "投放列表",
+            "AutoFilterClassic",
+            "report",
+            "生成本周的投放列表（形式、区域、媒体、日期、规格、版本），样稿图片嵌入为缩略图。",
+        ),
+    ),  # fmt: skip
+    Report(
+        "charts",
+        "效果追踪图表",
+        "month?",
+        "效果追踪图表：每个品牌按活动、指标画出实际值与目标值",
+        "aexl charts --book 星河食品_AE工作台.xlsx --month 2026-10 --out 报告 --png",
+        command="aexl.commands.charts",
+        month_end=True,
+        button=Button(
+            "effect_charts",
+            "效果图表",
+            "ChartInsert",
+            "report",
+            "按品牌、活动和指标画出实际值与目标值的效果追踪图，插入「效果图表」表。",
+        ),
+    ),  # fmt: skip
+    Report(
+        "monthly",
+        "月度工作总结",
+        "month",
+        "月度工作总结：每个品牌一份",
+        "aexl monthly --book 星河食品_AE工作台.xlsx --month 2026-10 --out 月报",
+        "aexl.reports.monthly:monthly_reports",
+        "aexl.reports.monthly:write_monthly",
+        command="aexl.commands.monthly",
+        month_end=True,
+        button=Button(
+            "monthly_summary",
+            "月度总结",
+            "ViewsReportView",
+            "report",
+            "生成上个月的月度工作总结（工作背景、本月工作明细、下月工作、效果反馈），写入「月度总结」表。",
+        ),
+    ),  # fmt: skip
+    Report(
+        "yearend",
+        "年度工作总结",
+        "year",
+        "年度工作总结：每个品牌一份",
+        "aexl yearend --book 星河食品_AE工作台.xlsx --year 2026 --out 年报",
+        "aexl.reports.yearend:yearly_reports",
+        "aexl.reports.yearend:write_yearly",
+        command="aexl.commands.yearend",
+    ),
+    Report(
+        "jobsheet",
+        "工作单",
+        "",
+        "打印项目工作单",
+        "aexl jobsheet --book 星河食品_AE工作台.xlsx --jobno XHSP2026001",
+        command="aexl.commands.jobsheet",
+    ),
+]
+
+# files aexl writes that are not reports of a command (the naming rule accepts them too)
+OTHER_KINDS = ("校验结果", "月度清理清单", "资料存档")
+
+# ribbon commands that are not reports, in ribbon order (the report buttons follow)
+COMMANDS: list[Button] = [
+    Button(
+        "new_job_number", "新建工作号", "FileNew", "job",
+        "为「工作单」表中选中的、还没有工作号的行生成工作号（品牌代码+产品线代码+年份+号码），号码接着已开出的最大号。",
+    ),
+    Button(
+        "new_revision", "新建修改单", "ReviewNewComment", "job",
+        "为选中的工作在「修改单」表添加一行：沿用原工作号，修改序号自动加一。",
+    ),
+    Button(
+        "validate_workbook", "校验工作单", "DataValidation", "job",
+        "按守则检查各登记表：有问题的单元格标色（红色错误、黄色警告），明细列在「校验结果」表。",
+    ),
+    Button(
+        "print_job_sheet", "打印工作单", "FilePrint", "job",
+        "把选中的工作排成可打印的 A4 项目工作单（含签名栏），放在「打印工作单」表。",
+    ),
+    Button(
+        "check_copy", "文案合规检查", "Spelling", "qc",
+        "按《广告法》检查选中单元格的文案：禁用词标红，需核实的用语标黄，并加批注说明依据。仅供参考，不是法律意见。",
+    ),
+]  # fmt: skip
+
+
+def reports() -> list[Report]:
+    return list(REPORTS)
+
+
+def report(name: str) -> Report:
+    return next(r for r in REPORTS if r.name == name)
+
+
+def report_kinds() -> tuple[str, ...]:
+    """Every type word of a file aexl writes (the naming rule accepts these as they are)."""
+    return (*dict.fromkeys(r.kind for r in REPORTS), *OTHER_KINDS)
+
+
+def ribbon_commands() -> list[Button]:
+    """Every ribbon button, in ribbon order: the commands, then the reports' buttons."""
+    return [*COMMANDS, *(r.button for r in REPORTS if r.button is not None)]
+
+
+def ribbon_groups() -> list[tuple[str, str, list[Button]]]:
+    """(group id, label, buttons) in ribbon order, groups without buttons left out."""
+    buttons = ribbon_commands()
+    out = []
+    for key, label in GROUPS.items():
+        mine = [b for b in buttons if b.group == key]
+        if mine:
+            out.append((f"aexl{key.capitalize()}Group", label, mine))
+    return out
