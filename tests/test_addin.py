@@ -420,3 +420,30 @@ def _icons_fail_now() -> bool:
 def test_every_ribbon_icon_is_an_excel_imagemso(built):
     assert len(EXCEL_IMAGEMSO) > 1000 and "FileSave" in EXCEL_IMAGEMSO
     assert _imagemso_missing(built) == []
+
+
+def test_install_warns_when_the_dll_beside_python_is_another_version(
+    built, tmp_path, monkeypatch, caplog
+):
+    python = tmp_path / "Python311" / "pythonw.exe"
+    python.parent.mkdir()
+    python.write_bytes(b"")
+    (python.parent / "xlwings64-0.30.0.dll").write_bytes(b"")
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    monkeypatch.setattr(addin.sys, "platform", "win32")
+    monkeypatch.setattr(addin, "interpreter", lambda: str(python))
+    with caplog.at_level("WARNING", logger="aexl"):
+        addin.install_addin(built, tmp_path / "XLSTART", codepage="cp936")
+    assert any(
+        "版本不一致" in r.getMessage() and addin.expected_dll() in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_install_refuses_before_copying_when_the_path_cannot_be_spelt(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    monkeypatch.setattr(addin, "interpreter", lambda: ZHANG)
+    monkeypatch.setattr(addin, "short_path", lambda _p: None)
+    with pytest.raises(AexlError, match="8.3"):
+        addin.install_addin(built, tmp_path / "XLSTART", codepage="cp1252")
+    assert not (tmp_path / "XLSTART").exists() and not (tmp_path / "home").exists()

@@ -425,3 +425,11 @@ def test_manifest_checker_catches_mistakes(client, mutation, problem):
     text = client.get("https://testserver/manifest.xml").text
     assert manifest_problems(text) == []
     assert any(problem in p for p in manifest_problems(mutation(text)))
+
+
+def test_server_functions_read_error_cells_as_text(client):
+    """err_to_str on every argument: an error cell reaches the function as "#N/A", not None."""
+    module = sys.modules["custom_functions"]
+    for name in aexl_udfs.__all__:
+        info = getattr(module, name).__xlfunc__
+        assert all(arg["options"].get("err_to_str") is True for arg in info["args"]), name

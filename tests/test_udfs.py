@@ -502,21 +502,3 @@ def test_every_argument_has_wizard_help_and_reads_errors_as_text(name):
     assert list(u.ARG_DOCS[name]) == params  # in signature order
     assert all(doc.strip() for doc in u.ARG_DOCS[name].values())
     assert getattr(u, name).__doc__.strip()
-
-
-def test_server_decorators_get_err_to_str():
-    """xlwings Server's decorators record err_to_str, so error cells arrive as text there."""
-    pytest.importorskip("xlwings_server")
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from excel_payload import ensure_remote_engine
-
-    ensure_remote_engine()
-    from aexl.excel import server
-
-    module = server._load_functions()
-    info = getattr(module.AE_CODE, "__xlfunc__", None) or module.AE_CODE.__wrapped__.__xlfunc__
-    (arg,) = info["args"]
-    assert arg["options"].get("err_to_str") is True
