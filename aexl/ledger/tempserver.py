@@ -32,8 +32,12 @@ def _system_bin() -> Path | None:
 
 
 def _pgserver_bin() -> Path | None:
+    import warnings
+
     try:
-        from pgserver._commands import POSTGRES_BIN_PATH
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on import
+            from pgserver._commands import POSTGRES_BIN_PATH
     except Exception:
         return None
     return Path(POSTGRES_BIN_PATH) if (Path(POSTGRES_BIN_PATH) / "initdb").exists() else None
@@ -85,15 +89,17 @@ class TempPostgres:
         return f"postgresql://aexl@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [str(self.bindir / args[0]), *args[1:]],
-            check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            text=True,
             user=self.user,
             cwd=self.root,
             timeout=120,
         )
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed ({done.returncode}): {done.stderr.strip()}")
 
     @classmethod
     def start(cls, *, durable: bool = False) -> TempPostgres:
@@ -105,9 +111,14 @@ class TempPostgres:
         try:
             user = _run_as()
             if user and source == "pgserver":
-                # its binaries live in root's site-packages, which another user cannot enter
-                install = root / "pginstall"
+                # its binaries live in root's site-packages, which another user cannot enter:
+                # copied with the libraries beside them (their rpath: ../../../pgserver.libs)
+                package = bindir.parent.parent
+                install = root / "site" / "pgserver" / "pginstall"
                 shutil.copytree(bindir.parent, install, ignore=shutil.ignore_patterns("include"))
+                libs = package.parent / "pgserver.libs"
+                if libs.is_dir():
+                    shutil.copytree(libs, root / "site" / "pgserver.libs")
                 bindir = install / "bin"
             if user:
                 import pwd
