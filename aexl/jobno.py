@@ -178,3 +178,102 @@ def next_revision_number(revisions, jobno: str) -> int:
         if normalize_jobno(j) == jobno and not is_blank(n)
     ]
     return max(used, default=0) + 1
+
+
+# ---------------------------------------------------------------------------
+# The ledger of issued numbers, kept inside the workbench
+
+LEDGER_SHEET = "_工作号台账"  # very hidden: users cannot unhide it from Excel's menus
+LEDGER_HEADERS = ("工作号", "签发时间", "签发人", "品牌", "产品线", "项目名称")
+UNKNOWN_USER = "未知用户"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One issued number as the ledger records it (Excel row ``row`` of the ledger sheet)."""
+
+    jobno: str
+    issued_at: str
+    user: str
+    row: int
+
+
+@dataclass(frozen=True)
+class SharedJobno:
+    """A job number used by more than one workbench."""
+
+    jobno: str
+    books: tuple[str, ...]
+
+
+def current_user() -> str:
+    """The operating-system user name (Windows or POSIX), e.g. 张伟; 未知用户 if none."""
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user name in the environment nor in the password database
+        return UNKNOWN_USER
+    return norm_text(name) or UNKNOWN_USER
+
+
+def ledger_row(jobno: str, issued_at: str, user: str, brand="", line="", project="") -> list[str]:
+    """The ledger row of a newly issued number, in ``LEDGER_HEADERS`` order."""
+    return [normalize_jobno(jobno), issued_at, user, norm_text(brand), norm_text(line),
+            norm_text(project)]  # fmt: skip
+
+
+def ledger_entries(rows: Iterable[Iterable]) -> list[LedgerEntry]:
+    """Entries from the ledger sheet's rows (row 1 is the header); blank numbers skipped."""
+    out = []
+    for number, row in enumerate(rows, start=1):
+        cells = [norm_text(v) for v in row] + [""] * len(LEDGER_HEADERS)
+        if number == 1 or not normalize_jobno(cells[0]):
+            continue
+        out.append(LedgerEntry(normalize_jobno(cells[0]), cells[1], cells[2], number))
+    return out
+
+
+def read_ledger(path) -> list[LedgerEntry]:
+    """The ledger of the workbench at ``path`` ([] when it has none yet).
+
+    Raises InputFileError when the workbook cannot be read.
+    """
+    from aexl.workbook.read import open_calamine
+
+    book = open_calamine(path)
+    if LEDGER_SHEET not in book.sheet_names:
+        return []
+    return ledger_entries(book.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False))
+
+
+def book_jobnos(path) -> set[str]:
+    """Every job number the workbench at ``path`` has used: 工作单 rows and its ledger."""
+    from aexl.workbook.read import read_workbench
+
+    frame = read_workbench(path, sheets=("工作单",)).frame("工作单")
+    numbers = {normalize_jobno(n) for n in frame["工作号"]}
+    numbers |= {e.jobno for e in read_ledger(path)}
+    return {n for n in numbers if n}
+
+
+def duplicate_jobnos(books) -> list[SharedJobno]:
+    """Job numbers that appear in more than one workbench, sorted by number.
+
+    ``books`` holds workbench paths (their 工作单 rows and ledger are read) or
+    ``(label, numbers)`` pairs for numbers already read. Two clients' brands
+    can share a code, so the same number may be issued in two workbenches.
+    """
+    from pathlib import Path
+
+    where: dict[str, list[str]] = {}
+    for book in books:
+        if isinstance(book, str | Path):
+            label, numbers = Path(book).name, book_jobnos(book)
+        else:
+            label, numbers = book[0], {normalize_jobno(n) for n in book[1]}
+        for number in sorted(n for n in numbers if n):
+            names = where.setdefault(number, [])
+            if label not in names:
+                names.append(label)
+    return [SharedJobno(n, tuple(b)) for n, b in sorted(where.items()) if len(b) > 1]

@@ -1,9 +1,12 @@
-"""Safe edits of a user's workbook: Excel's owner file, the lock, parts openpyxl would lose,
-macros, tables, text never as a formula, atomic save, parallel runs."""
+"""Surgical edits of a user's workbook (``aexl jobno new``): only the parts that must change
+are rewritten, every other zip member stays byte for byte; Excel's owner file, the lock,
+tables, text never as a formula, dates with a date style, atomic save, parallel runs."""
 
+import io
 import multiprocessing
 import os
 import re
+import struct
 import subprocess
 import sys
 import zipfile
@@ -16,12 +19,16 @@ import pytest
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from aexl import schema
-from aexl.errors import FileLockedError, UnsafeSaveError
+from aexl.errors import AexlError, FileLockedError
 from aexl.workbook import edit as bookedit
-from aexl.workbook.edit import edit_lock, issue_job_number, owner_files, unsafe_parts
+from aexl.workbook.edit import edit_lock, issue_job_number, owner_files
 from aexl.workbook.read import read_workbench
 
-JOBS_XML = "xl/worksheets/sheet2.xml"  # 工作单 is the second sheet of make_bench
+JOBS_XML = "xl/worksheets/sheet2.xml"  # 工作单 is the second sheet of both builders
+FIRST_ISSUE = {  # what the first number of a workbench changes (the ledger sheet is created)
+    "[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", JOBS_XML,
+    "xl/tables/table1.xml",
+}  # fmt: skip
 
 
 def run(*args, env=None):
@@ -39,9 +46,11 @@ def new_job(book, *extra, env=None):
                "--date", "2026-11-26", *extra, env=env)  # fmt: skip
 
 
-def make_bench(path, jobs=(), *, table_rows=None, image=False, chart=False):
+def make_bench(path, jobs=(), *, table_rows=None, image=False, chart=False, epoch=None):
     """品牌 (美的/空调) + 工作单 with ``jobs`` as (工作号, 项目名称) rows and an Excel table."""
     wb = openpyxl.Workbook()
+    if epoch is not None:
+        wb.epoch = epoch
     ws = wb.active
     ws.title = "品牌"
     ws.append(schema.BRANDS.headers)
@@ -60,10 +69,9 @@ def make_bench(path, jobs=(), *, table_rows=None, image=False, chart=False):
     jobs_ws.add_table(table)
     if image:
         from openpyxl.drawing.image import Image
-        from PIL import Image as PILImage
 
-        PILImage.new("RGB", (8, 8), "red").save(path.parent / "logo.png")
-        wb["品牌"].add_image(Image(str(path.parent / "logo.png")), "H2")
+        wb["品牌"].add_image(Image(png_file(path.parent)), "H2")
+        wb["品牌"]["A2"].comment = openpyxl.comments.Comment("主要客户", "AE")
     if chart:
         from openpyxl.chart import BarChart, Reference
 
@@ -72,6 +80,81 @@ def make_bench(path, jobs=(), *, table_rows=None, image=False, chart=False):
         jobs_ws.add_chart(bar, "W2")
     wb.save(path)
     return path
+
+
+def png_file(folder):
+    from PIL import Image as PILImage
+
+    target = Path(folder) / "logo.png"
+    PILImage.new("RGB", (8, 8), "red").save(target)
+    return str(target)
+
+
+def vba_project(folder):
+    """A real vbaProject.bin (one module), built by pyOpenVBA as ``aexl addin build`` does."""
+    from pyopenvba import ExcelFile
+
+    stage = Path(folder) / "stage.xlsm"
+    with ExcelFile.create_new(stage) as book:
+        book.vba_project().add_module("Aexl", "Sub Hello()\r\nEnd Sub\r\n")
+        book.save()
+    target = Path(folder) / "vbaProject.bin"
+    with zipfile.ZipFile(stage) as z:
+        target.write_bytes(z.read("xl/vbaProject.bin"))
+    stage.unlink()
+    return target
+
+
+def make_rich_bench(path, *, vba=None):
+    """An XlsxWriter workbench with what Excel users put in one: formulas with cached
+    values (预算 ``=454000*1``, 交付日期 ``=DATE(…)``), shared strings, a table, a chart,
+    a sparkline and a 2010 data bar (x14 extensions), a picture, comments, data
+    validation, a summary formula on another sheet and, for .xlsm, a VBA project."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    if vba:
+        wb.add_vba_project(str(vba))
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    brands = wb.add_worksheet("品牌")
+    brands.write_row(0, 0, schema.BRANDS.headers)
+    brands.write_row(1, 0, ["华韵电器", "美的", None, "空调"])
+    brands.write_comment("B2", "主要客户")
+    with open(png_file(Path(path).parent), "rb") as fh:
+        brands.insert_image("H2", "logo.png", {"image_data": io.BytesIO(fh.read())})
+    jobs = wb.add_worksheet("工作单")
+    headers = schema.JOBS.headers
+    col = {h: i for i, h in enumerate(headers)}
+    for n in (1, 2):
+        jobs.write(n, col["工作号"], f"MDKT202600{n}")
+        jobs.write_row(n, col["品牌"], ["美的", "空调", f"项目{n}"])
+        jobs.write_formula(n, col["预算"], "=454000*1", None, 454000)
+        jobs.write_datetime(n, col["开单日期"], date(2026, 1, 5), day)
+        jobs.write_formula(n, col["交付日期"], "=DATE(2026,1,20)", day, 46042)
+        jobs.write(n, col["状态"], "已完成")
+    jobs.add_table(0, 0, 2, len(headers) - 1,
+                   {"name": "Jobs", "columns": [{"header": h} for h in headers]})  # fmt: skip
+    jobs.data_validation(1, col["状态"], 500, col["状态"],
+                         {"validate": "list", "source": ["进行中", "已完成", "已取消"]})  # fmt: skip
+    jobs.write_comment("D2", "客户很急")
+    jobs.add_sparkline("W2", {"range": "工作单!N2:N3"})
+    jobs.conditional_format("N2:N100", {"type": "data_bar", "data_bar_2010": True})
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=工作单!$N$2:$N$3", "name": "预算"})
+    jobs.insert_chart("X5", chart)
+    summary = wb.add_worksheet("汇总")
+    summary.write_formula("A1", "=SUM(工作单!N2:N100)", None, 908000)
+    wb.close()
+    return path
+
+
+PIVOT_LIKE = {  # parts no aexl code reads, that must come through untouched
+    "xl/pivotCache/pivotCacheDefinition1.xml": b'<pivotCacheDefinition refreshOnLoad="1"/>',
+    "xl/pivotTables/pivotTable1.xml": b'<pivotTableDefinition name="P"/>',
+    "xl/slicers/slicer1.xml": b"<slicers/>",
+    "customXml/item1.xml": b"<x/>",
+    "xl/embeddings/oleObject1.bin": bytes(range(200)),
+}
 
 
 def rewrite_zip(path, *, add=None, edit=None, out=None):
@@ -107,8 +190,38 @@ def jobs_column(path, column="工作号"):
 def leftovers(folder):
     """aexl's temporary files and lock files left in ``folder`` (there should be none)."""
     return sorted(
-        p.name for p in Path(folder).iterdir() if p.name.startswith(("~aexl-", "~$aexl-"))
+        p.name
+        for p in Path(folder).iterdir()
+        if p.name.startswith(("~aexl-", "~$aexl-", ".~aexl-"))
     )
+
+
+def raw_members(path):
+    """name → (compression, compressed bytes as stored, content), in zip order; read with
+    the standard library only (not with the code under test)."""
+    out = {}
+    with zipfile.ZipFile(path) as z, open(path, "rb") as fh:
+        assert z.testzip() is None
+        for info in z.infolist():
+            fh.seek(info.header_offset)
+            name_len, extra_len = struct.unpack("<HH", fh.read(30)[26:30])
+            fh.seek(info.header_offset + 30 + name_len + extra_len)
+            out[info.filename] = (info.compress_type, fh.read(info.compress_size),
+                                  z.read(info.filename))  # fmt: skip
+    return out
+
+
+def diff_members(before, after):
+    """(changed, added) member names; asserts order kept and nothing removed."""
+    assert list(after)[: len(before)] == list(before), "member order changed or a member lost"
+    changed = {n for n in before if after[n] != before[n]}
+    for name in set(before) - changed:  # unchanged: the very bytes Excel stored
+        assert after[name][:2] == before[name][:2]
+    return changed, list(after)[len(before) :]
+
+
+# ---------------------------------------------------------------------------
+# Byte identity: only what must change changes
 
 
 # ---------------------------------------------------------------------------
@@ -216,12 +329,77 @@ def test_parallel_cli_runs(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-# ---------------------------------------------------------------------------
-# Parts openpyxl would lose: refuse, naming the part, file untouched
+def _rich(tmp_path, kind):
+    if kind == "xlsm":
+        return make_rich_bench(tmp_path / "宏.xlsm", vba=vba_project(tmp_path))
+    if kind == "openpyxl":
+        return make_bench(tmp_path / "b.xlsx", [("MDKT2026001", "老项目")], image=True, chart=True)
+    book = make_rich_bench(tmp_path / "富.xlsx")
+    if kind == "pivot":
+        overrides = "".join(
+            f'<Override PartName="/{n}" ContentType="application/xml"/>' for n in PIVOT_LIKE
+        )
+        rewrite_zip(book, add=PIVOT_LIKE,
+                    edit={"[Content_Types].xml": lambda x: x.replace("</Types>", overrides + "</Types>")})  # fmt: skip
+    return book
 
+
+@pytest.mark.parametrize("kind", ["xlsx", "xlsm", "openpyxl", "pivot"])
+def test_only_the_parts_that_must_change_change(tmp_path, kind):
+    """Issue 10.1: every other member byte for byte, in order; 2nd issue: 工作单 + ledger."""
+    book = _rich(tmp_path, kind)
+    before = raw_members(book)
+    first = new_job(book, "--project", "新品海报")
+    assert first.returncode == 0, first.stderr
+    after = raw_members(book)
+    changed, added = diff_members(before, after)
+    assert changed == FIRST_ISSUE and len(added) == 1  # + the ledger sheet, after the others
+    assert added[0] == f"xl/worksheets/sheet{3 if kind == 'openpyxl' else 4}.xml"
+    second = new_job(book)
+    assert second.returncode == 0, second.stderr
+    changed, more = diff_members(after, raw_members(book))
+    assert changed == {JOBS_XML, "xl/tables/table1.xml", added[0]} and more == []
+    assert [first.stdout.strip(), second.stdout.strip()] == (
+        ["MDKT2026002", "MDKT2026003"] if kind == "openpyxl" else ["MDKT2026003", "MDKT2026004"]
+    )
+    if kind == "xlsm":
+        assert openpyxl.load_workbook(book, keep_vba=True).vba_archive is not None
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xlsm"])
+def test_formulas_keep_their_cached_values(tmp_path, kind):
+    """Issue 10.1: 预算 =454000*1 and 交付日期 =DATE(…) still read 454000 / 2026-01-20."""
+    book = _rich(tmp_path, kind)
+    assert new_job(book).returncode == 0
+    frame = read_workbench(book, sheets=("工作单",)).frame("工作单")
+    assert frame["预算"].tolist()[:2] == [454000, 454000]
+    assert frame["交付日期"].tolist()[:2] == [date(2026, 1, 20)] * 2
+    cached = openpyxl.load_workbook(book, data_only=True)
+    assert cached["工作单"]["N2"].value == 454000 and cached["汇总"]["A1"].value == 908000
+    assert openpyxl.load_workbook(book)["工作单"]["N2"].value == "=454000*1"
+
+
+def test_the_new_row_reads_back_everywhere(tmp_path):
+    book = _rich(tmp_path, "xlsx")
+    assert new_job(book, "--project", " 双十二 ").stdout.strip() == "MDKT2026003"
+    row = read_workbench(book, sheets=("工作单",)).frame("工作单").iloc[-1]
+    assert (row["工作号"], row["品牌"], row["产品线"], row["项目名称"], row["状态"], row["_row"]) == (
+        "MDKT2026003", "美的", "空调", "双十二", "进行中", 4,
+    )  # fmt: skip
+    assert row["开单日期"] == date(2026, 11, 26)
+    ws = openpyxl.load_workbook(book)["工作单"]
+    assert ws["A4"].value == "MDKT2026003" and ws["O4"].is_date
+    assert ws["O4"].value.date() == date(2026, 11, 26)
+    assert ws.tables["Jobs"].ref == "A1:U4"
+    assert ws["U4"].value == "进行中"
+    assert [v.formula1 for v in ws.data_validations.dataValidation] == ['"进行中,已完成,已取消"']
+
+
+# Parts openpyxl 3.1 drops or rewrites, which the old editor had to refuse.
 SPARKLINE = "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}"
 DATABAR = "{78C0D931-6437-407D-A8EE-F0AAD7539E65}"
 X14_VALIDATION = "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SHAPE_DRAWING = (
     '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing">'
     '<xdr:twoCellAnchor><xdr:sp macro="" textlink=""><xdr:nvSpPr/></xdr:sp></xdr:twoCellAnchor>'
@@ -231,134 +409,84 @@ BUTTON_VML = '<xml><v:shape><x:ClientData ObjectType="Button"/></v:shape></xml>'
 
 
 @pytest.mark.parametrize(
-    ("change", "label"),
+    "change",
     [
-        ({"edit": {JOBS_XML: add_sheet_ext(SPARKLINE)}}, "迷你图"),
-        ({"edit": {JOBS_XML: add_sheet_ext(DATABAR, "<x14:conditionalFormattings/>")}}, "数据条"),
-        ({"edit": {JOBS_XML: add_sheet_ext(X14_VALIDATION, "<x14:dataValidations/>")}}, "数据验证"),
-        ({"edit": {JOBS_XML: add_sheet_ext("{00000000-0000-0000-0000-000000000000}")}}, "扩展内容"),
-        ({"chart": True}, "图表"),
-        ({"add": {"xl/chartsheets/sheet1.xml": b"<chartsheet/>"}}, "图表工作表"),
-        ({"add": {"xl/slicers/slicer1.xml": b"<slicers/>"}}, "切片器"),
-        ({"add": {"xl/slicerCaches/slicerCache1.xml": b"<x/>"}}, "切片器"),
-        ({"add": {"xl/timelines/timeline1.xml": b"<x/>"}}, "日程表"),
-        ({"add": {"xl/pivotCache/pivotCacheDefinition1.xml": b"<x/>"}}, "数据透视表"),
-        ({"add": {"xl/pivotTables/pivotTable1.xml": b"<x/>"}}, "数据透视表"),
-        ({"add": {"xl/externalLinks/externalLink1.xml": b"<x/>"}}, "外部链接"),
-        ({"add": {"xl/activeX/activeX1.xml": b"<x/>"}}, "ActiveX"),
-        ({"add": {"xl/ctrlProps/ctrlProp1.xml": b"<x/>"}}, "表单控件"),
-        ({"add": {"xl/drawings/vmlDrawing9.vml": BUTTON_VML.encode()}}, "表单控件"),
-        ({"add": {"xl/drawings/drawing9.xml": SHAPE_DRAWING.encode()}}, "形状或文本框"),
-        ({"add": {"xl/media/image9.emf": b"\x01\x00"}}, ".emf 格式的图片"),
-        ({"add": {"xl/embeddings/oleObject1.bin": b"x"}}, "嵌入对象"),
-        ({"add": {"xl/threadedComments/threadedComment1.xml": b"<x/>"}}, "线程批注"),
-        ({"add": {"xl/richData/rdrichvalue.xml": b"<x/>"}}, "单元格内图片"),
-        ({"add": {"xl/metadata.xml": b"<x/>"}}, "动态数组"),
-        ({"add": {"xl/connections.xml": b"<x/>"}}, "数据连接"),
-        ({"add": {"customUI/customUI14.xml": b"<customUI/>"}}, "自定义功能区"),
-        ({"add": {"customXml/item1.xml": b"<x/>"}}, "自定义 XML"),
-        ({"edit": {JOBS_XML: lambda x: x.replace("</worksheet>", '<picture r:id="rId9"/></worksheet>')}},
-         "背景图片"),
+        {"edit": {JOBS_XML: add_sheet_ext(SPARKLINE)}},
+        {"edit": {JOBS_XML: add_sheet_ext(DATABAR, "<x14:conditionalFormattings/>")}},
+        {"edit": {JOBS_XML: add_sheet_ext(X14_VALIDATION, "<x14:dataValidations/>")}},
+        {"edit": {JOBS_XML: lambda x: x.replace("</worksheet>", f'<picture xmlns:r="{R_NS}" r:id="rId9"/></worksheet>')}},
+        {"add": {"xl/chartsheets/sheet1.xml": b"<chartsheet/>"}},
+        {"add": {"xl/timelines/timeline1.xml": b"<x/>"}},
+        {"add": {"xl/externalLinks/externalLink1.xml": b"<x/>"}},
+        {"add": {"xl/activeX/activeX1.xml": b"<x/>"}},
+        {"add": {"xl/ctrlProps/ctrlProp1.xml": b"<x/>"}},
+        {"add": {"xl/drawings/vmlDrawing9.vml": BUTTON_VML.encode()}},
+        {"add": {"xl/drawings/drawing9.xml": SHAPE_DRAWING.encode()}},
+        {"add": {"xl/media/image9.emf": b"\x01\x00"}},
+        {"add": {"xl/threadedComments/threadedComment1.xml": b"<x/>"}},
+        {"add": {"xl/richData/rdrichvalue.xml": b"<x/>"}},
+        {"add": {"xl/metadata.xml": b"<x/>"}},
+        {"add": {"xl/connections.xml": b"<x/>"}},
+        {"add": {"customUI/customUI14.xml": b"<customUI/>"}},
     ],
 )  # fmt: skip
-def test_refuses_to_save_what_openpyxl_would_lose(tmp_path, change, label):
-    book = make_bench(
-        tmp_path / "b.xlsx", [("MDKT2026001", "老项目")], chart=change.get("chart", False)
-    )
-    if "add" in change or "edit" in change:
-        rewrite_zip(book, add=change.get("add"), edit=change.get("edit"))
-    assert any(label in part for part in unsafe_parts(book)), unsafe_parts(book)
-    before = book.read_bytes()
+def test_what_openpyxl_would_lose_is_kept(tmp_path, change):
+    book = make_bench(tmp_path / "b.xlsx", [("MDKT2026001", "老项目")], chart=True)
+    rewrite_zip(book, add=change.get("add"), edit=change.get("edit"))
+    before = raw_members(book)
     result = new_job(book)
-    assert result.returncode == 2, result.stdout
-    line = result.stderr.strip()
-    assert "\n" not in line and label in line and "没有修改文件" in line, result.stderr
-    assert book.read_bytes() == before
-    assert leftovers(tmp_path) == []
+    assert result.returncode == 0, result.stderr
+    after = raw_members(book)
+    changed, added = diff_members(before, after)
+    assert changed == FIRST_ISSUE and added == ["xl/worksheets/sheet3.xml"]  # the ledger
+    for name in change.get("add", {}):
+        assert after[name] == before[name]
+    for name, fn in change.get("edit", {}).items():  # the extension is still in the sheet
+        marker = re.search(r"<(extLst|picture)", fn("</worksheet>")).group(0)
+        assert marker in after[name][2].decode()
 
 
-def test_unsafe_save_error_in_process(tmp_path):
-    book = make_bench(tmp_path / "b.xlsx", chart=True)
-    with pytest.raises(UnsafeSaveError) as info:
-        issue_job_number(book, "美的", "空调", date(2026, 1, 1))
-    assert "xl/charts/chart1.xml" in str(info.value)
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
-def test_the_x14_check_is_needed(tmp_path):
-    """openpyxl 3.1 really drops a sparkline extension on load + save."""
+def test_openpyxl_really_drops_a_sparkline(tmp_path):
+    """Why the surgical edit: a load + save by openpyxl loses the x14 extension."""
     book = make_bench(tmp_path / "b.xlsx")
     rewrite_zip(book, edit={JOBS_XML: add_sheet_ext(SPARKLINE)})
-    wb = openpyxl.load_workbook(book)
+    with pytest.warns(UserWarning):
+        wb = openpyxl.load_workbook(book)
     wb.save(tmp_path / "resaved.xlsx")
     with zipfile.ZipFile(tmp_path / "resaved.xlsx") as z:
         assert SPARKLINE not in z.read(JOBS_XML).decode()
-
-
-def test_plain_pictures_and_comments_are_kept(tmp_path):
-    book = make_bench(tmp_path / "b.xlsx", image=True)
-    wb = openpyxl.load_workbook(book)
-    wb["品牌"]["A2"].comment = openpyxl.comments.Comment("主要客户", "AE")
-    wb.save(book)
-    assert unsafe_parts(book) == []
     assert new_job(book).returncode == 0
     with zipfile.ZipFile(book) as z:
-        names = z.namelist()
-    assert any(n.startswith("xl/media/") and n.endswith(".png") for n in names)
-    assert openpyxl.load_workbook(book)["品牌"]["A2"].comment.text == "主要客户"
+        assert SPARKLINE in z.read(JOBS_XML).decode()
+
+
+def test_a_zip_with_two_members_of_one_name_is_refused(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(book, "a") as z, pytest.warns(UserWarning):
+        z.writestr("xl/styles.xml", b"<forged/>")
+    before = book.read_bytes()
+    result = new_job(book)
+    assert result.returncode == 2 and "同名" in result.stderr
+    assert result.stderr.count("\n") == 1 and book.read_bytes() == before
 
 
 # ---------------------------------------------------------------------------
-# Macros, tables, text, atomic save
+# Cells, dates, tables
 
 
-def make_xlsm(tmp_path):
-    """An .xlsm with a (fake) VBA project: what Excel saves, minus Excel."""
-    xlsx = make_bench(tmp_path / "plain.xlsx", [("MDKT2026001", "老项目")])
-    vba = bytes(range(256)) * 40
-    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
-    macro = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
-    rel = ('<Relationship Id="rIdVba" Target="vbaProject.bin" '
-           'Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"/>')  # fmt: skip
-    book = rewrite_zip(
-        xlsx,
-        out=tmp_path / "宏.xlsm",
-        add={"xl/vbaProject.bin": vba},
-        edit={
-            "[Content_Types].xml": lambda x: x.replace(main, macro).replace(
-                "</Types>",
-                '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
-            ),
-            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
-                "</Relationships>", rel + "</Relationships>"
-            ),
-        },
-    )
-    return book, vba
-
-
-def test_xlsm_keeps_its_macros_byte_for_byte(tmp_path):
-    book, vba = make_xlsm(tmp_path)
-    result = new_job(book)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "MDKT2026002"
-    with zipfile.ZipFile(book) as z:
-        assert z.read("xl/vbaProject.bin") == vba
-        assert "macroEnabled" in z.read("[Content_Types].xml").decode()
-        assert "vbaProject.bin" in z.read("xl/_rels/workbook.xml.rels").decode()
-    assert jobs_column(book) == ["MDKT2026001", "MDKT2026002"]
-
-
-@pytest.mark.parametrize("text", ["=SUM(1,2)", '=HYPERLINK("http://x")', "+1", "-1", "@A1"])
+@pytest.mark.parametrize(
+    "text", ["=SUM(1,2)", '=HYPERLINK("http://x")', "+1", "-1", "@A1", " 空格 "]
+)
 def test_text_starting_with_equals_stays_text(tmp_path, text):
     book = make_bench(tmp_path / "b.xlsx")
     result = new_job(book, "--project", text)
     assert result.returncode == 0, result.stderr
     cell = openpyxl.load_workbook(book)["工作单"]["D2"]
-    assert cell.value == text and cell.data_type == "s"
-    assert jobs_column(book, "项目名称") == [text]  # calamine sees text, not a formula result
+    assert cell.value == text.strip() and cell.data_type == "s"
+    assert jobs_column(book, "项目名称") == [text.strip()]  # calamine: text, not a formula result
     with zipfile.ZipFile(book) as z:
-        assert "<f>" not in z.read(JOBS_XML).decode()
+        sheet = z.read(JOBS_XML).decode()
+    assert "<f>" not in sheet and 't="inlineStr"' in sheet
 
 
 @pytest.mark.parametrize(
@@ -378,6 +506,39 @@ def test_row_goes_after_the_last_used_row_inside_the_table(tmp_path, jobs, table
     assert ws.cell(row=row, column=1).value == result.stdout.strip()
     assert ws.tables["Jobs"].ref == ref
     assert ws.cell(row=row, column=15).value.date() == date(2026, 11, 26)  # a real date
+    with zipfile.ZipFile(book) as z:
+        dimension = re.search(r'<dimension ref="([^"]+)"', z.read(JOBS_XML).decode()).group(1)
+    assert dimension.endswith(str(max(row, len(jobs) + 1)))
+
+
+@pytest.mark.parametrize(
+    ("setup", "styles_change"),
+    [
+        ("dated rows", False),  # the column's own date style
+        ("no date style", True),  # none in styles.xml: one cellXfs entry added
+        ("general column", False),  # a date style with the same look exists elsewhere
+    ],
+)
+def test_dates_get_a_date_style(tmp_path, setup, styles_change):
+    book = make_bench(tmp_path / "b.xlsx", [("MDKT2026001", "a")] if setup == "dated rows" else [])
+    if setup == "general column":
+        wb = openpyxl.load_workbook(book)
+        wb["品牌"]["F2"].value, wb["品牌"]["F2"].number_format = date(2026, 1, 1), "yyyy-mm-dd"
+        wb.save(book)
+    before = raw_members(book)
+    assert new_job(book).returncode == 0
+    changed, _ = diff_members(before, raw_members(book))
+    assert ("xl/styles.xml" in changed) == styles_change
+    cell = openpyxl.load_workbook(book)["工作单"]["O" + str(2 if setup != "dated rows" else 3)]
+    assert cell.is_date and cell.value.date() == date(2026, 11, 26)
+
+
+def test_the_1904_date_system(tmp_path):
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = make_bench(tmp_path / "b.xlsx", epoch=CALENDAR_MAC_1904)
+    assert new_job(book).returncode == 0
+    assert openpyxl.load_workbook(book)["工作单"]["O2"].value.date() == date(2026, 11, 26)
 
 
 def test_a_sheet_filter_grows_with_the_new_row(tmp_path):
@@ -396,8 +557,15 @@ def test_table_with_a_totals_row_is_refused(tmp_path):
     wb = openpyxl.load_workbook(book)
     wb["工作单"].tables["Jobs"].totalsRowCount = 1
     wb.save(book)
+    before = book.read_bytes()
     result = new_job(book)
     assert result.returncode == 2 and "汇总行" in result.stderr
+    assert result.stderr.count("\n") == 1 and book.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+# ---------------------------------------------------------------------------
+# Atomic save
 
 
 def test_atomic_save_keeps_permissions_and_leaves_no_temp_file(tmp_path):
@@ -408,15 +576,14 @@ def test_atomic_save_keeps_permissions_and_leaves_no_temp_file(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_a_failed_save_leaves_the_workbook_untouched(tmp_path, monkeypatch):
+def test_a_failed_rename_leaves_the_workbook_untouched(tmp_path, monkeypatch):
     book = make_bench(tmp_path / "b.xlsx", [("MDKT2026001", "a")])
     before = book.read_bytes()
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"half a file")
-        raise OSError("disk full")
+    def broken_replace(src, dst):
+        raise OSError(5, "I/O error")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError):
         issue_job_number(book, "美的", "空调", date(2026, 2, 1))
     assert book.read_bytes() == before
@@ -448,9 +615,9 @@ def test_lock_file_sits_beside_the_workbook_and_goes_away(tmp_path):
 
 
 def test_a_refused_run_leaves_no_lock_file(tmp_path):
-    book = make_bench(tmp_path / "b.xlsx", chart=True)
-    with pytest.raises(UnsafeSaveError):
-        issue_job_number(book, "美的", "空调", date(2026, 1, 1))
+    book = make_bench(tmp_path / "b.xlsx")
+    with pytest.raises(AexlError):
+        issue_job_number(book, "美的", "冰箱", date(2026, 1, 1))
     assert leftovers(tmp_path) == []
 
 

@@ -165,6 +165,7 @@ def validate_workbench(
     check_notes(ctx)
     check_copy_sheet(ctx)
     __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
+    __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
     if copy_check:
         ctx.findings.extend(copy_findings(ctx))
     return sort_in_column_order(_unique(ctx.findings))

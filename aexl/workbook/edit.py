@@ -2,100 +2,49 @@
 
 The rules, in order:
 
-1. Refuse while Excel has the file open: Excel keeps an owner file beside it,
+1. Refuse a read-only workbook (file mode or the read-only attribute).
+2. Refuse while Excel has the file open: Excel keeps an owner file beside it,
    ``~$`` + the name, or ``~$`` + the name without its first two characters
    for longer names; both forms are checked.
-2. Hold a file lock (a ``~$aexl-<name>.lock`` file beside the workbook, so
+3. Hold a file lock (a ``~$aexl-<name>.lock`` file beside the workbook, so
    runs on computers sharing a drive exclude each other; sync clients skip
    ``~$`` files; deleted again on release) so parallel runs never issue the
    same number, and read the current numbers inside the lock.
-3. Refuse, naming the part in Chinese, when the workbook holds something
-   openpyxl 3.1 drops or rewrites on load + save (charts, sparklines and other
-   Excel-2010 extensions, slicers, controls, pivot tables, external links,
-   shapes, …). The zip parts and XML are inspected before loading.
-4. Load with ``keep_vba`` for .xlsm (vbaProject.bin is kept byte for byte),
-   write text that starts with ``=`` as text, never as a formula, extend the
-   工作单 Excel table over the new row, save to a temporary file in the same
-   folder and ``os.replace`` it into place.
+4. Edit surgically (``xlsxpatch`` + ``sheetxml``): only the 工作单 sheet
+   part, its table ranges, the ledger sheet (``aexl.jobno.LEDGER_SHEET``,
+   very hidden; created on first use, which also adds it to workbook.xml, its
+   relationships and [Content_Types].xml) and, when no date style fits,
+   styles.xml change. Every other zip member is copied byte for byte, so
+   formulas keep their cached values and charts, pivot tables, pictures,
+   VBA and Excel-2010 extensions survive.
+5. Write to a temporary file ``.~aexl-<hash>-XXXX.tmp`` in the same folder
+   (a name no reader takes for a workbook) and ``os.replace`` it into place;
+   leftovers of a killed run are removed by the next run on that workbook.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
-import re
-import shutil
+import stat
 import tempfile
-import zipfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from aexl.errors import FileLockedError, InputFileError, SheetError, UnsafeSaveError
-from aexl.values import is_blank, norm_header, norm_text
+from aexl.errors import AexlError, FileLockedError, InputFileError, SheetError
+from aexl.values import norm_header, norm_text
 
 EDITABLE_SUFFIXES = {".xlsx", ".xlsm"}
 LOCK_TIMEOUT = 60.0  # seconds to wait for another aexl run (env AEXL_LOCK_TIMEOUT overrides)
 JOBS_SHEET = "工作单"
 BRANDS_SHEET = "品牌"
 NEW_JOB_STATUS = "进行中"
-PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp"}  # what openpyxl + Pillow keep
-
-# Zip parts that openpyxl 3.1 drops, or whose links it drops, on load + save.
-UNSAFE_PARTS: tuple[tuple[re.Pattern, str], ...] = tuple(
-    (re.compile(pattern), label)
-    for pattern, label in (
-        (r"^xl/charts/chart[^/]*\.xml$", "图表（保存后会被重新生成，丢失格式和打印设置）"),
-        (r"^xl/chartsheets/", "图表工作表"),
-        (r"^xl/(slicers|slicerCaches)/", "切片器"),
-        (r"^xl/(timelines|timelineCaches)/", "日程表（时间线筛选器）"),
-        (r"^xl/pivot(Cache|Tables)/", "数据透视表"),
-        (r"^xl/externalLinks/", "外部链接（引用其他工作簿的公式）"),
-        (r"^xl/activeX/", "ActiveX 控件"),
-        (r"^xl/ctrlProps/", "表单控件（按钮、复选框、下拉框等）"),
-        (r"^xl/embeddings/", "嵌入对象（OLE 对象）"),
-        (r"^xl/threadedComments/", "新版批注（可回复的线程批注）"),
-        (r"^xl/richData/", "单元格内图片"),
-        (r"^xl/metadata\.xml$", "动态数组（溢出）公式"),
-        (r"^xl/model/", "数据模型（Power Pivot）"),
-        (r"^xl/connections\.xml$|^xl/queryTables/", "数据连接或查询（Power Query）"),
-        (r"^xl/(macrosheets|dialogsheets)/", "宏表或对话框工作表"),
-        (r"^xl/diagrams/", "SmartArt 图形"),
-        (r"^xl/(webextensions|webExtensions)/", "Office 加载项内容"),
-        (r"^customUI/", "自定义功能区（customUI）"),
-        (r"^customXml/|^xl/customXml/", "自定义 XML 数据（如 SharePoint 文档属性）"),
-    )
-)
-
-# Worksheet <extLst> entries (Excel 2010+ extensions): openpyxl drops them all.
-EXTENSION_LABELS = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}": "条件格式的数据条/图标集扩展（Excel 2010 格式）",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "引用其他工作表的数据验证（Excel 2010 格式）",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "迷你图（sparklines）",
-    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "切片器",
-    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "切片器",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "受保护的区域",
-    "{01252117-D84E-4E92-8308-4BE1C098FCBB}": "已忽略的错误提示",
-    "{F7C9EE02-42E1-4005-9D12-6889AFFD525C}": "Office 加载项内容",
-    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "日程表（时间线筛选器）",
-}
-_SHEET_MARKERS = (
-    ("<picture ", "工作表背景图片"),
-    ("<legacyDrawingHF ", "页眉/页脚中的图片"),
-    ("<oleObjects", "嵌入对象（OLE 对象）"),
-    ("<controls", "表单控件或 ActiveX 控件"),
-    ("AlternateContent", "Excel 新版格式内容（AlternateContent）"),
-)
-_DRAWING_MARKERS = (
-    ("<xdr:sp>", "形状或文本框"),
-    ("<xdr:sp ", "形状或文本框"),
-    ("<xdr:grpSp", "组合图形"),
-    ("<xdr:cxnSp", "连接线"),
-)
-_EXT_URI = re.compile(r'<(?:\w+:)?ext\b[^>]*\buri="([^"]+)"')
-_EXTLST = re.compile(r"<(?:\w+:)?extLst\b")
-_VML_OBJECT = re.compile(r'ObjectType="(\w+)"')
+TEMP_PATTERN = ".~aexl-{tag}-*.tmp"  # hidden, not *.xlsx: readers and naming checks skip it
+LEGACY_TEMP_AGE = 3600.0  # seconds: ``~aexl-*.xlsx`` of older versions removed once this old
 
 
 # ---------------------------------------------------------------------------
@@ -241,78 +190,7 @@ def _posix_acquire(target: Path, timeout: float) -> Callable[[], None]:
 
 
 # ---------------------------------------------------------------------------
-# What openpyxl would lose
-
-
-def unsafe_parts(path: str | Path) -> list[str]:
-    """Chinese descriptions of what openpyxl 3.1 would drop or rewrite, with the zip part."""
-    path = Path(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise InputFileError(
-            "不是有效的 .xlsx/.xlsm 工作簿（文件已损坏或是旧版 .xls），请在 Excel 中另存为 .xlsx",
-            file=path,
-        ) from None
-    found: dict[str, str] = {}  # label -> first part
-
-    def note(label: str, part: str) -> None:
-        found.setdefault(label, part)
-
-    with archive:
-        names = archive.namelist()
-        for name in names:
-            for pattern, label in UNSAFE_PARTS:
-                if pattern.search(name):
-                    note(label, name)
-            if name.startswith("xl/media/"):
-                suffix = Path(name).suffix.lower()
-                if suffix not in PICTURE_SUFFIXES:
-                    note(f"{suffix or '未知'} 格式的图片", name)
-                elif not _pillow_available():
-                    note("图片（需要安装 Pillow 才能保留）", name)
-        for name in names:
-            if re.match(r"^xl/worksheets/[^/]+\.xml$", name):
-                text = archive.read(name).decode("utf-8", "replace")
-                if _EXTLST.search(text):
-                    uris = _EXT_URI.findall(text) or ["?"]
-                    for uri in uris:
-                        label = EXTENSION_LABELS.get(uri.upper(), "Excel 2010 及以后版本的扩展内容")
-                        note(label, name)
-                for marker, label in _SHEET_MARKERS:
-                    if marker in text:
-                        note(label, name)
-            elif re.match(r"^xl/drawings/[^/]+\.xml$", name):
-                text = archive.read(name).decode("utf-8", "replace")
-                for marker, label in _DRAWING_MARKERS:
-                    if marker in text:
-                        note(label, name)
-            elif re.match(r"^xl/drawings/[^/]+\.vml$", name):
-                text = archive.read(name).decode("utf-8", "replace")
-                if any(kind != "Note" for kind in _VML_OBJECT.findall(text)):
-                    note("表单控件（按钮、复选框、下拉框等）", name)
-    return [f"{label}（{part}）" for label, part in found.items()]
-
-
-def _pillow_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("PIL") is not None
-
-
-def ensure_safe_to_save(path: str | Path) -> None:
-    """Raise UnsafeSaveError listing what would be lost by an openpyxl save."""
-    parts = unsafe_parts(path)
-    if parts:
-        raise UnsafeSaveError(
-            f"工作簿包含 {'；'.join(parts)}，aexl 保存时会丢失或改写这些内容，所以没有修改文件；"
-            "请在 Excel 中用「AE工作台 → 新建工作号」按钮，或手工在「工作单」表中填写",
-            file=path,
-        )
-
-
-# ---------------------------------------------------------------------------
-# Writing
+# Before the lock: the file itself
 
 
 def check_editable(path: str | Path) -> Path:
@@ -326,125 +204,132 @@ def check_editable(path: str | Path) -> Path:
     )
 
 
-def write_text(cell, value: str) -> None:
-    """Put text in a cell as text: ``=1+1`` stays the characters ``=1+1``, never a formula."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.data_type = "s"
-
-
-def load_for_edit(path: Path):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", rich_text=True)
-    except PermissionError:
-        raise
-    except Exception:
+def check_writable(path: Path) -> None:
+    """InputFileError when the workbook is read-only (mode bits, attribute or access)."""
+    st = os.stat(path)
+    readonly_attr = getattr(st, "st_file_attributes", 0) & getattr(
+        stat, "FILE_ATTRIBUTE_READONLY", 0
+    )
+    if not st.st_mode & stat.S_IWUSR or readonly_attr or not os.access(path, os.W_OK):
         raise InputFileError(
-            "无法打开：文件已损坏或不是真正的 Excel 工作簿，请在 Excel 中打开后另存为 .xlsx",
+            "工作簿是只读文件，aexl 没有修改它；如确需开新工作号，请先取消它的只读属性"
+            "（Windows：右键 → 属性 → 取消勾选「只读」），或向文件负责人申请",
             file=path,
-        ) from None
+        )
 
 
-def atomic_save(wb, path: str | Path) -> None:
-    """Save to a temporary file in the same folder, then ``os.replace`` it into place."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix="~aexl-", suffix=path.suffix)
-    os.close(fd)
+def temp_tag(path: Path) -> str:
+    """A short tag of the workbook's name for its temporary files (any name length)."""
+    return hashlib.sha1(path.name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete temporary files a killed run left beside this workbook; returns them.
+
+    Called inside the lock, so no other run on this workbook is writing one.
+    ``~aexl-*.xlsx`` files of older aexl versions go once they are an hour old.
+    """
+    removed = []
+    candidates = [(p, 0.0) for p in path.parent.glob(TEMP_PATTERN.format(tag=temp_tag(path)))]
+    candidates += [(p, LEGACY_TEMP_AGE) for p in path.parent.glob(f"~aexl-*{path.suffix}")]
+    for leftover, min_age in candidates:
+        try:
+            if min_age and time.time() - leftover.stat().st_mtime < min_age:
+                continue
+            leftover.unlink()
+            removed.append(leftover)
+        except OSError:
+            pass  # not ours to fight over: it stays, and no reader takes it for a workbook
+    return removed
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def write_package(pkg, path: Path) -> None:
+    """Write ``pkg`` to a temporary file beside ``path``, then ``os.replace`` it into place.
+
+    A full disk becomes one Chinese line (AexlError) and leaves the workbook
+    as it was; other OS errors are the caller's (the CLI names them).
+    """
+    import io
+
+    buffer = io.BytesIO()
+    pkg.save(buffer)
+    data = buffer.getbuffer()
+    fd, tmp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=TEMP_PATTERN.split("*")[0].format(tag=temp_tag(path)), suffix=".tmp"
+    )
     tmp = Path(tmp_name)
     try:
-        wb.save(tmp)
-        if path.exists():
-            shutil.copymode(path, tmp)  # mkstemp creates 0600
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))  # mkstemp creates 0600
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise AexlError(
+                "磁盘空间不足，新工作号没有写入，工作簿保持原样；请清理磁盘空间后重试", file=path
+            ) from None
         raise
 
 
-def find_sheet(wb, name: str, path: Path):
-    wanted = norm_header(name)
-    for ws in wb.worksheets:
-        if norm_header(ws.title) == wanted:
-            return ws
-    raise SheetError(
-        f"缺少工作表「{name}」，请添加该工作表（可参照 aexl init 生成的模板）", file=path
-    )
+def append_record(sheet, values: dict[str, object], path: Path) -> int:
+    """Write one record after the last used row of ``sheet``; return its Excel row number.
 
-
-def header_columns(ws) -> dict[str, int]:
-    """Normalised header text → column number (first occurrence) of row 1."""
-    columns: dict[str, int] = {}
-    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
-        key = norm_header(cell.value)
-        if key and key not in columns:
-            columns[key] = cell.column
-    return columns
-
-
-def last_used_row(ws, max_col: int) -> int:
-    """The last row (≥ 1) with a non-blank value in the first ``max_col`` columns."""
-    last = 1
-    for row_number, row in enumerate(
-        ws.iter_rows(min_row=2, max_col=max_col, values_only=True), start=2
-    ):
-        if any(not is_blank(v) for v in row):
-            last = row_number
-    return last
-
-
-def append_record(ws, values: dict[str, object], path: Path) -> int:
-    """Write one record after the last used row; return its Excel row number.
-
-    Text is written as text; cell styles are copied from the row above; an
-    Excel table whose header is row 1 grows to cover the new row.
+    Text is written as text; cells without a style take the style of the cell
+    above; the Excel tables and the sheet filter whose header is row 1 grow.
     """
-    from copy import copy
-
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
-
-    columns = header_columns(ws)
+    columns = sheet.headers()
     width = max(columns.values(), default=1)
-    row = last_used_row(ws, width) + 1
-    for table in ws.tables.values():
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        if min_row != 1:
-            continue
-        if table.totalsRowCount:
-            raise UnsafeSaveError(
-                f"「{ws.title}」的表格 {table.displayName} 带有汇总行，aexl 无法在其中追加行；"
-                "请在 Excel 中关闭汇总行后再试",
-                file=path,
-                sheet=ws.title,
-            )
-        if max_row < row:
-            table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{row}"
-            if table.autoFilter is not None:
-                table.autoFilter.ref = table.ref
-    if ws.auto_filter.ref:  # a sheet-level filter over the register grows too
-        min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
-        if min_row == 1 and max_row < row:
-            ws.auto_filter.ref = f"{get_column_letter(min_col)}1:{get_column_letter(max_col)}{row}"
-    for column in columns.values():
-        target = ws.cell(row=row, column=column)
-        if row > 2:
-            above = ws.cell(row=row - 1, column=column)
-            if above.has_style:
-                target._style = copy(above._style)
+    row = sheet.last_used_row(width) + 1
+    sheet.grow_ranges(row)
+    cells: dict[int, object] = {}
     for header, value in values.items():
         column = columns.get(norm_header(header))
         if column is None:
-            raise SheetError(f"缺少表头「{header}」", file=path, sheet=ws.title)
-        cell = ws.cell(row=row, column=column)
-        if isinstance(value, str):
-            write_text(cell, value)
-        else:
-            cell.value = value
-            if isinstance(value, date) and cell.number_format == "General":
-                cell.number_format = "yyyy-mm-dd"
+            raise SheetError(
+                f"第 1 行缺少表头「{header}」，请补上这一列", file=path, sheet=sheet.name
+            )
+        cells[column] = value
+    styles = {}
+    if row > 2:
+        for column in columns.values():
+            above = sheet.style_of(row - 1, column)
+            if above is not None:
+                styles[column] = above
+    sheet.write(row, cells, styles)
     return row
+
+
+def record_in_ledger(book, entry: list[str]) -> None:
+    """Append ``entry`` to the ledger sheet, creating the (very hidden) sheet on first use."""
+    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+
+    ledger = book.sheet(LEDGER_SHEET)
+    if ledger is None:
+        ledger = book.add_sheet(LEDGER_SHEET, state="veryHidden")
+        ledger.write(1, dict(enumerate(LEDGER_HEADERS, start=1)), {})
+    row = ledger.last_used_row(len(LEDGER_HEADERS)) + 1
+    ledger.write(row, {n: v for n, v in enumerate(entry, start=1) if v}, {})
+
+
+def ledger_numbers(book) -> list[str]:
+    """Job numbers in the workbench's ledger sheet (none before the first issue)."""
+    from aexl.jobno import LEDGER_SHEET, ledger_entries
+
+    ledger = book.sheet(LEDGER_SHEET)
+    if ledger is None:
+        return []
+    rows = ([cells.get(1)] for _number, cells in ledger.rows())
+    return [e.jobno for e in ledger_entries(rows)]
 
 
 # ---------------------------------------------------------------------------
@@ -463,7 +348,7 @@ def _canonical_names(brands_df, brand: str, line: str) -> tuple[str, str]:
 
 
 def _preload() -> None:
-    import openpyxl  # noqa: F401
+    import lxml.etree  # noqa: F401
     import pandas  # noqa: F401
     import python_calamine  # noqa: F401
 
@@ -478,43 +363,54 @@ def issue_job_number(
     line: str,
     day: date | None = None,
     project: str | None = None,
+    *,
+    user: str | None = None,
 ) -> str:
-    """Issue the next job number and append its row to 工作单; return the number.
+    """Issue the next job number, append its row to 工作单 and its ledger entry; return it.
 
-    The new row holds 工作号, 品牌, 产品线, 项目名称, 开单日期 and 状态 = 进行中.
+    The new row holds 工作号, 品牌, 产品线, 项目名称, 开单日期 and 状态 = 进行中;
+    the ledger entry the number, the time and ``user`` (default: the OS user).
     """
-    from aexl.codes import resolve_codes
-    from aexl.jobno import next_jobno
-    from aexl.workbook.read import read_workbench
+    from aexl.jobno import current_user
 
     path = check_editable(path)
     day = day or date.today()
+    check_writable(path)
     check_not_open_in_excel(path)
     _preload()  # heavy imports before taking the lock, so the lock is held briefly
     with edit_lock(path):
         check_not_open_in_excel(path)
-        ensure_safe_to_save(path)
-        bench = read_workbench(
-            path, need=(BRANDS_SHEET, JOBS_SHEET), sheets=(BRANDS_SHEET, JOBS_SHEET)
-        )
-        brands = bench.frame(BRANDS_SHEET)
-        brand_code, line_code = resolve_codes(brands, brand, line, file=path)
-        issued = bench.frame(JOBS_SHEET)["工作号"].tolist()
-        number = next_jobno(issued, brand_code, line_code, day.year)
-        brand_name, line_name = _canonical_names(brands, brand, line)
-        wb = load_for_edit(path)
-        ws = find_sheet(wb, JOBS_SHEET, path)
-        append_record(
-            ws,
-            {
-                "工作号": number,
-                "品牌": brand_name,
-                "产品线": line_name,
-                "项目名称": (project or "").strip() or None,
-                "开单日期": day,
-                "状态": NEW_JOB_STATUS,
-            },
-            path,
-        )
-        atomic_save(wb, path)
+        remove_leftovers(path)
+        return _issue_locked(path, brand, line, day, project, user or current_user())
+
+
+def _issue_locked(path: Path, brand, line, day: date, project, user: str) -> str:
+    from aexl.codes import resolve_codes
+    from aexl.jobno import ledger_row, next_jobno
+    from aexl.workbook.read import read_workbench
+    from aexl.workbook.sheetxml import Book
+    from aexl.workbook.xlsxpatch import Package
+
+    book = Book(Package(path))  # first: a zip that is not a plain workbook is named as such
+    bench = read_workbench(path, need=(BRANDS_SHEET, JOBS_SHEET), sheets=(BRANDS_SHEET, JOBS_SHEET))
+    brands = bench.frame(BRANDS_SHEET)
+    brand_code, line_code = resolve_codes(brands, brand, line, file=path)
+    jobs = book.sheet(JOBS_SHEET)
+    if jobs is None:
+        raise SheetError(f"缺少工作表「{JOBS_SHEET}」，请添加该工作表", file=path)
+    # Everything this workbench ever used: its rows and its ledger (deleted rows included).
+    used = [*bench.frame(JOBS_SHEET)["工作号"].tolist(), *ledger_numbers(book)]
+    number = next_jobno(used, brand_code, line_code, day.year)
+    # A shared ledger (issue 15) allocates here, above this floor, and voids on failure:
+    #   number = shared.allocate(brand_code + line_code, day.year, floor=number)
+    brand_name, line_name = _canonical_names(brands, brand, line)
+    project = (project or "").strip() or None
+    record = {"工作号": number, "品牌": brand_name, "产品线": line_name, "项目名称": project,
+              "开单日期": day, "状态": NEW_JOB_STATUS}  # fmt: skip
+    append_record(jobs, record, path)
+    issued_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    record_in_ledger(
+        book, ledger_row(number, issued_at, user, brand_name, line_name, project or "")
+    )
+    write_package(book.pkg, path)
     return number
