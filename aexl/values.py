@@ -330,3 +330,22 @@ def printable(text) -> str:
     """
     text = str(text)
     return _UNPRINTABLE.sub(_escape_char, text) if _UNPRINTABLE.search(text) else text
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell Excel will not run as a formula: text starting with = + - @ gets a ``'``.
+
+    Numbers are left alone. ``csv_uncell`` undoes it.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_uncell(text: str) -> str:
+    """The text ``csv_cell`` escaped, as it was."""
+    escaped = text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START)
+    return text[1:] if escaped else text

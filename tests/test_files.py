@@ -548,3 +548,114 @@ def test_archive_refuses_when_written_zip_does_not_verify(quarter, tmp_path, mon
 def test_every_subcommand_has_an_example(command):
     result = aexl(command, "--help")
     assert result.returncode == 0 and f"aexl files {command}" in result.stdout.split("示例：")[1]
+
+
+# ---- hostile archives and names (issue 10, failures 10 and 11) -----------------------------------
+
+
+def _archived(quarter: Path, out: Path) -> Path:
+    result = aexl("archive", quarter, "--quarter", "2026Q3", "--out", out, "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    return out / f"20261001_{CLIENT}_2026Q3资料存档.zip"
+
+
+def _add_member(target: Path, name: str, data: bytes) -> None:
+    import warnings
+
+    with warnings.catch_warnings(), zipfile.ZipFile(target, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate: that is the attack
+        zf.writestr(name, data)
+
+
+FORGED = f"{CLIENT}/{BRAND}/创意表现/完稿/20260815_美的空调_海报完稿.ai"
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        (FORGED, "两个同名成员"),  # unzip extracts the second, forged copy
+        (FORGED.upper().replace("/", "\\"), "两个同名成员"),  # same file on Windows
+        (files_archive.MANIFEST_NAME, "两份清单"),
+        (f"{CLIENT}/多出来的.exe", "不在清单中"),
+        ("../../outside.txt", "解压到存档文件夹之外"),
+    ],
+)
+def test_verify_refuses_forged_members(quarter, tmp_path, name, words):
+    target = _archived(quarter, tmp_path)
+    _add_member(target, name, b"forged")
+    result = aexl("verify", target)
+    assert result.returncode == 1, result.stdout
+    assert words in result.stdout and "校验失败" in result.stderr
+
+
+def test_manifest_cells_are_formula_escaped_and_still_verify(tmp_path):
+    root = tmp_path / "档案"
+    client = "=HYPERLINK(1)"
+    put(root, Path(client, "20260815_方案.pptx"), "2026-08-15 10:00")
+    out = tmp_path / "out"
+    result = aexl("archive", root, "--quarter", "2026Q3", "--out", out, "--today", TODAY)
+    assert result.returncode == 0, result.stderr
+    [target] = out.glob("*.zip")
+    with zipfile.ZipFile(target) as zf:
+        manifest = zf.read(files_archive.MANIFEST_NAME).decode("utf-8-sig")
+    cells = [row[0] for row in csv.reader(io.StringIO(manifest))][1:]
+    assert cells == [f"'{client}/20260815_方案.pptx"]
+    assert aexl("verify", target).returncode == 0
+    assert "SHA-256 为" in result.stderr  # the whole zip's hash, to keep elsewhere
+
+
+def test_archive_help_says_what_an_unsigned_manifest_proves():
+    text = aexl("archive", "--help").stdout
+    assert "没有签名" in text and "不能证明存档没有被人改过" in text
+
+
+def test_rename_log_cells_are_formula_escaped(root, tmp_path):
+    put(root, "=cmd|' /C calc'!A0.psd", "2026-11-05 10:00")  # outside any client: manual
+    log_path = tmp_path / "log.csv"
+    aexl("rename", root, "--apply", "--log", log_path, "--today", TODAY)
+    rows = list(csv.reader(io.StringIO(log_path.read_text(encoding="utf-8-sig"))))
+    assert ["'=cmd|' /C calc'!A0.psd", ""] == rows[1][:2]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_control_characters_in_names_are_shown_escaped(root):
+    put(root, DRAFTS / "海报\x1b[2J.psd", "2026-11-05 10:00")
+    for command in (["check"], ["rename"]):
+        result = aexl(*command, root, "--today", TODAY)
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "\\x1b[2J" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "name, good",
+    [
+        ("海报<定稿>?.psd", "海报_定稿__.psd"),
+        ("CON.psd", None),
+        ("美" * 80 + ".psd", None),  # 244 bytes: with date and project past 200
+    ],
+)
+def test_suggested_names_are_valid_on_windows_and_short(root, name, good):
+    put(root, DRAFTS / name, "2026-11-05 10:00")
+    suggestion = next(
+        f.suggestion
+        for f in files.check_tree(root, date(2026, 11, 10))
+        if f.code == "files.naming" and f.path.endswith(name)
+    )
+    assert not set('<>:"/\\|?*') & set(suggestion)
+    assert len(suggestion.encode()) <= 200 and not suggestion.endswith((".", " "))
+    assert suggestion.split(".")[0].split("_")[-1].upper() not in {"CON", "PRN", "AUX", "NUL"}
+    if good:
+        assert suggestion.endswith(good)
+
+
+def test_fifo_and_aexl_temp_files_are_skipped(root, caplog):
+    fifo = root / DRAFTS / "20261105_美的空调_海报.xlsx"
+    os.mkfifo(fifo)
+    put(root, DRAFTS / ".~aexl-1a2b3c4d-99.tmp")
+    put(root, DRAFTS / "~aexl-工作台.xlsx")
+    with caplog.at_level("WARNING"):
+        findings = files.check_tree(root, date(2026, 11, 10))
+    assert [f for f in findings if "aexl-" in f.path] == []
+    assert "不是普通文件" in caplog.text
+    result = aexl("check", root, "--today", TODAY)  # returns instead of hanging on the pipe
+    assert result.returncode == 0 and "不是普通文件" in result.stderr

@@ -10,8 +10,16 @@ from pathlib import Path
 
 from aexl.cli import add_command, print_paths
 from aexl.errors import UsageError
+from aexl.values import printable
 
 log = logging.getLogger("aexl")
+
+UNSIGNED_NOTE = (
+    "存档清单没有签名：校验通过能证明存档在写入或刻盘之后没有因损坏、传输出错而改变，"
+    "也能发现清单之外多出的文件；但不能证明存档没有被人改过——改动文件的人可以同时改写清单。"
+    "要能证明未被篡改，请把生成存档时显示的整个 zip 的 SHA-256 另行保存"
+    "（如写进交接单或发邮件留底），日后与存档重新计算的值核对。"
+)
 
 CODE_LABELS = {
     "files.outside_folder": "文件夹外",
@@ -82,6 +90,7 @@ def register(sub) -> None:
     period.add_argument("--year", help="年份，如 2026")
     p.add_argument("--out", type=Path, help="存档输出目录（默认 ROOT/存档与记录）")
     p.add_argument("--client", help="只存档这一个客户")
+    p.epilog += f"\n\n说明：{UNSIGNED_NOTE}"
     p.set_defaults(func=run_archive)
 
     p = add_command(
@@ -91,6 +100,7 @@ def register(sub) -> None:
         "aexl files verify E:/刻录/20261001_美的集团_2026Q3资料存档.zip",
     )
     p.add_argument("archive", type=Path, metavar="ZIP", help="aexl files archive 生成的 zip")
+    p.epilog += f"\n\n说明：{UNSIGNED_NOTE}"
     p.set_defaults(func=run_verify)
 
 
@@ -119,7 +129,7 @@ def run_init(args) -> int:
     from aexl.files.tree import init_tree
 
     created = init_tree(args.root, args.client, args.brand, single=args.single)
-    print_paths(created)
+    print_paths(printable(path) for path in created)
     log.info("新建 %d 个文件夹（已有的保持不变）", len(created))
     return 0
 
@@ -132,7 +142,7 @@ def run_check(args) -> int:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         for f in findings:
-            print(f"[{CODE_LABELS[f.code]}] {f.path}：{f.message}")
+            print(printable(f"[{CODE_LABELS[f.code]}] {f.path}：{f.message}"))
     counts = {label: sum(f.code == code for f in findings) for code, label in CODE_LABELS.items()}
     summary = "，".join(f"{label} {n}" for label, n in counts.items() if n)
     if findings:
@@ -153,16 +163,16 @@ def run_rename(args) -> int:
     for item in results:
         source = item.source.relative_to(args.root).as_posix()
         target = item.target.name if item.target else "？"
-        line = f"{source} → {target}：{item.note}"
+        line = printable(f"{source} → {target}：{item.note}")
         if item.status == "planned":
             print(line)  # the dry run's plan is its output
         else:
             log.info(line)
         if item.status == "renamed":
-            print(item.target)
+            print(printable(item.target))
     if args.apply:
         log_path = args.log or default_log_path(args.root, _today(args))
-        print(write_rename_log(results, args.root, log_path))
+        print(printable(write_rename_log(results, args.root, log_path)))
     else:
         log.info("试运行，未改动任何文件；确认后加 --apply 执行")
     left = sum(item.status not in ("renamed", "planned") for item in results)
@@ -175,7 +185,8 @@ def run_archive(args) -> int:
     from aexl.files.archive import make_archives, parse_period
 
     period = parse_period(quarter=args.quarter, year=args.year)
-    print_paths(make_archives(args.root, period, _today(args), args.out, args.client))
+    written = make_archives(args.root, period, _today(args), args.out, args.client)
+    print_paths(printable(path) for path in written)
     return 0
 
 
@@ -184,7 +195,7 @@ def run_verify(args) -> int:
 
     result = verify_archive(args.archive)
     for problem in result.problems:
-        print(problem)
+        print(printable(problem))
     if result.ok:
         log.info("校验通过：%d 个文件与清单一致", result.files)
         return 0

@@ -5,9 +5,14 @@ Per client, one zip of the period's strategies/proposals (策略、方案), summ
 naming rule after the day the period ends: ``20261001_<客户>_2026Q3资料存档.zip``.
 A file belongs to the period by the date in its name, else its modified date.
 
-The zip holds ``存档清单.csv`` (path, size, SHA-256, modified time). It is
-written to a temp name, re-read and every hash verified, then renamed into
-place; an existing archive is never overwritten.
+The zip holds ``存档清单.csv`` (path, size, SHA-256, modified time; cells
+formula-escaped). It is written to a temp name, re-read and every hash
+verified, then renamed into place; an existing archive is never overwritten.
+
+``verify`` accepts a zip only when every member is in the manifest exactly
+once under a safe relative name (two members whose names extract to the same
+file are refused: ``unzip`` would keep the second). The manifest is not
+signed: see ``UNSIGNED_NOTE`` in ``aexl.commands.files``.
 """
 
 from __future__ import annotations
@@ -16,17 +21,20 @@ import csv
 import hashlib
 import io
 import logging
-import os
 import re
+import unicodedata
 import zipfile
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from aexl.errors import AexlError
+from aexl.filenames import safe_filename, temp_path
 from aexl.files import naming
 from aexl.files.tree import RECORDS_DIR, FileEntry, move_no_overwrite, require_root, scan_tree
+from aexl.values import csv_cell, csv_uncell, printable
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +101,8 @@ def parse_period(quarter: str | None = None, year: str | int | None = None) -> P
 
 
 def archive_name(client: str, period: Period) -> str:
-    return f"{period.archive_date:%Y%m%d}_{client}_{period.label}资料存档.zip"
+    """``20261001_<客户>_2026Q3资料存档.zip``, shortened with a hash when the client's name is long."""
+    return safe_filename(f"{period.archive_date:%Y%m%d}_{client}_{period.label}资料存档.zip")
 
 
 def _file_date(entry: FileEntry) -> date:
@@ -143,17 +152,17 @@ def _manifest_text(rows: list[ManifestRow]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(MANIFEST_HEADER)
-    writer.writerows([r.path, r.size, r.sha256, r.modified] for r in rows)
+    writer.writerows([csv_cell(r.path), r.size, r.sha256, csv_cell(r.modified)] for r in rows)
     return "\ufeff" + buffer.getvalue()  # BOM so Excel opens it as UTF-8
 
 
 def read_manifest(zf: zipfile.ZipFile) -> list[ManifestRow]:
     text = zf.read(MANIFEST_NAME).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))[1:]
-    return [ManifestRow(p, int(s), h.lower(), m) for p, s, h, m in rows]
+    return [ManifestRow(csv_uncell(p), int(s), h.lower(), m) for p, s, h, m in rows]
 
 
-def _hash_member(zf: zipfile.ZipFile, name: str) -> tuple[int, str]:
+def _hash_member(zf: zipfile.ZipFile, name) -> tuple[int, str]:
     digest, size = hashlib.sha256(), 0
     with zf.open(name) as member:
         while chunk := member.read(_CHUNK):
@@ -165,37 +174,93 @@ def _hash_member(zf: zipfile.ZipFile, name: str) -> tuple[int, str]:
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError)
 
 
+def member_key(name: str) -> str:
+    """What a member name extracts to on Windows or macOS: ``A\\b`` and ``./a/B`` collide."""
+    text = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    return "/".join(parts).casefold()
+
+
+def _unsafe(name: str) -> bool:
+    """A member that would extract outside the folder (absolute, drive letter or ``..``)."""
+    text = name.replace("\\", "/")
+    return (
+        text.startswith("/")
+        or re.match(r"^[A-Za-z]:", text) is not None
+        or (".." in text.split("/"))
+    )
+
+
+def _member_problems(names: list[str], rows: list[ManifestRow]) -> list[str]:
+    """Duplicate, unsafe and unlisted members; duplicate manifest rows."""
+    problems = []
+    seen: dict[str, str] = {}
+    for name in names:
+        key = member_key(name)
+        if key in seen:
+            problems.append(
+                f"{printable(name)}：存档中有两个同名成员（与「{printable(seen[key])}」重名），解压时其中一个会被覆盖"
+            )
+        seen.setdefault(key, name)
+        if _unsafe(name):
+            problems.append(f"{printable(name)}：成员路径会解压到存档文件夹之外")
+    listed = Counter(member_key(row.path) for row in rows)
+    problems += [
+        f"{printable(path)}：清单中重复出现" for path, n in sorted(listed.items()) if n > 1
+    ]
+    allowed = set(listed) | {member_key(MANIFEST_NAME)}
+    problems += [
+        f"{printable(name)}：不在清单中"
+        for name in sorted(names)
+        if member_key(name) not in allowed
+    ]
+    return problems
+
+
 def verify_archive(path: Path) -> Verification:
-    """Re-read every member and compare its size and SHA-256 with the manifest."""
+    """Re-read every member and compare its size and SHA-256 with the manifest.
+
+    Refused as well: two members with the same name, members not in the
+    manifest, members that would extract outside the folder.
+    """
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveError(f"存档已损坏或不是 zip 文件，无法打开（{exc}）", file=path) from None
     with zf:
-        names = set(zf.namelist())
+        names = zf.namelist()
+        if names.count(MANIFEST_NAME) > 1:
+            return Verification(0, (f"{MANIFEST_NAME}：存档中有两份清单，无法确定哪一份是真的",))
         try:
             rows = read_manifest(zf)
         except _READ_ERRORS:
             return Verification(0, (f"{MANIFEST_NAME} 缺失或已损坏，无法校验",))
-        problems = []
+        problems = _member_problems(names, rows)
+        infos = {info.filename: info for info in zf.infolist()}
         for row in rows:
             try:
-                size, digest = _hash_member(zf, row.path)
+                size, digest = _hash_member(zf, infos[row.path])
             except KeyError:
-                problems.append(f"{row.path}：清单中有，存档中缺失")
+                problems.append(f"{printable(row.path)}：清单中有，存档中缺失")
                 continue
             except _READ_ERRORS:
-                problems.append(f"{row.path}：数据已损坏，无法读出")
+                problems.append(f"{printable(row.path)}：数据已损坏，无法读出")
                 continue
             if (size, digest) != (row.size, row.sha256):
-                problems.append(f"{row.path}：大小或 SHA-256 与清单不符")
-        listed = {row.path for row in rows} | {MANIFEST_NAME}
-        problems += [f"{name}：不在清单中" for name in sorted(names - listed)]
+                problems.append(f"{printable(row.path)}：大小或 SHA-256 与清单不符")
     return Verification(len(rows), tuple(problems))
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _write_archive(target: Path, entries: list[FileEntry]) -> Verification:
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temp = temp_path(target)
     try:
         with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, strict_timestamps=False) as zf:
             rows = [_add_file(zf, entry) for entry in entries]
@@ -241,6 +306,11 @@ def make_archives(
     written = []
     for name, target in targets.items():
         result = _write_archive(target, chosen[name])
-        log.info("%s：%d 个文件，已逐一校验 SHA-256", target.name, result.files)
+        log.info(
+            "%s：%d 个文件，已逐一校验 SHA-256；整个存档的 SHA-256 为 %s（请另行保存，用于日后核对）",
+            printable(target.name),
+            result.files,
+            file_sha256(target),
+        )
         written.append(target)
     return written

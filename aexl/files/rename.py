@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from aexl.filenames import temp_path
 from aexl.files import naming
 from aexl.files.tree import (
     RECORDS_DIR,
@@ -26,6 +26,7 @@ from aexl.files.tree import (
     scan_tree,
     suggestion_for,
 )
+from aexl.values import csv_cell
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,19 @@ def default_log_path(root: Path, today: date) -> Path:
 
 
 def write_rename_log(results: list[Rename], root: Path, log_path: Path) -> Path:
-    """CSV (opens in Excel) of 原文件 → 新文件 and the outcome; written to a temp name first."""
+    """CSV (opens in Excel) of 原文件 → 新文件 and the outcome; written to a temp name first.
+
+    A name starting with = + - @ is written with a leading ``'`` so Excel shows it as text.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["原文件", "新文件", "结果"])
     for item in results:
         target = item.target.relative_to(root).as_posix() if item.target else ""
-        writer.writerow([item.source.relative_to(root).as_posix(), target, item.note])
+        source = item.source.relative_to(root).as_posix()
+        writer.writerow([csv_cell(source), csv_cell(target), item.note])
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    temp = log_path.with_name(f".{log_path.name}.{os.getpid()}.tmp")
+    temp = temp_path(log_path)
     temp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
     try:
         move_no_overwrite(temp, log_path)

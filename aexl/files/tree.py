@@ -27,7 +27,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aexl.errors import AexlError
+from aexl.filenames import is_aexl_temp, safe_filename
 from aexl.files import naming
+from aexl.values import printable
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +226,8 @@ def _files_in(folder: Path) -> Iterator[Path]:
                 yield from _files_in(child)
         elif child.is_file():
             yield child
+        elif child.exists():  # a named pipe, socket or device: opening it could hang
+            log.warning("已跳过 %s：不是普通文件（如命名管道或设备文件）", printable(child))
 
 
 def _brands_of(client_dir: Path) -> tuple[str, ...]:
@@ -238,7 +242,8 @@ def _brands_of(client_dir: Path) -> tuple[str, ...]:
 def scan_tree(root: Path) -> Iterator[FileEntry]:
     """Every file under ``root`` placed in the layout.
 
-    Left out: hidden files, ``存档与记录`` and aexl's own job-number lock files.
+    Left out: hidden files, ``存档与记录``, aexl's own lock and temp files, and
+    anything not a regular file (a FIFO named ``*.xlsx`` is skipped with a note).
     """
     require_root(root)
     clients: dict[str, tuple[bool, tuple[str, ...]]] = {}
@@ -246,8 +251,8 @@ def scan_tree(root: Path) -> Iterator[FileEntry]:
         rel = path.relative_to(root)
         if rel.parts[0] == RECORDS_DIR:
             continue
-        if is_aexl_lock(path.name):
-            continue
+        if is_aexl_lock(path.name) or is_aexl_temp(path.name):
+            continue  # aexl's own lock and temp files: in use or cleaned up by aexl
         junk = junk_kind(path.name)
         if path.name.startswith(".") and junk is None:
             continue
@@ -293,7 +298,8 @@ def suggestion_for(entry: FileEntry) -> str | None:
     if entry.client is None:
         return None
     folder_type = FOLDER_TYPES.get(entry.folder or "")
-    return naming.suggest_name(entry.path.name, entry.projects, folder_type, entry.modified.date())
+    name = naming.suggest_name(entry.path.name, entry.projects, folder_type, entry.modified.date())
+    return safe_filename(name) if name else None  # valid on Windows, at most 200 bytes
 
 
 def _naming_finding(entry: FileEntry) -> FileFinding | None:
