@@ -1,7 +1,8 @@
 """The ``aexl`` command.
 
 Each subcommand is a thin adapter in ``aexl/commands/<name>.py`` exposing
-``register(subparsers)``; the parser's ``func`` default runs it. Modules are
+``register(subparsers)``; the parser's ``func`` default runs it. The report
+commands are generated from ``aexl.reports.registry`` (``aexl.commands.reports``). Modules are
 imported only to build the parser, and the core modules they call are
 imported inside the handlers, so ``aexl --help`` stays fast.
 
@@ -20,18 +21,15 @@ from pathlib import Path
 
 from aexl.errors import AexlError
 
+# Modules of the commands that are not reports, in help order; "reports" adds one
+# command per report kind of ``aexl.reports.registry`` at its place.
 COMMAND_MODULES = (
     "init",
     "code",
     "jobno",
     "check",
     "copycheck",
-    "weekly",
-    "placements",
-    "charts",
-    "monthly",
-    "yearend",
-    "jobsheet",
+    "reports",
     "month_end",
     "files",
     "addin",
@@ -107,21 +105,6 @@ def add_command(sub, name: str, help_text: str, example: str) -> argparse.Argume
         epilog=f"示例：\n  {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-
-
-def add_brand_report_command(
-    sub, name: str, help_text: str, example: str, period: str, period_help: str, run
-) -> argparse.ArgumentParser:
-    """A per-brand report command: --book, its period option, --brand (repeatable), --out."""
-    parser = add_command(sub, name, help_text, example)
-    parser.add_argument("--book", required=True, help="AE工作台工作簿路径（只读，不会被修改）")
-    parser.add_argument(f"--{period}", required=True, help=period_help)
-    parser.add_argument(
-        "--brand", action="append", help="只生成这个品牌（可写多次）；默认所有有记录的品牌"
-    )
-    parser.add_argument("--out", default=".", help="输出文件夹（默认当前文件夹）")
-    parser.set_defaults(func=run)
-    return parser
 
 
 def print_paths(paths) -> None:

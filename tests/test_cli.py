@@ -1,18 +1,18 @@
-"""The command itself: help with examples everywhere, one-line Chinese errors."""
+"""The command itself: help with examples everywhere, one-line Chinese errors,
+report commands generated from the registry, the entry points."""
 
 import argparse
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from aexl.cli import COMMAND_MODULES, build_parser
+from aexl.reports import registry
 
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, timeout=120
-    )
+SAMPLE = Path(__file__).parents[1] / "workbooks" / "sample" / "星河食品_AE工作台.xlsx"
 
 
 def subcommands(parser=None, prefix=()):
@@ -25,10 +25,35 @@ def subcommands(parser=None, prefix=()):
                 yield from subcommands(sub, (*prefix, name))
 
 
-def test_every_planned_command_is_registered():
+def options(parser) -> set[str]:
+    return {flag for action in parser._actions for flag in action.option_strings}
+
+
+def test_every_command_is_registered_and_reports_come_from_the_registry():
     names = {path[0] for path, _ in subcommands()}
-    expected = {m.replace("_", "-") for m in COMMAND_MODULES} - {"yearend"} | {"year-end"}
-    assert expected <= names
+    plain = {m.replace("_", "-") for m in COMMAND_MODULES} - {"reports"}
+    reports = {r.name for r in registry.reports()}
+    assert names == plain | reports
+    assert not reports & plain  # a report command is never hand-written too
+    assert not any(Path(f"aexl/commands/{r.name}.py").exists() for r in registry.reports()
+                   if not r.run)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("weekly", {"--book", "--week", "--brand", "--out", "--force"}),
+        ("monthly", {"--book", "--month", "--brand", "--out", "--force"}),
+        ("year-end", {"--book", "--year", "--brand", "--out", "--force"}),
+        ("placements", {"--book", "--week", "--month", "--out", "--force"}),
+        ("charts", {"--book", "--month", "--png", "--out", "--force"}),
+        ("jobsheet", {"--book", "--jobno", "--out", "--force"}),
+    ],
+)
+def test_report_commands_keep_their_options(name, expected):
+    parser = dict(subcommands())[(name,)]
+    assert options(parser) - {"-h", "--help"} == expected
+    assert registry.report(name).example in parser.epilog
 
 
 @pytest.mark.parametrize("path", [p for p, _ in subcommands()], ids=" ".join)
@@ -38,26 +63,45 @@ def test_every_command_has_help_with_an_example(path):
     assert "示例" in (parser.epilog or ""), f"{' '.join(path)} --help shows no example"
 
 
-def test_help_runs():
-    result = run("--help")
+def test_help_runs(aexl):
+    result = aexl("--help")
     assert result.returncode == 0
     assert "示例" in result.stdout
 
 
-def test_bad_arguments_give_one_chinese_line_and_exit_2():
-    result = run("no-such-command")
+def test_bad_arguments_give_one_chinese_line_and_exit_2(aexl):
+    result = aexl("no-such-command")
     assert result.returncode == 2
     assert "参数有误" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_help_and_usage_errors_are_in_chinese():
-    result = run("weekly", "--help")
+def test_help_and_usage_errors_are_in_chinese(aexl):
+    result = aexl("weekly", "--help")
     assert "用法" in result.stdout and "usage:" not in result.stdout
     assert "显示本帮助并退出" in result.stdout
-    result = run("weekly", "--book", "x.xlsx")
+    result = aexl("weekly", "--book", "x.xlsx")
     assert "缺少必填参数：--week" in result.stderr
     assert "required" not in result.stderr
+    result = aexl("placements", "--book", "x.xlsx", "--week", "2026-W47", "--month", "2026-10")
+    assert result.returncode == 2 and "不能与参数" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, flag",
+    [
+        (("weekly", "--week", "2026-W60"), "--week"),
+        (("monthly", "--month", "13"), "--month"),
+        (("year-end", "--year", "二六"), "--year"),
+        (("placements", "--month", "2026/13"), "--month"),
+        (("charts", "--month", "10月"), "--month"),
+    ],
+)
+def test_a_bad_period_names_its_flag(aexl, tmp_path, args, flag):
+    result = aexl(*args, "--book", tmp_path / "none.xlsx", "--out", tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"aexl: {flag} ") and "写法有误" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(
@@ -67,25 +111,43 @@ def test_help_and_usage_errors_are_in_chinese():
         ("weekly", "--book", "{book}", "--week", "2026-W45", "--out", "{file}"),
     ],
 )
-def test_an_output_path_under_a_file_is_a_user_error(tmp_path, args):
-    import shutil
-    from pathlib import Path
-
-    sample = Path(__file__).parents[1] / "workbooks" / "sample" / "星河食品_AE工作台.xlsx"
-    book = shutil.copy(sample, tmp_path / "wb.xlsx")
+def test_an_output_path_under_a_file_is_a_user_error(aexl, tmp_path, args):
+    book = shutil.copy(SAMPLE, tmp_path / "wb.xlsx")
     blocker = tmp_path / "afile"
     blocker.write_text("x")
-    result = run(*(a.format(file=blocker, book=book) for a in args))
+    result = aexl(*(a.format(file=blocker, book=book) for a in args))
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "afile" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_force_replaces_an_edited_report_and_without_it_the_edit_is_kept(aexl, tmp_path):
+    from openpyxl import load_workbook
+
+    book = shutil.copy(SAMPLE, tmp_path / "wb.xlsx")
+    args = ("monthly", "--book", book, "--month", "2026-10", "--brand", "星河", "--out", tmp_path)
+    first = aexl(*args)
+    assert first.returncode == 0, first.stderr
+    written = Path(first.stdout.strip())
+    edited = load_workbook(written)
+    edited.active["A1"] = "AM 改过的标题"
+    edited.save(written)
+
+    kept = aexl(*args)
+    beside = Path(kept.stdout.strip())
+    assert kept.returncode == 0 and beside != written and beside.parent == written.parent
+    assert "--force" in kept.stderr
+    assert load_workbook(written).active["A1"].value == "AM 改过的标题"
+
+    forced = aexl(*args, "--force")
+    assert forced.returncode == 0 and Path(forced.stdout.strip()) == written
+    assert load_workbook(written).active["A1"].value != "AM 改过的标题"
 
 
 def test_internal_errors_are_logged_in_the_tests_temp_folder(tmp_path, monkeypatch, capsys):
     """The suite never writes the user's error log: AEXL_ERROR_LOG (tests/conftest.py) holds."""
     import os
     import tempfile
-    from pathlib import Path
 
     from aexl import cli
     from aexl.errors import error_log_path
@@ -106,3 +168,22 @@ def test_internal_errors_are_logged_in_the_tests_temp_folder(tmp_path, monkeypat
     assert "RuntimeError: a bug" in log.read_text("utf-8")
     assert str(log) in capsys.readouterr().err
     assert (real.stat().st_mtime_ns if real.exists() else None) == before
+
+
+# ---- real processes: the entry points and what a shell sees -------------------
+
+
+def test_python_dash_m_aexl_runs_and_exits_2_on_a_usage_error():
+    ok = subprocess.run([sys.executable, "-m", "aexl", "--version"], capture_output=True,
+                        text=True, timeout=120)  # fmt: skip
+    assert ok.returncode == 0 and ok.stdout.startswith("aexl ")
+    bad = subprocess.run([sys.executable, "-m", "aexl", "weekly"], capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert bad.returncode == 2 and "缺少必填参数" in bad.stderr
+
+
+def test_the_console_script_is_installed_and_runs():
+    script = shutil.which("aexl", path=str(Path(sys.executable).parent)) or shutil.which("aexl")
+    assert script, "the aexl console script is not installed (pip install -e .)"
+    result = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "示例" in result.stdout

@@ -62,7 +62,7 @@ def run_brand_reports(args, period, build, writer, nothing: str) -> int:
     ``nothing`` is logged when no brand has anything for the period.
     """
     wb = load_book(args.book)
-    reports = build(wb, period, brands=check_brands(wb, args.brand))
+    reports = build(wb, period, brands=check_brands(wb, getattr(args, "brand", None)))
     if not reports:
         log.warning(nothing)
     write_each(reports, writer, args.out)

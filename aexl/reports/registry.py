@@ -48,6 +48,17 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A command-line option of one report beyond the common ones (``--book``, the
+    period, ``--brand``, ``--out``, ``--force``): ``switch`` = on/off, else takes a value."""
+
+    flag: str  # "--png"
+    help: str
+    required: bool = False
+    switch: bool = False
+
+
+@dataclass(frozen=True)
 class Report:
     """One report kind."""
 
@@ -58,10 +69,13 @@ class Report:
     example: str
     data: str = ""  # "module:function": (source, period, calendar=None, brands=None) -> reports
     write: str = ""  # "module:function": (report, path) -> path
-    command: str = ""  # a command module of its own ("aexl.commands.charts"); "" = the generic one
+    run: str = ""  # "module:function": (args, period) -> exit code; "" = build, then write each
     nothing: str = "{period} 没有任何品牌的记录，未生成{kind}。"
     month_end: bool = False  # written by the month-end batch (per brand, for the month)
     button: Button | None = None
+    options: tuple[Option, ...] = ()
+    brands: bool = True  # takes --brand (only these brands)
+    period_help: str = ""  # help of the period option when the default does not fit
 
     def builder(self):
         return load(self.data)
@@ -81,11 +95,12 @@ REPORTS: list[Report] = [
         "weekly",
         "每周工作进度表",
         "week",
-        "每周工作进度表：每个品牌一份（本周进展与下周计划、逾期交付、逾期纪要、本周修改单）",
+        "每周工作进度表：每个品牌一份（本周进展、完成度、财务情况、下周计划、逾期交付、"
+        "逾期纪要、本周修改单；注明完成日期和发送日期）",
         "aexl weekly --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 周报",
         "aexl.reports.weekly:weekly_reports",
         "aexl.reports.weekly:write_weekly",
-        command="aexl.commands.weekly",
+        nothing="{period} 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。",
         button=Button(
             "weekly_report",
             "生成周报",
@@ -98,10 +113,11 @@ REPORTS: list[Report] = [
         "placements",
         "投放列表",
         "week|month",
-        "投放列表：每个品牌在某周或某月的投放",
-        "aexl placements --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 报告",
-        command="aexl.commands.placements",
+        "投放列表：每个品牌在某周或某月的投放（广告形式、区域、媒体、日期、规格、版本、样稿缩略图）",
+        "aexl placements --book 星河食品_AE工作台.xlsx --month 2026-10 --out 报告",
+        run="aexl.commands.placements:run",
         month_end=True,
+        brands=False,
         button=Button(
             "placement_list",
             "投放列表",
@@ -114,10 +130,13 @@ REPORTS: list[Report] = [
         "charts",
         "效果追踪图表",
         "month?",
-        "效果追踪图表：每个品牌按活动、指标画出实际值与目标值",
+        "效果追踪图表：每个品牌按活动、指标画出实际值与目标值（Excel 原生图表，可选 PNG 图片）",
         "aexl charts --book 星河食品_AE工作台.xlsx --month 2026-10 --out 报告 --png",
-        command="aexl.commands.charts",
+        run="aexl.commands.charts:run",
         month_end=True,
+        brands=False,
+        period_help="只画该月的数据，如 2026-10（默认全部日期）",
+        options=(Option("--png", "同时导出每张图的 PNG（用于幻灯片、邮件）", switch=True),),
         button=Button(
             "effect_charts",
             "效果图表",
@@ -130,11 +149,12 @@ REPORTS: list[Report] = [
         "monthly",
         "月度工作总结",
         "month",
-        "月度工作总结：每个品牌一份",
+        "月度工作总结：每个品牌一份（工作背景、本月主要工作明细、下月主要工作、"
+        "广告效果的反馈情况、当月完成工作情况；次月 10 日完成、15 日前发送）",
         "aexl monthly --book 星河食品_AE工作台.xlsx --month 2026-10 --out 月报",
         "aexl.reports.monthly:monthly_reports",
         "aexl.reports.monthly:write_monthly",
-        command="aexl.commands.monthly",
+        nothing="{period} 没有任何品牌的工作记录，未生成月度工作总结。",
         month_end=True,
         button=Button(
             "monthly_summary",
@@ -145,22 +165,26 @@ REPORTS: list[Report] = [
         ),
     ),  # fmt: skip
     Report(
-        "yearend",
+        "year-end",
         "年度工作总结",
         "year",
-        "年度工作总结：每个品牌一份",
-        "aexl yearend --book 星河食品_AE工作台.xlsx --year 2026 --out 年报",
+        "年度工作总结：每个品牌一份（前言、传播策略和推广计划回顾、广告创作作品、"
+        "全年传播活动的主要成绩与问题、服务改进建议；黄色处由 AM 填写；次年 1 月提交）",
+        "aexl year-end --book 星河食品_AE工作台.xlsx --year 2026 --out 年报",
         "aexl.reports.yearend:yearly_reports",
         "aexl.reports.yearend:write_yearly",
-        command="aexl.commands.yearend",
+        nothing="{period} 年没有任何品牌的工作或效果记录，未生成年度工作总结。",
     ),
     Report(
         "jobsheet",
         "工作单",
         "",
-        "打印项目工作单",
-        "aexl jobsheet --book 星河食品_AE工作台.xlsx --jobno XHSP2026001",
-        command="aexl.commands.jobsheet",
+        "打印工作单：把一项工作排成 A4 竖版的项目工作单（brief 各项、修改记录、"
+        "工作单确认签名框 AE → AD → CD → AD → 文案 → 电脑、客户签复）",
+        "aexl jobsheet --book 星河食品_AE工作台.xlsx --jobno XHCQXM2026001 --out 工作单",
+        run="aexl.commands.jobsheet:run",
+        brands=False,
+        options=(Option("--jobno", "工作号，如 XHCQXM2026001", required=True),),
     ),
 ]
 
