@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,7 +91,7 @@ class Context:
 
 
 def aexl(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", AEXL_ERROR_LOG=str(cwd / "aexl-errors.log"))
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "aexl", *args],
         cwd=cwd,
@@ -134,28 +135,19 @@ def kind_weekly(ctx: Context) -> list[Path]:
     return files
 
 
-def kind_placements_week(ctx: Context) -> list[Path]:
-    return per_book(ctx, "placements-week", "placements", ["--week", WEEK], "placements-week")
+PER_BOOK = {  # kind: the aexl command and its options, run on every workbench
+    "placements-week": ("placements", ["--week", WEEK]),
+    "placements-month": ("placements", ["--month", MONTH]),
+    "charts": ("charts", ["--month", MONTH, "--png"]),
+    "charts-year": ("charts", []),  # all dates: the date axis over a whole year
+    "monthly": ("monthly", ["--month", MONTH]),
+    "year-end": ("year-end", ["--year", YEAR]),
+}
 
 
-def kind_placements_month(ctx: Context) -> list[Path]:
-    return per_book(ctx, "placements-month", "placements", ["--month", MONTH], "placements-month")
-
-
-def kind_charts(ctx: Context) -> list[Path]:
-    return per_book(ctx, "charts", "charts", ["--month", MONTH, "--png"], "charts")
-
-
-def kind_charts_year(ctx: Context) -> list[Path]:
-    return per_book(ctx, "charts-year", "charts", [], "charts-year")
-
-
-def kind_monthly(ctx: Context) -> list[Path]:
-    return per_book(ctx, "monthly", "monthly", ["--month", MONTH], "monthly")
-
-
-def kind_yearend(ctx: Context) -> list[Path]:
-    return per_book(ctx, "year-end", "year-end", ["--year", YEAR], "year-end")
+def kind_per_book(kind: str, ctx: Context) -> list[Path]:
+    command, options = PER_BOOK[kind]
+    return per_book(ctx, kind, command, options, kind)
 
 
 def sample_jobs(books: list[Path]) -> dict[str, tuple[Path, str]]:
@@ -175,30 +167,18 @@ def sample_jobs(books: list[Path]) -> dict[str, tuple[Path, str]]:
     return found
 
 
-def kind_jobsheet(ctx: Context) -> list[Path]:
-    out = ctx.out("jobsheet")
-    jobs = sample_jobs(ctx.books)
+def kind_per_job(command: str, ctx: Context) -> list[Path]:
+    """``aexl jobsheet`` / ``aexl schedule`` for the sample's TVC job and its print job."""
+    if command not in ctx.commands:
+        ctx.note(f"{command}：aexl 还没有 {command} 命令，跳过")
+        return []
+    out, jobs = ctx.out(command), sample_jobs(ctx.books)
     for label in ("tvc", "print"):
         if label not in jobs:
-            ctx.note(f"jobsheet：示例数据里没有{'TVC' if label == 'tvc' else '平面'}类工作，跳过")
+            ctx.note(f"{command}：示例数据里没有{'TVC' if label == 'tvc' else '平面'}类工作，跳过")
             continue
         book, jobno = jobs[label]
-        ctx.run("jobsheet", ["jobsheet", "--book", str(book), "--jobno", jobno, "--out", str(out)])
-    return written(out, "*.xlsx")
-
-
-def kind_schedule(ctx: Context) -> list[Path]:
-    if "schedule" not in ctx.commands:
-        ctx.note("schedule：aexl 还没有 schedule 命令，跳过")
-        return []
-    out = ctx.out("schedule")
-    jobs = sample_jobs(ctx.books)
-    for label in ("tvc", "print"):
-        if label in jobs:
-            book, jobno = jobs[label]
-            ctx.run(
-                "schedule", ["schedule", "--book", str(book), "--jobno", jobno, "--out", str(out)]
-            )
+        ctx.run(command, [command, "--book", str(book), "--jobno", jobno, "--out", str(out)])
     return written(out, "*.xlsx")
 
 
@@ -265,16 +245,11 @@ def kind_cleanup(ctx: Context) -> list[Path]:
 
 KINDS: dict[str, Callable[[Context], list[Path]]] = {
     "weekly": kind_weekly,
-    "placements-week": kind_placements_week,
-    "placements-month": kind_placements_month,
-    "charts": kind_charts,
-    "charts-year": kind_charts_year,
-    "monthly": kind_monthly,
-    "year-end": kind_yearend,
-    "jobsheet": kind_jobsheet,
+    **{kind: partial(kind_per_book, kind) for kind in PER_BOOK},
+    "jobsheet": partial(kind_per_job, "jobsheet"),
     "checks": kind_checks,
     "cleanup": kind_cleanup,
-    "schedule": kind_schedule,
+    "schedule": partial(kind_per_job, "schedule"),
     "due": kind_due,
 }
 HANDLED = {"weekly", "placements", "charts", "monthly", "year-end", "jobsheet", "month-end"}
@@ -448,7 +423,7 @@ def prepare_out(out: Path) -> str | None:
     """Clear a previous rendering in ``out``; refuse a non-empty folder that is not one."""
     if out.exists() and any(out.iterdir()) and not (out / "index.md").exists():
         return f"输出文件夹「{out}」不是空的，也不是上次渲染的结果：请换一个 --out"
-    for name in ("xlsx", "pdf", "png", "index.md"):
+    for name in ("xlsx", "pdf", "png", "index.md", "aexl-errors.log"):
         target = out / name
         if target.is_dir():
             shutil.rmtree(target)
@@ -488,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    os.environ.setdefault("AEXL_ERROR_LOG", str(out / "aexl-errors.log"))  # kept for reading
     with tempfile.TemporaryDirectory(prefix="aexl-render-") as name:
         temp = Path(name)
         work = temp / "sample"
