@@ -324,6 +324,10 @@ def test_import_seeds_every_prefix_and_reports_duplicates(url, tmp_path):
         ("GLKT2025010", "格力", "空调"),
     ])  # fmt: skip
     (folder / "坏文件.xlsx").write_bytes(b"not a zip")
+    write_book(
+        folder / "20261130_美的_月度工作总结.xlsx", {"品牌": []}
+    )  # a report, not a workbench
+    (folder / "~$美的_AE工作台.xlsx").write_bytes(b"Excel's owner file")
     with open_ledger(url) as ledger:
         ledger.seed("GLKT2026", 7)  # the ledger already knows more than the books
         report = ledger.import_books(folder)
@@ -336,7 +340,8 @@ def test_import_seeds_every_prefix_and_reports_duplicates(url, tmp_path):
         assert "坏文件.xlsx" in problems
         assert "美的_AE工作台.xlsx，工作表「工作单」，第 5 行，「工作号」列" in problems
         assert "工作号待定" in problems
-        assert not report.ok
+        assert [p.name for p in report.skipped] == ["20261130_美的_月度工作总结.xlsx"]
+        assert len(report.problems) == 2 and not report.ok
         assert ledger.allocate("MD", "KT", 2026) == "MDKT2026006"
         assert ledger.allocate("GL", "KT", 2026) == "GLKT2026008"
         assert ledger.allocate("GL", "KT", 2025) == "GLKT2025011"

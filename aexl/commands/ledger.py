@@ -68,9 +68,9 @@ def run_init(args) -> int:
 
 
 def run_import(args) -> int:
-    from aexl.monthend import find_workbenches
+    from aexl.ledger.books import find_books
 
-    find_workbenches(args.folder)  # a wrong folder is said before connecting
+    find_books(args.folder)  # a wrong folder is said before connecting
     with _open(args) as ledger:
         report = ledger.import_books(args.folder)
     print("\n".join(report.lines()))

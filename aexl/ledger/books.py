@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from aexl.errors import AexlError, JobNumberError
+from aexl.errors import AexlError, JobNumberError, UsageError
 from aexl.ledger.base import STATUS_TEXT
 
 JOBS_SHEET, NUMBER_COLUMN = "工作单", "工作号"
+BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ImportReport:
     seeded: list[tuple[str, int, int]] = field(default_factory=list)  # prefix, in books, after
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # number -> places
     problems: list[str] = field(default_factory=list)  # one Chinese line each
+    skipped: list[Path] = field(default_factory=list)  # workbooks without a 工作单 (reports)
 
     @property
     def ok(self) -> bool:
@@ -41,7 +43,27 @@ class ImportReport:
         for number, places in self.duplicates.items():
             out.append(f"重复：工作号 {number} 用了 {len(places)} 次：{'；'.join(places)}")
         out.extend(f"未读取：{line}" for line in self.problems)
+        out.extend(f"跳过：{p.name}（没有「工作单」表，不是工作台）" for p in self.skipped)
         return out
+
+
+def find_books(folder: str | Path) -> list[Path]:
+    """The .xlsx/.xlsm files directly in ``folder`` (Excel's ``~$`` owner files left out)."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise UsageError(f"找不到文件夹「{folder}」，请检查 --in 的路径")
+    if not folder.is_dir():
+        raise UsageError(f"「{folder}」不是文件夹，--in 应指定工作台所在的文件夹")
+    return sorted(
+        (
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in BOOK_SUFFIXES
+            and not p.name.startswith(("~$", "."))
+            and p.is_file()
+        ),
+        key=lambda p: p.name,
+    )
 
 
 def _book_numbers(path: Path, report: ImportReport) -> list[tuple[str, int]]:
@@ -50,9 +72,12 @@ def _book_numbers(path: Path, report: ImportReport) -> list[tuple[str, int]]:
     from aexl.workbook.read import ROW_COLUMN, read_workbench
 
     try:
-        bench = read_workbench(path, need=(JOBS_SHEET,), sheets=(JOBS_SHEET,))
+        bench = read_workbench(path, sheets=(JOBS_SHEET,))
     except AexlError as exc:
         report.problems.append(str(exc))
+        return []
+    if not bench.has_sheet(JOBS_SHEET):
+        report.skipped.append(path)
         return []
     for finding in bench.findings:
         if finding.column == NUMBER_COLUMN:
@@ -73,12 +98,11 @@ def _book_numbers(path: Path, report: ImportReport) -> list[tuple[str, int]]:
 def import_books(ledger, folder: str | Path) -> ImportReport:
     """Seed every prefix from the workbenches directly in ``folder``; report duplicates."""
     from aexl.jobno import parse_jobno
-    from aexl.monthend import find_workbenches
 
     report = ImportReport()
     places: dict[str, list[str]] = defaultdict(list)
     highest: dict[tuple[str, int], int] = {}
-    for path in find_workbenches(folder):
+    for path in find_books(folder):
         for value, row in _book_numbers(path, report):
             try:
                 parsed = parse_jobno(value)
