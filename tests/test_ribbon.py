@@ -257,6 +257,42 @@ def test_new_job_number_numbers_each_series_through_the_core(tmp_path, monkeypat
     assert calls == [("MDKT", "", 2026, 2), ("CHXDS", "", 2026, 1), ("MDKT", "", 2027, 1)]
 
 
+def test_new_job_number_gives_the_numbers_ae_nextjobno_gives(tmp_path):
+    """The button and the worksheet function number one sheet alike: one core rule."""
+    import aexl_udfs
+    from openpyxl import load_workbook as load
+
+    jobs = [
+        _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),
+        _job("MDKT2026005", "美的", "空调", "作废", dt.datetime(2026, 5, 2), 状态="已取消"),
+        _job(None, "美的", "空调", "双十一", dt.datetime(2026, 11, 2)),
+        _job(None, "长虹", "电视", "年货", dt.datetime(2026, 11, 4)),
+        _job(None, "美的", "冰箱", "新品", dt.datetime(2026, 11, 3)),
+        _job(None, "美的", "空调", "新年", dt.datetime(2027, 1, 5)),
+        _job(None, "美的", "空调", "年终", dt.datetime(2026, 11, 5)),
+    ]
+    path = workbench(tmp_path / "wb.xlsx", jobs=jobs)
+    book = open_book(path, sheet="工作单", selection="A4:A8")
+    ribbon.new_job_number(book)
+    by_button = {cell_of(a)[0]: a["values"][0][0] for a in actions(book, "setValues")}
+
+    wb = load(path)
+    brands = [list(r) for r in wb["品牌"].iter_rows(values_only=True)]
+    rows = [[c.value for c in r] for r in wb["工作单"].iter_rows(min_row=2)]
+    col = {h: i for i, h in enumerate(schema.JOBS.headers)}
+    new = [r for r in rows if not r[col["工作号"]]]
+    by_function = aexl_udfs.AE_NEXTJOBNO(
+        [[r[col["品牌"]]] for r in new],
+        [[r[col["产品线"]]] for r in new],
+        [[r[col["开单日期"]]] for r in new],
+        [[r[col["工作号"]]] for r in rows],
+        brands,
+    )
+    assert list(by_button.values()) == [n for (n,) in by_function]
+    assert by_button == {4: "MDKT2026006", 5: "CHXDS2026001", 6: "MDBX2026001",
+                         7: "MDKT2027001", 8: "MDKT2026007"}  # fmt: skip
+
+
 def test_new_job_number_reports_bad_rows_and_skips_numbered(tmp_path):
     jobs = [
         _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),

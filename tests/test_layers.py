@@ -1,0 +1,207 @@
+"""The package's shape, held by tests: which modules may import which I/O library,
+reports never reach for the CLI, adapters hold no rulebook logic, and modules and
+functions stay small. Imports are read with ``ast`` (function-level ones too),
+so nothing is imported to check it.
+
+The allow-lists below name today's exceptions, each with its reason. They may
+only shrink: an entry that no longer applies fails the test until it is removed.
+"""
+
+from __future__ import annotations
+
+import ast
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PACKAGE = ROOT / "aexl"
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+
+# library -> the modules (path patterns from the repository root) that are its I/O
+IO_MODULES = {
+    "xlwings": ("aexl/excel/*", "udfs/*"),
+    "xlsxwriter": ("aexl/workbook/write.py",),
+    "openpyxl": ("aexl/workbook/edit.py", "aexl/workbook/template.py", "aexl/workbook/sheetxml.py"),
+    "matplotlib": ("aexl/reports/charts.py", "aexl/reports/fonts.py"),
+    "argparse": ("aexl/cli.py", "aexl/commands/*"),
+}
+
+# (module pattern, library): why it still imports it
+IMPORT_EXCEPTIONS = {
+    ("aexl/reports/charts.py", "xlsxwriter"):
+        "xl_cell_to_rowcol for a chart's data range; belongs behind aexl.workbook.write",
+    ("aexl/monthend*", "xlsxwriter"):
+        "month-end warms the import before forking its workers; monthend is being split",
+    ("aexl/excel/selfcheck.py", "openpyxl"):
+        "writes the add-in self-check sheet with openpyxl; should go through aexl.workbook",
+}  # fmt: skip
+
+# path pattern: why it is still over MAX_MODULE_LINES
+LONG_MODULES = {
+    "aexl/monthend*": "month-end batch; being split into a package by another engineer",
+    "aexl/validate/flow.py": "sign-off and meeting rules in one module; to split by register",
+    "aexl/reports/charts.py": "chart data, native charts and PNGs together; reports being split",
+    "aexl/excel/ribbon.py": "every ribbon handler; findings and report handlers to move out",
+}
+
+# "path pattern::function": why it is still over MAX_FUNCTION_LINES
+LONG_FUNCTIONS = {
+    "aexl/monthend*::_process": "one workbench's outputs; monthend is being split",
+    "aexl/monthend*::run_month_end": "the batch driver; monthend is being split",
+    "aexl/commands/files.py::register": "six subcommands' options in one function",
+    "aexl/excel/cells.py::map_cells": "the UDF range-shape walker; one loop, many shapes",
+    "aexl/excel/ribbon.py::validate_workbook": "marks, findings sheet and alert in one handler",
+    "aexl/reports/charts.py::add_native_chart": "XlsxWriter chart options; reports being split",
+    "aexl/reports/jobsheet.py::write_jobsheet": "the A4 sheet cell by cell; reports being split",
+    "aexl/reports/monthly.py::monthly_data": "the five sections' data; reports being split",
+    "aexl/reports/placements.py::write_placement_list": "rows and thumbnails; reports being split",
+    "aexl/reports/yearend.py::yearly_data": "the year's sections; reports being split",
+    "aexl/validate/jobs.py::_job_numbers": "job-number checks of one register in one pass",
+    "aexl/validate/jobs.py::_pair_codes": "brand/line code clashes in one pass",
+    "aexl/workbook/read.py::parse_register": "header matching and typed columns of a register",
+}
+
+
+def modules(*roots: str) -> list[Path]:
+    return sorted(p for root in roots for p in (ROOT / root).rglob("*.py"))
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def imported(path: Path) -> set[str]:
+    """Every absolute module name ``path`` imports, at any depth (functions included)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def top(names: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in names}
+
+
+def matches(path: str, patterns) -> bool:
+    return any(fnmatch(path, p) for p in patterns)
+
+
+def import_violations() -> dict[tuple[str, str], str]:
+    found = {}
+    for path in modules("aexl", "udfs"):
+        for lib in top(imported(path)) & IO_MODULES.keys():
+            if not matches(rel(path), IO_MODULES[lib]):
+                found[(rel(path), lib)] = lib
+    return found
+
+
+def excepted(key: tuple[str, str], table) -> str | None:
+    return next((pat for pat in table if fnmatch(key[0], pat[0]) and key[1] == pat[1]), None)
+
+
+def test_io_libraries_are_imported_only_by_their_io_modules():
+    found = import_violations()
+    unexplained = sorted(key for key in found if excepted(key, IMPORT_EXCEPTIONS) is None)
+    assert not unexplained, f"imports outside their I/O modules: {unexplained}"
+
+
+def test_the_import_exceptions_only_shrink():
+    found = import_violations()
+    stale = [pat for pat in IMPORT_EXCEPTIONS if not any(excepted(k, [pat]) for k in found)]
+    assert not stale, f"no longer needed, remove from IMPORT_EXCEPTIONS: {stale}"
+
+
+def test_the_checker_sees_function_level_and_from_imports(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "import os\n"
+        "def f():\n    import xlwings as xw\n"
+        "class C:\n    def g(self):\n        from openpyxl.utils import get_column_letter\n"
+        "from . import sibling\n",
+        "utf-8",
+    )
+    assert top(imported(module)) == {"os", "xlwings", "openpyxl"}
+
+
+@pytest.mark.parametrize("path", modules("aexl/reports"), ids=rel)
+def test_reports_never_import_the_cli(path):
+    bad = {n for n in imported(path) if n.startswith(("aexl.cli", "aexl.commands"))}
+    assert not bad, f"{rel(path)} imports {sorted(bad)}"
+
+
+def test_the_core_never_imports_the_adapters():
+    """Outside the CLI and Excel adapters, nothing imports them."""
+    adapters = ("aexl/cli.py", "aexl/commands/*", "aexl/excel/*", "aexl/__main__.py")
+    bad = {
+        rel(path): sorted(n for n in imported(path)
+                          if n.startswith(("aexl.cli", "aexl.commands", "aexl.excel")))
+        for path in modules("aexl") if not matches(rel(path), adapters)
+    }  # fmt: skip
+    assert not {k: v for k, v in bad.items() if v}
+
+
+def calls(path: Path, function: str) -> set[str]:
+    """Names ``function`` (a top-level def of ``path``) calls."""
+    tree = ast.parse(path.read_text("utf-8"))
+    (node,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function]
+    return {
+        c.func.id if isinstance(c.func, ast.Name) else getattr(c.func, "attr", "")
+        for c in ast.walk(node)
+        if isinstance(c, ast.Call)
+    }
+
+
+@pytest.mark.parametrize(
+    "path, function",
+    [("aexl/excel/ribbon.py", "new_job_number"), ("udfs/aexl_udfs.py", "AE_NEXTJOBNO")],
+)
+def test_the_job_number_series_comes_from_one_core_function(path, function):
+    """新建工作号 and AE_NEXTJOBNO both number through ``aexl.jobno.next_jobnos`` and do
+    no numbering of their own (tests/test_ribbon.py compares their numbers)."""
+    made = calls(ROOT / path, function)
+    assert "next_jobnos" in made
+    assert not made & {"next_serial", "issued_serials", "format_jobno", "next_jobno", "max"}
+    assert "aexl.jobno.next_jobnos" in imported(ROOT / path)
+
+
+def long_modules() -> dict[str, int]:
+    out = {}
+    for path in modules("aexl"):
+        lines = len(path.read_text("utf-8").splitlines())
+        if lines > MAX_MODULE_LINES:
+            out[rel(path)] = lines
+    return out
+
+
+def long_functions() -> dict[str, int]:
+    out = {}
+    for path in modules("aexl"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    out[f"{rel(path)}::{node.name}"] = lines
+    return out
+
+
+@pytest.mark.parametrize(
+    "found, allowed, what",
+    [
+        (long_modules, LONG_MODULES, f"modules over {MAX_MODULE_LINES} lines"),
+        (long_functions, LONG_FUNCTIONS, f"functions over {MAX_FUNCTION_LINES} lines"),
+    ],
+    ids=["modules", "functions"],
+)
+def test_modules_and_functions_stay_small(found, allowed, what):
+    found = found()
+    unexplained = {k: n for k, n in found.items() if not matches(k, allowed)}
+    assert not unexplained, f"{what}: {unexplained} (split them; the allow-list only shrinks)"
+    stale = [pat for pat in allowed if not any(fnmatch(k, pat) for k in found)]
+    assert not stale, f"no longer over the limit, remove from the allow-list: {stale}"
