@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "reports",
     "month_end",
     "files",
+    "calendar",
     "addin",
     "serve",
     "doctor",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -37,6 +38,21 @@ _YEAR_RE = re.compile(r"(?:关于|现将)\s*(\d{4})\s*年")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY_RE = re.compile(r"(?:周|星期)([一二三四五六日天])")
 FIRST_STATUTORY_YEAR = 2025  # the 2024 amendment's 13 days
+
+
+# Completeness of a year typed into 节假日 (``sheet_year_gaps``). The State
+# Council notice always holds the 7 holidays, about 27–30 calendar days off.
+# Counted are the days off that fall on weekdays, so a sheet that lists only
+# those (weekends rest anyway) is not flagged: the statutory days alone are
+# 13 since 2025 (11 before) and are moved onto weekdays when they fall on a
+# weekend; the notices of 2010–2026 give 16–23 such days a year.
+MIN_WEEKDAYS_OFF = 13
+# 春节 (the New Year's Day falls between 21 January and 20 February; the
+# break starts at most a day before it) and 国庆 (1–3 October are always
+# statutory days off): at least ``MIN_PERIOD_DAYS_OFF`` days off in each window.
+SPRING_FESTIVAL_WINDOW = ((1, 20), (2, 28))
+NATIONAL_DAY_WINDOW = ((10, 1), (10, 7))
+MIN_PERIOD_DAYS_OFF = 3
 
 
 @dataclass(frozen=True)
@@ -155,3 +171,87 @@ def _with_makeup_days(days: dict[date, str]) -> dict[date, str]:
             if extra.year == day.year:
                 out[extra] = f"{name}（补假）"
     return out
+
+
+# ---- completeness of a year typed into 节假日 ------------------------------------------
+
+
+def sheet_year_gaps(extra: Mapping[date, bool], year: int) -> list[str]:
+    """What looks missing from ``year`` in 节假日 entries (date -> working?), in Chinese.
+
+    Empty when the year looks complete. See ``MIN_WEEKDAYS_OFF``,
+    ``SPRING_FESTIVAL_WINDOW``, ``NATIONAL_DAY_WINDOW``.
+    """
+    off = sorted(d for d, working in extra.items() if d.year == year and not working)
+    gaps = []
+    weekdays_off = sum(d.weekday() < 5 for d in off)
+    if weekdays_off < MIN_WEEKDAYS_OFF:
+        gaps.append(f"只登记了 {weekdays_off} 个周一至周五的放假日（全年通常有 16 个以上）")
+    for name, ((m1, d1), (m2, d2)) in (
+        ("春节", SPRING_FESTIVAL_WINDOW),
+        ("国庆节", NATIONAL_DAY_WINDOW),
+    ):
+        lo, hi = date(year, m1, d1), date(year, m2, d2)
+        if sum(lo <= d <= hi for d in off) < MIN_PERIOD_DAYS_OFF:
+            gaps.append(f"没有{name}的放假日期")
+    return gaps
+
+
+# ---- into the workbench ------------------------------------------------------------------------
+
+
+def plan_rows(rows: list[HolidayRow], existing) -> tuple[list[HolidayRow], list[HolidayRow]]:
+    """(rows to add, rows already there) given the 节假日 frame; UsageError on a conflict."""
+    from aexl.workcal import holiday_kind
+
+    have: dict[date, tuple[bool | None, int]] = {}
+    if existing is not None and len(existing):
+        for day, kind, row in zip(
+            existing["日期"], existing["类型"], existing["_row"], strict=True
+        ):
+            if isinstance(day, date):
+                have[day] = (holiday_kind(kind), row)
+    new, known = [], []
+    for item in rows:
+        if item.day not in have:
+            new.append(item)
+            continue
+        working, row = have[item.day]
+        if working != (item.kind == WORK):
+            raise UsageError(
+                f"「节假日」表第 {row} 行已把 {item.day.isoformat()} 登记为另一种类型，"
+                f"与通知（{item.kind}）不同；请核对后删除或改正该行，再导入"
+            )
+        known.append(item)
+    return new, known
+
+
+def add_holiday_rows(path, rows: list[HolidayRow]) -> int:
+    """Append ``rows`` to the workbench's 节假日 sheet (made if absent); return how many.
+
+    Uses the surgical edit of ``aexl.workbook.edit``: read-only and open-in-Excel
+    workbooks are refused, the aexl lock is held, only the 节假日 sheet part
+    (and, for a new sheet, the workbook's sheet list) changes, and the file is
+    replaced atomically.
+    """
+    from aexl import schema
+    from aexl.workbook import edit
+    from aexl.workbook.sheetxml import Book
+    from aexl.workbook.xlsxpatch import Package
+
+    path = edit.check_editable(path)
+    edit.check_writable(path)
+    edit.check_not_open_in_excel(path)
+    with edit.edit_lock(path):
+        edit.check_not_open_in_excel(path)
+        edit.remove_leftovers(path)
+        book = Book(Package(path))
+        sheet = book.sheet(schema.HOLIDAYS.sheet)
+        if sheet is None:
+            sheet = book.add_sheet(schema.HOLIDAYS.sheet)
+            sheet.write(1, dict(enumerate(schema.HOLIDAYS.headers, start=1)), {})
+        for item in rows:
+            record = {"日期": item.day, "类型": item.kind, "说明": item.note}
+            edit.append_record(sheet, record, path)
+        edit.write_package(book.pkg, path)
+    return len(rows)

@@ -4,8 +4,9 @@ Working days follow the mainland statutory calendar with its make-up
 working weekends (调休), taken from the ``chinesecalendar`` package, and
 extended by the workbook's 节假日 sheet: a year the sheet lists becomes
 known, and a date the sheet lists overrides the package for that date. A
-date in a year that neither knows raises ``CalendarError`` — never a
-weekday-only guess.
+later year that neither knows is estimated from the statutory holidays and
+weekends and is *provisional* (``is_provisional``, ``provisional_note``:
+outputs mark such dates 「暂定」); an earlier one raises ``CalendarError``.
 
 Conventions:
 
@@ -48,6 +49,13 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from aexl.errors import CalendarError, UsageError
+from aexl.holiday_notice import (  # noqa: F401 - part of this module's interface
+    MIN_PERIOD_DAYS_OFF,
+    MIN_WEEKDAYS_OFF,
+    NATIONAL_DAY_WINDOW,
+    SPRING_FESTIVAL_WINDOW,
+    sheet_year_gaps,
+)
 
 OFF, WORK = "放假", "调休上班"
 _KIND_WORDS = {
@@ -61,20 +69,6 @@ _KIND_WORDS = {
     "调休补班": True,
 }
 END_OF_DAY = time(23, 59, 59)
-
-# Completeness of a year typed into 节假日 (``sheet_year_gaps``). The State
-# Council notice always holds the 7 holidays, about 27–30 calendar days off.
-# Counted are the days off that fall on weekdays, so a sheet that lists only
-# those (weekends rest anyway) is not flagged: the statutory days alone are
-# 13 since 2025 (11 before) and are moved onto weekdays when they fall on a
-# weekend; the notices of 2010–2026 give 16–23 such days a year.
-MIN_WEEKDAYS_OFF = 13
-# 春节 (the New Year's Day falls between 21 January and 20 February; the
-# break starts at most a day before it) and 国庆 (1–3 October are always
-# statutory days off): at least ``MIN_PERIOD_DAYS_OFF`` days off in each window.
-SPRING_FESTIVAL_WINDOW = ((1, 20), (2, 28))
-NATIONAL_DAY_WINDOW = ((10, 1), (10, 7))
-MIN_PERIOD_DAYS_OFF = 3
 
 MINUTES, WEEKLY, MONTHLY, ANNUAL = "纪要", "周报", "月报", "年报"
 _KIND_ALIASES = {
@@ -157,6 +151,7 @@ class WorkCalendar:
         self._extra_years = frozenset(d.year for d in self.extra)
         self._flags: dict[int, tuple[bool, ...]] = {}
         self._cumulative: dict[int, tuple[int, ...]] = {}
+        self.provisional_years: set[int] = set()  # years estimated so far (``is_provisional``)
 
     # construction -----------------------------------------------------
     @classmethod
@@ -194,6 +189,33 @@ class WorkCalendar:
     def knows(self, year: int) -> bool:
         return year in bundled_years() or year in self._extra_years
 
+    def is_provisional(self, *days) -> bool:
+        """True when any of ``days`` (dates or years) falls in a year no calendar knows yet.
+
+        Such a year is estimated (weekends and the statutory days of
+        《全国年节及纪念日放假办法》, see ``aexl.holiday_notice.statutory_days``);
+        a deadline is provisional when ``is_provisional(start, due)``: mark it 「暂定」
+        with ``provisional_note``.
+        """
+        for day in days:
+            year = day if isinstance(day, int) else _as_date(day).year
+            if not self.knows(year) and bundled_years() and max(bundled_years()) < year <= 2100:
+                return True
+        return False
+
+    def provisional_note(self, *days) -> str | None:
+        """「暂定」 and why, when ``is_provisional(*days)``; None otherwise."""
+        years = sorted(
+            {d if isinstance(d, int) else _as_date(d).year for d in days if self.is_provisional(d)}
+        )
+        if not years:
+            return None
+        span = "、".join(map(str, years))
+        return (
+            f"暂定：{span} 年的放假安排尚未收录，按《全国年节及纪念日放假办法》的法定假日和周末推算；"
+            f"国务院办公厅通知公布后，请用 aexl calendar import 导入「节假日」表"
+        )
+
     def unknown_year_error(self, year: int) -> CalendarError:
         """The error for a date in ``year`` when no calendar knows it (says how to add it)."""
         span = f"（目前已知 {_describe_years(self.known_years)} 年）" if self.known_years else ""
@@ -210,10 +232,16 @@ class WorkCalendar:
             return cached
         if year in bundled_years():
             flags = list(_bundled_flags(year))
-        elif year in self._extra_years:
+        elif year in self._extra_years or self.is_provisional(year):
             first = date(year, 1, 1)
             days = _days_in_year(year)
             flags = [(first + timedelta(days=i)).weekday() < 5 for i in range(days)]
+            if year not in self._extra_years:  # statutory days, until the notice is known
+                from aexl.holiday_notice import statutory_days
+
+                for day in statutory_days(year):
+                    flags[day.timetuple().tm_yday - 1] = False
+                self.provisional_years.add(year)
         else:
             raise self.unknown_year_error(year)
         for day, working in self.extra.items():
@@ -387,27 +415,6 @@ def _meeting_parts(meeting) -> tuple[date, time | None]:
         clock = meeting.time()
         return meeting.date(), (None if clock == time() else clock)
     return _as_date(meeting), None
-
-
-def sheet_year_gaps(extra: Mapping[date, bool], year: int) -> list[str]:
-    """What looks missing from ``year`` in 节假日 entries (date -> working?), in Chinese.
-
-    Empty when the year looks complete. See ``MIN_WEEKDAYS_OFF``,
-    ``SPRING_FESTIVAL_WINDOW``, ``NATIONAL_DAY_WINDOW``.
-    """
-    off = sorted(d for d, working in extra.items() if d.year == year and not working)
-    gaps = []
-    weekdays_off = sum(d.weekday() < 5 for d in off)
-    if weekdays_off < MIN_WEEKDAYS_OFF:
-        gaps.append(f"只登记了 {weekdays_off} 个周一至周五的放假日（全年通常有 16 个以上）")
-    for name, ((m1, d1), (m2, d2)) in (
-        ("春节", SPRING_FESTIVAL_WINDOW),
-        ("国庆节", NATIONAL_DAY_WINDOW),
-    ):
-        lo, hi = date(year, m1, d1), date(year, m2, d2)
-        if sum(lo <= d <= hi for d in off) < MIN_PERIOD_DAYS_OFF:
-            gaps.append(f"没有{name}的放假日期")
-    return gaps
 
 
 def _describe_years(years: Iterable[int]) -> str:
