@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -295,3 +296,111 @@ def production_confirmation(job: dict, confirmed: list[dict], revisions: list[di
     if any((as_day(r.get("修改日期")) or date.min) > day for r in revisions):
         return None
     return last
+
+
+# ------------------------------------------------- status as of a day ---
+CANCELLED = "已取消"
+PROPOSAL_MEETINGS = ("提案", "再提案")
+_CANCEL_WORDS = ("取消", "撤销", "终止")
+
+
+@dataclass(frozen=True)
+class JobRecords:
+    """A job's dated records, each a list of row dicts of its register:
+    周进度 entries, 签核 signatures, 修改单 revisions and 会议 rows naming the job."""
+
+    weekly: tuple = ()
+    signoffs: tuple = ()
+    revisions: tuple = ()
+    meetings: tuple = ()
+
+
+def week_day(week) -> date | None:
+    """The day a 周进度 entry of ``week`` (``2026-W45``) speaks for: its Thursday,
+    the day that puts an ISO week in a month (the monthly summary's rule)."""
+    text = str(week or "")
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    if not match:
+        return None
+    try:
+        return date.fromisocalendar(int(match[1]), int(match[2]), 4)
+    except ValueError:
+        return None
+
+
+def _dated(records: JobRecords) -> list[tuple[date, str, dict]]:
+    """(day, kind, row) of every record with a readable date, oldest first."""
+    out = [(week_day(r.get("周次")), "weekly", r) for r in records.weekly]
+    out += [(as_day(r.get("日期")), "signoff", r) for r in records.signoffs]
+    out += [(as_day(r.get("修改日期")), "revision", r) for r in records.revisions]
+    out += [(as_day(r.get("会议时间")), "meeting", r) for r in records.meetings]
+    return sorted(
+        ((d, k, r) for d, k, r in out if d is not None), key=lambda t: (t[0], t[2].get("_row") or 0)
+    )
+
+
+def cancelled_on(job: dict, records: JobRecords) -> date | None:
+    """The day a job of status 已取消 was cancelled: the 周进度 entry that says so
+    (「取消」「撤销」「终止」 in 本周进展), else its last dated record, else its 开单日期.
+    None for a job that is not cancelled."""
+    if status_of(job) != CANCELLED:
+        return None
+    said = [week_day(r.get("周次")) for r in records.weekly]
+    said = [
+        d
+        for d, r in zip(said, records.weekly, strict=True)
+        if d and any(w in text_of(r, "本周进展") for w in _CANCEL_WORDS)
+    ]
+    if said:
+        return min(said)
+    dated = _dated(records)
+    return dated[-1][0] if dated else as_day(job.get("开单日期")) or date.min
+
+
+def status_as_of(job: dict, records: JobRecords, day: date) -> str | None:
+    """The job's 状态 at the end of ``day``, from its dated records; None before it was opened.
+
+    The 工作单's 状态 is today's. When no record of the job is dated after
+    ``day`` (and a delivered job's 交付日期 is not after it) that status held
+    then too. Otherwise it is derived from what had happened by ``day``:
+    cancelled (``cancelled_on``) → 已取消; produced (``production_confirmation``
+    over the signatures and revisions up to ``day``) → 客户确认 (已完成 when the
+    job is 已完成 today and its 交付日期 has come); else the latest of a
+    revision opened (修改中) and a proposal meeting held (已提案); else 进行中.
+    """
+    opened = as_day(job.get("开单日期"))
+    if opened is not None and opened > day:
+        return None
+    current = status_of(job)
+    if current == CANCELLED:
+        gone = cancelled_on(job, records)
+        if gone is not None and gone <= day:
+            return CANCELLED
+    dated = _dated(records)
+    delivered = as_day(job.get("交付日期"))
+    later = any(d > day for d, _, _ in dated) or (
+        current in DELIVERED_STATUSES and delivered is not None and delivered > day
+    )
+    if not later and current != CANCELLED:
+        return current
+    upto = [(d, k, r) for d, k, r in dated if d <= day]
+    signs = [r for _, k, r in upto if k == "signoff"]
+    revs = [r for _, k, r in upto if k == "revision"]
+    confirmed = client_confirmations(signs)
+    if production_confirmation(job, next(iter(confirmed.values()), []), revs) is not None:
+        done = current == "已完成" and delivered is not None and delivered <= day
+        return "已完成" if done else "客户确认"
+    if current in DELIVERED_STATUSES and not needs_qc(text_of(job, "工作类型")) and not later:
+        return current
+    for _, kind, rec in reversed(upto):
+        if kind == "revision":
+            return "修改中"
+        if kind == "meeting" and text_of(rec, "会议类型") in PROPOSAL_MEETINGS:
+            return "已提案"
+    return DEFAULT_STATUS
+
+
+def cancelled_in(job: dict, records: JobRecords, start: date, end: date) -> bool:
+    """Whether the job was cancelled within [start, end]."""
+    gone = cancelled_on(job, records)
+    return gone is not None and start <= gone <= end

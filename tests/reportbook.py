@@ -449,3 +449,40 @@ def row_values(ws, row: int) -> list:
 
 def merged(ws) -> set[str]:
     return {str(r) for r in ws.merged_cells.ranges}
+
+
+def table_after(ws, heading: str, first_header: str = "工作号") -> list[list]:
+    """The body rows of the first table below ``heading`` whose header row starts with
+    ``first_header``, as written in the file (a table showing its 「（无）」 note: [])."""
+    row, _ = find(ws, heading)
+    while ws.cell(row, 1).value != first_header and row < ws.max_row:
+        row += 1
+    headers = [v for v in row_values(ws, row) if v is not None]
+    out = []
+    row += 1
+    while ws.cell(row, 1).value is not None or ws.cell(row, 2).value is not None:
+        values = row_values(ws, row)[: len(headers)]
+        if not (isinstance(values[0], str) and values[0].startswith("（")):
+            out.append(dict(zip(headers, values, strict=False)))
+        row += 1
+    return out
+
+
+def headline_counts(ws, line_start: str) -> dict[str, int]:
+    """``{label: n}`` of the header line starting with ``line_start`` (``本月工作 5 项 · …``)."""
+    import re
+
+    for row in ws.iter_rows(max_row=8):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(line_start):
+                text = cell.value.split("（")[0]
+                return {m[1]: int(m[2]) for m in re.finditer(r"(\S+) (\d+) [项次张条]", text)}
+    raise AssertionError(f"no header line starting {line_start!r} on {ws.title}")
+
+
+def sample_books(folder: Path) -> list[Path]:
+    """The sample account set (workbooks/make_sample.py) written into ``folder``, no images."""
+    from samples import load_make_sample
+
+    built = load_make_sample().build_sample(folder, images=False)
+    return [p for p in built if p.suffix == ".xlsx"]

@@ -7,11 +7,22 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from reportbook import find, merged, row_values, run_cli, sha256, write_reportbook
+from reportbook import (
+    find,
+    headline_counts,
+    merged,
+    row_values,
+    run_cli,
+    sample_books,
+    sha256,
+    table_after,
+    write_reportbook,
+)
 
 from aexl.errors import CalendarError
 from aexl.reports.blocks import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.monthly import month_weeks, monthly_data, monthly_reports, write_monthly
+from aexl.rules import JobRecords, status_as_of
 from aexl.workbook.read import read_workbench
 
 D, DT = date, datetime
@@ -68,7 +79,7 @@ def test_work_of_the_month(midea):
     assert rows["MDKT2026002"]["完成度"] == 60 and rows["MDKT2026002"]["财务情况"] == "报价待确认"
     assert "W44：按提案意见修改主画面" in rows["MDKT2026002"]["本月进展"]
     assert "修改单第 1 次：主画面改为暖色调" in rows["MDKT2026002"]["本月进展"]
-    assert rows["MDKT2026004"]["状态"] == "已取消"
+    assert rows["MDKT2026004"]["月末状态"] == "已取消"
 
 
 def test_effects_table_and_chart_specs(midea):
@@ -113,7 +124,7 @@ def test_written_workbook(midea, hualing, tmp_path):
     row, col = find(ws, "+双十一投放监测与效果追踪")
     assert ws.cell(row, col).data_type == "s"
     head, _ = find(ws, "本月进展")
-    assert row_values(ws, head)[:4] == ["工作号", "项目名称", "工作类型", "状态"]
+    assert row_values(ws, head)[:4] == ["工作号", "项目名称", "工作类型", "月末状态"]
     assert ws.cell(head + 1, 8).number_format == "yyyy-mm-dd"
     rate, col = find(ws, "达成率")
     assert ws.cell(rate + 1, col).number_format == "0.0%"
@@ -242,3 +253,97 @@ def test_a_bad_period_reads_the_same_in_every_command(wb, tmp_path, command, arg
     result = run_cli(command, "--book", wb.path, *args, "--out", tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip() == f"aexl: {message}"
+
+
+# --------------------------------------------------- status as of the month end ---
+def _week(no, week, progress="进展", plan="计划"):
+    return {"工作号": no, "周次": week, "本周进展": progress, "下周计划": plan, "_row": 2}
+
+
+def _client_sign(no, flow, day):
+    return {"工作号": no, "流程": flow, "步骤": "客户确认", "结果": "通过", "日期": day, "_row": 3}
+
+
+JOB = {"工作号": "J1", "工作类型": "TVC", "开单日期": D(2026, 10, 5), "交付日期": D(2026, 11, 20)}
+LATER_DONE = JobRecords(
+    weekly=(_week("J1", "2026-W44"), _week("J1", "2026-W46", "客户确认成片")),
+    signoffs=(_client_sign("J1", "正稿QC", D(2026, 11, 12)),),
+    meetings=({"工作号": "J1", "会议类型": "提案", "会议时间": DT(2026, 10, 20, 10)},),
+    revisions=({"原工作号": "J1", "修改序号": 1, "修改日期": D(2026, 10, 27)},),
+)
+CANCELLED_W45 = JobRecords(
+    weekly=(_week("J1", "2026-W44"), _week("J1", "2026-W45", "客户取消该项目"))
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "records", "day", "expected"),
+    [
+        ("已完成", LATER_DONE, D(2026, 10, 4), None),  # not opened yet
+        ("已完成", LATER_DONE, D(2026, 10, 10), "进行中"),
+        ("已完成", LATER_DONE, D(2026, 10, 21), "已提案"),
+        ("已完成", LATER_DONE, D(2026, 10, 31), "修改中"),  # revision after the proposal
+        ("已完成", LATER_DONE, D(2026, 11, 13), "客户确认"),  # signed, not yet delivered
+        ("已完成", LATER_DONE, D(2026, 11, 30), "已完成"),
+        ("已取消", CANCELLED_W45, D(2026, 10, 31), "进行中"),  # cancelled in W45 (Thu 11-05)
+        ("已取消", CANCELLED_W45, D(2026, 11, 30), "已取消"),
+        ("进行中", JobRecords(weekly=(_week("J1", "2026-W44"),)), D(2026, 10, 31), "进行中"),
+        ("已提案", JobRecords(), D(2026, 10, 31), "已提案"),  # nothing dated later: as today
+    ],
+)
+def test_status_as_of_the_day(status, records, day, expected):
+    assert status_as_of({**JOB, "状态": status}, records, day) == expected
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory):
+    return [read_workbench(p) for p in sample_books(tmp_path_factory.mktemp("samples"))]
+
+
+MONTHLY_TABLES = {  # headline label → (heading of its table, how its rows are counted)
+    "本月工作": ("二、本月主要工作明细", None),
+    "其中已取消": ("二、本月主要工作明细", "已取消"),
+    "提案": ("（一）当月提案", None),
+    "完成成品": ("（二）完成的成品（客户签字确认）", None),
+    "未出正品的设计": ("（三）未出正品的设计", None),
+}
+
+
+def test_every_headline_equals_its_table_in_the_sample_summaries(samples, tmp_path):
+    checked = 0
+    for wb in samples:
+        for month in ("2026-09", "2026-10", "2026-11"):
+            for report in monthly_reports(wb, month):
+                ws = load_workbook(write_monthly(report, tmp_path / report.filename)).active
+                counts = headline_counts(ws, "本月工作")
+                assert set(counts) == set(MONTHLY_TABLES)
+                for label, (heading, status) in MONTHLY_TABLES.items():
+                    rows = table_after(ws, heading)
+                    if status:
+                        rows = [r for r in rows if r["月末状态"] == status]
+                    assert counts[label] == len(rows), (wb.name, month, report.brand, label)
+                for row in table_after(ws, "二、本月主要工作明细"):
+                    if row["月末状态"] == "已取消":  # no budget line, no plan
+                        assert row["财务情况"] is None
+                        plans = table_after(ws, "本月最后一周的下周计划")
+                        assert row["工作号"] not in [p["工作号"] for p in plans]
+                checked += 1
+    assert checked >= 6
+
+
+def test_a_job_finished_later_reads_as_it_was_at_the_month_end(samples):
+    """A job done in November is not 已完成 in October's summary; one cancelled in November
+    is not cancelled in October."""
+    seen = set()
+    for wb in samples:
+        jobs = wb.frame("工作单")
+        later = dict(zip(jobs["工作号"], jobs["状态"], strict=True))
+        for report in monthly_reports(wb, "2026-10"):
+            for row in report.work.dicts():
+                if later[row["工作号"]] in ("已完成", "已取消") and row["完成度"] not in (
+                    None,
+                    100,
+                ):
+                    assert row["月末状态"] not in ("已完成", "已取消"), row
+                    seen.add(later[row["工作号"]])
+    assert seen

@@ -25,17 +25,17 @@ from aexl.reports.blocks import BrandReport, Heading, Table, Text, fmt_day, join
 from aexl.reports.layout import save_report
 from aexl.reports.registers import by_job, calendar_of, prepare, reports_for
 from aexl.rules import (
-    DELIVERED_STATUSES,
+    CANCELLED,
     OPEN_STATUSES,
     PROPOSED_STATUSES,
     as_day,
+    cancelled_in,
     client_confirmations,
     in_range,
     is_design,
     jobno_key,
     normalise_step,
     production_confirmation,
-    status_of,
     text_of,
 )
 from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
@@ -44,10 +44,10 @@ KIND = "月度工作总结"
 SHEET = "月度工作总结"
 PROPOSAL_MEETINGS = ("提案", "再提案")
 WIDTHS = [15, 20, 10, 9, 40, 9, 18, 12, 12, 10]
-WORK_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
+WORK_HEADERS = ["工作号", "项目名称", "工作类型", "月末状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
 EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
 # in the columns of the work table: 工作号 and 项目名称 line up, the topic sits in the wide column
-PROPOSAL_HEADERS = ["工作号", "项目名称", "类型", "当前状态", "主题", "客户签复", "日期"]
+PROPOSAL_HEADERS = ["工作号", "项目名称", "类型", "月末状态", "主题", "客户签复", "日期"]
 FINISHED_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "确认流程", "修改次数", "客户签名", "客户确认日期"]  # fmt: skip
 PENDING_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近签核", "修改次数", "最近修改", "交付日期"]  # fmt: skip
 
@@ -118,8 +118,19 @@ class MonthlyReport(BrandReport):
             f"报告期间：{self.month}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
             f"完成日期：{fmt_day(self.finish)}（每月 10 日前完成，遇非工作日提前）",
             f"发送日期：{fmt_day(self.send)}（15 日前发送给客户）",
-            f"本月工作 {len(self.work.rows)} 项 · 提案 {len(self.proposals.rows)} 次 · "
-            f"完成成品 {len(self.finished.rows)} 项 · 未出正品的设计 {len(self.pending.rows)} 项",
+            " · ".join(f"{label} {n} {unit}" for label, n, unit in self.headline())
+            + f"（状态为 {self.end:%Y-%m-%d} 月末的状态）",
+        ]
+
+    def headline(self) -> list[tuple[str, int, str]]:
+        """The header's counts, each the row count of the table it heads."""
+        status = self.work.column("月末状态")
+        return [
+            ("本月工作", len(self.work.rows), "项"),
+            ("其中已取消", status.count(CANCELLED), "项"),
+            ("提案", len(self.proposals.rows), "次"),
+            ("完成成品", len(self.finished.rows), "项"),
+            ("未出正品的设计", len(self.pending.rows), "项"),
         ]
 
     @property
@@ -222,22 +233,29 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
         dated += [s.get("日期") for s in signs.get(no, ())]
         dated += [m.get("会议时间") for m in talks.get(no, ())]
         touched = entries or revs or any(in_range(d, start, end) for d in dated)
-        if touched or status_of(job) in OPEN_STATUSES:
-            _work_row(report, no, job, entries, revs, weeks[-1])
+        status = regs.status(no, end)
+        if status == CANCELLED and not cancelled_in(job, regs.records(no), start, end):
+            continue  # cancelled before the month: not this month's work
+        if touched or status in OPEN_STATUSES:
+            _work_row(report, no, job, entries, revs, weeks[-1], status)
 
     _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
-    proposed = _proposals(report, mine, meetings)
-    _done(report, mine, proposed, signs, revisions)
+    status = {no: regs.status(no, end) for no in mine}
+    proposed = _proposals(report, mine, meetings, status)
+    _done(report, mine, proposed, signs, revisions, status)
     return report
 
 
-def _work_row(report: MonthlyReport, no: str, job: dict, entries, revs, last_week: str) -> None:
+def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: str, status) -> None:
+    """One row of the work table; ``status`` as of the month's end (``rules.status_as_of``).
+    A job cancelled by then has no finance line and no plan."""
     last = entries[-1] if entries else {}
     progress = [
         f"{e['周次'][5:]}：{text_of(e, '本周进展')}" for e in entries if text_of(e, "本周进展")
     ]
     progress += [f"修改单第 {r.get('修改序号')} 次：{text_of(r, '修改内容')}" for r in revs]
-    status = status_of(job)
+    cancelled = status == CANCELLED
+    finance = None if cancelled else last.get("财务情况")
     report.work.rows.append(
         [
             no,
@@ -246,10 +264,10 @@ def _work_row(report: MonthlyReport, no: str, job: dict, entries, revs, last_wee
             status,
             join_lines(progress) or None,
         ]
-        + [last.get("完成度"), last.get("财务情况"), job.get("开单日期"), job.get("交付日期")]
+        + [last.get("完成度"), finance, job.get("开单日期"), job.get("交付日期")]
         + [last.get("负责人") or job.get("执行人员")]
     )
-    if last and last["周次"] == last_week and text_of(last, "下周计划"):
+    if not cancelled and last and last["周次"] == last_week and text_of(last, "下周计划"):
         report.next_plans.rows.append(
             [
                 no,
@@ -287,7 +305,7 @@ def _effects(report: MonthlyReport, rows: list[dict]) -> None:
     report.charts.specs = [s for s in specs if s.campaign in campaigns]
 
 
-def _proposals(report: MonthlyReport, mine: dict, meetings: list[tuple[dict, str]]) -> set[str]:
+def _proposals(report: MonthlyReport, mine: dict, meetings: list, status: dict) -> set[str]:
     """The month's 提案/再提案 meetings, then jobs at 已提案; returns every job proposed by month end.
 
     A proposal meeting without a 工作号 is listed by its topic (brand by
@@ -306,12 +324,12 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list[tuple[dict, str
             topic = text_of(m, "主题") + (f"（{note}）" if note else "")
             report.proposals.rows.append(
                 [no or None, text_of(job, "项目名称") if job else None, text_of(m, "会议类型")]
-                + [status_of(job) if job else None]
+                + [status.get(no) if job else None]
                 + [topic or None, m.get("客户签复"), m.get("会议时间")]
             )
     listed = {r[0] for r in report.proposals.rows}
     for no, job in mine.items():
-        if text_of(job, "状态") == "已提案" and no not in listed:
+        if status.get(no) == "已提案" and no not in listed:
             report.proposals.rows.append(
                 [
                     no,
@@ -325,7 +343,7 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list[tuple[dict, str
     return proposed
 
 
-def _done(report: MonthlyReport, mine, proposed: set[str], signs: dict, revisions: dict) -> None:
+def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, status) -> None:
     """Finished work and designs not yet produced, by one rule (``common.production_confirmation``).
 
     A job is *produced* by the month's end when the client signed the QC flow
@@ -339,17 +357,17 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs: dict, revision
     for no, job in mine.items():
         steps = [s for s in signs.get(no, ()) if (as_day(s.get("日期")) or date.max) <= end]
         revs = [r for r in revisions.get(no, ()) if (as_day(r.get("修改日期")) or date.min) <= end]
-        status, kind = text_of(job, "状态"), text_of(job, "工作类型")
+        state, kind = status[no], text_of(job, "工作类型")
         done = production_confirmation(job, client_confirmations(steps).get(no, []), revs)
         if done is not None:
-            if status in DELIVERED_STATUSES and in_range(done.get("日期"), start, end):
+            if in_range(done.get("日期"), start, end):
                 report.finished.rows.append(
-                    [no, text_of(job, "项目名称"), kind, status, text_of(done, "流程"), len(revs)]
+                    [no, text_of(job, "项目名称"), kind, state, text_of(done, "流程"), len(revs)]
                     + [done.get("签名"), as_day(done.get("日期"))]
                 )
             continue
-        is_proposed = status in PROPOSED_STATUSES or (
-            no in proposed and status not in ("已完成", "已取消")
+        is_proposed = state in PROPOSED_STATUSES or (
+            no in proposed and state not in ("已完成", CANCELLED, None)
         )
         if not is_proposed or not is_design(kind):
             continue
@@ -361,7 +379,7 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs: dict, revision
         )
         last_rev = max(revs, key=lambda r: r.get("修改序号") or 0, default={})
         report.pending.rows.append(
-            [no, text_of(job, "项目名称"), kind, status, latest or None, len(revs)]
+            [no, text_of(job, "项目名称"), kind, state, latest or None, len(revs)]
             + [text_of(last_rev, "修改内容") or None, job.get("交付日期")]
         )
 

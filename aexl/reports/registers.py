@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from aexl import schema
-from aexl.rules import brand_key, brand_order, jobno_key, meeting_brands
+from aexl.rules import (
+    JobRecords,
+    brand_key,
+    brand_order,
+    jobno_key,
+    meeting_brands,
+    status_as_of,
+)
 from aexl.values import is_blank
 
 BRAND_SHEETS = (schema.BRANDS.sheet, schema.JOBS.sheet)  # the brands' order: 品牌, then 工作单
@@ -181,6 +188,20 @@ class Registers:
                 for name in names:
                     self._meetings.setdefault(brand_key(name), []).append((rec, note))
         return self._meetings.get(brand_key(brand), [])
+
+    def records(self, no: str) -> JobRecords:
+        """The job's dated records (``rules.JobRecords``), for ``rules.status_as_of``."""
+        return JobRecords(
+            weekly=tuple(self.by_job(schema.WEEKLY.sheet, "工作号").get(no, ())),
+            signoffs=tuple(self.by_job(schema.SIGNOFFS.sheet, "工作号").get(no, ())),
+            revisions=tuple(self.by_job(schema.REVISIONS.sheet, "原工作号").get(no, ())),
+            meetings=tuple(self.by_job(schema.MEETINGS.sheet, "工作号").get(no, ())),
+        )
+
+    def status(self, no: str, day) -> str | None:
+        """The job's 状态 at the end of ``day`` (``rules.status_as_of``); None before it was opened."""
+        job = self.jobs.get(no)
+        return None if job is None else status_as_of(job, self.records(no), day)
 
 
 def prepare(source) -> Registers:

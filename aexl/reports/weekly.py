@@ -22,7 +22,7 @@ from aexl.period import Period
 from aexl.reports.blocks import BrandReport, Heading, Table, fmt_day
 from aexl.reports.layout import save_report
 from aexl.reports.registers import calendar_of, prepare, reports_for
-from aexl.rules import DONE_STATUSES, as_day, in_range, jobno_key, status_of, text_of
+from aexl.rules import DONE_STATUSES, as_day, in_range, jobno_key, text_of
 from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "每周工作进度表"
@@ -109,7 +109,8 @@ def weekly_data(source, brand: str, week: Period | str, calendar=None) -> Weekly
     )
     entries = regs.rows(schema.WEEKLY.sheet)
     _progress(report, entries, regs.jobs, mine)
-    _overdue(report, mine, revisions, latest_progress(entries, period.key))
+    status = {no: regs.status(no, finish) for no in mine}
+    _overdue(report, mine, revisions, latest_progress(entries, period.key), status)
     _minutes(report, regs.meetings(brand), cal)
     for no, job in mine.items():
         for rec in revisions.get(no, ()):
@@ -168,15 +169,15 @@ def latest_progress(entries: list[dict], week: str) -> dict[str, str]:
     return {no: f"{wk}：{done}" for no, (wk, done) in out.items()}
 
 
-def _overdue(report: WeeklyReport, mine: dict, revisions: dict, progress: dict) -> None:
+def _overdue(report: WeeklyReport, mine: dict, revisions: dict, progress: dict, status) -> None:
+    """``status``: each job's 状态 on the day the report is finished (``rules.status_as_of``)."""
     for no, job in mine.items():
-        opened = as_day(job.get("开单日期"))
-        if text_of(job, "状态") in DONE_STATUSES or (opened and opened > report.finish):
+        if status[no] is None or status[no] in DONE_STATUSES:
             continue
         due, basis = due_date(job, revisions.get(no, []), report.finish)
         if due and due < report.finish:
             report.overdue.rows.append(
-                [no, text_of(job, "项目名称"), text_of(job, "工作类型"), status_of(job)]
+                [no, text_of(job, "项目名称"), text_of(job, "工作类型"), status[no]]
                 + [progress.get(no), (report.finish - due).days, due, basis, job.get("执行人员")]
             )
     report.overdue.rows.sort(key=lambda r: (r[6], r[0]))
