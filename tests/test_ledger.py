@@ -306,6 +306,20 @@ def test_ledger_url_from(monkeypatch, source, env, expected):
     assert ledger_url_from(source) == expected
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///jobno.db", Path("jobno.db")),
+        ("sqlite:////srv/台账/jobno.db", Path("/srv/台账/jobno.db")),
+        ("sqlite:///D:/台账/工作号.db", Path("D:/台账/工作号.db")),
+    ],
+)
+def test_sqlite_path(url, expected):
+    from aexl.ledger import sqlite_path
+
+    assert sqlite_path(url) == expected
+
+
 # ---------------------------------------------------------------------- import / export
 def _bench(path: Path, jobs: list[tuple]) -> Path:
     brands = [{"客户": "华韵", "品牌": "美的", "品牌代码": None, "产品线": "空调"}]
@@ -399,6 +413,10 @@ def test_cli_round_trip(blank_url, tmp_path):
     result = run("ledger", "void", "mdkt2026007", "--reason", "客户取消", env=env)
     assert result.stdout.strip() == "已作废：MDKT2026007（原因：客户取消）", result.stderr
     listed = run("ledger", "list", "--prefix", "MDKT", env=env).stdout.splitlines()
+    assert (
+        run("ledger", "--ledger", blank_url, "list", "--prefix", "MDKT").stdout.splitlines()
+        == listed
+    )
     assert listed[0].split("\t")[:3] == ["工作号", "状态", "品牌"]
     assert listed[1].split("\t")[:6] == ["MDKT2026007", "已作废", "美的", "空调", "", "王小明"]
     assert listed[1].split("\t")[-1] == "客户取消"

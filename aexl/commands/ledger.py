@@ -19,6 +19,9 @@ def register(sub) -> None:
         f"aexl ledger init --ledger {URL}",
     )
     parser.set_defaults(func=lambda args: parser.error("请写子命令，如 aexl ledger list …"))
+    # also before the subcommand (aexl ledger --ledger URL list); its own dest, since a
+    # subcommand's default would overwrite the same dest
+    parser.add_argument("--ledger", dest="ledger_before", metavar="URL", help=LEDGER_HELP)
     ledger_sub = parser.add_subparsers(dest="ledger_command", metavar="子命令")
 
     def command(name: str, help_text: str, example: str, run):
@@ -58,6 +61,8 @@ def register(sub) -> None:
 def _open(args, *, create: bool = False):
     from aexl.ledger import ledger_url_from, open_ledger
 
+    if not args.ledger and getattr(args, "ledger_before", None):
+        args.ledger = args.ledger_before
     return open_ledger(ledger_url_from(args), create=create)
 
 

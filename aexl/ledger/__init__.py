@@ -31,6 +31,10 @@ The address comes from ``--ledger URL`` or the environment variable
             ledger.void(number, "写入工作台失败")
             raise
 
+``floor`` is the highest serial the workbench (and its in-workbench ledger)
+already holds for the prefix, e.g.
+``max(aexl.jobno.issued_serials(issued, brand_code + line_code, year), default=0)``.
+
 Every failure raises a ``LedgerError`` (an ``AexlError``) with one Chinese
 line; an unreachable database is a ``LedgerUnreachableError`` and nothing is
 written. A new ledger is created only by ``open_ledger(url, create=True)``
