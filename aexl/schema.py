@@ -37,6 +37,7 @@ class Column:
     note: str = ""
     choices: tuple[str, ...] = ()
     width: int = 14
+    optional: bool = False  # added after workbenches were in use: may be absent (read as blank)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,12 @@ SIGNOFFS = Register(
         C("日期", DATE, width=12),
         C("结果", ENUM, choices=SIGNOFF_RESULTS, width=8),
         C("备注", width=30),
+        C(
+            "校验码",
+            note="「签核」按钮录入时生成，请勿手改；手工录入的行留空",
+            width=16,
+            optional=True,
+        ),
     ),
     note="签核记录：每个签名一行",
     table="Signoffs",
@@ -255,9 +262,27 @@ HOLIDAYS = Register(
     table="Holidays",
 )
 
+# The job schedule's milestones, in order (aexl.planning.schedule lays them out).
+MILESTONES = ("简报与工作单确认", "内部创作与审阅", "提案", "修改", "客户确认", "QC签核", "交付")
+
+PROGRESS = Register(
+    "进度",
+    (
+        C("工作号", width=15),
+        C("里程碑", ENUM, choices=MILESTONES, width=16),
+        C("开始日期", DATE, note="日期，如 2026-11-26；留空则按默认进度", width=12),
+        C("结束日期", DATE, note="不能早于开始日期；留空则按默认进度", width=12),
+        C("负责人", width=14),
+        C("备注", width=30),
+    ),
+    note="工作进度表：改动某项工作某个里程碑的默认日期（每行一个里程碑）",
+    optional=True,
+    table="Progress",
+)
+
 REGISTERS: tuple[Register, ...] = (
     BRANDS, JOBS, REVISIONS, SIGNOFFS, WEEKLY, MEETINGS, PLACEMENTS, EFFECTS,
-    MONTHLY_NOTES, COPY, HOLIDAYS,
+    MONTHLY_NOTES, COPY, HOLIDAYS, PROGRESS,
 )  # fmt: skip
 BY_SHEET = {r.sheet: r for r in REGISTERS}
 

@@ -40,14 +40,18 @@ PICTURE_PREFIX = "aexl_"  # names of the pictures a handler adds (removed on the
 MAX_LISTED = 12  # lines of detail in an alert
 
 
-
 def __getattr__(name: str):
     """``HANDLERS``: every ribbon button's handler, from ``aexl.reports.registry`` (read
     when asked, so a report added to the registry has its button here)."""
-    if name == "HANDLERS":
-        from aexl.reports.registry import ribbon_commands
+    from aexl.reports.registry import ribbon_commands
 
+    if name == "HANDLERS":
         return tuple(b.handler for b in ribbon_commands())
+    for button in ribbon_commands():  # a handler that lives in its own module
+        if button.handler == name and button.module != __name__:
+            import importlib
+
+            return getattr(importlib.import_module(button.module), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -572,3 +576,22 @@ def monthly_summary(book) -> None:
         return
     write_report(book, MONTHLY_SHEET, reports)
     alert(book, f"{month} 的月度工作总结（{len(reports)} 个品牌）已写入「{MONTHLY_SHEET}」表。")
+
+
+@handler
+def diagnose(book) -> None:
+    """诊断: this machine's Python, xlwings, add-in and configuration, each with its fix."""
+    from aexl.excel.doctor import run_checks
+
+    checks = run_checks()
+    grid = [["检查项", "结果", "说明", "修复方法"]]
+    grid += [[c.name, "通过" if c.ok else "失败", c.detail, c.fix] for c in checks]
+    write_grid(book, "诊断", grid)
+    failed = [c.name for c in checks if not c.ok]
+    alert(
+        book,
+        f"有 {len(failed)} 项未通过：{'、'.join(failed)}，见「诊断」表。"
+        if failed
+        else f"全部 {len(checks)} 项检查通过。",
+        critical=bool(failed),
+    )

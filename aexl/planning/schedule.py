@@ -49,6 +49,7 @@ MILESTONES = (
     ("交付", "二.8 客户签字确认，作品完成", "客户部"),
 )
 MILESTONE_NAMES = tuple(m[0] for m in MILESTONES)
+assert MILESTONE_NAMES == schema.MILESTONES, "schema.MILESTONES lists the same milestones"
 
 # Working days each milestone takes, by kind of work (same order as MILESTONES).
 # Print work proofs (打样) in QC; TVC/主视觉/形象稿/新稿件 need a creative brief
@@ -74,22 +75,8 @@ def work_kind(work_type: str) -> str:
     return "other"
 
 
-C = schema.Column
 # The optional 进度 sheet: one row per job and milestone whose default is changed.
-PROGRESS = schema.Register(
-    "进度",
-    (
-        C("工作号", width=15),
-        C("里程碑", schema.ENUM, choices=MILESTONE_NAMES, width=16),
-        C("开始日期", schema.DATE, note="日期，如 2026-11-26；留空则按默认进度", width=12),
-        C("结束日期", schema.DATE, note="不能早于开始日期；留空则按默认进度", width=12),
-        C("负责人", width=14),
-        C("备注", width=30),
-    ),
-    note="工作进度表：改动某项工作某个里程碑的默认日期（每行一个里程碑）",
-    optional=True,
-    table="Progress",
-)
+PROGRESS = schema.PROGRESS
 
 
 @dataclass

@@ -32,6 +32,7 @@ class Button:
     image: str  # an Excel imageMso name
     group: str  # a key of GROUPS
     tip: str
+    module: str = "aexl.excel.ribbon"  # where the handler lives (the ribbon module finds it)
 
     @property
     def camel(self) -> str:
@@ -71,7 +72,8 @@ class Report:
     write: str = ""  # "module:function": (report, path) -> path
     run: str = ""  # "module:function": (args, period) -> exit code; "" = build, then write each
     nothing: str = "{period} 没有任何品牌的记录，未生成{kind}。"
-    month_end: bool = False  # written by the month-end batch (per brand, for the month)
+    month_end: bool | str = False  # month-end writes it per brand: True = data/write, or its own
+    # "module:function" (book, brand) -> [paths] (aexl.monthend.outputs)
     button: Button | None = None
     options: tuple[Option, ...] = ()
     brands: bool = True  # takes --brand (only these brands)
@@ -116,7 +118,7 @@ REPORTS: list[Report] = [
         "投放列表：每个品牌在某周或某月的投放（广告形式、区域、媒体、日期、规格、版本、样稿缩略图）",
         "aexl placements --book 星河食品_AE工作台.xlsx --month 2026-10 --out 报告",
         run="aexl.commands.placements:run",
-        month_end=True,
+        month_end="aexl.monthend.outputs:placement_list",
         brands=False,
         button=Button(
             "placement_list",
@@ -133,7 +135,7 @@ REPORTS: list[Report] = [
         "效果追踪图表：每个品牌按活动、指标画出实际值与目标值（Excel 原生图表，可选 PNG 图片）",
         "aexl charts --book 星河食品_AE工作台.xlsx --month 2026-10 --out 报告 --png",
         run="aexl.commands.charts:run",
-        month_end=True,
+        month_end="aexl.monthend.outputs:effect_charts",
         brands=False,
         period_help="只画该月的数据，如 2026-10（默认全部日期）",
         options=(Option("--png", "同时导出每张图的 PNG（用于幻灯片、邮件）", switch=True),),
@@ -212,6 +214,25 @@ COMMANDS: list[Button] = [
     Button(
         "check_copy", "文案合规检查", "Spelling", "qc",
         "按《广告法》检查选中单元格的文案：禁用词标红，需核实的用语标黄，并加批注说明依据。仅供参考，不是法律意见。",
+    ),
+    Button(
+        "sign_off", "签核", "ReviewAcceptChange", "job",
+        "为选中的工作按流程录入下一步签核（签名默认为 Excel 用户名，可改），带校验码；顺序不对时拒绝并说明。",
+        "aexl.excel.planning_handlers",
+    ),
+    Button(
+        "job_schedule", "工作进度表", "CalendarInsert", "job",
+        "把选中工作的里程碑按工作日排成工作进度表（节假日、调休标出），客户版和部门版各一份。",
+        "aexl.excel.planning_handlers",
+    ),
+    Button(
+        "due_list", "待办", "ReminderSound", "report",
+        "列出今天起几个工作日内到期和已逾期的事项（纪要、周报、月报、交付、QC……），写到「待办」表。",
+        "aexl.excel.planning_handlers",
+    ),
+    Button(
+        "diagnose", "诊断", "Help", "tools",
+        "检查本机的 Python、xlwings、加载项和配置文件，列出每项是否通过以及修复方法。",
     ),
 ]  # fmt: skip
 

@@ -45,12 +45,16 @@ sign.role_mismatch             warning    角色 is another department than the 
                                           is the art director, not 客户总监)
 sign.result_word               warning    拒单 in a QC flow or 退回 at 工作单确认 (拒单 is
                                           refusing a job sheet, 退回 sending a draft back)
+sign.edited                    warning    a row captured by the 签核 button whose 校验码 no
+                                          longer matches it (edited by hand afterwards)
 sign.confirm_missing           warning    正稿QC/打样QC signed but no completed
                                           工作单确认 round (first QC row of the job)
 job.qc_missing                 warning    状态 已完成/客户确认 without a completed 正稿QC
                                           round (打样QC also counts for print work) that
                                           ends in 客户确认; names the missing steps;
                                           策略方案 and 命名 exempt
+schedule.missed                warning    a dated record after the end agreed in 进度
+schedule.unknown_job           warning    a 进度 row whose 工作号 is not in 工作单
 meeting.unknown_job            error      工作号 not in 工作单
 minutes.not_reviewed           error      minutes sent without 主管审阅
 minutes.before_meeting         error      sent before the meeting
@@ -94,6 +98,8 @@ from datetime import datetime
 
 from aexl import schema
 from aexl.findings import Finding
+from aexl.planning.schedule import schedule_findings
+from aexl.planning.signoff import signoff_integrity_findings
 from aexl.validate.base import Context
 from aexl.validate.flow import (
     check_delivery_qc,
@@ -165,7 +171,8 @@ def validate_workbench(
     check_notes(ctx)
     check_copy_sheet(ctx)
     __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
-    __import__("aexl.validate.ledger_rule", fromlist=["_"]).check_ledger(ctx)
+    ctx.findings.extend(schedule_findings(wb, ctx.calendar))
+    ctx.findings.extend(signoff_integrity_findings(wb))
     if copy_check:
         ctx.findings.extend(copy_findings(ctx))
     return sort_in_column_order(_unique(ctx.findings))

@@ -86,7 +86,9 @@ def parse_register(
     for i, h in enumerate(headers):
         if h and h not in index:
             index[h] = i
-    missing = [c.name for c in register.columns if norm_header(c.name) not in index]
+    missing = [
+        c.name for c in register.columns if norm_header(c.name) not in index and not c.optional
+    ]
     if missing:
         raise SheetError(
             f"第 {first_row} 行缺少表头「{'、'.join(missing)}」，"
@@ -107,7 +109,10 @@ def parse_register(
     findings: list[Finding] = []
     bad: set[tuple[str, int, str]] = set()
     for col in register.columns:
-        i = index[norm_header(col.name)]
+        i = index.get(norm_header(col.name))
+        if i is None:  # an optional column the workbench does not have yet
+            data[col.name] = [None] * len(excel_rows)
+            continue
         values, errors = _parse_column(columns[i], PARSERS[col.kind])
         for pos, code, message in errors:
             row = excel_rows[pos]
