@@ -92,10 +92,12 @@ class PostgresLedger(Ledger):
                 application_name="aexl",
                 options=f"-c statement_timeout={millis} -c lock_timeout={millis}",
             )
-            if create:
-                self.init()
-            else:
-                self._check_schema()
+        try:
+            with self._guard():
+                (self.init if create else self._check_schema)()
+        except BaseException:
+            self.close()
+            raise
 
     # ---- plumbing
     @contextmanager

@@ -86,11 +86,13 @@ class SqliteLedger(Ledger):
                 timeout=timeout,
                 isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE
             )
-            self.conn.execute("PRAGMA synchronous = FULL")
-            if create:
-                self.init()
-            else:
-                self._check_schema()
+        try:
+            with self._guard():
+                self.conn.execute("PRAGMA synchronous = FULL")
+                (self.init if create else self._check_schema)()
+        except BaseException:
+            self.close()
+            raise
 
     # ---- plumbing
     @contextmanager
