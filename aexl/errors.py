@@ -47,7 +47,9 @@ class AexlError(Exception):
     def __str__(self) -> str:
         where = self.where
         text = f"{where}：{self.message}" if where else self.message
-        return " ".join(text.split())  # always a single line
+        from aexl.values import printable  # control characters (ESC…) shown escaped
+
+        return printable(" ".join(text.split()))  # always a single line
 
 
 class InputFileError(AexlError):

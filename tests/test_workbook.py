@@ -155,7 +155,7 @@ def _numeric_column(register) -> int:
     return found[0] if found else len(kinds) - 2
 
 
-def write_hostile_register(path, register, code: str):
+def write_hostile_register(path, register, code: str, also: tuple = ()):
     """A register with an error value in its first and last columns (rows 2, 3), a merged
     first-column cell over rows 4–5, 1e999 (row 6) and the text 'inf' (row 7) in a numeric
     column (or a text one when the register has none)."""
@@ -170,6 +170,8 @@ def write_hostile_register(path, register, code: str):
     sheet.write_row(0, 0, register.headers)
     for row in range(1, 7):
         sheet.write(row, 1 if numeric != 1 else 2, "填写")
+    for name in also:  # other registers, header only
+        book.add_worksheet(name).write_row(0, 0, schema.BY_SHEET[name].headers)
     sheet.write_formula(1, 0, "=Z99/0", None, code)
     sheet.write_formula(2, last, "=NA()", None, "#N/A")
     if isinstance(first_value, datetime | date):
@@ -195,12 +197,13 @@ def _patch_sheet(path, old: bytes, new: bytes, must: bool = True) -> None:
 
     with zipfile.ZipFile(path) as zf:
         parts = {info: zf.read(info.filename) for info in zf.infolist()}
+    found = False
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for info, data in parts.items():
-            if info.filename.startswith("xl/worksheets/"):
-                assert old in data or not must
-                data = data.replace(old, new)
+            if info.filename.startswith("xl/worksheets/") and old in data:
+                data, found = data.replace(old, new), True
             zf.writestr(info, data)
+    assert found or not must
 
 
 @pytest.mark.parametrize(
