@@ -35,7 +35,7 @@ class ExcelError:
 
 def excel_error(text) -> ExcelError | None:
     """The error value ``text`` names (``#ref!`` → ``#REF!``), or None."""
-    if not isinstance(text, str) or not text.startswith("#"):
+    if not isinstance(text, str) or not text.lstrip().startswith("#"):
         return None
     code = text.strip().upper()
     return ExcelError(code) if code in EXCEL_ERRORS else None

@@ -139,3 +139,70 @@ def test_week_and_month_bounds():
     assert values.week_bounds("2026-W47") == (date(2026, 11, 16), date(2026, 11, 22))
     assert values.month_bounds("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
     assert values.month_bounds("2026-12") == (date(2026, 12, 1), date(2026, 12, 31))
+
+
+# ---- unreadable values and output hygiene (issue 10) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "parser, raw",
+    [
+        (values.parse_number, "inf"),
+        (values.parse_number, "1e999"),
+        (values.parse_number, "NaN"),
+        (values.parse_number, float("inf")),
+        (values.parse_int, "-Infinity"),
+        (values.parse_money, "1" + "0" * 400),  # 1e400 yuan: float() gives inf
+        (values.parse_money, float("-inf")),
+        (values.parse_percent, "inf%"),
+        # a NaN float is pandas' "missing" to the parsers; the reader flags NaN cells itself
+    ],
+)
+def test_non_finite_numbers_are_rejected(parser, raw):
+    with pytest.raises(ValueError) as info:
+        parser(raw)
+    assert "有限" in str(info.value) or "无法识别" in str(info.value)
+    assert len(str(info.value)) < 80  # a 400-digit number is shortened in the message
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("#REF!", "#REF!"), (" #n/a ", "#N/A"), ("#SPILL!", "#SPILL!"), ("#标签", None), (3, None)],
+)
+def test_excel_error(text, code):
+    found = values.excel_error(text)
+    assert (found.code if found else None) == code
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("plain 美的", "plain 美的"),
+        ("a\x1b[2Jb", "a\\x1b[2Jb"),
+        ("bell\x07 nul\x00", "bell\\x07 nul\\x00"),
+        ("line\nbreak\r", "line\\x0abreak\\x0d"),
+        ("csi\x9b", "csi\\x9b"),
+        ("rtl\u202eexe.pdf", "rtl\\u202eexe.pdf"),
+    ],
+)
+def test_printable_escapes_control_characters(raw, shown):
+    assert values.printable(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "raw, cell",
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("'=x", "''=x"),
+        ("美的/a.pdf", "美的/a.pdf"),
+        (12, 12),
+    ],
+)
+def test_csv_cells_are_formula_escaped_and_round_trip(raw, cell):
+    assert values.csv_cell(raw) == cell
+    if isinstance(raw, str):
+        assert values.csv_uncell(values.csv_cell(raw)) == raw

@@ -295,3 +295,11 @@ def test_the_declared_dimension_is_not_trusted(tmp_path):
 def test_a_wide_but_small_sheet_is_read(tmp_path):
     path = _jobs_book(tmp_path / "wb.xlsx", 3, stray=(2, 16383))  # XFD3: 3 × 16384 cells
     assert len(read_workbench(path).frame("工作单")) == 3
+
+
+@pytest.mark.parametrize("stored", [b"<v>NaN</v>", b"<v>-inf</v>", b"<v>1e999</v>"])
+def test_non_finite_numbers_stored_in_the_file_are_findings(tmp_path, stored):
+    path = write_hostile_register(tmp_path / "wb.xlsx", schema.EFFECTS, "#REF!")
+    _patch_sheet(path, b"<v>1e999</v>", stored)
+    [finding] = [f for f in read_workbench(path).findings if f.row == 6]
+    assert finding.column == "数值" and "不是有限数" in finding.message
