@@ -614,7 +614,7 @@ def test_rename_log_cells_are_formula_escaped(root, tmp_path):
     log_path = tmp_path / "log.csv"
     aexl("rename", root, "--apply", "--log", log_path, "--today", TODAY)
     rows = list(csv.reader(io.StringIO(log_path.read_text(encoding="utf-8-sig"))))
-    assert ["'=cmd|' /C calc'!A0.psd", ""] == rows[1][:2]
+    assert rows[1][:2] == ["'=cmd|' /C calc'!A0.psd", ""]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
