@@ -22,7 +22,9 @@ from aexl.reports.placements import (
     LINK,
     MISSING,
     NONE,
+    OUTSIDE,
     PAD_PX,
+    SAMPLE_COL,
     THUMB_HEIGHT,
     THUMB_MAX_WIDTH,
     UNKNOWN,
@@ -30,6 +32,7 @@ from aexl.reports.placements import (
     WIDTHS,
     counts,
     make_thumbnail,
+    placement_lists,
     placement_rows,
     report_date,
     write_placement_list,
@@ -150,8 +153,8 @@ def test_weekly_list_via_cli(bench, tmp_path):
 
     ws = load_workbook(paths[0]).active
     top = header_row(ws)
-    assert [ws.cell(row=top, column=c).value for c in range(1, 9)] == HEADERS
-    body = [[ws.cell(row=r, column=c).value for c in range(1, 9)] for r in range(top + 1, top + 6)]
+    assert [ws.cell(row=top, column=c).value for c in range(1, len(HEADERS) + 1)] == HEADERS
+    body = [[ws.cell(row=r, column=c).value for c in range(1, 11)] for r in range(top + 1, top + 6)]
     # sorted by 投放日期, the 11-30 row is outside the week
     assert [r[4].date() for r in body] == [
         date(2026, 11, 16),
@@ -167,7 +170,7 @@ def test_weekly_list_via_cli(bench, tmp_path):
     assert "样稿缩略图 2" in header_text
 
     by_media = {r[3]: top + 1 + n for n, r in enumerate(body)}
-    sample = 8
+    sample = SAMPLE_COL
     # thumbnails embedded in their rows, anchored to the 样稿展示 cell
     images = sorted(ws._images, key=lambda i: i.anchor._from.row)
     assert len(images) == 2
@@ -218,7 +221,7 @@ def test_weekly_list_via_cli(bench, tmp_path):
     assert props.description == f"数据来源：{bench.name}（投放）" and props.subject == "投放列表"
     assert props.title == "星河 投放列表" and props.creator == "aexl"
     # a formula-looking value stays text
-    formula = ws.cell(row=by_media["微信朋友圈"], column=7)
+    formula = ws.cell(row=by_media["微信朋友圈"], column=8)
     assert formula.value == "=SUM(1,2)" and formula.data_type == "s"
     # deliverable styling
     assert ws.page_setup.orientation == "landscape"
@@ -228,7 +231,7 @@ def test_weekly_list_via_cli(bench, tmp_path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == f"${top}:${top}"  # the header row on every page
     assert ws.freeze_panes == f"A{top + 1}"
-    assert ws.column_dimensions["H"].width >= 30
+    assert ws.column_dimensions["I"].width >= 30
 
     other = load_workbook(paths[1]).active
     assert other.cell(row=header_row(other) + 1, column=4).value == "新快报"
@@ -430,3 +433,76 @@ def test_brand_names_differing_in_case_are_one_brand(tmp_path):
         "placements", "--book", str(book), "--week", "2026-W47", "--out", str(tmp_path)
     )
     assert [Path(p).name for p in result.stdout.splitlines()] == ["20261120_Ace_投放列表.xlsx"]
+
+
+# ------------------------------------------------------------ flights by overlap ---
+FLIGHTS = [  # (投放日期, 结束日期, in October?, carried over from September?)
+    (date(2026, 8, 19), date(2026, 10, 3), True, True),
+    (date(2026, 9, 20), None, False, False),  # a one-day flight in September
+    (date(2026, 10, 31), date(2026, 11, 20), True, False),
+    (date(2026, 10, 1), date(2026, 10, 1), True, False),
+    (date(2026, 11, 1), date(2026, 11, 30), False, False),
+    (date(2026, 9, 1), date(2026, 12, 31), True, True),
+]
+
+
+@pytest.mark.parametrize(("first", "last", "listed", "carried"), FLIGHTS)
+def test_a_placement_belongs_to_every_month_its_flight_touches(tmp_path, first, last, listed, carried):  # fmt: skip
+    book = write_book(tmp_path / "b.xlsx", [placement(投放日期=first, 结束日期=last)])
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 10, 1), date(2026, 10, 31), tmp_path)
+    assert len(rows) == int(listed)
+    assert [r.carried for r in rows] == ([carried] if listed else [])
+    assert bool(placement_lists(frame, date(2026, 10, 1), date(2026, 10, 31), tmp_path)) == listed
+
+
+def test_written_list_has_end_dates_and_marks_carried_flights(tmp_path):
+    rows_in = [placement(投放日期=f, 结束日期=e, 投放媒体=f"媒体{n}") for n, (f, e, *_) in enumerate(FLIGHTS)]  # fmt: skip
+    book = write_book(tmp_path / "b.xlsx", rows_in)
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 10, 1), date(2026, 10, 31), tmp_path)
+    path = write_placement_list(rows, BRAND, "2026-10", tmp_path / "list.xlsx")
+    ws = load_workbook(path).active
+    top = header_row(ws)
+    assert HEADERS[4:6] == ["投放日期", "结束日期"]
+    body = {ws.cell(r, 4).value: r for r in range(top + 1, top + 1 + len(rows))}
+    assert set(body) == {"媒体0", "媒体2", "媒体3", "媒体5"}
+    august = ws.cell(body["媒体0"], 5)
+    assert august.value.date() == date(2026, 8, 19) and "延续" in august.number_format
+    assert ws.cell(body["媒体0"], 6).value.date() == date(2026, 10, 3)
+    assert ws.cell(body["媒体0"], 6).number_format == "yyyy-mm-dd"
+    assert "延续" not in ws.cell(body["媒体3"], 5).number_format
+    header_text = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, top))
+    assert "投放 4 条" in header_text and "其中延续自上期 2" in header_text
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["/etc/hostname", "../秘密.png", "样稿/../../x.png", "C:\\Users\\ae\\海报.png",
+     "\\\\server\\share\\a.png", "file:///etc/hostname"],
+)  # fmt: skip
+@pytest.mark.parametrize("known_folder", [True, False])
+def test_a_sample_outside_the_workbench_folder_is_never_opened(tmp_path, sample, known_folder):
+    outside = write_image(tmp_path / "秘密.png", (300, 200))
+    folder = tmp_path / "工作台"
+    folder.mkdir()
+    book = write_book(folder / "b.xlsx", [placement(样稿=sample.replace("/etc/hostname", str(outside)))])  # fmt: skip
+    frame = read_workbench(book).frame("投放")
+    rows = placement_rows(frame, BRAND, date(2026, 11, 16), date(2026, 11, 22), folder if known_folder else None)  # fmt: skip
+    assert rows[0].sample_kind == OUTSIDE and rows[0].thumbnail is None
+    assert rows[0].note.startswith("样稿路径不在工作台文件夹内")
+    ws = load_workbook(write_placement_list(rows, BRAND, "W47", tmp_path / "o.xlsx")).active
+    assert not ws._images
+    cell = ws.cell(header_row(ws) + 1, SAMPLE_COL)
+    assert cell.value.startswith("样稿路径不在工作台文件夹内") and cell.hyperlink is None
+
+
+def test_check_reports_a_sample_outside_the_folder(tmp_path):
+    from aexl.validate import validate_workbench
+
+    book = write_book(
+        tmp_path / "b.xlsx", [placement(样稿="../x.png"), placement(样稿="样稿/a.png")]
+    )
+    found = [f for f in validate_workbench(read_workbench(book)) if f.code == "placement.sample_outside"]  # fmt: skip
+    assert [(f.row, f.column) for f in found] == [(2, "样稿")]
+    assert "样稿路径不在工作台文件夹内" in found[0].message and "相对路径" in found[0].message

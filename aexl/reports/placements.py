@@ -20,20 +20,23 @@ plus the 工作号. 样稿展示 shows
 Where the data came from (the workbench's file name) is kept in the
 document properties, not on the printed page.
 
-A placement that started before the period and still runs is not listed:
-the list is what went on air in the period. Inputs are only read.
+A placement belongs to every period its flight touches: 投放日期 on or before
+the period's last day and 结束日期 (投放日期 when blank) on or after its first
+day. One that began before the period is marked 「延续」 beside its 投放日期.
+A 样稿 path must stay inside the workbench's folder (``rules.sample_relative``):
+an absolute path or one with ``..`` is never opened and the cell says
+「样稿路径不在工作台文件夹内」. Inputs are only read.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from aexl.rules import as_day, brand_key
+from aexl.rules import OUTSIDE_NOTE, as_day, brand_key, is_url, sample_relative
 from aexl.values import is_blank, norm_text
 from aexl.workbook.write import RED
 
@@ -47,21 +50,24 @@ HEADERS = [
     "投放区域",
     "投放媒体",
     "投放日期",
+    "结束日期",
     "投放规格",
     "投放版本",
     "样稿展示",
 ]
-WIDTHS = [17, 9, 12, 16, 13, 14, 16, 30]
+WIDTHS = [17, 9, 12, 16, 13, 12, 14, 16, 30]
+CARRIED = "延续"
+CARRIED_FORMAT = 'yyyy-mm-dd"（延续）"'  # a flight that began before the period: still a date
 SAMPLE_COL = len(HEADERS)  # 1-based column of 样稿展示
 THUMB_HEIGHT = 120  # px
 THUMB_MAX_WIDTH = 240  # px: very wide banners are scaled down to this width
 CAPTION_PX = 18  # room under the thumbnail for the linked file name
 PAD_PX = 4
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
-_URL_RE = re.compile(r"^(?:https?|ftp)://\S+$|^www\.\S+$", re.IGNORECASE)
 
 IMAGE, LINK, URL, MISSING, NONE = "image", "link", "url", "missing", "none"
 UNKNOWN = "unknown"  # a relative 样稿 path while the workbook's folder is unknown
+OUTSIDE = "outside"  # an absolute 样稿 path or one with ..: never opened
 
 
 @dataclass
@@ -83,6 +89,7 @@ class PlacementRow:
     thumbnail: bytes | None = None  # JPEG/PNG bytes of the thumbnail
     thumb_size: tuple[int, int] = (0, 0)  # (width, height) px
     note: str = ""  # what the 样稿展示 cell says
+    carried: bool = False  # began before the period (「延续」)
 
     @property
     def values(self) -> list:
@@ -92,6 +99,7 @@ class PlacementRow:
             self.region,
             self.media,
             self.start,
+            self.end,
             self.size,
             self.version,
             self.note,
@@ -101,7 +109,7 @@ class PlacementRow:
 def placement_rows(
     placements_df, brand: str, start: date, end: date, base_dir
 ) -> list[PlacementRow]:
-    """The brand's placements with 投放日期 in [start, end], samples resolved, by date.
+    """The brand's placements whose flight touches [start, end], samples resolved, by date.
 
     ``base_dir``: the workbench's folder, which relative 样稿 paths start from;
     None means the folder is unknown (xlwings Server, an unsaved workbook):
@@ -111,8 +119,8 @@ def placement_rows(
     base_dir = Path(base_dir) if base_dir is not None else None
     rows: list[PlacementRow] = []
     for rec in _brand_records(placements_df, brand):
-        day = as_day(rec.get("投放日期"))
-        if day is None or not start <= day <= end:
+        day, last = as_day(rec.get("投放日期")), as_day(rec.get("结束日期"))
+        if not overlaps(day, last, start, end):
             continue
         row = PlacementRow(
             source_row=int(rec.get("_row") or 0),
@@ -121,7 +129,8 @@ def placement_rows(
             region=norm_text(rec.get("投放区域")),
             media=norm_text(rec.get("投放媒体")),
             start=day,
-            end=as_day(rec.get("结束日期")),
+            end=last,
+            carried=day < start,
             size=norm_text(rec.get("投放规格")),
             version=norm_text(rec.get("投放版本")),
             sample=norm_text(rec.get("样稿")),
@@ -140,13 +149,24 @@ def _brand_records(frame, brand: str) -> list[dict]:
     return frame[mask].to_dict("records") if any(mask) else []
 
 
-def sample_path(text: str, base_dir: Path) -> Path:
-    """Where a 样稿 path points: relative to the workbench folder; ``\\`` or ``/``."""
-    cleaned = text.strip().strip('"').replace("\\", "/")
-    if cleaned.lower().startswith("file:///"):
-        cleaned = cleaned[8:] if re.match(r"^[a-z]:", cleaned[8:], re.I) else cleaned[7:]
-    path = Path(cleaned)
-    return path if path.is_absolute() else base_dir / path
+def overlaps(first: date | None, last: date | None, start: date, end: date) -> bool:
+    """Whether a flight from ``first`` to ``last`` (``first`` when None) touches [start, end]."""
+    return first is not None and first <= end and (last or first) >= start
+
+
+def sample_path(text: str, base_dir: Path) -> Path | None:
+    """Where a 样稿 path points inside the workbench folder; None for a path outside
+    it (``rules.sample_relative``) or a link out of it."""
+    relative = sample_relative(text)
+    if relative is None:
+        return None
+    path = base_dir / relative
+    try:  # a link inside the folder that leads out of it is outside too
+        if path.exists() and not path.resolve().is_relative_to(base_dir.resolve()):
+            return None
+    except OSError:
+        return None
+    return path
 
 
 def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
@@ -154,12 +174,18 @@ def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
     if is_blank(text):
         row.sample_kind, row.note = NONE, "未填写样稿"
         return
-    if _URL_RE.match(text):
+    if is_url(text):
         row.sample_kind, row.note = URL, text
         return
-    path = sample_path(text, base_dir if base_dir is not None else Path())
-    if base_dir is None and not path.is_absolute():
+    if sample_relative(text) is None:
+        row.sample_kind, row.note = OUTSIDE, f"{OUTSIDE_NOTE}：{text}"
+        return
+    if base_dir is None:
         row.sample_kind, row.note = UNKNOWN, f"样稿：{text}"
+        return
+    path = sample_path(text, base_dir)
+    if path is None:
+        row.sample_kind, row.note = OUTSIDE, f"{OUTSIDE_NOTE}：{text}"
         return
     row.sample_path = path
     if not path.is_file():
@@ -207,7 +233,7 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple
 
 
 def counts(rows: list[PlacementRow]) -> dict[str, int]:
-    tally = {IMAGE: 0, LINK: 0, URL: 0, MISSING: 0, NONE: 0, UNKNOWN: 0}
+    tally = {IMAGE: 0, LINK: 0, URL: 0, MISSING: 0, NONE: 0, UNKNOWN: 0, OUTSIDE: 0}
     for row in rows:
         tally[row.sample_kind] += 1
     return tally
@@ -237,15 +263,17 @@ def write_placement_list(
     sheet = book.sheet(SHEET_TITLE)
     lines = [f"品牌：{brand}　　期间：{period_label}"]
     counted = [("样稿缩略图", IMAGE), ("链接", URL), ("其他样稿文件", LINK), ("缺失样稿", MISSING)]
-    counted += [("未填样稿", NONE), ("样稿位置未知", UNKNOWN)]
+    counted += [("未填样稿", NONE), ("样稿位置未知", UNKNOWN), ("路径不在工作台文件夹内", OUTSIDE)]
+    carried = sum(r.carried for r in rows)
     lines.append(
         "　　".join(
             [f"投放 {len(rows)} 条"]
             + [
                 f"{label} {tally[kind]}"
                 for label, kind in counted
-                if tally[kind] or kind not in (LINK, UNKNOWN)
+                if tally[kind] or kind not in (LINK, UNKNOWN, OUTSIDE)
             ]
+            + ([f"其中延续自上期 {carried}"] if carried else [])
         )
     )
     header_row = sheet.listing(
@@ -253,7 +281,7 @@ def write_placement_list(
         lines,
         HEADERS,
         [r.values for r in rows],
-        formats={4: xo.DATE_FORMAT},
+        formats={4: xo.DATE_FORMAT, 5: xo.DATE_FORMAT},
         empty_text="（本期没有投放记录）",
     )
     # the 样稿展示 cell is written again with its own look (XlsxWriter cannot re-style a cell)
@@ -261,9 +289,11 @@ def write_placement_list(
     for n, row in enumerate(rows):
         excel_row = header_row + 1 + n
         look = xo.row_looks(n)
+        if row.carried:  # the date stays a date; its format says 「延续」
+            sheet.put(excel_row, 5, row.start, *look, number_format=CARRIED_FORMAT)
         if row.sample_kind == URL:  # local files get no link: it would break at the client's
             sheet.link(excel_row, SAMPLE_COL, row.sample, *look, LINK_LOOK)
-        elif row.sample_kind == MISSING:
+        elif row.sample_kind in (MISSING, OUTSIDE):
             sheet.put(excel_row, SAMPLE_COL, row.note, *look, xo.WARN, WARN_LOOK)
         if row.sample_kind != IMAGE:  # a long note or URL wraps: make the row tall enough
             height = text_height(row.note, WIDTHS[SAMPLE_COL - 1])
@@ -304,15 +334,15 @@ def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:
 
 
 def placement_lists(frame, start: date, end: date, base_dir) -> dict[str, list[PlacementRow]]:
-    """Each brand with placements whose 投放日期 is in [start, end], with its rows.
+    """Each brand with placements whose flight touches [start, end], with its rows.
 
     Brands appear in the order of the register, spelled as first written there;
     ``base_dir`` as for ``placement_rows`` (None: the workbook's folder is unknown).
     """
     brands: dict[str, str] = {}
-    for name, when in zip(frame["品牌"].tolist(), frame["投放日期"].tolist(), strict=True):
-        started = as_day(when)
+    flights = zip(frame["品牌"], frame["投放日期"], frame["结束日期"], strict=True)
+    for name, first, last in flights:
         key = brand_key(name)
-        if key and key not in brands and started is not None and start <= started <= end:
+        if key and key not in brands and overlaps(as_day(first), as_day(last), start, end):
             brands[key] = norm_text(name)
     return {brand: placement_rows(frame, brand, start, end, base_dir) for brand in brands.values()}

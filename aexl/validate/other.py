@@ -138,20 +138,32 @@ def check_placements(ctx: Context) -> None:
 
 
 def _samples(ctx: Context) -> None:
-    """A 样稿 that is a path (not a URL) must exist beside the workbook."""
+    """A 样稿 that is a path (not a URL) must lie inside the workbook's folder
+    (``rules.sample_relative``) and exist there."""
+    from aexl.rules import OUTSIDE_NOTE, is_url, sample_relative
+
+    samples = ctx.frame(PLACEMENTS)["样稿"]
+    texts = {t for t in set(samples.dropna()) if isinstance(t, str) and not is_url(t)}
+    outside = {t for t in texts if sample_relative(t) is None}
+    ctx.emit(
+        PLACEMENTS,
+        samples.map(lambda v: v in outside, na_action="ignore").fillna(False).astype(bool),
+        "样稿",
+        WARNING,
+        "placement.sample_outside",
+        lambda r: (
+            f"{OUTSIDE_NOTE}：「{r['样稿']}」是绝对路径或含「..」，投放列表不会显示它："
+            "请把样稿复制到工作台所在文件夹（如「样稿」子文件夹）并改写成相对路径，如 样稿/海报.jpg。"
+        ),
+        fields=["样稿"],
+    )
     path = getattr(ctx.wb, "path", None)
     if not path:
         return
     base = Path(path).parent
-    frame = ctx.frame(PLACEMENTS)
-    samples = frame["样稿"]
     exists: dict[str, bool] = {}
-    for text in set(samples.dropna()):
-        if not isinstance(text, str) or "://" in text or text.lower().startswith("www."):
-            exists[text] = True
-            continue
-        candidate = Path(text.strip().strip('"'))
-        exists[text] = (candidate if candidate.is_absolute() else base / candidate).exists()
+    for text in texts - outside:
+        exists[text] = (base / sample_relative(text)).exists()
     missing = samples.map(lambda v: not exists.get(v, True), na_action="ignore")
     ctx.emit(
         PLACEMENTS,
