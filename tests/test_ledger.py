@@ -399,6 +399,27 @@ def test_export_writes_every_number_and_prefix(url, tmp_path):
     ]
 
 
+def test_backup_is_a_whole_ledger(url, backend, tmp_path):
+    with open_ledger(url) as ledger:
+        for _ in range(3):
+            ledger.allocate("MD", "KT", 2026)
+        ledger.void("MDKT2026002", "客户取消")
+        if backend == "postgresql":
+            with pytest.raises(LedgerError, match="pg_dump"):
+                ledger.backup(tmp_path / "b.db")
+            return
+        copy = ledger.backup(tmp_path / "备份" / "b.db")
+        with pytest.raises(LedgerError, match="不能是台账本身"):
+            ledger.backup(ledger.path)
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["b.db"]  # no temp file left
+    result = run("ledger", "list", "--ledger", f"sqlite:///{copy}")
+    assert [line.split("\t")[:2] for line in result.stdout.splitlines()[1:]] == [
+        ["MDKT2026001", "已开"], ["MDKT2026002", "已作废"], ["MDKT2026003", "已开"],
+    ]  # fmt: skip
+    with open_ledger(f"sqlite:///{copy}") as restored:
+        assert restored.allocate("MD", "KT", 2026) == "MDKT2026004"
+
+
 # ------------------------------------------------------------------------------ the CLI
 def test_cli_round_trip(blank_url, tmp_path):
     env = {"AEXL_LEDGER": blank_url}
@@ -455,7 +476,7 @@ def test_export_with_the_database_down_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("sub", ["init", "import", "list", "void", "export", "seed"])
+@pytest.mark.parametrize("sub", ["init", "import", "list", "void", "export", "backup", "seed"])
 def test_every_subcommand_has_an_example(sub):
     result = run("ledger", sub, "--help")
     assert result.returncode == 0

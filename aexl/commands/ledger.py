@@ -15,7 +15,8 @@ def register(sub) -> None:
     parser = add_command(
         sub,
         "ledger",
-        "工作号台账：全公司（或本机）所有工作号只发一次、永不重复。子命令 init/import/list/void/export/seed。",
+        "工作号台账：全公司（或本机）所有工作号只发一次、永不重复。"
+        "子命令 init/import/list/void/export/backup/seed。",
         f"aexl ledger init --ledger {URL}",
     )
     parser.set_defaults(func=lambda args: parser.error("请写子命令，如 aexl ledger list …"))
@@ -52,6 +53,9 @@ def register(sub) -> None:
     p = command("export", "把整个台账导出为 Excel 文件。",
                 "aexl ledger export --out 工作号台账.xlsx", run_export)  # fmt: skip
     p.add_argument("--out", required=True, metavar="F.xlsx", help="输出文件")
+    p = command("backup", "备份 SQLite 台账：有人开号时也能得到完整一致的副本（PostgreSQL 请用 pg_dump）。",
+                "aexl ledger backup --out D:/备份/工作号-20261130.db", run_backup)  # fmt: skip
+    p.add_argument("--out", required=True, metavar="F.db", help="备份文件")
     p = command("seed", "把某前缀已用的最大号调高到 N（如从纸质登记补录；只调高不调低）。",
                 "aexl ledger seed MDKT2026 --highest 57", run_seed)  # fmt: skip
     p.add_argument("prefix", metavar="前缀", help="代码+年份，如 MDKT2026")
@@ -114,4 +118,10 @@ def run_seed(args) -> int:
     with _open(args) as ledger:
         highest = ledger.seed(args.prefix, args.highest)
     print(f"{args.prefix.strip().upper()}：已用最大号 {highest:03d}，下一个 {highest + 1:03d}")
+    return 0
+
+
+def run_backup(args) -> int:
+    with _open(args) as ledger:
+        print_paths([ledger.backup(args.out)])
     return 0

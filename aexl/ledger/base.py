@@ -193,6 +193,12 @@ class Ledger:
 
         return export_xlsx(self, path)
 
+    def backup(self, path: str | Path) -> Path:
+        """A consistent copy of the whole ledger, written atomically (SQLite only)."""
+        raise LedgerError(
+            f"{self.url} 是 PostgreSQL 台账：请由 IT 用 pg_dump 每天备份（见 docs/LEDGER.md）"
+        )
+
     # ---- context manager
     def __enter__(self) -> Ledger:
         return self

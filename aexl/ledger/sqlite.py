@@ -155,6 +155,25 @@ class SqliteLedger(Ledger):
         with self._guard():
             self._check_schema()
 
+    def backup(self, path: str | Path) -> Path:
+        """SQLite's online backup into a temp file beside ``path``, renamed into place."""
+        from aexl.workbook.write import atomic_write
+
+        target = Path(path)
+        if target.resolve() == self.path.resolve():
+            raise LedgerError(f"备份文件不能是台账本身 {self.path}：请换一个文件名")
+
+        def write(tmp: str) -> None:
+            Path(tmp).unlink()
+            copy = sqlite3.connect(tmp)
+            try:
+                with self._guard():
+                    self.conn.backup(copy)
+            finally:
+                copy.close()
+
+        return atomic_write(target, write)
+
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()
