@@ -105,6 +105,23 @@ def parse_register(
         kept = [(list(r) + [None] * width)[:width] for r in kept]
     columns = list(zip(*kept, strict=True)) if kept else [()] * width
     excel_rows = [first_row + 1 + n for n in keep]
+    data, findings, bad = _parse_columns(register, index, columns, excel_rows)
+    contract = {norm_header(c.name) for c in register.columns}
+    for i, h in enumerate(headers):
+        if h and h not in contract and h not in data and h != ROW_COLUMN:
+            data[h] = _plain(columns[i])
+    data[ROW_COLUMN] = excel_rows
+    frame = pd.DataFrame(data, dtype=object)
+    # Rows holding only whitespace parse to nothing: drop them as blank rows.
+    parsed = [c.name for c in register.columns]
+    empty = frame[parsed].isna().all(axis=1) & ~frame[ROW_COLUMN].isin({f.row for f in findings})
+    if empty.any():
+        frame = frame[~empty].reset_index(drop=True)
+    return frame, findings, bad
+
+
+def _parse_columns(register, index, columns, excel_rows):
+    """The contract's columns parsed: (data by column, findings, bad cells)."""
     data: dict[str, list] = {}
     findings: list[Finding] = []
     bad: set[tuple[str, int, str]] = set()
@@ -119,18 +136,7 @@ def parse_register(
             findings.append(Finding(register.sheet, row, col.name, ERROR, code, message))
             bad.add((register.sheet, row, col.name))
         data[col.name] = values
-    contract = {norm_header(c.name) for c in register.columns}
-    for i, h in enumerate(headers):
-        if h and h not in contract and h not in data and h != ROW_COLUMN:
-            data[h] = _plain(columns[i])
-    data[ROW_COLUMN] = excel_rows
-    frame = pd.DataFrame(data, dtype=object)
-    # Rows holding only whitespace parse to nothing: drop them as blank rows.
-    parsed = [c.name for c in register.columns]
-    empty = frame[parsed].isna().all(axis=1) & ~frame[ROW_COLUMN].isin({f.row for f in findings})
-    if empty.any():
-        frame = frame[~empty].reset_index(drop=True)
-    return frame, findings, bad
+    return data, findings, bad
 
 
 _BLANKS = frozenset({"", None})
