@@ -10,7 +10,7 @@ def register(sub) -> None:
         sub,
         "month-end",
         "月底批处理：文件夹中每个 AE 工作台 → 校验结果、各品牌月度工作总结、当月投放列表和效果追踪图表；"
-        "无法读取的工作台会被点名并跳过（退出码 2），其余照常处理。",
+        "无法读取的工作台会被点名并跳过（退出码 2），其余照常处理；全部处理完才一起写出。",
         "aexl month-end --month 2026-10\n"
         "  aexl month-end --month 2026-10 --in 工作台 --out 月底/2026-10 --files D:/客户资料",
     )
@@ -36,6 +36,11 @@ def register(sub) -> None:
     parser.add_argument(
         "--workers", type=int, default=2, metavar="N", help="并行处理的进程数（默认 2）"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="覆盖输出文件夹中生成后被修改过的同名报告（默认保留它们，新报告另取名字）",
+    )
     parser.set_defaults(func=run)
 
 
@@ -43,7 +48,8 @@ def run(args) -> int:
     import sys
 
     from aexl.commands.reporting import period_arg
-    from aexl.monthend import run_month_end
+    from aexl.monthend import Interrupted, run_month_end
+    from aexl.workbook.write import force_overwrite
 
     def show(result) -> None:
         if result.skipped:
@@ -51,15 +57,21 @@ def run(args) -> int:
         for path in result.written:
             print(path, flush=True)
 
-    summary = run_month_end(
-        period_arg("month", args.month, "--month"),
-        args.in_dir,
-        args.out_dir,
-        files_root=args.files_root,
-        workers=args.workers,
-        png=args.png,
-        on_result=show,
-    )
+    month = period_arg("month", args.month, "--month")
+    try:
+        with force_overwrite(args.force):
+            summary = run_month_end(
+                month,
+                args.in_dir,
+                args.out_dir,
+                files_root=args.files_root,
+                workers=args.workers,
+                png=args.png,
+                on_result=show,
+            )
+    except Interrupted as stop:
+        print(f"aexl: {stop.line()}", file=sys.stderr)
+        return stop.exit_code
     if summary.cleanup_path is not None:
         print(summary.cleanup_path, flush=True)
     for line in summary.lines():
