@@ -1,8 +1,13 @@
 """Job numbers: parse, format, allocate, check; ``aexl jobno new`` end to end."""
 
+import errno
+import os
+import re
+import signal
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -10,15 +15,21 @@ from openpyxl.worksheet.table import Table
 from test_codes import brands_workbook
 
 from aexl import schema
-from aexl.errors import JobNumberError
+from aexl.errors import AexlError, JobNumberError
 from aexl.jobno import (
+    LEDGER_HEADERS,
+    LEDGER_SHEET,
     JobNo,
+    SharedJobno,
+    duplicate_jobnos,
     format_jobno,
     jobno_problem,
     next_jobno,
     next_jobnos,
     parse_jobno,
+    read_ledger,
 )
+from aexl.workbook.edit import issue_job_number, temp_tag
 from aexl.workbook.read import read_workbench
 
 
@@ -275,3 +286,230 @@ def test_jobno_without_subcommand_is_a_usage_error():
     result = run("jobno")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------
+# The ledger: every number issued, with time and user; never issued again
+
+
+def new_job(book, *extra, env=None):
+    import os
+
+    return run("jobno", "new", "--book", str(book), "--brand", "美的", "--line", "空调",
+               "--date", "2026-11-26", *extra, env={**os.environ, **(env or {})})  # fmt: skip
+
+
+ZHANG = {"LOGNAME": "张伟", "USER": "张伟", "USERNAME": "张伟", "LNAME": "张伟"}
+
+
+def delete_job_row(book, number):
+    """What a user does in Excel: delete the row (openpyxl keeps the very hidden ledger)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["工作单"]
+    row = next(c.row for c in ws["A"] if c.value == number)
+    ws.delete_rows(row)
+    wb.save(book)
+
+
+def test_the_ledger_records_number_time_and_user(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    first = new_job(book, "--project", "海报", env=ZHANG)
+    second = new_job(book, env=ZHANG)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    entries = read_ledger(book)
+    assert [(e.jobno, e.user, e.row) for e in entries] == [
+        ("MDKT2026001", "张伟", 2), ("MDKT2026002", "张伟", 3),
+    ]  # fmt: skip
+    assert all(datetime.fromisoformat(e.issued_at).tzinfo for e in entries)
+    ws = openpyxl.load_workbook(book)[LEDGER_SHEET]
+    assert ws.sheet_state == "veryHidden"
+    assert [c.value for c in ws[1]] == list(LEDGER_HEADERS)
+    assert [c.value for c in ws[2]][3:] == ["美的", "空调", "海报"]
+    assert "_工作号台账" not in read_workbench(book).frames  # not a register
+
+
+def test_a_deleted_row_does_not_free_its_number(tmp_path):
+    """Issue 10.2: delete the row of the last number; the next one is still past it."""
+    book = make_bench(tmp_path / "b.xlsx")
+    issued = [new_job(book).stdout.strip() for _ in range(3)]
+    assert issued == ["MDKT2026001", "MDKT2026002", "MDKT2026003"]
+    delete_job_row(book, "MDKT2026003")
+    assert job_numbers(book) == ["MDKT2026001", "MDKT2026002"]
+    result = new_job(book)
+    assert result.returncode == 0 and result.stdout.strip() == "MDKT2026004"
+    assert [e.jobno for e in read_ledger(book)][-1] == "MDKT2026004"
+
+
+def test_check_warns_when_a_ledger_number_has_no_row(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    for _ in range(2):
+        assert new_job(book, env=ZHANG).returncode == 0
+    delete_job_row(book, "MDKT2026001")
+    from aexl.validate import validate_book
+
+    found = [f for f in validate_book(book) if f.code == "jobno.ledger_no_row"]
+    assert len(found) == 1 and found[0].severity == "warning" and found[0].sheet == "工作单"
+    assert "MDKT2026001" in found[0].message and "张伟" in found[0].message
+    result = run("check", "--book", str(book))
+    assert "jobno.ledger_no_row" in result.stdout and "MDKT2026001" in result.stdout
+
+
+def test_check_is_quiet_when_every_ledger_number_has_its_row(tmp_path):
+    from aexl.validate import validate_book
+
+    book = make_bench(tmp_path / "b.xlsx")
+    assert new_job(book).returncode == 0
+    assert not [f for f in validate_book(book) if f.code.startswith("jobno.ledger")]
+
+
+def test_duplicate_jobnos_across_workbenches(tmp_path):
+    a = make_bench(tmp_path / "a.xlsx")
+    b = make_bench(tmp_path / "b.xlsx", brands=[("明德", "MD", "空调", "KT")])
+    assert run("jobno", "new", "--book", str(b), "--brand", "明德", "--line", "空调",
+               "--date", "2026-11-26").returncode == 0  # fmt: skip
+    assert new_job(a).returncode == 0 and new_job(a).returncode == 0
+    delete_job_row(a, "MDKT2026001")  # still used by a: its ledger says so
+    assert duplicate_jobnos([a, b]) == [SharedJobno("MDKT2026001", ("a.xlsx", "b.xlsx"))]
+    assert duplicate_jobnos(
+        [("甲", ["mdkt2026001", "X"]), ("乙", ["MDKT2026001"]), ("丙", [])]
+    ) == [SharedJobno("MDKT2026001", ("甲", "乙"))]
+    assert duplicate_jobnos([a]) == []
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [(ZHANG, "张伟"), ({"LOGNAME": "Ｗａｎｇ　Ｌｉ"}, "Wang Li")],
+)
+def test_current_user(monkeypatch, env, expected):
+    from aexl.jobno import current_user
+
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert current_user() == expected
+
+
+# ---------------------------------------------------------------------------
+# Read-only workbenches, temporary files, a killed run, a full disk
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400])
+def test_a_read_only_workbench_is_refused(tmp_path, mode):
+    """Issue 10.6: one Chinese line, exit 2, nothing changed (even when run as root)."""
+    book = make_bench(tmp_path / "b.xlsx")
+    os.chmod(book, mode)
+    before = snapshot(tmp_path)
+    result = new_job(book)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "只读" in lines[0] and "b.xlsx" in lines[0], result.stderr
+    assert snapshot(tmp_path) == before and (os.stat(book).st_mode & 0o777) == mode
+
+
+TEMP_NAME = re.compile(r"^\.~aexl-[0-9a-f]{8}-[^/]+\.tmp$")
+
+
+def test_the_temporary_file_is_not_named_like_a_workbook(tmp_path, monkeypatch):
+    book = make_bench(tmp_path / "b.xlsx")
+    seen, real_replace = [], os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (seen.append(Path(src).name),
+                                                         real_replace(src, dst))[1])  # fmt: skip
+    issue_job_number(book, "美的", "空调", date(2026, 1, 5))
+    assert len(seen) == 1 and TEMP_NAME.match(seen[0]) and not seen[0].endswith(".xlsx")
+
+
+def test_leftovers_of_a_killed_run_are_removed_next_time(tmp_path):
+    book = make_bench(tmp_path / "b.xlsx")
+    other = make_bench(tmp_path / "other.xlsx")
+    mine = tmp_path / f".~aexl-{temp_tag(book)}-abc123.tmp"
+    theirs = tmp_path / f".~aexl-{temp_tag(other)}-abc123.tmp"  # another workbook's run
+    mine.write_bytes(b"half a zip")
+    theirs.write_bytes(b"half a zip")
+    assert new_job(book).returncode == 0
+    assert not mine.exists() and theirs.exists()
+
+
+KILLABLE = """
+import os, sys, time
+real = os.replace
+def slow(src, dst):
+    print("TEMP", src, flush=True)
+    time.sleep(60)
+    real(src, dst)
+os.replace = slow
+from aexl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_kill_9_during_jobno_new(tmp_path):
+    """Issue 10.8: killed between writing the temp file and the rename: the workbook is
+    unchanged, the leftover is a hidden .tmp (not *.xlsx) that the next run removes."""
+    book = make_bench(tmp_path / "b.xlsx")
+    before = book.read_bytes()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLABLE, "jobno", "new", "--book", str(book), "--brand", "美的",
+         "--line", "空调", "--date", "2026-11-26"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    line = proc.stdout.readline()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    assert line.startswith("TEMP ")
+    left = sorted(p.name for p in tmp_path.iterdir() if "aexl" in p.name)
+    # the temp file, and the lock file (its flock died with the process; the next run takes it)
+    assert len(left) == 2 and TEMP_NAME.match(left[0]) and left[1] == "~$aexl-b.xlsx.lock", left
+    assert book.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.suffix in (".xlsx", ".xlsm")] == ["b.xlsx"]
+    result = new_job(book)
+    assert result.returncode == 0 and result.stdout.strip() == "MDKT2026001"
+    assert not [p for p in tmp_path.iterdir() if "aexl" in p.name]
+
+
+DISK_FULL = """
+import errno, os, sys
+real = os.write
+def write(fd, data):
+    if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".~aexl-"):
+        real(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return real(fd, data)
+os.write = write
+from aexl.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_disk_full_during_jobno_new(tmp_path):
+    """Issue 10.9: ENOSPC while writing: one Chinese line, exit 2, no traceback, unchanged."""
+    book = make_bench(tmp_path / "b.xlsx")
+    before = snapshot(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_FULL, "jobno", "new", "--book", str(book), "--brand", "美的",
+         "--line", "空调", "--date", "2026-11-26"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "磁盘空间不足" in lines[0] and "b.xlsx" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert snapshot(tmp_path) == before
+
+
+def test_disk_full_in_process(tmp_path, monkeypatch):
+    book = make_bench(tmp_path / "b.xlsx")
+    before = snapshot(tmp_path)
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(AexlError, match="磁盘空间不足"):
+        issue_job_number(book, "美的", "空调", date(2026, 1, 5))
+    assert snapshot(tmp_path) == before
