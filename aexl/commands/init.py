@@ -10,7 +10,7 @@ def register(sub) -> None:
         sub,
         "init",
         "新建一个空的 AE 工作台（全部工作表、表头、Excel 表格、下拉列表、列宽、冻结表头）",
-        "aexl init 星河食品_AE工作台.xlsx",
+        "aexl init 美的_AE工作台.xlsx",
     )
     parser.add_argument("path", metavar="PATH", help="新工作簿的路径（.xlsx）")
     parser.add_argument("--force", action="store_true", help="文件已存在时覆盖它")

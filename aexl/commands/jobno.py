@@ -11,7 +11,7 @@ def register(sub) -> None:
         sub,
         "jobno",
         "工作号：用 new 开新工作号。",
-        "aexl jobno new --book 美的_AE工作台.xlsx --brand 美的 --line 空调 --project 夏季促销海报",
+        "aexl jobno new --book 星河食品_AE工作台.xlsx --brand 星河 --line 方便面 --project 春节海报",
     )
     parser.set_defaults(func=lambda args: parser.error("请写子命令，如 aexl jobno new …"))
     jobno_sub = parser.add_subparsers(dest="jobno_command", metavar="子命令")
@@ -20,8 +20,8 @@ def register(sub) -> None:
         "new",
         "开下一个工作号（品牌代码+产品线代码+年份+号码），在「工作单」表末尾添加这一行，并打印工作号。"
         "Excel 正打开该文件时会拒绝。",
-        "aexl jobno new --book 美的_AE工作台.xlsx --brand 美的 --line 空调 --date 2026-11-26 "
-        "--project 夏季促销海报",
+        "aexl jobno new --book 星河食品_AE工作台.xlsx --brand 星河 --line 方便面 --date 2026-11-26 "
+        "--project 春节海报",
     )
     p.add_argument("--book", required=True, metavar="PATH", help="AE 工作台工作簿（.xlsx/.xlsm）")
     p.add_argument("--brand", required=True, help="品牌，须与「品牌」表一致")
