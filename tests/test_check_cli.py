@@ -1,4 +1,5 @@
-"""``aexl check`` through the real command: exit codes, the table, --json."""
+"""``aexl check`` through the command: exit codes, the table, --json (in process; one
+real process for the exit code a shell sees)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,12 @@ import unicodedata
 
 import pytest
 from books import clean_data, write_book
+from conftest import run_aexl
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "aexl", "check", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    """``aexl check`` in this process (tests/conftest.py)."""
+    return run_aexl("check", *args)
 
 
 def width(text: str) -> int:
@@ -167,3 +164,14 @@ def test_missing_jobs_sheet_exits_2_with_one_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "缺少工作表「工作单」" in lines[0] and "没有工作单.xlsx" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_real_process_exits_1_on_errors_and_0_when_clean(bad_book, clean_book):
+    def shell(book):
+        return subprocess.run(
+            [sys.executable, "-m", "aexl", "check", "--book", str(book)],
+            capture_output=True, text=True, encoding="utf-8", timeout=120,
+        )  # fmt: skip
+
+    assert shell(bad_book).returncode == 1
+    assert shell(clean_book).returncode == 0

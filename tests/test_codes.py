@@ -27,9 +27,10 @@ CORPUS = Path(__file__).parent / "data" / "names_listed_companies.tsv"
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, timeout=120
-    )
+    """The ``aexl`` command in this process (tests/conftest.py)."""
+    from conftest import run_aexl
+
+    return run_aexl(*args)
 
 
 def raw_pypinyin(text: str) -> str:

@@ -468,6 +468,12 @@ def test_check_frame_reports_sheet_row_column():
 
 
 def aexl(*args, stdin: str | None = None):
+    """The command in this process (tests/conftest.py); with ``stdin``, a real process
+    reading a real pipe."""
+    if stdin is None:
+        from conftest import run_aexl
+
+        return run_aexl(*args)
     return subprocess.run(
         [sys.executable, "-m", "aexl", *args],
         input=stdin,

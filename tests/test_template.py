@@ -1,5 +1,3 @@
-import subprocess
-import sys
 from datetime import date
 
 import openpyxl
@@ -121,9 +119,10 @@ def test_refuses_to_overwrite_unless_forced(blank):
 
 
 def run_aexl(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "aexl", *args], capture_output=True, text=True, cwd=cwd
-    )
+    """The ``aexl`` command in this process (tests/conftest.py)."""
+    from conftest import run_aexl as in_process
+
+    return in_process(*args, cwd=cwd)
 
 
 def test_cli_init_writes_prints_path_and_refuses_overwrite(tmp_path):
