@@ -212,6 +212,19 @@ def test_ae_deadline():
     assert "节假日" in u.AE_DEADLINE(dt.datetime(2099, 1, 5), "纪要")
 
 
+def test_estimated_years_are_marked_provisional():
+    """A year no calendar knows yet is estimated, and the cell says so (issue 10, point 12)."""
+    from aexl.workcal import bundled_years
+
+    year = max(bundled_years()) + 2
+    due = u.AE_DEADLINE(dt.datetime(year, 3, 4, 10, 0), "纪要")
+    assert isinstance(due, str) and "暂定" in due and "aexl calendar import" in due
+    count = u.AE_WORKDAYS(dt.datetime(year, 3, 1), dt.datetime(year, 3, 31))
+    assert isinstance(count, str) and count.split("（")[0].isdigit() and "暂定" in count
+    sure = u.AE_DEADLINE(dt.datetime(2026, 11, 26, 14, 30), "纪要")
+    assert sure == dt.datetime(2026, 11, 27, 14, 30)  # a known year stays a real date
+
+
 def test_ae_workdays():
     assert u.AE_WORKDAYS(dt.datetime(2026, 10, 1), dt.datetime(2026, 10, 31)) == 18
     assert u.AE_WORKDAYS([[dt.datetime(2026, 11, 23)], [None]], dt.datetime(2026, 11, 27)) == [
@@ -339,7 +352,7 @@ def test_a_bad_holiday_row_is_said_not_skipped():
     week = dt.datetime(2099, 6, 1), dt.datetime(2099, 6, 5)  # Monday to Friday
     assert u.AE_WORKDAYS(*week, holidays).startswith("错误：「节假日」表第 3 行「日期」")
     assert u.AE_WORKDAYS(*week, holidays[:2]) == 4
-    assert u.AE_WORKDAYS(*week).startswith("错误：2099 年")
+    assert u.AE_WORKDAYS(*week).startswith("5（暂定：2099 年")  # estimated, and marked so
 
 
 def test_nextjobno_numbers_each_series_in_one_go(monkeypatch):

@@ -332,11 +332,17 @@ def AE_COPYCHECK(copy_text):
 @_arg("kind", "纪要、周报 或 月报")
 @_arg("holidays", HOLIDAYS_DOC)
 def AE_DEADLINE(start_time, kind, holidays=None):
-    """按中国法定工作日（含调休）计算交付期限：纪要为下一工作日同一时刻，周报为完成后的下一工作日，月报为次月15日。给出「节假日」表时也按表中的放假和调休计算。"""
+    """按中国法定工作日（含调休）计算交付期限：纪要为下一工作日同一时刻，周报为完成后的下一工作日，月报为次月15日。给出「节假日」表时也按表中的放假和调休计算。日历尚未收录的年份按法定假日推算，结果写成带「暂定」说明的文字。"""
     calendar = _calendar_for(holidays)
 
     def one(s, k):
-        return _as_datetime(calendar().deadline(s, k))
+        cal = calendar()
+        due = cal.deadline(s, k)
+        note = cal.provisional_note(s, due)
+        if note:  # an estimated year: say so instead of passing for a sure date
+            shown = f"{due:%Y-%m-%d %H:%M}" if getattr(due, "hour", 0) else f"{due:%Y-%m-%d}"
+            return f"{shown}（{note}）"
+        return _as_datetime(due)
 
     return _cells().map_cells(one, start_time, kind, blank=(0,))
 
@@ -346,12 +352,16 @@ def AE_DEADLINE(start_time, kind, holidays=None):
 @_arg("end_date", "结束日期（计入）")
 @_arg("holidays", HOLIDAYS_DOC)
 def AE_WORKDAYS(start_date, end_date, holidays=None):
-    """两个日期之间的工作日天数（首尾都计入，按法定节假日和调休），类似 NETWORKDAYS。给出「节假日」表时也按表中的放假和调休计算。"""
+    """两个日期之间的工作日天数（首尾都计入，按法定节假日和调休），类似 NETWORKDAYS。给出「节假日」表时也按表中的放假和调休计算。日历尚未收录的年份按法定假日推算，结果写成带「暂定」说明的文字。"""
     from aexl.values import parse_date
 
     calendar = _calendar_for(holidays)
 
     def one(s, e):
-        return calendar().workdays(parse_date(s), parse_date(e))
+        cal = calendar()
+        start, end = parse_date(s), parse_date(e)
+        count = cal.workdays(start, end)
+        note = cal.provisional_note(start, end)
+        return f"{count}（{note}）" if note else count
 
     return _cells().map_cells(one, start_date, end_date, blank=(0, 1))
