@@ -1,11 +1,12 @@
-"""Excel's imageMso names: the built-in icons a customUI button may show.
+"""Office's imageMso names: the built-in icons a customUI button may show.
 
-The list is Microsoft's own (the Excel control identifiers of "Office Fluent
-User Interface Control Identifiers"), one name a line with its source in a
-``#`` header. It is read from the first of :data:`CANDIDATES` that exists:
-a copy shipped in ``aexl/data/``, the test data ``tests/data/imagemso.txt``,
-or the steering repository's ``shared/data/`` beside the repository. When
-none is present ``EXCEL_IMAGEMSO`` is empty (and the icon test says so).
+The list is Microsoft's own: the "imageMso Table" of the [MS-CUSTOMUI] Custom
+UI XML Markup Specification (952 names, shared by Excel and the other Office
+applications), one name a line with its source in a ``#`` header. It is read
+from the first of :data:`CANDIDATES` that exists: a copy shipped in
+``aexl/data/``, the test data ``tests/data/imagemso.txt``, or the steering
+repository's ``shared/data/`` beside the repository. When none is present
+``EXCEL_IMAGEMSO`` is empty (and the icon test says so).
 """
 
 from __future__ import annotations
