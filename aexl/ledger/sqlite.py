@@ -8,7 +8,9 @@ issued survives a power cut, so it can never be handed out again.
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -129,7 +131,7 @@ class SqliteLedger(Ledger):
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._guard():
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 yield self.conn
                 self.conn.execute("COMMIT")
@@ -137,6 +139,30 @@ class SqliteLedger(Ledger):
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, retried every millisecond or so until ``timeout``.
+
+        SQLite's own busy handler backs off to 100 ms sleeps, so under contention a
+        waiting issuer often sleeps long after the lock is free; short jittered
+        retries keep the wait close to the queue's real length.
+        """
+        deadline = time.monotonic() + self.timeout
+        delay = 0.0005
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    text = str(exc).lower()
+                    if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                        raise
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 1.5, 0.005)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     def _check_schema(self) -> None:
         row = self.conn.execute(
