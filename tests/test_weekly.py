@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from reportbook import FORMULA_TEXT, find, merged, row_values, run_cli, sha256, write_reportbook
+from reportbook import (
+    FORMULA_TEXT,
+    find,
+    headline_counts,
+    merged,
+    row_values,
+    run_cli,
+    sha256,
+    table_after,
+    write_reportbook,
+)
 
 from aexl.errors import CalendarError, UsageError
-from aexl.reports.weekly import weekly_data, weekly_reports, write_weekly
+from aexl.reports.weekly import CLIENT, INTERNAL, weekly_data, weekly_reports, write_weekly
 from aexl.workbook.read import read_workbench
 from aexl.workcal import WorkCalendar
 
@@ -20,6 +31,11 @@ D, DT = date, datetime
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     return write_reportbook(tmp_path_factory.mktemp("wk") / "美的_AE工作台.xlsx")
+
+
+@pytest.fixture(scope="module")
+def wb(book):
+    return read_workbench(book)
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +145,13 @@ def test_unknown_year_and_bad_week(book):
 
 
 def test_written_workbook(report, tmp_path):
+    report = dataclasses.replace(report, audience=INTERNAL)  # the department's copy
     path = write_weekly(report, tmp_path / report.filename)
-    assert path.name == "20261120_美的_每周工作进度表.xlsx"
+    assert path.name == "20261120_美的_每周工作进度表_内部.xlsx"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp file left
     ws = load_workbook(path).active
     assert ws.title == "周进度表"
-    assert ws["A1"].value == "美的 每周工作进度表" and "A1:J1" in merged(ws)
+    assert ws["A1"].value == "美的 每周工作进度表（内部）" and "A1:J1" in merged(ws)
     assert ws["A1"].font.b
     header_row, _ = find(ws, "本周进展")
     assert row_values(ws, header_row)[:3] == ["工作号", "项目名称", "工作类型"]
@@ -247,3 +264,28 @@ def test_brand_names_differing_in_case_are_one_brand(book):
     assert [r[0] for r in reports[0].progress.rows] == ["MDKT2026002", "MDBX2026001", "MDKT2026003"]
     picked = weekly_reports(frames, "2026-W47", WorkCalendar(), brands=["midea"])
     assert picked[0].progress.rows == reports[0].progress.rows
+
+
+# ------------------------------------------------------------------- audience ---
+INTERNAL_SECTIONS = ("逾期未交付的工作", "逾期的会议纪要", "财务情况")
+
+
+@pytest.mark.parametrize(("audience", "shown"), [(CLIENT, False), (INTERNAL, True)])
+def test_client_copy_leaves_out_finance_and_overdue_sections(wb, tmp_path, audience, shown):
+    report = weekly_data(wb, "美的", "2026-W47", audience=audience)
+    ws = load_workbook(write_weekly(report, tmp_path / report.filename)).active
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    for needle in (*INTERNAL_SECTIONS, "+10% 加急费待确认", "纪要逾期"):
+        assert (needle in text) == shown, needle
+    assert "本周工作进展与下周计划" in text and "本周修改单" in text
+    counts = headline_counts(ws, "本周进展")
+    assert counts["本周进展"] == len(table_after(ws, "一、本周工作进展与下周计划"))
+    assert ("内部" in report.filename) == shown and ("不发给客户" in text) == shown
+
+
+def test_weekly_reports_take_the_audience(wb):
+    reports = weekly_reports(wb, "2026-W47", audience=INTERNAL)
+    assert reports and all(r.internal for r in reports)
+    assert not any(r.internal for r in weekly_reports(wb, "2026-W47"))
+    with pytest.raises(ValueError):
+        weekly_data(wb, "美的", "2026-W47", audience="boss")

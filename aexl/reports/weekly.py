@@ -7,12 +7,17 @@ supervisor, sent on the next working day. Also listed, because the AE has
 to chase them: deliveries now overdue, meeting minutes not sent within 24
 working hours (rulebook 4.B), and the revisions opened that week.
 
+Two copies (``audience``): the client's (``CLIENT``: progress without the
+财务情况 column, and the week's revisions) and the department's
+(``INTERNAL``: everything, with overdue deliveries and late minutes).
+
 ``weekly_data`` is pure over the workbench's DataFrames; ``write_weekly``
 writes the workbook.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -26,6 +31,10 @@ from aexl.rules import DONE_STATUSES, as_day, in_range, jobno_key, text_of
 from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 
 KIND = "每周工作进度表"
+CLIENT, INTERNAL = "client", "internal"
+AUDIENCES = (CLIENT, INTERNAL)
+INTERNAL_MARK = "（内部）"
+INTERNAL_ONLY = ("财务情况",)  # progress columns the client copy leaves out
 SHEET = "周进度表"
 PROGRESS_HEADERS = ["工作号", "项目名称", "工作类型", "工作类别", "本周进展", "完成度", "财务情况", "下周计划", "负责人", "交付日期"]  # fmt: skip
 # The four tables share the sheet's columns: wide text lines up in columns 5 and 8.
@@ -49,23 +58,62 @@ class WeeklyReport(BrandReport):
     revisions: Table
     source: str = ""
     notes: list[str] = field(default_factory=list)  # data problems, for the log
+    audience: str = CLIENT
     KIND = KIND
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == INTERNAL
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {KIND}" + (INTERNAL_MARK if self.internal else "")
+
+    @property
+    def filename(self) -> str:
+        from aexl.workbook.write import report_name
+
+        kind = KIND + ("_内部" if self.internal else "")
+        return report_name(self.finish, self.brand, kind)
+
+    def client_progress(self) -> Table:
+        """The progress table without the internal columns."""
+        keep = [i for i, h in enumerate(self.progress.headers) if h not in INTERNAL_ONLY]
+        pick = lambda values: [values[i] for i in keep if i < len(values)]  # noqa: E731
+        formats = {keep.index(i): f for i, f in self.progress.formats.items() if i in keep}
+        return Table(
+            pick(self.progress.headers),
+            [pick(r) for r in self.progress.rows],
+            formats,
+            pick(self.progress.widths),
+        )
 
     @property
     def is_empty(self) -> bool:
         return not any(t.rows for t in (self.progress, self.overdue, self.minutes, self.revisions))
 
     def header_lines(self) -> list[str]:
+        counts = [f"本周进展 {len(self.progress.rows)} 项"]
+        if self.internal:
+            counts += [f"逾期未交付 {len(self.overdue.rows)} 项", f"纪要逾期 {len(self.minutes.rows)} 次"]  # fmt: skip
+        counts.append(f"本周修改单 {len(self.revisions.rows)} 张")
+        sent = "部门内部版（含财务与逾期事项），不发给客户" if self.internal else "发送给客户"
         return [
             f"报告周期：{self.week}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
             f"完成日期：{fmt_day(self.finish)}，经项目主管审阅",
-            f"发送日期：{fmt_day(self.send)}，发送给客户",
-            f"本周进展 {len(self.progress.rows)} 项 · 逾期未交付 {len(self.overdue.rows)} 项 · "
-            f"纪要逾期 {len(self.minutes.rows)} 次 · 本周修改单 {len(self.revisions.rows)} 张",
+            f"发送日期：{fmt_day(self.send)}，{sent}",
+            " · ".join(counts),
         ]
 
     @property
     def blocks(self) -> list:
+        if not self.internal:
+            return [
+                Heading("一、本周工作进展与下周计划"),
+                self.client_progress(),
+                Heading("二、本周修改单"),
+                self.revisions,
+            ]
         return [
             Heading("一、本周工作进展与下周计划"),
             self.progress,
@@ -78,13 +126,17 @@ class WeeklyReport(BrandReport):
         ]
 
 
-def weekly_data(source, brand: str, week: Period | str, calendar=None) -> WeeklyReport:
+def weekly_data(
+    source, brand: str, week: Period | str, calendar=None, audience: str = CLIENT
+) -> WeeklyReport:
     """The weekly report of ``brand`` for ISO ``week`` (a ``Period``, or ``2026-W47``).
 
     ``source`` is a ``Workbench`` or a ``{sheet: DataFrame}`` dict; ``calendar``
-    a ``WorkCalendar`` (default: the workbench's own). Raises ``CalendarError``
-    when the week's year is not in the calendar.
+    a ``WorkCalendar`` (default: the workbench's own); ``audience`` ``CLIENT`` or
+    ``INTERNAL``. Raises ``CalendarError`` when the week's year is not in the calendar.
     """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
     period = Period.of("week", week)
     regs = prepare(source)
     cal = calendar_of(regs, calendar)
@@ -106,6 +158,7 @@ def weekly_data(source, brand: str, week: Period | str, calendar=None) -> Weekly
         ),
         revisions=Table(REVISION_HEADERS, widths=PROGRESS_WIDTHS[:8]),
         source=regs.name,
+        audience=audience,
     )
     entries = regs.rows(schema.WEEKLY.sheet)
     _progress(report, entries, regs.jobs, mine)
@@ -225,9 +278,13 @@ def _minutes(report: WeeklyReport, meetings: list[tuple[dict, str]], cal) -> Non
     report.minutes.rows.sort(key=lambda r: r[0])
 
 
-def weekly_reports(source, week: Period | str, calendar=None, brands=None) -> list[WeeklyReport]:
-    """One report per brand; without ``brands``, every brand that has something that week."""
-    return reports_for(weekly_data, source, week, calendar, brands)
+def weekly_reports(
+    source, week: Period | str, calendar=None, brands=None, audience: str = CLIENT
+) -> list[WeeklyReport]:
+    """One report per brand; without ``brands``, every brand that has something that week.
+    ``audience``: ``CLIENT`` (the default, sent to the client) or ``INTERNAL``."""
+    build = functools.partial(weekly_data, audience=audience)
+    return reports_for(build, source, week, calendar, brands)
 
 
 def write_weekly(report: WeeklyReport, path) -> Path:
