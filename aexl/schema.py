@@ -6,7 +6,7 @@ validation rules and the sample generator all read it from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 WORK_TYPES = (
     "命名", "平面广告", "海报", "报刊广告", "终端物料", "手册", "TVC", "主视觉",
@@ -45,9 +45,7 @@ class Register:
     sheet: str
     columns: tuple[Column, ...]
     note: str = ""
-    optional: bool = False
     table: str = ""  # Excel table name (ASCII)
-    key_columns: tuple[str, ...] = field(default=())
 
     @property
     def headers(self) -> list[str]:
@@ -246,7 +244,6 @@ COPY = Register(
         C("LOGO", ENUM, choices=YES_NO, note="稿件是否有 LOGO：是 / 否", width=7),
     ),
     note="文案稿（QC 质检，广告法检查）",
-    optional=True,
     table="Copy",
 )
 
@@ -258,7 +255,6 @@ HOLIDAYS = Register(
         C("说明", note="如：2027 年春节（国务院办公厅通知）", width=30),
     ),
     note="日历尚未收录年份的国务院放假通知",
-    optional=True,
     table="Holidays",
 )
 
@@ -276,7 +272,6 @@ PROGRESS = Register(
         C("备注", width=30),
     ),
     note="工作进度表：改动某项工作某个里程碑的默认日期（每行一个里程碑）",
-    optional=True,
     table="Progress",
 )
 
