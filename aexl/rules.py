@@ -280,6 +280,19 @@ def production_flows(work_type: str) -> tuple[str, ...]:
     return QC_FLOWS
 
 
+def qc_flows(work_type: str) -> tuple[str, ...]:
+    """The QC flows a job of this 工作类型 goes through (rulebook 8), in order:
+    print work (``schema.PRINT_WORK_TYPES``) is checked as final artwork and as a
+    proof (正稿QC, 打样QC); work with no artwork (策略方案, 命名) has none; all
+    other work (TVC, radio, online, key visuals …) is never proofed on paper:
+    正稿QC only. A blank type shows both."""
+    if not work_type:
+        return QC_FLOWS
+    if not needs_qc(work_type):
+        return ()
+    return QC_FLOWS if work_type in schema.PRINT_WORK_TYPES else ("正稿QC",)
+
+
 def production_confirmation(job: dict, confirmed: list[dict], revisions: list[dict]):
     """The client signature that makes ``job`` produced, or None.
 

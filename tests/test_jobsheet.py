@@ -196,3 +196,32 @@ def test_internal_form_keeps_its_source_and_job_numbers_match_loosely(wb, tmp_pa
     assert f"数据来源：{wb.name}" in printed
     # any whitespace inside a typed job number (a tab, a line break) is ignored
     assert jobsheet_data(wb, "MDKT\t2026\n001").jobno == "MDKT2026001"
+
+
+@pytest.mark.parametrize(
+    ("kind", "flows"),
+    [
+        ("TVC", ["正稿QC"]),
+        ("电台广告", ["正稿QC"]),
+        ("网络广告", ["正稿QC"]),
+        ("海报", ["正稿QC", "打样QC"]),
+        ("终端物料", ["正稿QC", "打样QC"]),
+        ("策略方案", []),
+    ],
+)
+def test_qc_flows_follow_the_work_type(wb, tmp_path, kind, flows):
+    frames = dict(wb.frames)
+    jobs = frames["工作单"].copy()
+    jobs["工作类型"] = kind
+    signs = frames["签核"]
+    frames.update({"工作单": jobs, "签核": signs[signs["流程"] != "打样QC"]})
+    data = jobsheet_data(frames, "MDKT2026002")
+    assert [flow for flow, _ in data.qc] == flows
+    ws = load_workbook(write_jobsheet(data, tmp_path / "js.xlsx")).active
+    top, _ = find(ws, "四、QC 签核进度")
+    shown = []
+    row = top + 1
+    while ws.cell(row, 1).value in ("正稿QC", "打样QC"):
+        shown.append(ws.cell(row, 1).value)
+        row += 1
+    assert shown == flows

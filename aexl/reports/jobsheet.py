@@ -26,9 +26,11 @@ from aexl.rules import (
     CLIENT_STEP,
     CONFIRM_FLOW,
     ENDS_ROUND,
+    QC_FLOWS,
     as_day,
     jobno_key,
     normalise_step,
+    qc_flows,
     text_of,
 )
 from aexl.workbook.write import MONEY_FORMAT
@@ -157,8 +159,11 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         source=regs.name,
     )
     sheet.chain, sheet.rounds = fill_chain([s for s in signs if text_of(s, "流程") == CONFIRM_FLOW])
-    for flow in ("正稿QC", "打样QC"):
-        done, _ = fill_chain([s for s in signs if text_of(s, "流程") == flow], flow)
+    for flow in QC_FLOWS:
+        flow_signs = [s for s in signs if text_of(s, "流程") == flow]
+        if flow not in qc_flows(text_of(job, "工作类型")) and not flow_signs:
+            continue  # not a step this kind of work has (no 打样QC for a TVC)
+        done, _ = fill_chain(flow_signs, flow)
         signed = [b for b in done if b.name or b.day]
         last = signed[-1] if signed else None
         state = f"已签 {len(signed)}/{len(done)} 步" + (
