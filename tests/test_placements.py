@@ -506,3 +506,21 @@ def test_check_reports_a_sample_outside_the_folder(tmp_path):
     found = [f for f in validate_workbench(read_workbench(book)) if f.code == "placement.sample_outside"]  # fmt: skip
     assert [(f.row, f.column) for f in found] == [(2, "样稿")]
     assert "样稿路径不在工作台文件夹内" in found[0].message and "相对路径" in found[0].message
+
+
+def test_thumbnails_print_at_200_dpi_or_more_and_stay_small(tmp_path):
+    folder = tmp_path / "wb"
+    photo = Image.effect_mandelbrot((2400, 1600), (-2, -1, 1, 1), 60).convert("RGB")
+    (folder / "样稿").mkdir(parents=True)
+    photo.save(folder / "样稿" / "主画面.jpg", quality=95)
+    book = write_book(folder / "b.xlsx", [placement(样稿="样稿/主画面.jpg")])
+    rows = placement_rows(read_workbench(book).frame("投放"), BRAND, date(2026, 11, 16), date(2026, 11, 22), folder)  # fmt: skip
+    ws = load_workbook(write_placement_list(rows, BRAND, "W47", tmp_path / "l.xlsx")).active
+    (image,) = ws._images
+    data = image._data()
+    with Image.open(__import__("io").BytesIO(data)) as pic:
+        pixels, kind = pic.size, pic.format
+    shown = box(image)[2:]  # screen pixels, 96 per inch
+    assert shown[1] == THUMB_HEIGHT
+    assert pixels[0] / (shown[0] / 96) >= 200 and pixels[1] / (shown[1] / 96) >= 200
+    assert kind == "JPEG" and len(data) < 80_000

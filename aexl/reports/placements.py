@@ -61,6 +61,8 @@ CARRIED_FORMAT = 'yyyy-mm-dd"（延续）"'  # a flight that began before the pe
 SAMPLE_COL = len(HEADERS)  # 1-based column of 样稿展示
 THUMB_HEIGHT = 120  # px
 THUMB_MAX_WIDTH = 240  # px: very wide banners are scaled down to this width
+THUMB_DPI = 220  # pixels per printed inch of a thumbnail (≥ 200: sharp on paper)
+THUMB_QUALITY = 82  # JPEG quality: no visible loss, small files
 CAPTION_PX = 18  # room under the thumbnail for the linked file name
 PAD_PX = 4
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
@@ -203,19 +205,31 @@ def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
 
 
 def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple[int, int]] | None:
-    """JPEG (PNG when transparent) bytes of the image scaled to ``height`` px, width
-    capped at ``THUMB_MAX_WIDTH``; (bytes, (width, height)), or None if unreadable."""
+    """A thumbnail shown ``height`` px high (width capped at ``THUMB_MAX_WIDTH``): JPEG
+    (PNG when transparent) with ``THUMB_DPI`` / 96 times those pixels, so it prints
+    sharp at its size; (bytes, (shown width, shown height)), or None if unreadable."""
+    found = _thumbnail(
+        path, round(height * THUMB_DPI / 96), round(THUMB_MAX_WIDTH * THUMB_DPI / 96)
+    )
+    if found is None:
+        return None
+    data, (width, high) = found
+    shown = (max(1, round(width * 96 / THUMB_DPI)), max(1, round(high * 96 / THUMB_DPI)))
+    return data, shown
+
+
+def _thumbnail(path: Path, height: int, max_width: int) -> tuple[bytes, tuple[int, int]] | None:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.seek(0)
-            side = 2 * max(THUMB_MAX_WIDTH, height)  # JPEG: decode at a reduced scale (fast)
+            side = 2 * max(max_width, height)  # JPEG: decode at a reduced scale (fast)
             img.draft("RGB", (side, side))
             img = ImageOps.exif_transpose(img)
-            img.thumbnail((THUMB_MAX_WIDTH, height), Image.Resampling.LANCZOS)
-            if img.height < height and img.width < THUMB_MAX_WIDTH:  # small images grow
-                scale = min(height / img.height, THUMB_MAX_WIDTH / img.width)
+            img.thumbnail((max_width, height), Image.Resampling.LANCZOS)
+            if img.height < height and img.width < max_width:  # small images grow
+                scale = min(height / img.height, max_width / img.width)
                 size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
                 img = img.resize(size, Image.Resampling.LANCZOS)
             if img.mode not in ("RGB", "RGBA"):
@@ -224,9 +238,15 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple
                 )
             buffer = io.BytesIO()
             if img.mode == "RGB":  # photos and artwork: JPEG keeps the workbook small
-                img.save(buffer, format="JPEG", quality=88, optimize=True)
+                img.save(
+                    buffer,
+                    format="JPEG",
+                    quality=THUMB_QUALITY,
+                    optimize=True,
+                    dpi=(THUMB_DPI,) * 2,
+                )
             else:
-                img.save(buffer, format="PNG", optimize=True)
+                img.save(buffer, format="PNG", optimize=True, dpi=(THUMB_DPI,) * 2)
             return buffer.getvalue(), img.size
     except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         return None
