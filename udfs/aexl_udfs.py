@@ -338,7 +338,7 @@ def AE_DEADLINE(start_time, kind, holidays=None):
     def one(s, k):
         cal = calendar()
         due = cal.deadline(s, k)
-        note = cal.provisional_note(s, due)
+        note = cal.provisional_note(due)
         if note:  # an estimated year: say so instead of passing for a sure date
             shown = f"{due:%Y-%m-%d %H:%M}" if getattr(due, "hour", 0) else f"{due:%Y-%m-%d}"
             return f"{shown}（{note}）"

@@ -22,8 +22,20 @@ Sub AexlPrintJobSheet(control As IRibbonControl)
     RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.print_job_sheet(xw.Book.caller())"
 End Sub
 
+Sub AexlSignOff(control As IRibbonControl)
+    RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.sign_off(xw.Book.caller())"
+End Sub
+
+Sub AexlJobSchedule(control As IRibbonControl)
+    RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.job_schedule(xw.Book.caller())"
+End Sub
+
 Sub AexlCheckCopy(control As IRibbonControl)
     RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.check_copy(xw.Book.caller())"
+End Sub
+
+Sub AexlDueList(control As IRibbonControl)
+    RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.due_list(xw.Book.caller())"
 End Sub
 
 Sub AexlWeeklyReport(control As IRibbonControl)
@@ -40,4 +52,8 @@ End Sub
 
 Sub AexlMonthlySummary(control As IRibbonControl)
     RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.monthly_summary(xw.Book.caller())"
+End Sub
+
+Sub AexlDiagnose(control As IRibbonControl)
+    RunPython "import xlwings as xw, aexl.excel.ribbon as r; r.diagnose(xw.Book.caller())"
 End Sub

@@ -106,7 +106,7 @@ REPORTS: list[Report] = [
         button=Button(
             "weekly_report",
             "生成周报",
-            "CalendarInsert",
+            "Schedule",
             "report",
             "生成本周的每周工作进度表（各品牌的进展、逾期交付、逾期纪要和修改单），写入「周报」表。",
         ),
@@ -161,7 +161,7 @@ REPORTS: list[Report] = [
         button=Button(
             "monthly_summary",
             "月度总结",
-            "ViewsReportView",
+            "AutoSummarize",
             "report",
             "生成上个月的月度工作总结（工作背景、本月工作明细、下月工作、效果反馈），写入「月度总结」表。",
         ),
@@ -221,7 +221,7 @@ COMMANDS: list[Button] = [
         "aexl.excel.planning_handlers",
     ),
     Button(
-        "job_schedule", "工作进度表", "CalendarInsert", "job",
+        "job_schedule", "工作进度表", "NewAppointment", "job",
         "把选中工作的里程碑按工作日排成工作进度表（节假日、调休标出），客户版和部门版各一份。",
         "aexl.excel.planning_handlers",
     ),
