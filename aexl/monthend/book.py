@@ -125,7 +125,7 @@ def _failed(result: BookResult, exc: Exception, month: Period) -> None:
         result.skipped = str(exc) if own else f"文件 {name}：{exc}"
         if exc.sheet:  # a workbench with a broken register: its 校验结果 says which
             _stage_reason(result, exc, month)
-    elif isinstance(exc, OSError) and exc.errno in DISK_FULL:
+    elif getattr(_os_error(exc), "errno", None) in DISK_FULL:
         result.fatal = "磁盘空间不足，写不下本次的输出文件；请清理输出文件夹所在的磁盘后重新运行"
         result.skipped = f"文件 {name}：{result.fatal}"
     elif isinstance(exc, PermissionError):
@@ -140,6 +140,16 @@ def _failed(result: BookResult, exc: Exception, month: Period) -> None:
         result.skipped = (
             f"文件 {name}：内部错误（程序缺陷，不是您的操作问题），详情已记录到 {log_path}"
         )
+
+
+def _os_error(exc: BaseException | None, depth: int = 0) -> OSError | None:
+    """The OSError behind ``exc`` (XlsxWriter wraps one in its FileCreateError)."""
+    if exc is None or depth > 4:
+        return None
+    if isinstance(exc, OSError):
+        return exc
+    inner = next((a for a in getattr(exc, "args", ()) if isinstance(a, OSError)), None)
+    return inner or _os_error(exc.__cause__ or exc.__context__, depth + 1)
 
 
 def _stage_reason(result: BookResult, exc: AexlError, month: Period) -> None:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import shutil
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from aexl.monthend.results import BookResult
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 STOP_WAIT = 3.0  # seconds a worker gets to end after SIGTERM before it is killed
 
 
@@ -43,6 +46,7 @@ def _worker_main(conn, inherited, build, args: tuple, options: dict) -> None:
     """A worker's loop: build each task it is sent until told to stop or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     for other in inherited:  # pipe ends of the main process copied by fork: never ours
         other.close()
     while True:
@@ -53,6 +57,20 @@ def _worker_main(conn, inherited, build, args: tuple, options: dict) -> None:
         if task is None:
             return
         conn.send(build(task.path, *args, task.stage, **options))
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the main process dies (even by kill -9),
+    instead of letting it finish a workbench nobody will publish."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 class Workers:
