@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.xml.functions import tostring
 from PIL import Image
 
 from aexl import schema
@@ -175,7 +176,9 @@ def test_charts_cli_month(book, tmp_path):
     assert actual.graphicalProperties.line.w == 22225  # 1.75 pt
     assert (actual.marker.symbol, actual.marker.size) == ("circle", 6)
     assert actual.marker.graphicalProperties.solidFill.srgbClr == "2F5597"
-    assert target.graphicalProperties.line.solidFill.srgbClr == "C00000"
+    assert (
+        target.graphicalProperties.line.solidFill.srgbClr == "7F7F7F"
+    )  # grey: red means below target
     assert target.graphicalProperties.line.prstDash == "dash"
     assert target.graphicalProperties.line.w == 19050  # 1.5 pt
     assert target.marker is not None and target.marker.symbol is None  # "none", read as None
@@ -209,7 +212,7 @@ def test_charts_cli_month(book, tmp_path):
     assert (bar.type, bar.grouping) == ("col", "clustered")
     assert [s.graphicalProperties.solidFill.srgbClr for s in bar.series] == [
         "2F5597",
-        "C00000",
+        "7F7F7F",  # grey target: red is for actual values below target
     ]
     assert bar.x_axis.number_format.formatCode == 'm"月"d"日"'
     # a campaign name that looks like a formula stays text
@@ -406,3 +409,58 @@ def test_brands_differing_in_case_are_one_and_all_brands_come_from_one_pass(tmp_
     assert list(every) == brands(frame)
     for name, specs in every.items():
         assert specs == chart_specs(frame, name)
+
+
+# ------------------------------------------------------------ conventions ---
+def _spec_of(actual, target, days):
+    from aexl.reports.charts import specs_from_records
+
+    rows = [
+        {"日期": d, "活动": "双十一", "指标": "月活", "单位": "人", "来源": "后台", "数值": a, "目标值": t}
+        for d, a, t in zip(days, actual, target, strict=True)
+    ]  # fmt: skip
+    (spec,) = specs_from_records(rows, "星河")
+    return spec
+
+
+DAYS3 = [date(2026, 8, 3), date(2026, 9, 7), date(2026, 10, 12)]
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "days", "floor", "below"),
+    [
+        ((68.0, 90.0, 120.0), (100.0, 100.0, 100.0), DAYS3, 0, [0, 1]),
+        ((18000.0, 18500.0, 19000.0), (18800.0, 18800.0, 18800.0), DAYS3, "break", [0, 1]),
+        ((950.0,), (1000.0,), DAYS3[:1], 0, [0]),  # one point: one bar, red as below target
+    ],
+)
+def test_axis_from_zero_thousands_and_only_below_target_red(tmp_path, actual, target, days, floor, below):  # fmt: skip
+    spec = _spec_of(actual, target, days)
+    assert spec.below_target() == below
+    path = write_chart_workbook([spec], tmp_path / "c.xlsx", brand="星河", period_label="2026")
+    (chart,) = load_workbook(path).active._charts
+    y = chart.y_axis
+    assert y.numFmt.formatCode == "#,##0"
+    if floor == 0:
+        assert y.scaling.min == 0
+    else:  # zero would flatten the line: the break is noted in the axis title
+        assert 0 < y.scaling.min < min(actual) and "未从 0 开始" in spec.value_title
+    actual_series = chart.series[0]
+    looks = [(p.idx, p.marker.spPr if p.marker is not None else p.spPr) for p in actual_series.dPt]
+    reds = [i for i, look in looks if look.solidFill.srgbClr == "C00000"]
+    assert reds == below
+    for s in chart.series[1:]:  # the target is never red
+        xml = tostring(s.spPr.to_tree()).decode()
+        assert "7F7F7F" in xml and "C00000" not in xml and not s.dPt
+
+
+def test_png_title_and_month_ticks():
+    from aexl.reports.charts import png_title
+
+    spec = _spec_of((68.0, 90.0, 120.0), (100.0, 100.0, 100.0), DAYS3)
+    title = png_title(spec)
+    assert title.startswith("星河｜双十一：月活（2026-08-03 至 2026-10-12）")
+    assert "数据来源：后台" in title
+    assert spec.month_ticks == [date(2026, 9, 1), date(2026, 10, 1)]
+    png = render_png(spec, dpi=60)
+    assert png.startswith(b"\x89PNG")

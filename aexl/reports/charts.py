@@ -40,7 +40,11 @@ X_TITLE = "日期"
 NO_CAMPAIGN = "（未填活动）"
 NO_METRIC = "（未填指标）"
 ACTUAL_COLOR = "2F5597"
-TARGET_COLOR = "C00000"
+TARGET_COLOR = "7F7F7F"  # grey: red is kept for actual values below target
+BELOW_COLOR = "C00000"  # an actual value below its target: the only red
+VALUE_FORMAT = "#,##0"  # value axes with thousands separators
+FLAT_SHARE = 0.6  # from zero unless the lowest value is above this share of the highest
+BREAK_NOTE = "（纵轴未从 0 开始）"
 CHART_WIDTH_CM = 16.0
 CHART_HEIGHT_CM = 8.0
 TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)
@@ -120,6 +124,47 @@ class ChartSpec:
         return [
             first + timedelta(days=k) for k in range(0, (self.dates[-1] - first).days + 1, step)
         ]
+
+    @property
+    def axis_floor(self) -> float:
+        """Where the value axis starts: 0, unless zero would flatten the data (every value
+        above ``FLAT_SHARE`` of the highest); then a round value below the lowest."""
+        values = [v for s in self.all_series for v in s.values if v is not None]
+        if (
+            self.kind == "bar"
+            or not values
+            or min(values) <= 0
+            or min(values) <= FLAT_SHARE * max(values)
+        ):
+            return 0.0
+        span = max(values) - min(values) or abs(max(values)) * 0.1
+        step = 10 ** math.floor(math.log10(span))
+        return math.floor((min(values) - span * 0.2) / step) * step
+
+    @property
+    def value_title(self) -> str:
+        """The value axis title, noting a break when the axis does not start at zero."""
+        return self.y_title + (BREAK_NOTE if self.axis_floor else "")
+
+    def below_target(self) -> list[int]:
+        """Indexes of the dates whose (first) actual value is below its target."""
+        if self.target is None or not self.series:
+            return []
+        pairs = zip(self.series[0].values, self.target.values, strict=True)
+        return [i for i, (a, t) in enumerate(pairs) if a is not None and t is not None and a < t]
+
+    @property
+    def month_ticks(self) -> list[date]:
+        """First days of months within the dates, when they span two months or more."""
+        if not self.dates or (self.dates[-1] - self.dates[0]).days < 56:
+            return []
+        first, out = self.dates[0], []
+        day = date(first.year, first.month, 1)
+        while day <= self.dates[-1]:
+            if day >= first:
+                out.append(day)
+            day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return out
 
     @property
     def all_series(self) -> list[Series]:
@@ -287,9 +332,9 @@ def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, ancho
         # figures and then shows a single label ("1月1日"). baseTimeUnit: _write_extras.
         x_axis.update(date_axis=True, major_unit=spec.tick_step, major_unit_type="days")
     chart.set_x_axis(x_axis)
-    y_axis = {"name": _literal(spec.y_title), "name_font": _font(9)}
-    if bar:
-        y_axis["min"] = 0  # bars from zero, as in the PNG (LibreOffice would zoom in)
+    y_axis = {"name": _literal(spec.value_title), "name_font": _font(9)}
+    # from zero (or the noted break), as in the PNG: LibreOffice would zoom in on its own
+    y_axis.update(min=spec.axis_floor, num_format=VALUE_FORMAT)
     chart.set_y_axis(y_axis)
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("span")
@@ -302,6 +347,8 @@ def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, ancho
             "values": [name, first, col, last, col],
         }
         series.update(_series_look(source, spec.kind))
+        if source is spec.series[0] and spec.below_target():
+            series["points"] = _below_points(spec, bar)
         chart.add_series(series)
     _write_extras(chart, base_unit=None if bar else "days")
     anchor_row, anchor_col = (n + 1 for n in xl_cell_to_rowcol(anchor))
@@ -340,6 +387,18 @@ def _series_look(source: Series, kind: str) -> dict:
         return {"line": line, "marker": {"type": "none"}, "smooth": False}
     marker = {"type": "circle", "size": 6, "fill": {"color": color}, "border": {"color": color}}
     return {"line": {"color": color, "width": 1.75}, "marker": marker, "smooth": False}
+
+
+def _below_points(spec: ChartSpec, bar: bool) -> list:
+    """Per-point looks of the actual series: red where it is below target."""
+    below = set(spec.below_target())
+    red = {"color": f"#{BELOW_COLOR}"}
+    if bar:
+        return [
+            {"fill": red, "border": red} if i in below else None for i in range(len(spec.dates))
+        ]
+    del bar  # a column's fill and a line's marker take the same point format
+    return [{"fill": red, "border": red} if i in below else None for i in range(len(spec.dates))]
 
 
 def _write_extras(chart, base_unit: str | None) -> None:
@@ -423,6 +482,7 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
     import io
 
     import matplotlib
+    import matplotlib.ticker
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -435,13 +495,19 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         series = spec.all_series
-        if spec.kind == "bar":
-            width = min(0.8, 0.3 * len(series)) / max(len(series), 1)
-            for n, s in enumerate(series):
-                xs = [i + (n - (len(series) - 1) / 2) * width for i in range(len(spec.dates))]
-                ys = [v if v is not None else 0 for v in s.values]
-                ax.bar(xs, ys, width=width * 0.95, color=f"#{s.color}", label=s.name)
-            ax.set_xticks(range(len(spec.dates)), spec.x_labels)
+        below = set(spec.below_target())
+        if spec.kind == "bar":  # actual bars (red below target), the target as a dashed line
+            actual = spec.series[0]
+            xs = list(range(len(spec.dates)))
+            ys = [v if v is not None else 0 for v in actual.values]
+            colors = [f"#{BELOW_COLOR if i in below else actual.color}" for i in xs]
+            ax.bar(xs, ys, width=0.45, color=colors, label=actual.name)
+            if spec.target is not None and spec.target.has_values:
+                for i, t in enumerate(spec.target.values):
+                    if t is not None:
+                        ax.hlines(t, i - 0.35, i + 0.35, colors=f"#{spec.target.color}",
+                                  linestyles="--", linewidth=1.5, label=spec.target.name if i == 0 else None)  # fmt: skip
+            ax.set_xticks(xs, spec.x_labels)
             ax.set_xlim(-0.75, len(spec.dates) - 0.25)
         else:
             for s in series:
@@ -453,11 +519,16 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
                     )
                 else:
                     ax.plot(xs, ys, color=f"#{s.color}", marker="o", linewidth=1.75, label=s.name)
-            # the native chart's labels: from the first date every tick_step days
-            ax.set_xticks(spec.ticks, [spec.tick_label(d) for d in spec.ticks])
-        ax.set_title(spec.title, fontsize=12)
+            low = [(d, v) for i, (d, v) in enumerate(zip(spec.dates, spec.series[0].values, strict=True)) if i in below]  # fmt: skip
+            if low:
+                ax.plot(*zip(*low, strict=True), "o", color=f"#{BELOW_COLOR}", label="低于目标")
+            ticks = spec.month_ticks or spec.ticks  # month starts for a long span
+            ax.set_xticks(ticks, [spec.tick_label(d) for d in ticks])
+        ax.set_ylim(bottom=spec.axis_floor)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.set_title(png_title(spec), fontsize=11)
         ax.set_xlabel(spec.axis_title)
-        ax.set_ylabel(spec.y_title)
+        ax.set_ylabel(spec.value_title)
         ax.grid(axis="y", color="#D9D9D9", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="best", frameon=False)
@@ -472,6 +543,16 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
             pil_kwargs={"compress_level": 3},
         )
     return buffer.getvalue()
+
+
+def png_title(spec: ChartSpec) -> str:
+    """Brand, campaign and metric, the period and where the figures came from."""
+    period = ""
+    if spec.dates:
+        first, last = spec.dates[0], spec.dates[-1]
+        period = f"{first:%Y-%m-%d}" + (f" 至 {last:%Y-%m-%d}" if last != first else "")
+    source = "、".join(spec.sources) or "效果登记表"
+    return f"{spec.brand}｜{spec.campaign}：{spec.metric}（{period}）\n数据来源：{source}"
 
 
 def _render_one(args: tuple[ChartSpec, int]) -> bytes:
