@@ -110,8 +110,13 @@ def test_validation_summary_lists_every_finding(sample, tmp_path):
     check = next(p for p in result.written if p.name.endswith("_校验结果.xlsx"))
     findings = validate_workbench(read_workbench(path))
     ws = openpyxl.load_workbook(check).active
-    messages = [row[5] for row in ws.iter_rows(values_only=True) if row and row[5]]
-    assert [f.message for f in findings] == messages[1:]  # after the header
+    rows = [row for row in ws.iter_rows(values_only=True) if row and len(row) > 6 and row[6]]
+    assert [f.code for f in findings] == [row[6] for row in rows[1:]]  # hidden 代码 column
+    for finding, row in zip(findings, rows[1:], strict=True):  # 问题 + 怎么改 = the message
+        assert (
+            row[4].rstrip("。") in finding.message
+            and (row[5] or "").rstrip("。") in finding.message
+        )
     assert result.errors == sum(f.is_error for f in findings)
     assert result.warnings == len(findings) - result.errors
     assert {"星河", "小河豚"} >= set(result.brands) and result.brands

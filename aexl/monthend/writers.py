@@ -7,15 +7,14 @@ used in two workbenches), so its layout can be swapped in one place.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from aexl.filenames import safe_filename
 from aexl.monthend.inputs import CHECK_KIND, CLEANUP_KIND, DUE_KIND
 from aexl.period import Period
+from aexl.reports.findings_sheet import write_findings
 
-CHECK_HEADERS = ["工作表", "行", "列", "级别", "代码", "说明"]
-CHECK_WIDTHS = [10, 6, 12, 6, 24, 90]
 CLEANUP_HEADERS = ["文件", "最后修改", "说明"]
 CLEANUP_WIDTHS = [60, 12, 70]
 
@@ -29,40 +28,6 @@ def check_name(day: date, client: str) -> str:
 def write_check(path: Path, findings: list, meta: dict, notes: list[str] = ()) -> Path:
     """The 校验结果 of one workbench (the one call of the findings writer)."""
     return write_findings(findings, path, notes=notes, **meta)
-
-
-def write_findings(
-    findings, path: str | Path, *, client: str, source: str, month: str, notes=()
-) -> Path:
-    """The 校验结果 workbook: one row per finding, errors marked; atomically.
-
-    ``notes``: what month-end left out of this workbench and why (one line each).
-    """
-    from aexl.findings import SEVERITY_LABEL
-    from aexl.workbook import write as xo
-
-    errors = sum(f.is_error for f in findings)
-    book = xo.Book(path, title=f"{client} {CHECK_KIND}", subject=CHECK_KIND)
-    sheet = book.sheet(CHECK_KIND)
-    lines = [
-        f"工作台：{source}　　月底批处理：{month}　　校验时间：{datetime.now():%Y-%m-%d %H:%M}",
-        f"错误 {errors} 个，警告 {len(findings) - errors} 个"
-        + ("（错误须改正；警告请核实）" if findings else "：没有发现问题"),
-        *(f"未处理：{note}" for note in notes),
-    ]
-    rows = [
-        [f.sheet, f.row, f.column, SEVERITY_LABEL.get(f.severity, f.severity), f.code, f.message]
-        for f in findings
-    ]
-    title = f"{client} {CHECK_KIND}"
-    header_row = sheet.listing(title, lines, CHECK_HEADERS, rows, empty_text="（没有发现问题）")
-    for n, finding in enumerate(findings):
-        if finding.is_error:  # the 级别 cell stands out
-            sheet.put(header_row + 1 + n, 4, rows[n][3], xo.CELL, xo.WARN, xo.ERROR)
-    if rows:
-        sheet.autofilter(header_row, 1, header_row + len(rows), len(CHECK_HEADERS))
-    sheet.set_widths(CHECK_WIDTHS)
-    return book.save()
 
 
 def month_finish(month: Period) -> date:

@@ -94,10 +94,13 @@ def summary_line(errors: int, warnings: int) -> str:
     return f"错误 {errors} 个，警告 {warnings} 个（错误须改正；警告请核实）"
 
 
-def write_findings(findings, path: str | Path, *, client: str, source: str, month: str) -> Path:
+def write_findings(
+    findings, path: str | Path, *, client: str, source: str, month: str, notes=()
+) -> Path:
     """The 校验结果 workbook of month-end (and of ``aexl check --out``); atomically.
 
-    ``month`` may be "" (a check outside month-end).
+    ``month`` may be "" (a check outside month-end); ``notes``: what month-end
+    left out of this workbench and why (one line each).
     """
     from aexl.workbook import write as xo
 
@@ -109,6 +112,7 @@ def write_findings(findings, path: str | Path, *, client: str, source: str, mont
     lines = [
         f"{where}　　校验时间：{datetime.now():%Y-%m-%d %H:%M}",
         summary_line(grid.errors, grid.warnings),
+        *(f"未处理：{note}" for note in notes),
     ]
     body = grid.rows[1:] if findings else []
     top = sheet.listing(title, lines, HEADERS, body, empty_text=NO_PROBLEMS)
