@@ -104,11 +104,12 @@ def error_log_path() -> Path:
     return Path(os.environ.get(ERROR_LOG_ENV) or Path(tempfile.gettempdir()) / "aexl-error.log")
 
 
-def log_internal_error(where: str) -> Path:
+def log_internal_error(where: str, exc: BaseException | None = None) -> Path:
     """Append the current exception's traceback to the error log, headed by ``where``
     (``cli``, ``ribbon new_job_number``, ``month-end 星河食品_AE工作台.xlsx``…); returns the
     log's path. Every adapter (CLI, ribbon, UDFs, server) logs a bug through here; a log
-    that cannot be written is left alone (the user still gets the one-line message)."""
+    that cannot be written is left alone (the user still gets the one-line message).
+    ``exc``: an exception caught earlier (default: the one being handled)."""
     import traceback
     from datetime import datetime
 
@@ -116,7 +117,8 @@ def log_internal_error(where: str) -> Path:
     try:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} aexl {where}\n")
-            fh.write(traceback.format_exc())
+            trace = traceback.format_exception(exc) if exc else [traceback.format_exc()]
+            fh.write("".join(trace))
     except OSError:
         pass
     return path

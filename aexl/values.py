@@ -323,7 +323,7 @@ def _escape_char(match: re.Match) -> str:
 
 
 def printable(text) -> str:
-    """``text`` safe to print to a terminal: control characters shown escaped.
+    r"""``text`` safe to print to a terminal: control characters shown escaped.
 
     >>> printable("a\x1b[2Jb")
     'a\\x1b[2Jb'

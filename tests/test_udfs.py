@@ -56,6 +56,9 @@ def test_map_cells_shape_mismatch_is_one_error_text():
 
 
 def test_map_cells_errors_stay_in_their_cell():
+    import os
+    from pathlib import Path
+
     from aexl.errors import CellError
 
     def check(x):
@@ -68,6 +71,8 @@ def test_map_cells_errors_stay_in_their_cell():
     out = cells.map_cells(check, [["fine"], ["bad"], ["bug"], [None]])
     assert out[0] == ["ok"] and out[1] == ["错误：这个单元格不对"]
     assert out[2][0].startswith("错误：内部错误（KeyError）") and out[3] == [""]
+    log = Path(os.environ["AEXL_ERROR_LOG"]).read_text("utf-8")  # the one error log
+    assert "aexl UDF (KeyError)" in log and "raise KeyError" in log
 
 
 def test_map_cells_computes_each_distinct_value_once():

@@ -113,12 +113,12 @@ def _like(template, grid: list[list]):
 
 def error_text(exc: BaseException) -> str:
     """The Chinese one-liner a cell shows for a failed computation."""
-    from aexl.errors import AexlError
+    from aexl.errors import AexlError, log_internal_error
 
     if isinstance(exc, AexlError | ValueError):
         text = " ".join(str(exc).split())
         return text if text.startswith(ERROR_PREFIX) else ERROR_PREFIX + text
-    log.exception("UDF internal error")
+    log_internal_error(f"UDF ({type(exc).__name__})", exc)
     return f"{ERROR_PREFIX}内部错误（{type(exc).__name__}），请把这个单元格的公式和数据发给维护人员"
 
 
