@@ -42,7 +42,7 @@ def test_every_command_is_registered_and_reports_come_from_the_registry():
 @pytest.mark.parametrize(
     "name, expected",
     [
-        ("weekly", {"--book", "--week", "--brand", "--out", "--force"}),
+        ("weekly", {"--book", "--week", "--brand", "--internal", "--out", "--force"}),
         ("monthly", {"--book", "--month", "--brand", "--out", "--force"}),
         ("year-end", {"--book", "--year", "--brand", "--out", "--force"}),
         ("placements", {"--book", "--week", "--month", "--out", "--force"}),
@@ -142,6 +142,90 @@ def test_force_replaces_an_edited_report_and_without_it_the_edit_is_kept(aexl, t
     forced = aexl(*args, "--force")
     assert forced.returncode == 0 and Path(forced.stdout.strip()) == written
     assert load_workbook(written).active["A1"].value != "AM 改过的标题"
+
+
+def test_weekly_client_copy_by_default_and_department_copy_with_internal(aexl, tmp_path):
+    from openpyxl import load_workbook
+
+    def text(path):
+        rows = load_workbook(path).active.iter_rows(values_only=True)
+        return " ".join(str(v) for row in rows for v in row if v is not None)
+
+    args = ("weekly", "--book", SAMPLE, "--week", "2026-W44", "--brand", "星河", "--out", tmp_path)
+    client = aexl(*args)
+    internal = aexl(*args, "--internal")
+    assert client.returncode == 0 == internal.returncode, client.stderr + internal.stderr
+    client_path, internal_path = Path(client.stdout.strip()), Path(internal.stdout.strip())
+    assert internal_path.name.endswith("_内部.xlsx") and not client_path.name.endswith("_内部.xlsx")
+    assert "财务情况" not in text(client_path) and "财务情况" in text(internal_path)
+
+
+def test_a_full_disk_half_way_leaves_no_partial_set_of_reports(aexl, tmp_path, monkeypatch):
+    """Issue 10 point 9: weekly writes one file per brand; the disk fills up after the first."""
+    import errno
+
+    from aexl.monthend import publish
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "已有的文件.txt").write_text("留着")
+    real = publish.Publication.put
+    calls = []
+
+    def put(self, staged, name):
+        calls.append(name)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(out / name))
+        return real(self, staged, name)
+
+    monkeypatch.setattr(publish.Publication, "put", put)
+    result = aexl("weekly", "--book", SAMPLE, "--week", "2026-W44", "--out", out)
+    assert result.returncode == 2 and len(calls) == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "磁盘空间不足" in result.stderr and "没有写出任何报告" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["已有的文件.txt"]  # nothing half-written
+
+
+def test_a_very_long_brand_name_gives_a_short_safe_file_name(aexl, tmp_path):
+    """Issue 10 point 10: a 200-character brand never makes a failing path."""
+    from openpyxl import load_workbook
+
+    book = shutil.copy(SAMPLE, tmp_path / "wb.xlsx")
+    wb = load_workbook(book)
+    long_name = "星河" + "超长品牌名" * 40
+    for ws in wb.worksheets:
+        headers = [c.value for c in ws[1]]
+        if "品牌" not in headers:
+            continue
+        col = headers.index("品牌") + 1
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row, col).value == "星河":
+                ws.cell(row, col).value = long_name
+    wb.save(book)
+    result = aexl("weekly", "--book", book, "--week", "2026-W44", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    names = [Path(line).name for line in result.stdout.split()]
+    assert names and all(len(n.encode()) <= 255 for n in names)
+    assert any("星河超长品牌名" in n and "~" in n for n in names)
+
+
+def test_year_end_rerun_keeps_what_the_am_wrote(aexl, tmp_path):
+    """Issue 10 point 7: fill the 「请 AM 填写」 boxes, rerun year-end: the text survives."""
+    from openpyxl import load_workbook
+
+    args = ("year-end", "--book", SAMPLE, "--year", "2026", "--brand", "星河", "--out", tmp_path)
+    first = aexl(*args)
+    assert first.returncode == 0, first.stderr
+    path = Path(first.stdout.strip())
+    wb = load_workbook(path)
+    ws = wb.active
+    box = next(c for row in ws.iter_rows() for c in row if c.value and "请 AM 填写" in str(c.value))
+    box.value = "前言：今年我们与星河一起……（AM 写的）"
+    wb.save(path)
+    again = aexl(*args)
+    assert again.returncode == 0 and Path(again.stdout.strip()) != path
+    assert "被修改过" in again.stderr and "--force" in again.stderr
+    assert load_workbook(path).active[box.coordinate].value.startswith("前言：今年我们")
 
 
 def test_internal_errors_are_logged_in_the_tests_temp_folder(tmp_path, monkeypatch, capsys):

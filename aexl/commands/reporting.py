@@ -84,17 +84,39 @@ def check_brands(source, brands) -> list[str] | None:
 
 
 def write_each(reports, writer, out_dir) -> list:
-    """Write every report into ``out_dir`` under its own file name; print each path as written."""
-    paths, seen = [], set()
-    for report in reports:
-        notes = getattr(report, "notes", None)
-        for note in notes if isinstance(notes, list) else []:
-            if note not in seen:
-                seen.add(note)
-                log.warning("注意：%s", note)
-        path = writer(report, Path(out_dir) / report.filename)
-        print_paths([path])
-        paths.append(path)
+    """Write every report into ``out_dir`` under its own (safe) file name, all or nothing:
+    each is written into a staging folder first, then moved into place (a report someone
+    edited is kept, see ``aexl.workbook.write.claim``); an OS error half-way (disk full)
+    takes back what was moved and says so in one line. Prints each path."""
+    import shutil
+
+    from aexl.filenames import safe_filename
+    from aexl.monthend.publish import Publication, os_problem, stage_dir
+
+    out_dir = Path(out_dir)
+    stage, seen = stage_dir(out_dir), set()
+    done = Publication(out_dir)
+    try:
+        staged = []
+        for report in reports:
+            notes = getattr(report, "notes", None)
+            for note in notes if isinstance(notes, list) else []:
+                if note not in seen:
+                    seen.add(note)
+                    log.warning("注意：%s", note)
+            staged.append(writer(report, stage / safe_filename(report.filename)))
+        paths = [done.put(Path(p), Path(p).name)[0] for p in staged]
+    except OSError as exc:
+        done.roll_back()
+        where = Path(exc.filename).name if exc.filename else out_dir
+        raise AexlError(
+            f"写出报告时出错（{os_problem(exc)}：{where}），本次没有写出任何报告，"
+            f"输出文件夹「{out_dir}」保持原样；请处理后重新运行"
+        ) from None
+    finally:
+        done.close()
+        shutil.rmtree(stage, ignore_errors=True)
+    print_paths(paths)
     return paths
 
 

@@ -10,6 +10,8 @@ file is kept and the new report is written beside it).
 
 from __future__ import annotations
 
+import functools
+
 from aexl.cli import add_command
 from aexl.reports import registry
 
@@ -86,4 +88,10 @@ def run(args) -> int:
         if report.run:
             return int(registry.load(report.run)(args, period) or 0)
         nothing = report.nothing.format(period=period.key if period else "", kind=report.kind)
-        return run_brand_reports(args, period, report.builder(), report.writer(), nothing)
+        extra = {
+            o.keyword: o.value
+            for o in report.options
+            if o.keyword and getattr(args, o.flag.lstrip("-").replace("-", "_"), None)
+        }
+        build = functools.partial(report.builder(), **extra) if extra else report.builder()
+        return run_brand_reports(args, period, build, report.writer(), nothing)

@@ -57,6 +57,8 @@ class Option:
     help: str
     required: bool = False
     switch: bool = False
+    keyword: str = ""  # a switch passed to the data builder as ``keyword=value`` when given
+    value: object = True
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,20 @@ REPORTS: list[Report] = [
         "weekly",
         "每周工作进度表",
         "week",
-        "每周工作进度表：每个品牌一份（本周进展、完成度、财务情况、下周计划、逾期交付、"
-        "逾期纪要、本周修改单；注明完成日期和发送日期）",
+        "每周工作进度表：每个品牌一份（本周进展、完成度、下周计划、本周修改单；注明完成日期和"
+        "发送日期）。默认是发给客户的版本；--internal 生成部门内部版（另含财务情况、逾期交付、逾期纪要）",
         "aexl weekly --book 星河食品_AE工作台.xlsx --week 2026-W47 --out 周报",
         "aexl.reports.weekly:weekly_reports",
         "aexl.reports.weekly:write_weekly",
+        options=(
+            Option(
+                "--internal",
+                "部门内部版：另含财务情况、逾期交付和逾期纪要，不发给客户",
+                switch=True,
+                keyword="audience",
+                value="internal",
+            ),
+        ),
         nothing="{period} 没有任何品牌的进展、逾期交付、逾期纪要或修改单，未生成周报。",
         button=Button(
             "weekly_report",
