@@ -377,8 +377,11 @@ HOLIDAYS_2027 = [
 ]
 
 
-def write_reportbook(path: Path, *, holidays: bool = True, jobs=None) -> Path:
-    """Write the fixture workbench to ``path``; ``holidays`` adds the 2027 节假日 rows."""
+def write_reportbook(
+    path: Path, *, holidays: bool = True, jobs=None, placements=None, notes=None, weekly=None
+) -> Path:
+    """Write the fixture workbench to ``path``; ``holidays`` adds the 2027 节假日 rows;
+    ``jobs``, ``placements``, ``notes`` and ``weekly`` replace those registers' rows."""
     from openpyxl import Workbook
 
     data = {
@@ -386,11 +389,11 @@ def write_reportbook(path: Path, *, holidays: bool = True, jobs=None) -> Path:
         schema.JOBS: JOBS if jobs is None else jobs,
         schema.REVISIONS: REVISIONS,
         schema.SIGNOFFS: SIGNOFFS,
-        schema.WEEKLY: WEEKLY,
+        schema.WEEKLY: WEEKLY if weekly is None else weekly,
         schema.MEETINGS: MEETINGS,
-        schema.PLACEMENTS: PLACEMENTS,
+        schema.PLACEMENTS: PLACEMENTS if placements is None else placements,
         schema.EFFECTS: EFFECTS,
-        schema.MONTHLY_NOTES: NOTES,
+        schema.MONTHLY_NOTES: NOTES if notes is None else notes,
     }
     if holidays:
         data[schema.HOLIDAYS] = HOLIDAYS_2027

@@ -68,17 +68,6 @@ def fit_widths(blocks, minimum: int = 8, maximum: int = 40) -> list[int]:
     return widths
 
 
-def fit_rows(sheet, first: int, rows: list[list], widths: list[int]) -> None:
-    """Heights for table rows whose text wraps (Excel does not grow them on its own)."""
-    for n, values in enumerate(rows):
-        height = max(
-            (text_height(v, widths[i]) for i, v in enumerate(values) if isinstance(v, str)),
-            default=15.0,
-        )
-        if height > 18:
-            sheet.set_height(first + n, height)
-
-
 # ------------------------------------------------------------- page breaks ---
 A4_PT = (595.3, 841.9)  # short and long side, points
 DEFAULT_ROW_PT = 16.5  # a row left at the default height (15 pt; CJK text makes some taller)
@@ -109,66 +98,161 @@ def page_height(sheet, landscape: bool = True) -> float:
     return printable_h / scale * PAGE_SLACK
 
 
+class Pager:
+    """Follows printed pages down a sheet as it is written, with estimated row heights.
+
+    ``flow(first, last, spans)`` places rows already written (breaking before a
+    span that would straddle a page, see ``keep_together``); ``table_pages``
+    plans where a long table continues on the next page, so the writer can
+    repeat its header row there. Every break is a manual one. The estimate errs
+    on the short side (Excel's Calibri column widths; LibreOffice's wider
+    default font only makes its pages hold more rows), so neither application
+    adds a break of its own inside a span.
+    """
+
+    def __init__(self, sheet, landscape: bool = True):
+        self.sheet = sheet
+        self.limit = page_height(sheet, landscape)
+        self.used = 0.0
+        self.added: list[int] = []
+
+    def height(self, row: int) -> float:
+        return self.sheet.height(row) or DEFAULT_ROW_PT
+
+    def new_page(self, after_row: int) -> None:
+        self.sheet.page_break(after_row)
+        self.added.append(after_row)
+        self.used = 0.0
+
+    def flow(self, first_row: int, last_row: int, spans=()) -> None:
+        """Place rows ``first_row``–``last_row``; a span ``(first, last[, share])`` is kept
+        on one page when it takes at most ``share`` of a page (default: a whole page)."""
+        starting: dict[int, list[tuple[int, float]]] = {}
+        for first, last, *share in spans:
+            starting.setdefault(first, []).append((last, share[0] if share else 1.0))
+        for row in range(first_row, last_row + 1):
+            here = need = self.height(row)
+            for last, share in starting.get(row, ()):  # the longest span that is kept here
+                total = sum(self.height(r) for r in range(row, last + 1))
+                if need < total <= share * self.limit:
+                    need = total
+            if self.used > 0 and self.used + need > self.limit:
+                self.new_page(row - 1)
+            self.used += here
+
+    def table_pages(self, lead: float, header: float, heights: list[float]) -> list[int]:
+        """Where a table's body rows start a new page: indexes into ``heights``.
+
+        ``lead``: the height of what must stay with the table's start (its
+        heading); ``header``: the header row, repeated on every page. A table
+        of at most ``TABLE_PAGE_SHARE`` of a page is kept whole, a longer one
+        starts where its header and first two rows fit. Index 0 in the result
+        means "start on a new page". ``used`` is not changed.
+        """
+        total = lead + header + sum(heights)
+        start = lead + header + sum(heights[:2])
+        used = self.used
+        out = []
+        if used > 0 and used + (total if total <= TABLE_PAGE_SHARE * self.limit else start) > self.limit:  # fmt: skip
+            out.append(0)
+            used = 0.0
+        used += lead + header
+        for i, h in enumerate(heights):
+            if i and used + h > self.limit:
+                out.append(i)
+                used = header
+            used += h
+        return out
+
+
 def keep_together(sheet, spans, last_row: int, *, landscape: bool = True) -> list[int]:
     """Row page breaks so that no ``(first, last)`` span straddles a page.
 
     A span ``(first, last, share)`` is kept whole only when it takes at most
     ``share`` of a page (a table: whole when short, else its header and first
     rows, given as a second span); a span longer than a page is cut where
-    the page ends.
-
-    Pages are followed from row 1 with estimated row heights and every page
-    break is written as a manual one: a span that would cross the end of the
-    page (and fits on one page) starts a new page, and a page that is full
-    ends before the row that would overflow it. The estimate errs on the
-    short side (Excel's Calibri column widths; LibreOffice's wider default
-    font only makes its pages hold more rows), so neither application adds
-    a break of its own inside a span. Returns the rows after which a break
-    was added.
+    the page ends. Pages are followed from row 1 (``Pager``). Returns the rows
+    after which a break was added.
     """
-    limit = page_height(sheet, landscape)
-
-    def height(row: int) -> float:
-        return sheet.height(row) or DEFAULT_ROW_PT
-
-    starting: dict[int, list[tuple[int, float]]] = {}
-    for first, last, *share in spans:
-        starting.setdefault(first, []).append((last, share[0] if share else 1.0))
-    added: list[int] = []
-    used = 0.0
-    for row in range(1, last_row + 1):
-        here = need = height(row)
-        for last, share in starting.get(row, ()):  # the longest span that is kept here
-            total = sum(height(r) for r in range(row, last + 1))
-            if need < total <= share * limit:
-                need = total
-        if used > 0 and used + need > limit:
-            sheet.page_break(row - 1)
-            added.append(row - 1)
-            used = 0.0
-        used += here
-    return added
+    pager = Pager(sheet, landscape)
+    pager.flow(1, last_row, spans)
+    return pager.added
 
 
-def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "table") -> dict:
+def row_heights(rows: list[list], widths: list[float]) -> list[float]:
+    """Estimated heights of table rows (wrapped text grows a row; else the default)."""
+    out = []
+    for values in rows:
+        height = max(
+            (text_height(v, widths[i]) for i, v in enumerate(values) if isinstance(v, str) and i < len(widths)),
+            default=15.0,
+        )  # fmt: skip
+        out.append(height if height > 18 else 0.0)
+    return out
+
+
+def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int | None) -> int:
+    """``block`` from ``row`` with its header row repeated on every page it continues on;
+    ``headed`` is the first row of the heading(s) just above it (they move with it).
+    Returns the next free row. A block with ``decorate(sheet, row, index)`` (thumbnails)
+    is called for each body row after it is written."""
+    own = getattr(block, "row_heights", None)
+    heights = own(widths) if own else row_heights(block.rows, widths)
+    lead_first = headed if headed is not None else row
+    lead = sum(pager.height(r) for r in range(lead_first, row))
+    header = pager.height(row)
+    planned = [h or DEFAULT_ROW_PT for h in heights]
+    cuts = pager.table_pages(lead, header, planned or [DEFAULT_ROW_PT])
+    if cuts and cuts[0] == 0:
+        if lead_first > 1:
+            pager.new_page(lead_first - 1)
+        cuts = cuts[1:]
+    pager.used += lead
+    bounds = [0, *cuts, len(block.rows)]
+    for k in range(len(bounds) - 1):
+        if k:
+            pager.new_page(row - 1)
+        chunk = block.rows[bounds[k] : bounds[k + 1]]
+        for n, h in enumerate(heights[bounds[k] : bounds[k + 1]]):
+            if h:
+                sheet.set_height(row + 1 + n, h)
+        end = sheet.table(row, block.headers, chunk, block.formats, block.empty_text)
+        decorate = getattr(block, "decorate", None)
+        for n in range(len(chunk)) if decorate else ():
+            decorate(sheet, row + 1 + n, bounds[k] + n)
+        pager.used += header + sum(planned[bounds[k] : bounds[k + 1]])
+        row = end - 1 if k < len(bounds) - 2 else end
+    pager.used += DEFAULT_ROW_PT * (2 if not block.rows else 1)  # the 「（无）」 row, the gap
+    return row
+
+
+def write_blocks(
+    sheet, title: str, lines: list[str], blocks, *, freeze: str = "table", landscape: bool = True
+) -> dict:
     """Lay out a report on ``sheet`` (an ``aexl.workbook.write.Sheet``): title block, then every
-    block; house style.
+    block; house style; page breaks as it goes (``Pager``).
 
-    ``freeze="table"`` freezes below the first table's header band,
-    ``"title"`` below the title block. Objects with a ``write(sheet, row,
-    width, total_width, keep=[]) -> next_row`` method (charts) are asked to
-    write themselves and list in ``keep`` the row spans that belong together.
+    A table that continues on the next page starts that page with its header row again
+    (print titles for every table of the sheet, which Excel's one ``repeat_rows`` range
+    cannot give). ``freeze="table"`` freezes below the first table's header band,
+    ``"title"`` below the title block. Objects with a ``write(sheet, row, width,
+    total_width, keep=[]) -> next_row`` method (charts) are asked to write themselves and
+    list in ``keep`` the row spans that belong together.
     Returns positions: ``{"first_header": row, "last_row": row, "width": n,
-    "keep": [(first, last), …]}`` (spans for ``keep_together``).
+    "keep": [(first, last), …], "table_headers": [row, …]}``.
     """
     from aexl.workbook.write import SUBSECTION
 
     widths = fit_widths(blocks) or [14, 14, 14, 14, 14, 14]
     width = len(widths)
     total = float(sum(widths))
+    sheet.set_widths(widths)
     row = sheet.title_block(title, lines, width)
+    pager = Pager(sheet, landscape)
+    pager.flow(1, row - 1)
     body_top, first_header = row, None
     keep: list[tuple[int, int]] = []  # row spans that must not straddle a page
+    headers: list[int] = []  # every header row written (repeated ones too)
     headed = None  # first row of the headings just written: they stay with what follows
     for block in blocks:
         start = row
@@ -182,11 +266,14 @@ def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "
             continue
         if isinstance(block, Table):
             first_header = first_header or row
-            fit_rows(sheet, row + 1, block.rows, widths)
-            row = sheet.table(row, block.headers, block.rows, block.formats, block.empty_text)
-            # the header with the first two rows always; the whole table when it is short
-            spans = [(start, min(row - 2, start + 2)), (start, row - 2, TABLE_PAGE_SHARE)]
-        elif isinstance(block, Text):
+            before = len(pager.added)
+            row = write_table(sheet, pager, row, block, widths, headed)
+            headers.append(start)
+            headers += [b + 1 for b in pager.added[before:] if b + 1 > start]
+            keep.append((headed or start, row - 2))
+            headed = None
+            continue
+        if isinstance(block, Text):
             for paragraph in block.paragraphs:
                 row = merged_text(sheet, row, paragraph, width, total)
             if block.placeholder:
@@ -195,17 +282,27 @@ def write_blocks(sheet, title: str, lines: list[str], blocks, *, freeze: str = "
                 sheet.set_height(row - 1, max(sheet.height(row - 1) or 0, 60))
             spans = [(start, max(start, min(row - 1, start + 1)))]
             row += 1
-        else:
+        elif hasattr(block, "write"):  # a block that lays itself out (charts)
             spans = []
             row = block.write(sheet, row, width, total, keep=spans)
             spans = spans or [(start, start)]
+        else:
+            raise TypeError(f"not a report block: {block!r}")
         if headed is not None:  # a heading never ends a page alone
             spans = [(headed, *span[1:]) if span[0] == start else span for span in spans]
+        pager.flow(headed or start, row - 1, spans)
         keep += spans
         headed = None
-    sheet.set_widths(widths)
+    if headed is not None:
+        pager.flow(headed, row - 1)
     sheet.freeze(first_header + 1 if freeze == "table" and first_header else body_top)
-    return {"first_header": first_header, "last_row": row - 1, "width": width, "keep": keep}
+    return {
+        "first_header": first_header,
+        "last_row": row - 1,
+        "width": width,
+        "keep": keep,
+        "table_headers": headers,
+    }
 
 
 def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: bool = True):
@@ -213,7 +310,8 @@ def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: b
     kind = getattr(report, "KIND", "")
     book = report_book(path, report.title, getattr(report, "source", ""), kind)
     page = book.sheet(sheet)
-    layout = write_blocks(page, report.title, report.header_lines(), report.blocks, freeze=freeze)
     page.print_setup(landscape=landscape)
-    keep_together(page, layout["keep"], layout["last_row"], landscape=landscape)
+    write_blocks(
+        page, report.title, report.header_lines(), report.blocks, freeze=freeze, landscape=landscape
+    )
     return book.save()

@@ -9,6 +9,7 @@ service figures); what only a person can write is a yellow
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,23 +18,30 @@ from pathlib import Path
 from aexl import schema
 from aexl.period import Period
 from aexl.reports.blocks import BrandReport, Heading, Table, Text, fmt_day, percent_of
+from aexl.reports.creative import PiecesBlock, WorkChart, key_pieces
 from aexl.reports.layout import save_report
 from aexl.reports.registers import by_job, calendar_of, prepare, reports_for
 from aexl.rules import (
+    CANCELLED,
     DONE_STATUSES,
     ENDS_ROUND,
     NO_BRAND_NOTE,
     as_day,
+    cancelled_on,
     client_confirmations,
     in_range,
     production_confirmation,
-    status_of,
     text_of,
 )
 
 KIND = "年度工作总结"
 SHEET = "年度工作总结"
 WIDTHS = [14, 15, 32, 12, 12, 10, 10, 12, 10, 10]
+NOTE_TOPICS = ("工作背景", "下月主要工作", "效果反馈")
+# a label the AM typed inside a cell whose column already says it (「下月重点：…」)
+_LABEL = re.compile(
+    r"^\s*(工作背景|背景|下月主要工作|下月重点|下月工作|下月计划|效果反馈|效果)\s*[：:]\s*"
+)
 
 
 @dataclass
@@ -43,14 +51,19 @@ class YearlyReport(BrandReport):
     due: date  # sent to the client by this day (January of the next year)
     preface: Text
     strategy: Table
-    notes: Text
+    review: Text  # the AM's yellow box for section 二
+    notes: Table  # 月报备注: one row per month, one column per topic
     types: Table
+    pieces: PiecesBlock
+    chart: WorkChart
     works: Table
+    cancelled: Table
     effects: Table
     service: Table
     results: Text
     improvements: Text
     source: str = ""
+    provisional: str = ""  # 「暂定：…」 when the due date is in a year the calendar estimates
     KIND = KIND
 
     @property
@@ -66,11 +79,17 @@ class YearlyReport(BrandReport):
         return not self.works.rows and not self.effects.rows
 
     def header_lines(self) -> list[str]:
-        return [
+        mark = "（暂定）" if self.provisional else ""
+        lines = [
             f"年度：{self.year} 年（{self.year}-01-01 至 {self.year}-12-31）",
-            f"提交日期：次年 1 月，最迟 {fmt_day(self.due)}",
-            "黄色区域为需要 AM 填写的内容，填写后请删除提示文字",
+            f"提交日期：次年 1 月，最迟 {fmt_day(self.due)}{mark}",
         ]
+        if self.provisional:
+            lines.append(self.provisional)
+        lines.append(
+            f"状态为 {self.year}-12-31 年末的状态；黄色区域为需要 AM 填写的内容，填写后请删除提示文字"
+        )
+        return lines
 
     @property
     def blocks(self) -> list:
@@ -79,10 +98,19 @@ class YearlyReport(BrandReport):
             self.preface,
             Heading("二、传播策略和推广计划回顾"),
             self.strategy,
+            self.review,
+            Heading("月报备注（按月）", 2),
             self.notes,
             Heading("三、广告创作作品"),
             self.types,
+            Heading("重点作品（样稿取自投放表）", 2),
+            self.pieces,
+            Heading("全年工作（按开单月份和工作类型）", 2),
+            self.chart,
+            Heading("作品清单（按开单日期）", 2),
             self.works,
+            Heading("已取消的工作", 2),
+            self.cancelled,
             Heading("四、全年传播活动的主要成绩与问题"),
             self.effects,
             self.results,
@@ -93,10 +121,11 @@ class YearlyReport(BrandReport):
 
 
 def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
-    """The annual summary of ``brand`` for ``year``; pure over the workbench's DataFrames.
+    """The annual summary of ``brand`` for ``year``; pure over the workbench's DataFrames
+    (the thumbnails of the key pieces are read from the workbench's folder).
 
-    Raises ``CalendarError`` when the calendar does not know the next year
-    (the summary is due in its January).
+    Statuses are those at the year's end (``rules.status_as_of``). A due date in a
+    year the calendar only estimates is marked 「暂定」 (``provisional``).
     """
     period = Period.of("year", year)
     year = period.number
@@ -110,6 +139,7 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
         for no, job in all_jobs.items()
         if in_range(job.get("开单日期"), start, end) or in_range(job.get("交付日期"), start, end)
     }
+    status = {no: regs.status(no, end) or text_of(job, "状态") for no, job in mine.items()}
 
     def ours(sheet: str, column: str, when: str) -> list[dict]:
         groups = regs.by_job(sheet, column)
@@ -128,27 +158,70 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     meetings = [  # by the one meeting rule: with or without a 工作号
         (m, note) for m, note in regs.meetings(brand) if in_range(m.get("会议时间"), start, end)
     ]
+    base_dir = regs.path.parent if regs.path is not None else None
+    report = _empty_report(brand, year, due, regs.name)
+    report.provisional = cal.provisional_note(due) or ""
+    report.pieces = key_pieces(regs.frame(schema.PLACEMENTS.sheet), brand, start, end, base_dir, mine)  # fmt: skip
+    live = {no: job for no, job in mine.items() if status[no] != CANCELLED}
+    report.chart = WorkChart.of(
+        ((text_of(j, "工作类型"), as_day(j.get("开单日期"))) for j in live.values()), year
+    )
+    _works(report, mine, status, revisions, produced)
+    gone = [no for no in mine if status[no] == CANCELLED]
+    _cancelled(report, {no: mine[no] for no in gone}, {no: regs.records(no) for no in gone}, revisions)  # fmt: skip
+    _notes(report, regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand))
+    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand), start, end)
+    _service(report, mine, status, meetings, signoffs, revisions, produced, cal)
+    proposals = sum(text_of(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
+    count = Counter(status.values())
+    kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
+    report.preface.paragraphs.append(
+        f"{year} 年为{brand}品牌共承接工作 {len(mine)} 项" + (f"（{kinds}）" if kinds else "")
+        + f"，其中已完成或客户确认 {count['已完成'] + count['客户确认']} 项、"
+        f"尚未完成 {len(mine) - sum(count[s] for s in DONE_STATUSES)} 项、已取消 {count[CANCELLED]} 项；"
+        f"修改单 {sum(len(v) for v in revisions.values())} 张；提案与再提案 {proposals} 次；"
+        f"与客户会议 {len(meetings)} 次。"
+    )  # fmt: skip
+    return report
 
-    report = YearlyReport(
+
+def _empty_report(brand: str, year: int, due: date, source: str) -> YearlyReport:
+    day = "yyyy-mm-dd"
+    return YearlyReport(
         brand=brand,
         year=year,
         due=due,
-        preface=Text(),
-        strategy=Table(["工作类型", "工作号", "项目、目标与策略", "开单日期", "交付日期", "状态"]),
-        notes=Text(placeholder="全年传播策略与推广计划的回顾：各阶段的目标、策略、执行与调整。"),
-        types=Table(["工作类型", "工作数量", "完成情况", "修改单（张）"], widths=[14, 10, 32, 12]),
+        preface=Text(placeholder="前言：全年合作概况、品牌的市场环境与年度目标。"),
+        strategy=Table(
+            ["开单日期", "工作号", "工作类型", "项目、目标与策略", "交付日期", "年末状态"],
+            formats={0: day, 4: day},
+            widths=[12, 15, 12, 40, 12, 10],
+        ),
+        review=Text(placeholder="全年传播策略与推广计划的回顾：各阶段的目标、策略、执行与调整。"),
+        notes=Table(["月份", *NOTE_TOPICS], widths=[10, 40, 40, 40]),
+        types=Table(
+            ["工作类型", "工作数量", "完成情况（年末）", "修改单（张）"], widths=[14, 10, 32, 12]
+        ),  # fmt: skip
+        pieces=PiecesBlock([]),
+        chart=WorkChart(),
         works=Table(
             [
-                "工作类型",
-                "工作号",
-                "项目名称",
                 "开单日期",
+                "工作号",
+                "工作类型",
+                "项目名称",
                 "交付日期",
-                "状态",
+                "年末状态",
                 "修改次数",
                 "客户确认日期",
-            ]
-        ),  # fmt: skip
+            ],  # fmt: skip
+            formats={0: day, 4: day, 7: day},
+        ),
+        cancelled=Table(
+            ["开单日期", "工作号", "工作类型", "项目名称", "取消日期", "修改次数"],
+            formats={0: day, 4: day},
+            empty_text="（本年度没有取消的工作）",
+        ),
         effects=Table(
             [
                 "活动",
@@ -162,69 +235,55 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
                 "目标值",
                 "达成率",
             ],  # fmt: skip
-            formats={7: "#,##0.##", 8: "#,##0.##", 9: "0.0%"},
+            formats={3: day, 4: day, 7: "#,##0.##", 8: "#,##0.##", 9: "0.0%"},
             widths=WIDTHS,
         ),
         service=Table(["类别", "指标", "说明", "数值"]),
         results=Text(placeholder="全年传播活动的主要成绩与存在的问题（结合上表的效果数据）。"),
         improvements=Text(placeholder="对明年服务的改进建议：流程、沟通、时间控制、出品质量等。"),
-        source=regs.name,
+        source=source,
     )
-    _works(report, mine, revisions, produced)
-    _notes(report, regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand))
-    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand), start, end)
-    _service(report, mine, meetings, signoffs, revisions, produced, cal)
-    proposals = sum(text_of(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
-    status = Counter(status_of(j) for j in mine.values())
-    kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
-    report.preface.paragraphs.append(
-        f"{year} 年为{brand}品牌共承接工作 {len(mine)} 项" + (f"（{kinds}）" if kinds else "")
-        + f"，其中已完成或客户确认 {status['已完成'] + status['客户确认']} 项、"
-        f"尚未完成 {len(mine) - sum(status[s] for s in DONE_STATUSES)} 项、已取消 {status['已取消']} 项；"
-        f"修改单 {sum(len(v) for v in revisions.values())} 张；提案与再提案 {proposals} 次；"
-        f"与客户会议 {len(meetings)} 次。"
-    )  # fmt: skip
-    report.preface.placeholder = "前言：全年合作概况、品牌的市场环境与年度目标。"
-    return report
 
 
-def _works(report: YearlyReport, mine: dict, revisions: dict, produced: dict) -> None:
+def _by_date(item) -> tuple:
+    no, job = item
+    return (as_day(job.get("开单日期")) or date.min, no)
+
+
+def _works(report: YearlyReport, mine: dict, status: dict, revisions: dict, produced: dict) -> None:
+    """Works (not cancelled) and the strategy review, by 开单日期; counts per type."""
     order = {kind: i for i, kind in enumerate(schema.WORK_TYPES)}
-    jobs = sorted(
-        mine.items(),
-        key=lambda kv: (order.get(text_of(kv[1], "工作类型"), 99), as_day(kv[1].get("开单日期")) or date.min, kv[0]),
-    )  # fmt: skip
     per_type: dict[str, list] = {}
-    for no, job in jobs:
-        kind, status = text_of(job, "工作类型") or "（未填类型）", status_of(job)
+    for no, job in sorted(mine.items(), key=_by_date):
+        kind, state = text_of(job, "工作类型") or "（未填类型）", status[no]
+        per_type.setdefault(kind, []).append((state, len(revisions.get(no, []))))
+        if state == CANCELLED:
+            continue
         signed = produced.get(no)
+        opened, due = as_day(job.get("开单日期")), as_day(job.get("交付日期"))
         report.works.rows.append(
-            [
-                kind,
-                no,
-                text_of(job, "项目名称"),
-                as_day(job.get("开单日期")),
-                as_day(job.get("交付日期")),
-            ]
-            + [status, len(revisions.get(no, [])), as_day(signed["日期"]) if signed else None]
+            [opened, no, kind, text_of(job, "项目名称"), due, state, len(revisions.get(no, []))]
+            + [as_day(signed["日期"]) if signed else None]
         )
-        per_type.setdefault(kind, []).append((status, len(revisions.get(no, []))))
-        if (
-            text_of(job, "工作类型") == "策略方案"
-            or text_of(job, "工作类型") in schema.BRIEF_WORK_TYPES
-        ):
+        if kind == "策略方案" or kind in schema.BRIEF_WORK_TYPES:
             lines = [text_of(job, "项目名称")]
             lines += [
                 f"{c}：{text_of(job, c)}" for c in ("广告目标", "广告策略") if text_of(job, c)
             ]
-            report.strategy.rows.append(
-                [kind, no, "\n".join(lines), as_day(job.get("开单日期"))]
-                + [as_day(job.get("交付日期")), status]
-            )
-    for kind, items in per_type.items():
+            report.strategy.rows.append([opened, no, kind, "\n".join(lines), due, state])
+    for kind in sorted(per_type, key=lambda k: order.get(k, 99)):
+        items = per_type[kind]
         count = Counter(s for s, _ in items)
         parts = [f"{s} {n}" for s, n in sorted(count.items(), key=lambda kv: -kv[1])]
         report.types.rows.append([kind, len(items), " · ".join(parts), sum(n for _, n in items)])
+
+
+def _cancelled(report: YearlyReport, gone: dict, records: dict, revisions: dict) -> None:
+    for no, job in sorted(gone.items(), key=_by_date):
+        report.cancelled.rows.append(
+            [as_day(job.get("开单日期")), no, text_of(job, "工作类型"), text_of(job, "项目名称")]
+            + [cancelled_on(job, records[no]), len(revisions.get(no, []))]
+        )
 
 
 SOFT_END = "。；;，,、. "  # closing punctuation that the joining 「；」/「。」 replaces
@@ -242,21 +301,20 @@ def join_sentences(parts: list[str]) -> str:
     return out
 
 
-def _notes(report: YearlyReport, notes: list[dict]) -> None:
-    """One paragraph per month: ``2026-10　工作背景：…；下月主要工作：…；效果反馈：…。``.
+def note_text(value: str, topic: str) -> str:
+    """One 月报备注 cell for the month × topic table: the AM's words without a label the
+    column already says (「下月重点：」), closed by one 「。」 (none after 「？」「！」)."""
+    text = _LABEL.sub("", value).strip()
+    return join_sentences([text]) if text.rstrip(SOFT_END) else ""
 
-    ``notes``: the brand's 月报备注 rows. The AM's own closing punctuation is
-    not doubled by the joining 「；」 (no 「。；」).
-    """
+
+def _notes(report: YearlyReport, notes: list[dict]) -> None:
+    """One row per month of the year (months without notes are left out), by month."""
     rows = [n for n in notes if str(n.get("月份") or "").startswith(f"{report.year}-")]
-    for n in sorted(rows, key=lambda n: n["月份"]):
-        parts = [
-            f"{c}：{text_of(n, c).rstrip(SOFT_END)}"
-            for c in ("工作背景", "下月主要工作", "效果反馈")
-            if text_of(n, c).rstrip(SOFT_END)
-        ]
-        if parts:
-            report.notes.paragraphs.append(f"{n['月份']}　" + join_sentences(parts))
+    for n in sorted(rows, key=lambda n: (str(n["月份"]), n.get("_row") or 0)):
+        cells = [note_text(text_of(n, c), c) for c in NOTE_TOPICS]
+        if any(cells):
+            report.notes.rows.append([str(n["月份"]), *[c or None for c in cells]])
 
 
 def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) -> None:
@@ -265,8 +323,9 @@ def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) 
         if in_range(r.get("日期"), start, end):
             key = (text_of(r, "活动"), text_of(r, "指标"), text_of(r, "单位"))
             groups.setdefault(key, []).append(r)
-    for (campaign, metric, unit), rows in groups.items():
+    for rows in groups.values():
         rows.sort(key=lambda r: as_day(r["日期"]))
+    for (campaign, metric, unit), rows in sorted(groups.items(), key=lambda kv: (as_day(kv[1][0]["日期"]), kv[0])):  # fmt: skip
         last = rows[-1]
         value, target = last.get("数值"), last.get("目标值")
         ratio = percent_of(value, target)
@@ -288,7 +347,9 @@ def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) 
         )
 
 
-def _service(report: YearlyReport, mine, meetings, signoffs, revisions, produced, cal) -> None:
+def _service(
+    report: YearlyReport, mine, status, meetings, signoffs, revisions, produced, cal
+) -> None:
     """Service figures; ``meetings`` are (row, note) pairs of the brand (``Registers.meetings``)."""
     on_time = late = unsent = unmarked = 0
     year_end = datetime.combine(date(report.year, 12, 31), time(23, 59, 59))
@@ -311,21 +372,21 @@ def _service(report: YearlyReport, mine, meetings, signoffs, revisions, produced
         else:  # not due yet at the year's end
             continue
         unmarked += bool(note)
-    late_jobs = 0
-    for no, job in mine.items():
+    late_jobs = []
+    for no, job in sorted(mine.items(), key=_by_date):
         due = as_day(job.get("交付日期"))
         signed = produced.get(no)
         done_on = as_day(signed["日期"]) if signed else None
-        status = text_of(job, "状态")
-        if due and status != "已取消" and ((done_on and done_on > due) or (not done_on and status not in DONE_STATUSES and due < date(report.year, 12, 31))):  # fmt: skip
-            late_jobs += 1
+        state = status[no]
+        if due and state != CANCELLED and ((done_on and done_on > due) or (not done_on and state not in DONE_STATUSES and due < date(report.year, 12, 31))):  # fmt: skip
+            late_jobs.append(no)
     refused = [s for s in signoffs if text_of(s, "结果") in ENDS_ROUND]
     n_revs = sum(len(v) for v in revisions.values())
     many = sorted(no for no, v in revisions.items() if len(v) >= 3 and no in mine)
     report.service.rows += [
         [
             "会议纪要",
-            "按时发送（会后 1 个工作日内）",
+            "按时发送的次数（会后 1 个工作日内）",
             f"迟发 {late} 次，未发送 {unsent} 次"
             + (
                 f"（其中 {unmarked} 次为{NO_BRAND_NOTE}的会议，计入本客户每个品牌）"
@@ -334,7 +395,13 @@ def _service(report: YearlyReport, mine, meetings, signoffs, revisions, produced
             ),
             on_time,
         ],
-        ["交付", "逾期交付的工作", "客户确认晚于交付日期，或到年底仍未完成", late_jobs],
+        [
+            "交付",
+            "逾期交付的工作（项）",
+            "客户确认晚于交付日期，或到年底仍未完成"
+            + ("：" + "、".join(late_jobs) if late_jobs else ""),
+            len(late_jobs),
+        ],
         [
             "工作单",
             "拒单 / 退回",
