@@ -34,7 +34,10 @@ def book(tmp_path) -> Path:
 
 
 def add_progress(path: Path, rows: list[list]) -> None:
+    """Write the 进度 sheet's rows (the sample has an empty 进度 sheet: replaced)."""
     wb = load_workbook(path)
+    if PROGRESS.sheet in wb.sheetnames:
+        del wb[PROGRESS.sheet]
     ws = wb.create_sheet(PROGRESS.sheet)
     ws.append(PROGRESS.headers)
     for row in rows:

@@ -1,10 +1,13 @@
 """Sign-offs captured as they happen, not typed afterwards (签核, rulebook 四.2 and 二.8).
 
-``next_signoff`` says which step of which flow a job expects next;
-``capture_signoff`` builds the 签核 row for it — refusing, with the very
-message ``check`` would give, a row that ``check`` would report (a step out
-of order, a repeated step, 拒单 in a QC flow …): the new row is validated
-together with the job's existing ones by ``aexl.validate``'s own rule.
+``next_signoff`` says which step of which flow a job expects next (the
+chain as ``check`` reads it: ``aexl.chain``); ``capture_signoff`` builds the
+签核 row for it — refusing, with the very message ``check`` would give, a row
+that ``check`` would report: a step out of order or repeated
+(``aexl.chain.ChainState.verdict``, the function ``check`` reports with), and
+the row-level rules (拒单 in a QC flow, a date before the previous step or
+before the job was opened …), for which the new row is validated together
+with the job's existing ones by ``aexl.validate``'s own rules.
 
 Each captured row carries a 校验码: ``HHMM-`` (the time of the signature,
 which the 日期 column does not keep) and 10 hex digits of SHA-256 over
@@ -97,7 +100,7 @@ def _next(state, note: str = "") -> NextSignoff:
     if state.restarted and not note:
         note = "上一轮已拒单/退回，从第 1 步重新签核"
     step = state.next_step
-    return NextSignoff(state.flow, step, state.expected + 1, ROLES.get(step, ""), note)
+    return NextSignoff(state.flow, step, state.position, ROLES.get(step, ""), note)
 
 
 def _last_revision(registers, key: str):
@@ -159,6 +162,10 @@ def capture_signoff(
         flow, step = expected.flow, expected.step
     flow = flow or (expected.flow if expected else CONFIRM_FLOW)
     row = signoff_row(jobno, flow, step, signer, when, result)
+    state = chain_states(registers, jobno).get(flow)
+    verdict = state.verdict(row["步骤"]) if state is not None else None
+    if verdict is not None:
+        raise UsageError(verdict.message, sheet=schema.SIGNOFFS.sheet, column="步骤")
     problems = _check_with(registers, row)
     if problems:
         raise UsageError(
@@ -168,7 +175,8 @@ def capture_signoff(
 
 
 def _check_with(registers, row: dict) -> list[Finding]:
-    """Findings ``check`` gives the new row when it is appended to 签核."""
+    """Findings ``check``'s 签核 rules give the new row when it is appended to 签核
+    (the row-level rules: result word, dates, unknown step; the order is the chain's)."""
     import pandas as pd
 
     from aexl.validate import Context, check_signoffs

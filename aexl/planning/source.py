@@ -8,13 +8,12 @@ what it means to ``check``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from aexl import schema
+from aexl.chain import ChainState
 from aexl.rules import (
     CONFIRM_FLOW,
-    ENDS_ROUND,
     QC_FLOWS,
     as_day,
     brand_key,
@@ -23,7 +22,15 @@ from aexl.rules import (
 )
 from aexl.rules import jobno_key as job_key
 
-__all__ = ["CONFIRM_FLOW", "QC_FLOWS", "as_day", "brand_key", "job_key", "normalise_step"]
+__all__ = [
+    "CONFIRM_FLOW",
+    "ChainState",
+    "QC_FLOWS",
+    "as_day",
+    "brand_key",
+    "job_key",
+    "normalise_step",
+]
 _PEOPLE_SPLIT = re.compile(r"\s*[/／、,，;；]\s*|\s+")
 
 
@@ -99,32 +106,11 @@ def provisional(calendar, day) -> bool:
 
 
 # --- sign-off chains ----------------------------------------------------------------
-@dataclass
-class ChainState:
-    """Where a job's flow stands: the step expected next and its completed rounds."""
-
-    flow: str
-    expected: int = 0  # index in the chain of the step expected next
-    completed: list = None  # dates of the signatures that completed a round
-    last_day: date | None = None  # date of the latest signature
-    restarted: bool = False  # the latest round ended in 拒单/退回
-
-    @property
-    def chain(self) -> tuple[str, ...]:
-        return schema.SIGNOFF_CHAINS[self.flow]
-
-    @property
-    def next_step(self) -> str:
-        return self.chain[self.expected]
-
-    def missing(self) -> list[str]:
-        return list(self.chain[self.expected :])
-
-
 def chain_states(registers, jobno: str, *, until: date | None = None) -> dict[str, ChainState]:
-    """flow → ``ChainState`` of one job from its 签核 rows (sheet order), up to ``until``."""
+    """flow → ``aexl.chain.ChainState`` of one job from its 签核 rows (sheet order), up to
+    ``until``: the chain read exactly as ``check`` reads it."""
     key = job_key(jobno)
-    states = {flow: ChainState(flow, completed=[]) for flow in schema.SIGNOFF_CHAINS}
+    states = {flow: ChainState(flow) for flow in schema.SIGNOFF_CHAINS}
     for rec in rows(registers, schema.SIGNOFFS.sheet):
         flow = text(rec, "流程")
         if job_key(rec.get("工作号")) != key or flow not in states:
@@ -132,25 +118,5 @@ def chain_states(registers, jobno: str, *, until: date | None = None) -> dict[st
         day = as_day(rec.get("日期"))
         if until is not None and (day is None or day > until):
             continue
-        advance(states[flow], normalise_step(rec.get("步骤"), flow), text(rec, "结果"), day)
+        states[flow].sign(normalise_step(rec.get("步骤"), flow), text(rec, "结果"), day)
     return states
-
-
-def advance(state: ChainState, step: str, result: str, day: date | None) -> None:
-    """One signature: the same reading of a chain as ``check`` (``sign.out_of_order``)."""
-    chain = state.chain
-    if step not in chain:
-        return
-    state.last_day = day or state.last_day
-    if result in ENDS_ROUND:
-        state.expected, state.restarted = 0, True
-        return
-    state.restarted = False
-    if chain[state.expected] == step:
-        state.expected += 1
-    elif not (state.expected and chain[state.expected - 1] == step):  # not a repeat
-        later = [i for i, s in enumerate(chain) if s == step and i >= state.expected]
-        state.expected = (later[0] if later else chain.index(step)) + 1
-    if state.expected >= len(chain):
-        state.completed.append(day)
-        state.expected = 0

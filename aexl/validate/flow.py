@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from aexl import schema
+from aexl.chain import ChainState
 from aexl.errors import CalendarError
 from aexl.rules import (
     CONFIRM_FLOW,
@@ -152,51 +153,17 @@ def _chain_order(ctx: Context, work) -> None:
 
 
 def _chain_order_rows(ctx: Context, work) -> None:
-    """Row-by-row chain check (the groups the vectorised pass found broken)."""
-    key = None
-    expected = 0
+    """Row-by-row chain check (the groups the vectorised pass found broken): each
+    signature goes through ``aexl.chain.ChainState.sign``, which says what is wrong."""
+    key, state = None, None
     for row, job, flow, step, result in zip(
         work[ROW], work["_id"], work["流程"], work["_step"], work["结果"], strict=True
     ):
-        chain = schema.SIGNOFF_CHAINS[flow]
         if (job, flow) != key:
-            key, expected, restarted = (job, flow), 0, False
-        if expected < len(chain) and chain[expected] == step:
-            expected += 1
-        elif expected and chain[expected - 1] == step:
-            ctx.add(
-                SIGNOFFS,
-                row,
-                "步骤",
-                WARNING,
-                "sign.repeated",
-                f"「{step}」在本轮已经签过，这一行是重复签名：请删除重复行，"
-                "或在上一行的结果填「拒单」/「退回」后再开始新一轮。",
-            )
-        else:
-            want = chain[expected] if expected < len(chain) else chain[0]
-            if restarted and expected == 0:
-                why = f"上一轮已拒单/退回，新一轮须从第 1 步「{chain[0]}」重新开始"
-            elif expected >= len(chain) or expected == 0:
-                why = f"本轮应从第 1 步「{chain[0]}」开始"
-            else:
-                why = f"「{chain[expected - 1]}」之后下一步应由「{want}」签核"
-            ctx.add(
-                SIGNOFFS,
-                row,
-                "步骤",
-                ERROR,
-                "sign.out_of_order",
-                f"「{step}」签核顺序不对：{why}。「{flow}」的顺序是 {' → '.join(chain)}；"
-                "请按顺序补签，或更正本行的步骤。",
-            )
-            later = [i for i, s in enumerate(chain) if s == step and i >= expected]
-            expected = (later[0] if later else chain.index(step)) + 1
-        restarted = False
-        if result in ENDS_ROUND:
-            expected, restarted = 0, True
-        elif expected >= len(chain):
-            expected = 0  # chain complete; a later signature starts a new round
+            key, state = (job, flow), ChainState(flow)
+        verdict = state.sign(step, result)
+        if verdict is not None:
+            ctx.add(SIGNOFFS, row, "步骤", verdict.severity, verdict.code, verdict.message)
 
 
 def _chain_dates(ctx: Context, work) -> None:
