@@ -19,7 +19,6 @@ from reportbook import (
     write_reportbook,
 )
 
-from aexl.errors import CalendarError
 from aexl.reports.blocks import PLACEHOLDER, PLACEHOLDER_COLOR
 from aexl.reports.monthly import month_weeks, monthly_data, monthly_reports, write_monthly
 from aexl.rules import JobRecords, status_as_of
@@ -152,14 +151,22 @@ def test_cli(wb, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
 
 
-def test_unknown_year_exits_2(tmp_path):
+def test_unknown_next_year_is_marked_provisional(tmp_path):
     book = write_reportbook(tmp_path / "无2027.xlsx", holidays=False)
-    with pytest.raises(CalendarError):
-        monthly_data(read_workbench(book), "美的", "2026-12")  # due in January 2027
-    result = run_cli("monthly", "--book", book, "--month", "2026-12", "--out", tmp_path / "o")
-    assert result.returncode == 2 and result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "2027" in lines[0] and "节假日" in lines[0]
+    report = monthly_data(read_workbench(book), "美的", "2026-12")  # due in January 2027
+    lines = report.header_lines()
+    assert "（暂定）" in lines[1] and "（暂定）" in lines[2]
+    assert lines[3].startswith("暂定：2027 年") and "节假日" in lines[3]
+    known = monthly_data(read_workbench(book), "美的", "2026-10")
+    assert not known.provisional and "暂定" not in "".join(known.header_lines())
+    result = run_cli("monthly", "--book", book, "--month", "2026-11", "--out", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    ws = load_workbook(result.stdout.splitlines()[0]).active
+    assert not str(ws["A5"].value).startswith("暂定")  # November's report is due in December
+    result = run_cli("monthly", "--book", book, "--month", "2026-12", "--brand", "美的", "--out", tmp_path / "o")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    ws = load_workbook(result.stdout.splitlines()[0]).active
+    assert "（暂定）" in ws["A3"].value and ws["A5"].value.startswith("暂定：2027 年")
 
 
 # ------------------------------------------------------------- review fixes ---

@@ -393,13 +393,15 @@ def test_report_date_never_guesses_a_weekday():
     assert day == date(2031, 3, 31)
 
 
-def test_week_in_an_unknown_year_is_a_user_error(tmp_path):
-    book = write_book(tmp_path / "b.xlsx", [placement(投放日期=date(2031, 3, 5))])
+def test_week_in_an_estimated_year_is_listed(tmp_path):
+    """2031's holidays are estimated (provisional), not refused: the list is dated its Friday."""
+    flight = placement(投放日期=date(2031, 3, 5), 结束日期=date(2031, 3, 5))
+    book = write_book(tmp_path / "b.xlsx", [flight])
     result = run_cli(
         "placements", "--book", str(book), "--week", "2031-W10", "--out", str(tmp_path)
     )
-    assert result.returncode == 2 and result.stdout == ""
-    assert "2031" in result.stderr and "节假日" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert [Path(p).name for p in result.stdout.splitlines()] == ["20310307_星河_投放列表.xlsx"]
     result = run_cli(
         "placements", "--book", str(book), "--month", "2031-03", "--out", str(tmp_path)
     )

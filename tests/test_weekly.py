@@ -20,7 +20,7 @@ from reportbook import (
     write_reportbook,
 )
 
-from aexl.errors import CalendarError, UsageError
+from aexl.errors import UsageError
 from aexl.reports.weekly import CLIENT, INTERNAL, weekly_data, weekly_reports, write_weekly
 from aexl.workbook.read import read_workbench
 from aexl.workcal import WorkCalendar
@@ -136,10 +136,17 @@ def test_plain_frames_work_like_a_workbench(book, report):
     assert again.minutes.rows == report.minutes.rows
 
 
-def test_unknown_year_and_bad_week(book):
+def test_provisional_year_and_bad_week(book, tmp_path):
     wb = read_workbench(write_reportbook(book.parent / "no2027.xlsx", holidays=False))
-    with pytest.raises(CalendarError, match="2027"):
-        weekly_data(wb, "美的", "2027-W03")
+    report = weekly_data(wb, "美的", "2027-W03")  # 2027 estimated, not refused
+    assert report.finish == date(2027, 1, 22) and report.provisional.startswith("暂定：2027 年")
+    lines = report.header_lines()
+    assert lines[1].startswith("完成日期：2027-01-22（周五）（暂定）") and "（暂定）" in lines[2]
+    assert lines[3] == report.provisional and "calendar import" in lines[3]
+    ws = load_workbook(write_weekly(report, tmp_path / report.filename)).active
+    assert "（暂定）" in ws["A3"].value and ws["A5"].value == report.provisional
+    known = weekly_data(wb, "美的", "2026-W47")
+    assert not known.provisional and "暂定" not in "".join(known.header_lines())
     with pytest.raises(UsageError, match="2026-W47"):
         weekly_data(wb, "美的", "第47周")
 
@@ -187,7 +194,6 @@ def test_cli_writes_one_file_per_brand_and_never_touches_the_book(book, tmp_path
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--week", "2027-W03", "--book", "{nohol}"], "2027"),
         (["--week", "2026-W60", "--book", "{book}"], "第 60 周"),
         (["--week", "2026-W47", "--book", "{missing}"], "找不到"),
         (["--week", "2026-W47", "--book", "{book}", "--brand", "海尔"], "海尔"),

@@ -105,6 +105,7 @@ class MonthlyReport(BrandReport):
     finished: Table
     pending: Table
     source: str = ""
+    provisional: str = ""  # 「暂定：…」 when the dates fall in a year the calendar estimates
     KIND = KIND
 
     @property
@@ -114,10 +115,12 @@ class MonthlyReport(BrandReport):
         return not any(t.rows for t in tables) and not any(t.paragraphs for t in texts)
 
     def header_lines(self) -> list[str]:
+        mark = "（暂定）" if self.provisional else ""
         return [
             f"报告期间：{self.month}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
-            f"完成日期：{fmt_day(self.finish)}（每月 10 日前完成，遇非工作日提前）",
-            f"发送日期：{fmt_day(self.send)}（15 日前发送给客户）",
+            f"完成日期：{fmt_day(self.finish)}{mark}（每月 10 日前完成，遇非工作日提前）",
+            f"发送日期：{fmt_day(self.send)}{mark}（15 日前发送给客户）",
+            *([self.provisional] if self.provisional else []),
             " · ".join(f"{label} {n} {unit}" for label, n, unit in self.headline())
             + f"（状态为 {self.end:%Y-%m-%d} 月末的状态）",
         ]
@@ -222,6 +225,7 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
         finished=Table(FINISHED_HEADERS),
         pending=Table(PENDING_HEADERS),
         source=regs.name,
+        provisional=cal.provisional_note(start, finish, send) or "",
     )
     talks = by_job([m for m, _ in meetings], "工作号")
     for no, job in mine.items():

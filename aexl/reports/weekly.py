@@ -59,6 +59,7 @@ class WeeklyReport(BrandReport):
     source: str = ""
     notes: list[str] = field(default_factory=list)  # data problems, for the log
     audience: str = CLIENT
+    provisional: str = ""  # 「暂定：…」 when the dates fall in a year the calendar estimates
     KIND = KIND
 
     @property
@@ -98,10 +99,12 @@ class WeeklyReport(BrandReport):
             counts += [f"逾期未交付 {len(self.overdue.rows)} 项", f"纪要逾期 {len(self.minutes.rows)} 次"]  # fmt: skip
         counts.append(f"本周修改单 {len(self.revisions.rows)} 张")
         sent = "部门内部版（含财务与逾期事项），不发给客户" if self.internal else "发送给客户"
+        mark = "（暂定）" if self.provisional else ""
         return [
             f"报告周期：{self.week}（{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}）",
-            f"完成日期：{fmt_day(self.finish)}，经项目主管审阅",
-            f"发送日期：{fmt_day(self.send)}，{sent}",
+            f"完成日期：{fmt_day(self.finish)}{mark}，经项目主管审阅",
+            f"发送日期：{fmt_day(self.send)}{mark}，{sent}",
+            *([self.provisional] if self.provisional else []),
             " · ".join(counts),
         ]
 
@@ -159,6 +162,7 @@ def weekly_data(
         revisions=Table(REVISION_HEADERS, widths=PROGRESS_WIDTHS[:8]),
         source=regs.name,
         audience=audience,
+        provisional=cal.provisional_note(start, finish, send) or "",
     )
     entries = regs.rows(schema.WEEKLY.sheet)
     _progress(report, entries, regs.jobs, mine)
