@@ -296,3 +296,54 @@ def test_a_report_is_sealed_and_still_reads_everywhere(tmp_path):
     data[100] ^= 1  # any changed byte breaks the seal
     path.write_bytes(bytes(data))
     assert not xlsxout.is_untouched(path)
+
+
+# ------------------------------------------------ issue 12, point 5: print ---
+def _long_report(rows_a: int, rows_b: int):
+    from aexl.reports.blocks import Heading, Table, Text
+
+    class Report:
+        title = "打印测试"
+        KIND = "测试"
+        source = ""
+
+        def header_lines(self):
+            return ["第一行"]
+
+        blocks = [
+            Heading("一、甲表"),
+            Table(["编号", "说明"], [[f"A{n:03d}", "短"] for n in range(rows_a)], widths=[10, 40]),
+            Text(["一段文字。"]),
+            Heading("二、乙表"),
+            Heading("（一）小节", 2),
+            Table(["编号", "说明"], [[f"B{n:03d}", "长" * 60] for n in range(rows_b)]),
+        ]
+
+    return Report()
+
+
+@pytest.mark.parametrize(("rows_a", "rows_b"), [(80, 40), (5, 90), (3, 3)])
+def test_every_page_a_table_continues_on_starts_with_its_header(tmp_path, rows_a, rows_b):
+    from aexl.reports.layout import save_report
+
+    ws = openpyxl.load_workbook(save_report(_long_report(rows_a, rows_b), tmp_path / "p.xlsx", "表")).active  # fmt: skip
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    values = {r: [ws.cell(r, c).value for c in (1, 2)] for r in range(1, ws.max_row + 2)}
+    tables = {"A": None, "B": None}
+    for row, (first, _) in values.items():  # which table each row belongs to
+        if isinstance(first, str) and first[:1] in tables and first[1:].isdigit():
+            tables[first[0]] = (tables[first[0]] or (row, row))[0], row
+    continued = 0
+    for after in breaks:
+        inside = [k for k, span in tables.items() if span and span[0] < after + 1 <= span[1]]
+        continued += bool(inside)
+        if inside:  # a page that starts inside a table starts with the table's header
+            assert values[after + 1] == ["编号", "说明"], (after, values[after + 1])
+        else:  # else with a heading (never a lone header or a body row)
+            assert str(values[after + 1][0]).startswith(("一、", "二、", "（一）")), after
+    headers = [r for r, v in values.items() if v == ["编号", "说明"]]
+    assert len(headers) == 2 + continued and (continued > 0) == (rows_a + rows_b > 60)
+    for r, v in values.items():  # wrapped text gets its height, in repeated chunks too
+        if str(v[1]).startswith("长"):
+            assert ws.row_dimensions[r].height and ws.row_dimensions[r].height > 30
+    assert ws.print_title_rows is None  # no one-range print titles: each table repeats its own
