@@ -175,3 +175,91 @@ def test_meeting_brands(meeting, brands, expected):
 def test_statuses(status, done, open_):
     assert (status in rules.DONE_STATUSES, status in rules.OPEN_STATUSES) == (done, open_)
     assert rules.status_of({"状态": None}) == "进行中"
+
+
+# ---------------------------------------------------------- sign-off chain state ---
+# One job's 签核 rows of one flow, in sheet order: (step as typed, 结果); the order
+# findings ``check`` gives them ({index: code}); the step ``next_signoff`` expects next
+# (name, position). Each case goes through check and through next_signoff / capture.
+CHAIN_JOB = "MDKT2026009"
+_OK, _BACK = "通过", "退回"
+CHAIN_CASES = [
+    ("工作单确认", [], {}, ("AE", 1)),
+    ("工作单确认", [("AE", _OK), ("AD", _OK)], {}, ("CD", 3)),
+    ("工作单确认", [("AE", _OK), ("CD", _OK)], {1: "sign.out_of_order"}, ("AD", 4)),
+    ("工作单确认", [("AE", _OK), ("AE", _OK)], {1: "sign.repeated"}, ("AD", 2)),
+    ("工作单确认", [("AE", _OK), ("AD", "拒单")], {}, ("AE", 1)),
+    ("工作单确认", [("AE", _OK), ("AD", "拒单"), ("CD", _OK)], {2: "sign.out_of_order"}, ("AD", 4)),
+    ("工作单确认", [("电脑人员", _OK)], {0: "sign.out_of_order"}, ("AE", 1)),  # jumps to the end
+    ("正稿QC", [(s, _OK) for s in ("电脑", "文案", "3", "CD审核")], {}, ("AE确认", 5)),
+    ("正稿QC", [("电脑", _OK), ("文案", _BACK), ("AD审核", _OK)], {2: "sign.out_of_order"}, ("CD审核", 4)),
+    ("正稿QC", [("电脑", _OK), ("文案", _BACK), ("电脑", _OK)], {}, ("文案", 2)),
+    ("正稿QC", [("电脑", _OK), ("客户签收", _OK)], {1: "sign.out_of_order"}, ("电脑", 1)),
+    ("正稿QC", [("电脑", _OK), ("COPYWRITE", _OK), ("文案", _OK)], {2: "sign.repeated"}, ("AD审核", 3)),
+]  # fmt: skip
+
+
+def _chain_book(tmp_path, flow: str, steps: list[tuple], extra: tuple | None = None):
+    """``clean_data`` plus a 海报 job ``CHAIN_JOB`` whose ``flow`` holds ``steps`` (and
+    ``extra`` after them), written as a real workbook and read back; its first 签核 row."""
+    from books import job, signoff
+
+    data = clean_data()
+    data["工作单"].append(job(CHAIN_JOB, "美的", "空调"))
+    day = date(2026, 11, 5)
+    first = len(data["签核"]) + 2
+    typed = [*steps, *([extra] if extra else [])]
+    data["签核"] += [signoff(CHAIN_JOB, flow, step, day, result) for step, result in typed]
+    return read_workbench(write_book(tmp_path / "chain.xlsx", data)), first
+
+
+def _order_findings(wb, first: int) -> dict[int, object]:
+    return {
+        f.row - first: f
+        for f in validate_workbench(wb, now=NOW, copy_check=False)
+        if f.sheet == "签核" and f.row >= first and f.code in ("sign.out_of_order", "sign.repeated")
+    }
+
+
+@pytest.mark.parametrize(("flow", "steps", "findings", "expected"), CHAIN_CASES)
+def test_chain_state_is_one_for_check_and_next_signoff(tmp_path, flow, steps, findings, expected):
+    from aexl.chain import chain_state
+    from aexl.planning.signoff import next_signoff
+
+    wb, first = _chain_book(tmp_path, flow, steps)
+    found = _order_findings(wb, first)
+    assert {n: f.code for n, f in found.items()} == findings
+    for n, finding in found.items():  # check's words are the chain state's
+        state = chain_state(steps[:n], flow)
+        assert finding.message == state.verdict(rules.normalise_step(steps[n][0], flow)).message
+    state = chain_state(steps, flow)
+    assert (state.next_step, state.position) == expected
+    proposed = next_signoff(wb, CHAIN_JOB, flow)
+    assert (proposed.flow, proposed.step, proposed.position) == (flow, *expected)
+    # the step next_signoff proposes is one check accepts when it is signed
+    wb, first = _chain_book(tmp_path, flow, steps, (proposed.step, _OK))
+    assert len(steps) not in _order_findings(wb, first)
+
+
+@pytest.mark.parametrize(("flow", "steps", "findings", "expected"), CHAIN_CASES)
+def test_capture_refuses_what_check_reports_with_its_words(
+    tmp_path, flow, steps, findings, expected
+):
+    """A step other than the expected one: capture refuses it with exactly the message
+    check gives that row once it is written; the expected step is captured."""
+    from datetime import datetime
+
+    from aexl.errors import UsageError
+    from aexl.planning.signoff import capture_signoff
+
+    chain = rules.schema.SIGNOFF_CHAINS[flow]
+    wrong = next(s for s in (chain[-1], chain[1]) if s != expected[0])
+    wb, first = _chain_book(tmp_path, flow, steps)
+    when = datetime(2026, 11, 5, 16, 0)
+    row = capture_signoff(wb, CHAIN_JOB, "某人", when, flow=flow, step=expected[0])
+    assert (row["流程"], row["步骤"]) == (flow, expected[0])
+    with pytest.raises(UsageError) as refused:
+        capture_signoff(wb, CHAIN_JOB, "某人", when, flow=flow, step=wrong)
+    written, first = _chain_book(tmp_path, flow, steps, (wrong, _OK))
+    reported = _order_findings(written, first)[len(steps)]
+    assert refused.value.message == reported.message
