@@ -82,6 +82,7 @@ class DueItem:
     clause: str = ""
     overdue: bool = False
     provisional: bool = False  # the date rests on a provisional calendar (「暂定」)
+    provisional_note: str = ""  # why: ``WorkCalendar.provisional_note`` of the date
     source: str = ""  # the workbench
     ref: str = ""  # the record: 会议 第 51 行
     key: str = ""  # what the obligation is about (meeting time, week, revision …): the .ics UID
@@ -124,6 +125,8 @@ class _Run:
         item = DueItem(when, kind, what, clause=CLAUSES[kind][1], source=self.source, **extra)
         item.overdue = when < self.as_of
         item.provisional = provisional(self.calendar, when)
+        if item.provisional:
+            item.provisional_note = self.calendar.provisional_note(when.date()) or ""
         self.items.append(item)
 
 

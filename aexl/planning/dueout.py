@@ -39,6 +39,12 @@ def state_of(item: DueItem) -> str:
     return "、".join(parts)
 
 
+def provisional_notes(items: list[DueItem]) -> list[str]:
+    """「标「暂定」…」 and why (``WorkCalendar.provisional_note``), once per distinct note."""
+    notes = dict.fromkeys(i.provisional_note for i in items if i.provisional)
+    return [f"标「暂定」的日期：{note}。" for note in notes if note]
+
+
 def item_row(item: DueItem) -> list:
     return [
         item.when,
@@ -88,6 +94,7 @@ def format_table(items: list[DueItem], header: str = "") -> str:
         lines.append("  ".join([*cells, r[-1]]).rstrip())
     overdue = sum(i.overdue for i in items)
     lines.append(f"共 {len(items)} 项，其中逾期 {overdue} 项。")
+    lines.extend(provisional_notes(items))
     return "\n".join(lines)
 
 
@@ -129,6 +136,7 @@ def write_xlsx(items: list[DueItem], path, *, title_line: str = "") -> Path:
         title = "待办事项" if name == "全部" else f"待办事项：{name}"
         lines = [title_line] if title_line else []
         lines.append(f"共 {len(mine)} 项，逾期 {sum(i.overdue for i in mine)} 项")
+        lines.extend(provisional_notes(mine))
         rows = [item_row(i) for i in mine]
         sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
         sheet.set_widths(WIDTHS)
@@ -181,6 +189,8 @@ def _event(item: DueItem, calendar, tz, now, sequence: int):
     note = [item.what, f"依据：守则 {item.clause}", f"负责人：{item.who or NOBODY}"]
     if item.ref:
         note.append(f"记录：{item.ref}")
+    if item.provisional and item.provisional_note:
+        note.append(item.provisional_note)
     event.add("description", "\n".join(printable(n) for n in note))
     event.add("categories", [item.label])
     if item.provisional:

@@ -65,6 +65,8 @@ def _write_copy(sheet, schedule: Schedule, calendar, copy: str, columns: list[st
         "图例：深色 = 该阶段的工作日；灰色「休」= 周末或法定节假日；橙色「班」= 调休上班日"
         + ("；黄色 = 暂定日历" if any(tentative) else ""),
     ]
+    if any(tentative):
+        lines.append(calendar.provisional_note(*days))
     row = sheet.title_block(f"{schedule.brand} · {schedule.project} 工作进度表", lines, width)
     _header(sheet, row, columns, days, kinds, tentative)
     body = row + 3

@@ -95,14 +95,9 @@ def brand_owners(registers, jobs: dict[str, dict]) -> dict[str, str]:
 
 
 def provisional(calendar, day) -> bool:
-    """Whether the calendar marks ``day`` as provisional (「暂定」), when it can say so."""
-    check = getattr(calendar, "is_provisional", None)
-    if check is None or day is None:
-        return False
-    try:
-        return bool(check(as_day(day) or day))
-    except Exception:  # a calendar that cannot tell is not a reason to fail the list
-        return False
+    """Whether ``day`` (a date or datetime) rests on a year the calendar only estimates
+    (``WorkCalendar.is_provisional``: mark it 「暂定」)."""
+    return day is not None and calendar.is_provisional(as_day(day) or day)
 
 
 # --- sign-off chains ----------------------------------------------------------------
