@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from books import clean_data, job, write_book
 
 from aexl import schema
 from aexl.planning.due import due_items, month_items, window
 from aexl.planning.dueout import ics_calendar, printable, uid_of, write_ics
 from aexl.workbook.read import read_workbench
-from aexl.workcal import WorkCalendar
+from aexl.workcal import WorkCalendar, bundled_years
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample"
@@ -243,3 +244,69 @@ def test_help_example_runs_on_the_sample():
     assert result.returncode == 0 and "示例" in result.stdout
     example = aexl("due", "--book", "workbooks/sample/" + XINGHE, "--date", EVE, cwd=ROOT)
     assert example.returncode == 0 and "2026-10-10 15:00" in example.stdout
+
+
+# --- years the calendar only estimates (「暂定」) ------------------------------------------
+NEXT_YEAR = max(bundled_years()) + 1  # the first year no bundled calendar knows
+ESTIMATED_JOB = "MDKT2026009"
+
+
+@pytest.fixture(scope="module")
+def estimated(tmp_path_factory):
+    """A workbench with a job running into ``NEXT_YEAR`` and no 节假日 rows for that year:
+    written as a real workbook and read back; (workbench, calendar, due items)."""
+    data = clean_data()
+    data["工作单"].append(
+        job(ESTIMATED_JOB, "美的", "空调", 开单日期=date(NEXT_YEAR - 1, 12, 14),
+            交付日期=date(NEXT_YEAR, 1, 20))
+    )  # fmt: skip
+    data["节假日"] = [r for r in data["节假日"] if r["日期"].year != NEXT_YEAR]
+    path = write_book(tmp_path_factory.mktemp("estimated") / "美的_AE工作台.xlsx", data)
+    wb = read_workbench(path)
+    calendar = wb.calendar()
+    return wb, calendar, due_items(wb, calendar, date(NEXT_YEAR - 1, 12, 28), 20, source="美的")
+
+
+def test_estimated_year_items_are_marked_provisional(estimated):
+    _wb, calendar, items = estimated
+    assert not calendar.knows(NEXT_YEAR) and calendar.is_provisional(date(NEXT_YEAR, 1, 20))
+    mine = {i.kind: i for i in items if i.job == ESTIMATED_JOB}
+    assert mine["delivery"].when == datetime(NEXT_YEAR, 1, 20, 18, 0)
+    assert mine["qc"].when == datetime(NEXT_YEAR, 1, 19, 18, 0)  # the working day before
+    for item in items:
+        assert item.provisional == (item.when.year == NEXT_YEAR), item
+        assert (str(NEXT_YEAR) in item.provisional_note) == item.provisional
+    assert any(i.when.year == NEXT_YEAR - 1 and not i.overdue for i in items)
+
+
+def test_estimated_year_in_terminal_json_xlsx_and_ics(estimated, tmp_path):
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    from aexl.planning.dueout import as_json, format_table, write_xlsx
+
+    _wb, calendar, items = estimated
+    note = calendar.provisional_note(date(NEXT_YEAR, 1, 20))
+    table = format_table(items, "标题").splitlines()
+    delivery_line = next(line for line in table if ESTIMATED_JOB in line and "交付" in line)
+    assert "暂定" in delivery_line and f"{note}。" in table
+    assert all("暂定" not in line for line in table if line.startswith(f"{NEXT_YEAR - 1}-"))
+    rows = {(r["job"], r["kind"]): r for r in as_json(items)}
+    assert rows[(ESTIMATED_JOB, "delivery")]["provisional"] is True
+    assert rows[(ESTIMATED_JOB, "delivery")]["provisional_note"] == note
+    book = load_workbook(write_xlsx(items, tmp_path / "due.xlsx", title_line="标题"))
+    cells = list(book["全部"].iter_rows(values_only=True))
+    assert any(f"{note}。" in row for row in cells)
+    header = next(n for n, row in enumerate(cells) if row[:2] == ("时间", "事项"))
+    states = {(r[2], r[1]): r[7] for r in cells[header + 1 :] if r[0] is not None}
+    assert states[(ESTIMATED_JOB, "交付")] == "暂定"
+    assert all(
+        ("暂定" in (r[7] or "")) == (r[0].year == NEXT_YEAR) for r in cells[header + 1 :] if r[0]
+    )
+    ics = Calendar.from_ical((write_ics(items, tmp_path / "due.ics", calendar)).read_bytes())
+    events = {str(e["uid"]): e for e in ics.walk("VEVENT")}
+    for item in items:
+        event = events[uid_of(item)]
+        assert (str(event.get("status", "")) == "TENTATIVE") == item.provisional
+        assert str(event["summary"]).startswith("【暂定】") == item.provisional
+        assert (note in str(event["description"])) == item.provisional

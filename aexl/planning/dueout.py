@@ -40,9 +40,9 @@ def state_of(item: DueItem) -> str:
 
 
 def provisional_notes(items: list[DueItem]) -> list[str]:
-    """「标「暂定」…」 and why (``WorkCalendar.provisional_note``), once per distinct note."""
+    """The 「暂定」 notes (``WorkCalendar.provisional_note``), once per distinct note."""
     notes = dict.fromkeys(i.provisional_note for i in items if i.provisional)
-    return [f"标「暂定」的日期：{note}。" for note in notes if note]
+    return [f"{note}。" for note in notes if note]
 
 
 def item_row(item: DueItem) -> list:
