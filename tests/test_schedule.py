@@ -19,6 +19,7 @@ from aexl.planning.schedule import (
     spread,
 )
 from aexl.workbook.read import read_workbench
+from aexl.workcal import bundled_years
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "workbooks" / "sample"
@@ -161,3 +162,44 @@ def test_help_example_works_on_the_sample(tmp_path):
     assert result.returncode == 0 and "示例" in result.stdout
     run = aexl("schedule", "--book", SAMPLE / XINGHE, "--jobno", JOB, "--out", tmp_path, cwd=ROOT)
     assert run.returncode == 0 and Path(run.stdout.strip()).exists()
+
+
+NEXT_YEAR = max(bundled_years()) + 1  # the first year no bundled calendar knows
+
+
+def test_schedule_into_an_estimated_year_is_marked_provisional(tmp_path):
+    """A job running into ``NEXT_YEAR`` (no 节假日 rows for it): its days there are yellow in
+    both copies and a 「暂定」 line says why; days of the known year are not marked."""
+    from books import clean_data, job, write_book
+
+    from aexl.planning.gantt import COPIES, write_schedule
+
+    data = clean_data()
+    data["工作单"].append(
+        job("MDKT2026009", "美的", "空调", 开单日期=date(NEXT_YEAR - 1, 12, 14),
+            交付日期=date(NEXT_YEAR, 1, 20))
+    )  # fmt: skip
+    data["节假日"] = [r for r in data["节假日"] if r["日期"].year != NEXT_YEAR]
+    wb = read_workbench(write_book(tmp_path / "美的_AE工作台.xlsx", data))
+    calendar = wb.calendar()
+    schedule = plan_schedule(wb, calendar, "MDKT2026009")
+    new_year = date(NEXT_YEAR, 1, 1)  # 元旦, estimated from the statutory days
+    assert not calendar.is_workday(new_year)
+    assert all(
+        calendar.is_workday(m.start) and calendar.is_workday(m.end) for m in schedule.milestones
+    )
+    book = load_workbook(write_schedule(schedule, calendar, tmp_path / "进度表.xlsx"))
+    note = calendar.provisional_note(date(NEXT_YEAR, 1, 20))
+    days = schedule.days()
+    for copy, columns in COPIES.items():
+        sheet = book[copy]
+        header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "里程碑")
+        titles = [sheet.cell(r, 1).value for r in range(1, header)]
+        assert note in titles and any("黄色 = 暂定日历" in (t or "") for t in titles)
+        fills = [
+            sheet.cell(header + 1, len(columns) + 1 + i).fill.fgColor.rgb for i in range(len(days))
+        ]
+        for day, fill in zip(days, fills, strict=True):
+            yellow = day.year == NEXT_YEAR and calendar.is_workday(day) and day.weekday() < 5
+            assert fill.endswith("FFF2CC") == yellow, (copy, day, fill)
+        assert fills[days.index(new_year)].endswith("D9D9D9")  # the holiday stays grey
