@@ -234,14 +234,18 @@ def test_naming_cases(root, folder, name, when, suggestion):
 def test_report_types_cover_every_kind_aexl_writes():
     from aexl import monthend
     from aexl.files.naming import REPORT_TYPES
+    from aexl.monthend.inputs import DUE_KIND
+    from aexl.planning import gantt
     from aexl.reports import charts, jobsheet, monthly, placements, weekly, yearend
 
     kinds = {
         weekly.KIND, placements.REPORT_KIND, charts.SHEET_TITLE, monthly.KIND, yearend.KIND,
-        jobsheet.KIND, monthend.CHECK_KIND, monthend.CLEANUP_KIND, "资料存档",
+        jobsheet.KIND, monthend.CHECK_KIND, monthend.CLEANUP_KIND, "资料存档", DUE_KIND,
+        gantt.KIND,
     }  # fmt: skip
     assert kinds == set(REPORT_TYPES)
     assert all(monthend.is_output_name(f"20261110_美的_{kind}.xlsx") for kind in REPORT_TYPES)
+    assert monthend.is_output_name("20261110_美的_每周工作进度表_内部.xlsx")  # the department copy
 
 
 def _aexl_output_names() -> list[str]:

@@ -53,9 +53,13 @@ REPORT_TYPES = report_kinds()
 def _report_name_re(kinds: tuple[str, ...]) -> re.Pattern:
     """20261110_<subject>_<kind>, maybe renamed apart by a number (_2) or with the
     archive's period (2026Q3 / 2026年度) glued before the kind."""
+    from aexl.reports.registry import report_variants
+
     alternatives = "|".join(map(re.escape, kinds))
+    variants = "|".join(map(re.escape, report_variants()))
     return re.compile(
-        rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{alternatives})(?:_\d+)?$"
+        rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{alternatives})"
+        rf"(?:_(?:{variants}))?(?:_\d+)?$"
     )
 # The workbench itself: 星河食品_AE工作台.xlsx (as ``aexl init`` and the README name it).
 _WORKBENCH_RE = re.compile(r"^.*AE\s*工作台$", re.IGNORECASE)
@@ -120,6 +124,8 @@ def is_report_name(name: str) -> bool:
     True
     >>> is_report_name("20261001_美的集团_2026Q3资料存档.zip"), is_report_name("20261310_星河_投放列表.xlsx")
     (True, False)
+    >>> is_report_name("20261030_星河_每周工作进度表_内部.xlsx")
+    True
     """
     match = _report_name_re(report_kinds()).match(unicodedata.normalize("NFC", PurePath(name).stem))
     return bool(match) and find_date(match.group("date")) is not None

@@ -15,7 +15,6 @@ JOBS_SHEET = "工作单"  # required, as for ``aexl check``: every register refe
 CHECK_KIND = "校验结果"
 CLEANUP_KIND = "月度清理清单"
 DUE_KIND = "待办清单"
-OWN_KINDS = (CHECK_KIND, CLEANUP_KIND, DUE_KIND)  # files month-end writes besides the reports
 _CLIENT_SUFFIX = re.compile(r"[_\-\s]*AE\s*工作台.*$", re.IGNORECASE)
 _SKIP_PREFIXES = ("~$", ".aexl-tmp-", ".")  # Excel's owner files, older aexl temp files, hidden
 
@@ -37,10 +36,9 @@ def default_out_dir(month: str) -> Path:
 
 def is_output_name(name: str) -> bool:
     """A file aexl wrote (``20261110_星河_月度工作总结.xlsx``), not a workbench."""
-    from aexl.reports.registry import report_kinds
+    from aexl.files.naming import is_report_name
 
-    kinds = "|".join(map(re.escape, dict.fromkeys((*report_kinds(), *OWN_KINDS))))
-    return bool(re.match(rf"^\d{{8}}_.+_({kinds})(_\d+)?\.xlsx$", name))
+    return name.lower().endswith(".xlsx") and is_report_name(name)
 
 
 def find_workbenches(folder: str | Path, notes: list[str] | None = None) -> list[Path]:

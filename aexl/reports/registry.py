@@ -202,7 +202,9 @@ REPORTS: list[Report] = [
 ]
 
 # files aexl writes that are not reports of a command (the naming rule accepts them too)
-OTHER_KINDS = ("校验结果", "月度清理清单", "资料存档")
+OTHER_KINDS = ("校验结果", "月度清理清单", "资料存档", "待办清单", "工作进度表")
+# a copy of a report for another audience keeps the kind and adds this (…_每周工作进度表_内部.xlsx)
+VARIANTS = ("内部",)
 
 # ribbon commands that are not reports, in ribbon order (the report buttons follow)
 COMMANDS: list[Button] = [
@@ -254,6 +256,10 @@ def reports() -> list[Report]:
 
 def report(name: str) -> Report:
     return next(r for r in REPORTS if r.name == name)
+
+
+def report_variants() -> tuple[str, ...]:
+    return VARIANTS
 
 
 def report_kinds() -> tuple[str, ...]:
