@@ -2,8 +2,8 @@
 
 1. Normalise (``text.normalize``).
 2. Mask the harmless spans: the context rules of ``adlaw_terms.toml``
-   (``[[harmless]]``, each with its legal basis) are compiled into a few
-   regexes and overwrite their spans, so no finding can use them.
+   (``[[harmless]]``, each with its legal basis) overwrite their spans, so no
+   finding can use them (``aexl.copycheck.mask``).
 3. Literal terms: one Aho–Corasick automaton (``pyahocorasick``) gives every
    occurrence in one pass. Patterns: each compiled once, ``finditer`` once.
 4. Of all candidates the longest win, block before review, the earlier rule
@@ -11,21 +11,31 @@
    finding, not three). Every step is linear in the text length.
 5. A ranking claim with a period, a region and a cited source nearby is
    downgraded from ``block`` to ``review`` (Art. 11).
+
+The work per finding is kept small, since a text can hold one finding every
+two characters (40,000 × "最" has 20,000): findings that do not overlap skip
+the occupancy array; the evidence regexes run once over the text, not once per
+finding (``regex_tools.Near``); an escalation's regex runs only when a
+character it can start with stands before the finding; the shown term, tier,
+basis and message are built once per term and rule.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
+from aexl.copycheck.mask import Mask
+from aexl.copycheck.regex_tools import Near, first_chars, is_context_free
 from aexl.copycheck.text import normalize
 
 BLOCK = "block"
 REVIEW = "review"
 TIER_RANK = {BLOCK: 1, REVIEW: 0}
-MASK_CHAR = "\x00"  # never part of a term
 _CLAUSE_END = re.compile(r"[，。,.!！?？;；:：、\s\x00]")
 
 
@@ -55,28 +65,35 @@ class Checker:
         by_id = {}
         for i, raw in enumerate(data["rule"]):
             by_id[raw["id"]] = _rule(raw, i, bases)
-        self.escalate: dict[str, list[tuple[re.Pattern, Rule]]] = {}
+        # rule id -> [(regex on the clause before the hit, target rule, index of its starters)]
+        self.escalate: dict[str, list[tuple[re.Pattern, Rule, int | None]]] = {}
+        self.starters: list[re.Pattern] = []  # the characters an escalation regex can start with
         for esc in data.get("escalate", ()):
             target = by_id[esc["as"]]
+            chars = first_chars(esc["before"])
+            starter = None
+            if chars is not None:
+                starter = len(self.starters)
+                self.starters.append(re.compile(f"[{re.escape(''.join(sorted(chars)))}]"))
             for rule_id in esc["rules"]:
-                self.escalate.setdefault(rule_id, []).append((re.compile(esc["before"]), target))
+                entry = (re.compile(esc["before"]), target, starter)
+                self.escalate.setdefault(rule_id, []).append(entry)
         self.automaton = ahocorasick.Automaton()
         for term, rule in self.literal_rule.items():
             self.automaton.add_word(term, (len(term), rule))
         if self.literal_rule:
             self.automaton.make_automaton()
-        self.context_bases = {}
         sources = []
         for block in data.get("harmless", ()):
             if block.get("basis") not in bases:
                 raise ValueError(f"adlaw_terms: harmless {block.get('why')!r}: unknown basis")
             sources.extend(block["patterns"])
-        self.mask_re = re.compile("|".join(f"(?:{s})" for s in sources)) if sources else None
+        self.masker = Mask(sources)
         ev = data["evidence"]
         self.evidence_window = int(ev.get("window", 80))
-        self.period_re = re.compile(ev["period"])
-        self.region_re = re.compile(ev["region"])
-        self.source_re = re.compile(ev["source"])
+        # all three must be found near a ranking claim; checked in this order
+        self.evidence_res = [re.compile(ev[key]) for key in ("source", "period", "region")]
+        self.evidence_whole = [is_context_free(ev[key]) for key in ("source", "period", "region")]
         self.evidence = (bases["art11"], ev["message"])
         t2s = data["t2s"]
         if len(t2s["from"]) != len(t2s["to"]):
@@ -90,23 +107,21 @@ class Checker:
 
     def mask(self, norm: str) -> str:
         """``norm`` with the harmless spans overwritten (same length)."""
-        if self.mask_re is None:
-            return norm
-        return self.mask_re.sub(lambda m: MASK_CHAR * (m.end() - m.start()), norm)
+        return self.masker.apply(norm)
 
     def candidates(self, masked: str) -> list[tuple]:
         """``(-length, -tier rank, rule priority, start, end, rule)`` for every match."""
         out: list[tuple] = []
-        add = out.append
         if self.literal_rule:
-            for end, (length, rule) in self.automaton.iter(masked):
-                start = end + 1 - length
-                add((-length, -rule.rank, rule.priority, start, end + 1, rule))
+            out = [
+                (-length, -rule.rank, rule.priority, end + 1 - length, end + 1, rule)
+                for end, (length, rule) in self.automaton.iter(masked)
+            ]
         for regex, rule in self.patterns:
-            for m in regex.finditer(masked):
-                a, b = m.span()
-                if b > a:
-                    add((a - b, -rule.rank, rule.priority, a, b, rule))
+            tail = (-rule.rank, rule.priority)
+            out += [
+                (a - b, *tail, a, b, rule) for a, b in map(_span, regex.finditer(masked)) if b > a
+            ]
         return out
 
     def check(self, text: str, hit_type) -> list:
@@ -116,35 +131,22 @@ class Checker:
         candidates = self.candidates(self.mask(norm))
         if not candidates:
             return []
-        candidates.sort(key=_sort_key)
-        taken_at = bytearray(len(norm) + 1)
-        taken = []
-        for cand in candidates:  # longest first, then no overlaps
-            start, end = cand[3], cand[4]
-            if not any(taken_at[start:end]):
-                taken_at[start:end] = b"\x01" * (end - start)
-                taken.append(cand)
-        taken.sort(key=_start_key)
+        scan = _Scan(self, norm)
+        escalate, shown_for, describe = self.escalate, self._shown, self._describe
         hits = []
-        for _, _, _, start, end, rule in taken:
-            rule = self._escalated(norm, start, rule)
-            evidence = rule.ranking and self._has_evidence(norm, start, end)
-            key = (norm[start:end], rule, evidence)
-            shown = self._shown.get(key)
+        add = hits.append
+        for _, _, _, start, end, rule in _longest_first(candidates, len(norm)):
+            if rule.id in escalate:
+                rule = scan.escalated(start, rule)
+            evidence = rule.ranking and scan.has_evidence(start, end)
+            key = (norm[start:end], rule.priority, evidence)  # priority names the rule
+            shown = shown_for.get(key)
             if shown is None:
-                shown = self._shown[key] = self._describe(*key)
+                shown = shown_for[key] = describe(key[0], rule, evidence)
             if offsets is not None:
                 start, end = offsets(start), offsets(end - 1) + 1
-            hits.append(hit_type(shown[0], start, end, *shown[1:]))
+            add(hit_type(shown[0], start, end, shown[1], shown[2], shown[3]))
         return hits
-
-    def _escalated(self, norm: str, start: int, rule: Rule) -> Rule:
-        """``rule``, or the block rule an escalation names when its context precedes the hit."""
-        for before, target in self.escalate.get(rule.id, ()):
-            clause = _CLAUSE_END.split(norm[max(0, start - 12) : start])[-1]
-            if before.search(clause):
-                return target
-        return rule
 
     def _describe(self, matched: str, rule: Rule, evidence: bool) -> tuple[str, str, str, str]:
         term = matched.upper()  # NO.1, TOP1; CJK is unchanged
@@ -153,14 +155,83 @@ class Checker:
             return term, REVIEW, basis, message.replace("{term}", term)
         return term, rule.tier, rule.basis, rule.message.replace("{term}", term)
 
-    def _has_evidence(self, norm: str, start: int, end: int) -> bool:
-        w = self.evidence_window
-        window = norm[max(0, start - w) : end + w]
-        return bool(
-            self.source_re.search(window)
-            and self.period_re.search(window)
-            and self.region_re.search(window)
-        )
+
+class _Scan:
+    """What one text's findings look up around themselves, each computed once, when first needed."""
+
+    __slots__ = ("checker", "norm", "near", "starts", "seen")
+
+    def __init__(self, checker: Checker, norm: str) -> None:
+        self.checker, self.norm = checker, norm
+        self.near: list[Near | None] = [None] * len(checker.evidence_res)
+        self.starts: dict[int, list[int]] = {}
+        self.seen: dict[tuple[str, str], Rule] = {}  # (rule id, 12 characters before) -> rule
+
+    def escalated(self, start: int, rule: Rule) -> Rule:
+        """``rule``, or the block rule an escalation names when its context precedes the hit
+        (in the same clause, within 12 characters)."""
+        before_hit = self.norm[max(0, start - 12) : start]
+        key = (rule.id, before_hit)
+        found = self.seen.get(key)
+        if found is None:
+            found = self.seen[key] = self._escalated(start, before_hit, rule)
+        return found
+
+    def _escalated(self, start: int, before_hit: str, rule: Rule) -> Rule:
+        for before, target, starter in self.checker.escalate[rule.id]:
+            if starter is not None and not self.starter_before(starter, start, 12):
+                continue  # no character the regex can start with: it cannot match
+            if before.search(_CLAUSE_END.split(before_hit)[-1]):
+                return target
+        return rule
+
+    def has_evidence(self, start: int, end: int) -> bool:
+        """A cited source, a period and a region within the evidence window of ``norm[start:end]``."""
+        w = self.checker.evidence_window
+        lo, hi = max(0, start - w), min(len(self.norm), end + w)
+        for i, regex in enumerate(self.checker.evidence_res):
+            if not self.checker.evidence_whole[i]:
+                found = regex.search(self.norm[lo:hi]) is not None  # the window alone
+            else:
+                near = self.near[i]
+                if near is None:
+                    near = self.near[i] = Near(regex, self.norm)
+                found = near(lo, hi)
+            if not found:
+                return False
+        return True
+
+    def starter_before(self, starter: int, start: int, width: int) -> bool:
+        """A character of escalation ``starter`` in ``norm[start - width : start]``."""
+        starts = self.starts.get(starter)
+        if starts is None:
+            regex = self.checker.starters[starter]
+            starts = self.starts[starter] = [m.start() for m in regex.finditer(self.norm)]
+        k = bisect_left(starts, start)
+        return k > 0 and starts[k - 1] >= start - width
+
+
+def _longest_first(candidates: list[tuple], length: int) -> list[tuple]:
+    """The candidates that win, by start: longest first, block before review, earlier rule
+    first; a candidate overlapping one already taken is dropped."""
+    candidates.sort(key=_start_key)
+    last_end = 0
+    for cand in candidates:
+        if cand[3] < last_end:
+            break
+        last_end = cand[4]
+    else:
+        return candidates  # none overlaps another: all win
+    candidates.sort(key=_sort_key)
+    taken_at = bytearray(length + 1)
+    taken = []
+    for cand in candidates:
+        start, end = cand[3], cand[4]
+        if taken_at.find(1, start, end) < 0:
+            taken_at[start:end] = b"\x01" * (end - start)
+            taken.append(cand)
+    taken.sort(key=_start_key)
+    return taken
 
 
 def _rule(raw: dict, index: int, bases: dict) -> Rule:
@@ -182,5 +253,5 @@ def _sort_key(cand: tuple) -> tuple:
     return cand[:4]
 
 
-def _start_key(cand: tuple) -> int:
-    return cand[3]
+_start_key = itemgetter(3)
+_span = re.Match.span
