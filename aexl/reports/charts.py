@@ -494,36 +494,8 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
         fig = Figure(figsize=(CHART_WIDTH_CM / 2.54, CHART_HEIGHT_CM / 2.54 + 0.4), dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        series = spec.all_series
         below = set(spec.below_target())
-        if spec.kind == "bar":  # actual bars (red below target), the target as a dashed line
-            actual = spec.series[0]
-            xs = list(range(len(spec.dates)))
-            ys = [v if v is not None else 0 for v in actual.values]
-            colors = [f"#{BELOW_COLOR if i in below else actual.color}" for i in xs]
-            ax.bar(xs, ys, width=0.45, color=colors, label=actual.name)
-            if spec.target is not None and spec.target.has_values:
-                for i, t in enumerate(spec.target.values):
-                    if t is not None:
-                        ax.hlines(t, i - 0.35, i + 0.35, colors=f"#{spec.target.color}",
-                                  linestyles="--", linewidth=1.5, label=spec.target.name if i == 0 else None)  # fmt: skip
-            ax.set_xticks(xs, spec.x_labels)
-            ax.set_xlim(-0.75, len(spec.dates) - 0.25)
-        else:
-            for s in series:
-                pts = [(d, v) for d, v in zip(spec.dates, s.values, strict=True) if v is not None]
-                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-                if s.name == TARGET_NAME:
-                    ax.plot(
-                        xs, ys, color=f"#{s.color}", linestyle="--", linewidth=1.5, label=s.name
-                    )
-                else:
-                    ax.plot(xs, ys, color=f"#{s.color}", marker="o", linewidth=1.75, label=s.name)
-            low = [(d, v) for i, (d, v) in enumerate(zip(spec.dates, spec.series[0].values, strict=True)) if i in below]  # fmt: skip
-            if low:
-                ax.plot(*zip(*low, strict=True), "o", color=f"#{BELOW_COLOR}", label="低于目标")
-            ticks = spec.month_ticks or spec.ticks  # month starts for a long span
-            ax.set_xticks(ticks, [spec.tick_label(d) for d in ticks])
+        (_draw_bars if spec.kind == "bar" else _draw_lines)(ax, spec, below)
         ax.set_ylim(bottom=spec.axis_floor)
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_title(png_title(spec), fontsize=11)
@@ -543,6 +515,39 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
             pil_kwargs={"compress_level": 3},
         )
     return buffer.getvalue()
+
+
+def _draw_bars(ax, spec: ChartSpec, below: set) -> None:
+    """Actual bars (red below target), the target as a dashed line across each bar."""
+    actual = spec.series[0]
+    xs = list(range(len(spec.dates)))
+    ys = [v if v is not None else 0 for v in actual.values]
+    colors = [f"#{BELOW_COLOR if i in below else actual.color}" for i in xs]
+    ax.bar(xs, ys, width=0.45, color=colors, label=actual.name)
+    if spec.target is not None and spec.target.has_values:
+        for i, t in enumerate(spec.target.values):
+            if t is not None:
+                ax.hlines(t, i - 0.35, i + 0.35, colors=f"#{spec.target.color}",
+                          linestyles="--", linewidth=1.5, label=spec.target.name if i == 0 else None)  # fmt: skip
+    ax.set_xticks(xs, spec.x_labels)
+    ax.set_xlim(-0.75, len(spec.dates) - 0.25)
+
+
+def _draw_lines(ax, spec: ChartSpec, below: set) -> None:
+    """Actual and target lines (target dashed), red markers below target, date ticks."""
+    series = spec.all_series
+    for s in series:
+        pts = [(d, v) for d, v in zip(spec.dates, s.values, strict=True) if v is not None]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        if s.name == TARGET_NAME:
+            ax.plot(xs, ys, color=f"#{s.color}", linestyle="--", linewidth=1.5, label=s.name)
+        else:
+            ax.plot(xs, ys, color=f"#{s.color}", marker="o", linewidth=1.75, label=s.name)
+    low = [(d, v) for i, (d, v) in enumerate(zip(spec.dates, spec.series[0].values, strict=True)) if i in below]  # fmt: skip
+    if low:
+        ax.plot(*zip(*low, strict=True), "o", color=f"#{BELOW_COLOR}", label="低于目标")
+    ticks = spec.month_ticks or spec.ticks  # month starts for a long span
+    ax.set_xticks(ticks, [spec.tick_label(d) for d in ticks])
 
 
 def png_title(spec: ChartSpec) -> str:

@@ -3,6 +3,7 @@ widths and wrapped heights, the house-style block writer and the page breaks."""
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 
@@ -26,7 +27,15 @@ def report_book(path, title: str, source: str = "", kind: str = ""):
 # ---------------------------------------------------------------- writing ---
 def display_width(value, wide: float = 2.0) -> float:
     """Width in Excel character units: CJK and full-width characters count ``wide``."""
-    return sum(wide if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    text = str(value)
+    if text.isascii():
+        return len(text)
+    return len(text) + (wide - 1) * _wide_count(text)
+
+
+@functools.lru_cache(maxsize=8192)  # report text repeats (statuses, messages, names)
+def _wide_count(text: str) -> int:
+    return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
 def text_height(value, width: float, line: float = 15.0) -> float:
@@ -226,26 +235,34 @@ def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int
     return row
 
 
+def write_text(sheet, row: int, block: Text, width: int, total: float) -> int:
+    """Paragraphs merged across the table width, then the AM's yellow box; returns the row
+    after the blank row that follows."""
+    for paragraph in block.paragraphs:
+        row = merged_text(sheet, row, paragraph, width, total)
+    if block.placeholder:
+        note = f"{PLACEHOLDER}{block.placeholder}"
+        row = merged_text(sheet, row, note, width, total, fill=PLACEHOLDER_COLOR)
+        sheet.set_height(row - 1, max(sheet.height(row - 1) or 0, 60))
+    return row + 1
+
+
 def write_blocks(
     sheet, title: str, lines: list[str], blocks, *, freeze: str = "table", landscape: bool = True
 ) -> dict:
-    """Lay out a report on ``sheet`` (an ``aexl.workbook.write.Sheet``): title block, then every
-    block; house style; page breaks as it goes (``Pager``).
+    """Lay out a report on ``sheet`` (a ``Sheet``): title block, then every block, paged as
+    it goes (``Pager``); a table continued on the next page starts it with its header row
+    again (print titles for every table, which one ``repeat_rows`` range cannot give).
 
-    A table that continues on the next page starts that page with its header row again
-    (print titles for every table of the sheet, which Excel's one ``repeat_rows`` range
-    cannot give). ``freeze="table"`` freezes below the first table's header band,
-    ``"title"`` below the title block. Objects with a ``write(sheet, row, width,
-    total_width, keep=[]) -> next_row`` method (charts) are asked to write themselves and
-    list in ``keep`` the row spans that belong together.
-    Returns positions: ``{"first_header": row, "last_row": row, "width": n,
-    "keep": [(first, last), …], "table_headers": [row, …]}``.
+    ``freeze``: ``"table"`` below the first table's header, ``"title"`` below the title
+    block. Blocks with ``write(sheet, row, width, total, keep=[]) -> next_row`` (charts)
+    write themselves and list in ``keep`` the row spans that belong together.
+    Returns ``first_header``, ``last_row``, ``width``, ``keep`` and ``table_headers``.
     """
     from aexl.workbook.write import SUBSECTION
 
     widths = fit_widths(blocks) or [14, 14, 14, 14, 14, 14]
-    width = len(widths)
-    total = float(sum(widths))
+    width, total = len(widths), float(sum(widths))
     sheet.set_widths(widths)
     row = sheet.title_block(title, lines, width)
     pager = Pager(sheet, landscape)
@@ -274,14 +291,8 @@ def write_blocks(
             headed = None
             continue
         if isinstance(block, Text):
-            for paragraph in block.paragraphs:
-                row = merged_text(sheet, row, paragraph, width, total)
-            if block.placeholder:
-                note = f"{PLACEHOLDER}{block.placeholder}"
-                row = merged_text(sheet, row, note, width, total, fill=PLACEHOLDER_COLOR)
-                sheet.set_height(row - 1, max(sheet.height(row - 1) or 0, 60))
-            spans = [(start, max(start, min(row - 1, start + 1)))]
-            row += 1
+            row = write_text(sheet, row, block, width, total)
+            spans = [(start, max(start, min(row - 2, start + 1)))]
         elif hasattr(block, "write"):  # a block that lays itself out (charts)
             spans = []
             row = block.write(sheet, row, width, total, keep=spans)
@@ -293,16 +304,9 @@ def write_blocks(
         pager.flow(headed or start, row - 1, spans)
         keep += spans
         headed = None
-    if headed is not None:
-        pager.flow(headed, row - 1)
+    pager.flow(headed or row, row - 1)  # headings left at the end
     sheet.freeze(first_header + 1 if freeze == "table" and first_header else body_top)
-    return {
-        "first_header": first_header,
-        "last_row": row - 1,
-        "width": width,
-        "keep": keep,
-        "table_headers": headers,
-    }
+    return dict(first_header=first_header, last_row=row - 1, width=width, keep=keep, table_headers=headers)  # fmt: skip
 
 
 def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: bool = True):

@@ -347,12 +347,10 @@ def _effects(report: YearlyReport, effects: list[dict], start: date, end: date) 
         )
 
 
-def _service(
-    report: YearlyReport, mine, status, meetings, signoffs, revisions, produced, cal
-) -> None:
-    """Service figures; ``meetings`` are (row, note) pairs of the brand (``Registers.meetings``)."""
+def _minutes(meetings, year: int, cal) -> tuple[int, int, int, int]:
+    """(on time, late, not sent, of these without a brand) of the year's meeting minutes."""
     on_time = late = unsent = unmarked = 0
-    year_end = datetime.combine(date(report.year, 12, 31), time(23, 59, 59))
+    year_end = datetime.combine(date(year, 12, 31), time(23, 59, 59))
     for m, note in meetings:
         held, sent = m.get("会议时间"), m.get("纪要发送时间")
         if isinstance(held, date) and not isinstance(held, datetime):
@@ -372,6 +370,14 @@ def _service(
         else:  # not due yet at the year's end
             continue
         unmarked += bool(note)
+    return on_time, late, unsent, unmarked
+
+
+def _service(
+    report: YearlyReport, mine, status, meetings, signoffs, revisions, produced, cal
+) -> None:
+    """Service figures; ``meetings`` are (row, note) pairs of the brand (``Registers.meetings``)."""
+    on_time, late, unsent, unmarked = _minutes(meetings, report.year, cal)
     late_jobs = []
     for no, job in sorted(mine.items(), key=_by_date):
         due = as_day(job.get("交付日期"))

@@ -1,28 +1,24 @@
 """Writing report workbooks that look like deliverables, safely and fast.
 
-Reports are new files, so they are written with XlsxWriter (about three
-times faster than building and saving the same workbook with openpyxl;
-openpyxl stays for editing existing workbooks: ``aexl.workbook.edit``,
+Reports are new files, written with XlsxWriter (about three times faster than
+openpyxl, which stays for editing existing workbooks: ``aexl.workbook.edit``,
 ``aexl.workbook.template``).
 
-- ``Book``: a new workbook; ``save()`` writes it to a temporary file beside
-  the target and renames it into place, so a crash never leaves a
-  half-written file and an old file stays untouched.
-- ``Sheet``: one worksheet addressed like Excel (rows and columns from 1).
-  ``put`` writes one value: text is always text (a user's ``=SUM(...)`` or
-  ``+86 ...`` never becomes a formula and keeps Excel's quote prefix),
-  dates get a date format. The sheet remembers the row heights, column
-  widths and charts it was given, so page breaks can be planned
-  (``aexl.reports.layout.keep_together``).
-- looks: the house style as dicts of XlsxWriter format properties (title,
-  header band, thin borders, bands); ``Book.fmt`` turns any combination
-  into one cached cell format.
+- ``Book``: a new workbook; ``save()`` writes a temporary file beside the target
+  and renames it into place (a crash never leaves a half-written file).
+- ``Sheet``: one worksheet addressed like Excel (rows and columns from 1). Text
+  is always text (``=SUM(...)`` or ``+86 ...`` never becomes a formula and keeps
+  Excel's quote prefix), dates get a date format; ``table`` writes plain text and
+  numbers straight to XlsxWriter with one format per column. The sheet remembers
+  its row heights, column widths and charts, so pages can be planned
+  (``aexl.reports.layout.Pager``).
+- looks: the house style as dicts of XlsxWriter format properties; ``Book.fmt``
+  turns any combination into one cached cell format.
 - ``report_name``: the rulebook's file naming (date + project/brand + type).
 - ``claim``/``publish``: a report never replaces one that someone edited since
   aexl wrote it. Every report is sealed (its zip comment holds the SHA-256 of
-  the bytes before it); a file whose seal no longer matches (edited, or not
-  written by aexl) is kept and the new report takes a free name beside it,
-  unless the run says ``force_overwrite()`` (the commands' ``--force``).
+  the bytes before it); a file whose seal no longer matches is kept and the new
+  report takes a free name beside it, unless the run says ``force_overwrite()``.
 """
 
 from __future__ import annotations
@@ -72,14 +68,10 @@ TEXT = {"quote_prefix": True}  # text that Excel would otherwise read as a formu
 
 DEFAULT_WIDTH = 8.43  # Excel's default column width (characters)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches, print_setup
-_OPTIONS = {  # every string is a string: never a formula, number or link unless asked
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "nan_inf_to_errors": True,
-    "remove_timezone": True,
-    "in_memory": True,
-}
+_OPTIONS = dict(  # every string is a string: never a formula, number or link unless asked
+    strings_to_formulas=False, strings_to_numbers=False, strings_to_urls=False,
+    nan_inf_to_errors=True, remove_timezone=True, in_memory=True,
+)  # fmt: skip
 
 
 class Book:
@@ -306,10 +298,8 @@ class Sheet:
         empty_text: str = "（无）",
         first_col: int = 1,
     ) -> int:
-        """A header band and bordered, banded rows from ``row``; returns the next free row.
-
-        ``formats`` maps a 0-based column to its number format.
-        """
+        """A header band and bordered, banded rows from ``row`` (``formats``: 0-based
+        column -> number format); returns the next free row."""
         formats = formats or {}
         for col, header in enumerate(headers, start=first_col):
             self.put(row, col, header, HEADER)
@@ -317,11 +307,22 @@ class Sheet:
         if not rows:
             self.put(row, first_col, empty_text, CELL)
             return row + 2
-        for n, values in enumerate(rows):
-            look = row_looks(n)
+        bands = (row_looks(0), row_looks(1))
+        width = max(len(headers), *map(len, rows))
+        cells = [[self.book.look(b, formats.get(i)) for i in range(width)] for b in bands]
+        ws, c0 = self.ws, first_col - 1
+        for n, values in enumerate(rows):  # plain text and numbers straight to XlsxWriter
+            fmts, r = cells[n % 2], row - 1
             for i, value in enumerate(values):
-                self.put(row, first_col + i, value, *look, number_format=formats.get(i))
+                kind = type(value)
+                if kind is str and not value.startswith(FORMULA_START):
+                    ws.write_string(r, c0 + i, value, fmts[i])
+                elif kind is int or (kind is float and value == value):
+                    ws.write_number(r, c0 + i, value, fmts[i])
+                else:  # dates, blanks, formula-like text, numpy values…: the general path
+                    self.put(row, first_col + i, value, *bands[n % 2], number_format=formats.get(i))
             row += 1
+        self.max_col = max(self.max_col, c0 + width)
         return row + 1
 
     def listing(
