@@ -226,7 +226,8 @@ def test_new_job_number_fills_selected_rows(tmp_path):
     path = workbench(tmp_path / "wb.xlsx", jobs=jobs)
     book = open_book(path, sheet="工作单", selection="$C$4:$C$7")
     ribbon.new_job_number(book)
-    written = {cell_of(a): a["values"] for a in actions(book, "setValues")}
+    on_jobs = [a for a in actions(book, "setValues") if a["sheet_position"] == 1]  # 工作单
+    written = {cell_of(a): a["values"] for a in on_jobs}
     assert written == {
         (4, 1): [["MDKT2026003"]],  # the cancelled 002 keeps its number
         (5, 1): [["MDBX2026001"]],
@@ -252,7 +253,8 @@ def test_new_job_number_numbers_each_series_through_the_core(tmp_path, monkeypat
     ]
     book = open_book(workbench(tmp_path / "wb.xlsx", jobs=jobs), sheet="工作单", selection="A3:A6")
     ribbon.new_job_number(book)
-    written = {cell_of(a)[0]: a["values"][0][0] for a in actions(book, "setValues")}
+    on_jobs = [a for a in actions(book, "setValues") if a["sheet_position"] == 1]  # 工作单
+    written = {cell_of(a)[0]: a["values"][0][0] for a in on_jobs}
     assert written == {3: "MDKT2026002", 4: "CHXDS2026001", 5: "MDKT2026003", 6: "MDKT2027001"}
     assert calls == [("MDKT", "", 2026, 2), ("CHXDS", "", 2026, 1), ("MDKT", "", 2027, 1)]
 
@@ -274,7 +276,8 @@ def test_new_job_number_gives_the_numbers_ae_nextjobno_gives(tmp_path):
     path = workbench(tmp_path / "wb.xlsx", jobs=jobs)
     book = open_book(path, sheet="工作单", selection="A4:A8")
     ribbon.new_job_number(book)
-    by_button = {cell_of(a)[0]: a["values"][0][0] for a in actions(book, "setValues")}
+    on_jobs = [a for a in actions(book, "setValues") if a["sheet_position"] == 1]  # 工作单
+    by_button = {cell_of(a)[0]: a["values"][0][0] for a in on_jobs}
 
     wb = load(path)
     brands = [list(r) for r in wb["品牌"].iter_rows(values_only=True)]
@@ -396,12 +399,15 @@ def test_validate_marks_cells_and_writes_results_sheet(tmp_path):
     name = (1, 3, headers.index("项目名称") + 1)
     assert colours[budget] == "#ffc7ce" and colours[name] == "#ffc7ce"
     grid = written_to_new_sheet(book, ribbon.RESULTS_SHEET)
-    assert grid[0] == ["工作表", "行", "列", "级别", "说明", "位置", "代码"]
+    assert grid[0] == ["工作表", "行", "列", "级别", "问题", "怎么改", "位置", "代码"]
     listed = {(r[0], r[1], r[2]) for r in grid[1:]}
     assert len({tuple(r) for r in grid[1:]}) == len(grid) - 1  # each finding once
     assert ("工作单", 3, "预算") in listed and ("工作单", 3, "项目名称") in listed
-    assert any(r[5] == '=HYPERLINK("#\'工作单\'!N3","工作单!N3")' for r in grid[1:])
-    assert "个错误" in alerts(book)[0]
+    assert any(r[6] == '=HYPERLINK("#\'工作单\'!N3","工作单!N3")' for r in grid[1:])
+    assert "错误 5 个" in alerts(book)[0]
+    hidden = [a for a in actions(book, "setColumnWidth") if a["args"] == [0]]
+    assert hidden and cell_of(hidden[0])[1] == 8  # the 代码 column is hidden
+    assert actions(book, "setRowHeight")  # long messages get their height
 
 
 def test_validate_clears_previous_marks(tmp_path):
@@ -459,11 +465,18 @@ def test_weekly_report_writes_sheet(tmp_path):
     wb.save(path)
     book = open_book(path, sheet="工作单", selection="A1")
     ribbon.weekly_report(book)
-    assert actions(book, "addSheet")[0]["args"][1] == ribbon.WEEKLY_SHEET
-    grid = written_to_new_sheet(book, ribbon.WEEKLY_SHEET)
-    flat = [c for row in grid for c in row if c]
-    assert "美的 每周工作进度表" in flat and "完成初稿" in flat
-    assert "2026-W48" in alerts(book)[0]
+    question, done = alerts(book)
+    assert "是" in question and "否" in question  # the desktop asks which copy
+    # the remote engine's alert returns no answer: both copies, each on its own sheet
+    added = [a["args"][1] for a in actions(book, "addSheet")]
+    assert added == [ribbon.WEEKLY_SHEET, ribbon.INTERNAL_WEEKLY_SHEET]
+    client = [c for row in written_to_new_sheet(book, ribbon.WEEKLY_SHEET) for c in row if c]
+    internal = [
+        c for row in written_to_new_sheet(book, ribbon.INTERNAL_WEEKLY_SHEET) for c in row if c
+    ]
+    assert "美的 每周工作进度表" in client and "完成初稿" in client
+    assert "已付首款" not in client and "已付首款" in internal  # finance stays in-house
+    assert "2026-W48" in done and "不要发给客户" in done
 
 
 def _with_sheet(path: Path, name: str, headers: list[str], rows: list[list]) -> Path:

@@ -273,7 +273,7 @@ class _Series:
 @_arg("issued", "已开出的全部工作号（整列，如 工作单!A:A）")
 @_arg("brands", BRANDS_DOC)
 def AE_NEXTJOBNO(brand, product_line, open_date, issued, brands=None):
-    """下一个可用的工作号：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）；一列中同一前缀的行依次递增。给出「品牌」表时用表中填写的代码。"""
+    """下一个可用的工作号（仅预览）：同品牌、产品线、年份中已用最大号码加一（作废的号码不再使用）；一列中同一前缀的行依次递增。给出「品牌」表时用表中填写的代码。重算不会占用号码：正式开号请点「新建工作号」或用 aexl jobno new，配置了全公司工作号台账时以台账分配的号码为准（可能比预览大）。"""
     from collections import Counter
 
     from aexl.jobno import next_jobnos

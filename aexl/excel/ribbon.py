@@ -28,6 +28,7 @@ TITLE = "AE工作台"
 RESULTS_SHEET = "校验结果"
 PRINT_SHEET = "打印工作单"
 WEEKLY_SHEET = "周报"
+INTERNAL_WEEKLY_SHEET = "周报（内部）"
 PLACEMENTS_SHEET = "投放列表"
 CHARTS_SHEET = "效果图表"
 MONTHLY_SHEET = "月度总结"
@@ -160,12 +161,18 @@ def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...
 def new_job_number(book) -> None:
     """新建工作号: fill 工作号 of the selected 工作单 rows that have none.
 
-    Rows of the same brand, product line and year get consecutive numbers
-    after the highest issued one (``aexl.jobno.next_jobnos``), in row order.
+    Rows of one brand, product line and year get consecutive numbers after the
+    highest the workbook used (工作单 and its very-hidden ledger sheet), from
+    ``aexl.jobno.next_jobnos`` as AE_NEXTJOBNO previews them. With the
+    agency's ledger (``AEXL_LEDGER``) each is allocated there past that floor,
+    so two co-authoring requests carrying the same workbook never get the same
+    number; a failure after allocation voids them. Each number is also added
+    to the ledger sheet (created very hidden on first use).
     """
-    from aexl.codes import code_resolver
     from aexl.excel.book import read_book
-    from aexl.jobno import next_jobnos
+    from aexl.jobno import current_user, next_jobnos
+    from aexl.ledger import ledger_url_from, void_after_failure
+    from aexl.ledger.issue import allocate_previewed
 
     sheet, rows = _selected_register_rows(
         book, "工作单", "请先在「工作单」表中选中要生成工作号的行（可多选），再点「新建工作号」"
@@ -181,9 +188,43 @@ def new_job_number(book) -> None:
     if not wanted:
         alert(book, "选中的行都已有工作号（或是空行），没有需要生成的。")
         return
-    codes = code_resolver(wb.frames.get("品牌"), file=book.name)
-    series: dict[tuple[str, int], list[int]] = {}  # (prefix, year) -> its rows, in order
-    problems = []
+    requests, problems = _job_requests(wb, wanted, book.name)
+    # everything the workbook used: 工作单 and its ledger sheet (deleted rows included)
+    issued = [*jobs["工作号"].tolist(), *_live_ledger_numbers(book)]
+    series: dict[tuple, list] = {}  # (brand code, line code, year) -> its requests, in row order
+    for request in requests:
+        series.setdefault(request.series, []).append(request)
+    previews: dict[int, str] = {}  # the numbers AE_NEXTJOBNO shows for these rows
+    for (brand_code, line_code, year), items in series.items():
+        made = next_jobnos(issued, brand_code + line_code, "", year, len(items))
+        previews.update(zip((r.key for r in items), made, strict=True))
+    records = dict(wanted)
+    with _shared_ledger(ledger_url_from(None)) as shared:
+        numbers = allocate_previewed(
+            shared, previews, requests, workbench=book.name, user=current_user()
+        )
+        try:
+            _write_job_numbers(book, sheet, column, numbers, records)
+        except BaseException as exc:
+            if shared is not None:  # allocated but not written: voided, never reused
+                void_after_failure(shared, list(numbers.values()), exc)
+            raise
+    made = [f"第 {row} 行：{numbers[row]}" for row in sorted(numbers)]
+    parts = []
+    if made:
+        parts.append(f"已生成 {len(made)} 个工作号：\n{_listing(made)}")
+    if problems:
+        parts.append(f"{len(problems)} 行未能生成：\n{_listing(problems)}")
+    alert(book, "\n\n".join(parts), critical=bool(problems) and not made)
+
+
+def _job_requests(wb, wanted, book_name) -> tuple[list, list[str]]:
+    """``aexl.ledger.issue.Wanted`` for each row whose codes and year are known; the problems."""
+    from aexl.codes import code_resolver
+    from aexl.ledger.issue import Wanted
+
+    codes = code_resolver(wb.frames.get("品牌"), file=book_name)
+    requests, problems = [], []
     for row, rec in wanted:
         try:
             if rec.get("开单日期") is None:
@@ -194,23 +235,81 @@ def new_job_number(book) -> None:
         except AexlError as exc:
             problems.append(f"第 {row} 行：{exc.message}")
             continue
-        series.setdefault((brand_code + line_code, rec["开单日期"].year), []).append(row)
-    issued = jobs["工作号"].tolist()  # blanks and other prefixes are ignored by next_jobnos
-    numbers: dict[int, str] = {}
-    for (prefix, year), series_rows in series.items():
-        numbers.update(
-            zip(series_rows, next_jobnos(issued, prefix, "", year, len(series_rows)), strict=True)
+        year = rec["开单日期"].year
+        requests.append(
+            Wanted(row, brand_code, line_code, year, rec.get("品牌"), rec.get("产品线"))
         )
-    made = []
+    return requests, problems
+
+
+def _shared_ledger(url: str | None):
+    """The agency's ledger at ``url`` as a context manager (a null one without ``url``)."""
+    import contextlib
+
+    from aexl.ledger import open_ledger
+
+    return open_ledger(url) if url else contextlib.nullcontext()
+
+
+def _write_job_numbers(book, sheet, column: int, numbers: dict, records: dict) -> None:
+    """Write each number into its 工作单 row and a row for it into the ledger sheet."""
+    from datetime import datetime
+
+    from aexl.jobno import current_user, ledger_row
+    from aexl.values import csv_cell
+
+    issued_at = datetime.now().astimezone().isoformat(timespec="seconds")
+    entries = []
     for row in sorted(numbers):
-        sheet.range((row, column)).value = numbers[row]
-        made.append(f"第 {row} 行：{numbers[row]}")
-    parts = []
-    if made:
-        parts.append(f"已生成 {len(made)} 个工作号：\n{_listing(made)}")
-    if problems:
-        parts.append(f"{len(problems)} 行未能生成：\n{_listing(problems)}")
-    alert(book, "\n\n".join(parts), critical=bool(problems) and not made)
+        number, rec = numbers[row], records[row]
+        sheet.range((row, column)).value = number
+        entry = ledger_row(number, issued_at, current_user(), rec.get("品牌") or "",
+                           rec.get("产品线") or "", rec.get("项目名称") or "")  # fmt: skip
+        entries.append([csv_cell(v) or None for v in entry])  # text, never a formula
+    if entries:
+        _append_live_ledger(book, entries)
+        sheet.activate()
+
+
+def _live_ledger_numbers(book) -> list[str]:
+    """The numbers in the workbook's ledger sheet ``_工作号台账`` (none before the first)."""
+    from aexl.excel.book import find_sheet, sheet_values
+    from aexl.jobno import LEDGER_SHEET, ledger_entries
+
+    ledger = find_sheet(book, LEDGER_SHEET)
+    return [] if ledger is None else [e.jobno for e in ledger_entries(sheet_values(ledger))]
+
+
+def _append_live_ledger(book, entries: list[list]) -> None:
+    """Append ``entries`` to ``_工作号台账``, adding it (very hidden, with headers) if missing."""
+    from aexl.excel.book import find_sheet, live_sheet
+    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+
+    ledger = find_sheet(book, LEDGER_SHEET)
+    if ledger is None:
+        ledger = book.sheets.add(LEDGER_SHEET, after=book.sheets[len(book.sheets) - 1])
+        _make_very_hidden(ledger)
+        ledger.range((1, 1)).value = [list(LEDGER_HEADERS)]
+        first = 2
+    else:
+        first = live_sheet(book, LEDGER_SHEET).last_row + 1
+    ledger.range((first, 1)).value = entries
+
+
+VERY_HIDDEN = 2  # xlSheetVeryHidden: not listed by Excel's 取消隐藏 (Unhide) dialog
+
+
+def _make_very_hidden(sheet) -> None:
+    """Very-hide ``sheet``: xlwings' ``visible`` only hides, which users can undo from a menu."""
+    impl = getattr(sheet, "impl", None)
+    if hasattr(impl, "append_json_action"):  # xlwings Server: Office.js sets the visibility
+        impl.append_json_action(func="setSheetVisibility", args="VeryHidden")
+        impl.api["visibility"] = "VeryHidden"
+        return
+    try:
+        sheet.api.Visible = VERY_HIDDEN  # desktop Excel on Windows (COM)
+    except Exception:
+        sheet.visible = False  # elsewhere (macOS): hidden, as close as xlwings goes
 
 
 @handler
@@ -273,11 +372,11 @@ def find_sheet_named(book, name: str):
 
 @handler
 def validate_workbook(book) -> None:
-    """校验工作单: colour bad cells and list every finding on the 校验结果 sheet."""
-    from aexl.excel.book import column_letter, find_sheet, live_sheet, read_book
-    from aexl.findings import ERROR, SEVERITY_LABEL
+    """校验工作单: colour bad cells and list every finding on the 校验结果 sheet, laid out
+    as every findings table is (``aexl.reports.findings_sheet``) plus a 位置 link."""
+    from aexl.excel.book import read_book
+    from aexl.reports.findings_sheet import findings_grid, summary_line
     from aexl.validate import validate_workbench
-    from aexl.values import norm_header
 
     wb, raw = read_book(book)
     if not raw:
@@ -285,58 +384,71 @@ def validate_workbook(book) -> None:
             "这个工作簿里没有 AE工作台 的登记表（工作单、修改单、签核……），无法校验", file=book.name
         )
     findings = validate_workbench(wb)  # includes the unreadable cells read_book found
+    _clear_marks(book, raw)
+    places = _mark_cells(book, raw, findings)
+    grid = findings_grid(findings)
+    rows = [[*r[:6], place, r[6]] for r, place in zip(grid.rows, ["位置", *places], strict=False)]
+    _show_results(write_grid(book, RESULTS_SHEET, rows), grid)
+    message = summary_line(grid.errors, grid.warnings)
+    if findings:
+        message += (
+            f"。有问题的单元格已标色（红色为错误，黄色为警告），明细见「{RESULTS_SHEET}」表。"
+        )
+    alert(book, f"校验完成：{message}", critical=grid.errors > 0)
 
-    # Cells marked by the previous run lose their colour first.
+
+def _clear_marks(book, raw) -> None:
+    """Cells marked by the previous run (listed on its 校验结果 sheet) lose their colour."""
+    from aexl.excel.book import find_sheet, live_sheet
+    from aexl.values import norm_header
+
     previous = live_sheet(book, RESULTS_SHEET)
-    if previous is not None and len(previous.rows) > 1:
-        for line in previous.rows[1:]:
-            sheet_name, row, column = (line + [None] * 3)[:3]
-            live = raw.get(str(sheet_name)) if sheet_name else None
-            col = live.columns.get(norm_header(column)) if live and column else None
-            if col and isinstance(row, int | float) and row >= 2:
-                find_sheet(book, live.name).range((int(row), col)).color = None
+    if previous is None or len(previous.rows) <= 1:
+        return
+    for line in previous.rows[1:]:
+        sheet_name, row, column = (line + [None] * 3)[:3]
+        live = raw.get(str(sheet_name)) if sheet_name else None
+        col = live.columns.get(norm_header(column)) if live and column else None
+        if col and isinstance(row, int | float) and row >= 2:
+            find_sheet(book, live.name).range((int(row), col)).color = None
 
-    errors = sum(1 for f in findings if f.severity == ERROR)
-    warnings = len(findings) - errors
-    grid = [["工作表", "行", "列", "级别", "说明", "位置", "代码"]]
-    marks: dict[tuple[str, int, int], str] = {}
+
+def _mark_cells(book, raw, findings) -> list[str]:
+    """Colour each finding's cell (an error wins over a warning); the 位置 link of each."""
+    from aexl.excel.book import column_letter, find_sheet
+    from aexl.findings import ERROR
+    from aexl.values import norm_header
+
+    places, marks = [], {}
     for f in findings:
         live = raw.get(f.sheet)
         col = live.columns.get(norm_header(f.column)) if live and f.column else None
-        where = ""
+        place = ""
         if live and f.row:
             cell = f"{column_letter(col or 1)}{f.row}"
-            where = f'=HYPERLINK("#\'{live.name}\'!{cell}","{live.name}!{cell}")'
-            if col:
-                key = (live.name, f.row, col)
-                if marks.get(key) != ERROR:
-                    marks[key] = f.severity
-        grid.append(
-            [
-                f.sheet,
-                f.row,
-                f.column,
-                SEVERITY_LABEL.get(f.severity, f.severity),
-                f.message,
-                where,
-                f.code,
-            ]
-        )
+            place = f'=HYPERLINK("#\'{live.name}\'!{cell}","{live.name}!{cell}")'
+            if col and marks.get((live.name, f.row, col)) != ERROR:
+                marks[(live.name, f.row, col)] = f.severity
+        places.append(place)
     for (sheet_name, row, col), severity in marks.items():
         fill = ERROR_FILL if severity == ERROR else WARNING_FILL
         find_sheet(book, sheet_name).range((row, col)).color = fill
-    if len(grid) == 1:
-        grid.append([None, None, None, None, "未发现问题", None, None])
-    write_grid(book, RESULTS_SHEET, grid)
-    if findings:
-        alert(
-            book,
-            f"校验完成：{errors} 个错误，{warnings} 个警告。有问题的单元格已标色"
-            f"（红色为错误，黄色为警告），明细见「{RESULTS_SHEET}」表。",
-            critical=errors > 0,
-        )
-    else:
-        alert(book, "校验完成：没有发现问题。")
+    return places
+
+
+def _show_results(sheet, grid) -> None:
+    """Readable widths, wrapped 问题/怎么改 with row heights (so any program prints whole
+    messages), the 代码 column hidden."""
+    from aexl.reports.findings_sheet import FIX_COL, PROBLEM_COL
+
+    for col in (PROBLEM_COL, FIX_COL):
+        column = sheet.range((1, col), (len(grid.rows), col))
+        column.column_width = grid.widths[col - 1]
+        column.wrap_text = True
+    for n, height in enumerate(grid.heights, start=1):
+        if height:
+            sheet.range((n, 1)).row_height = height
+    sheet.range((1, 8), (len(grid.rows), 8)).column_width = 0  # width 0: Excel hides it
 
 
 @handler
@@ -459,20 +571,43 @@ def write_layout(book, name: str, lay) -> object:
 
 @handler
 def weekly_report(book) -> None:
-    """生成周报: the 每周工作进度表 of the current ISO week on the 周报 sheet."""
+    """生成周报: the 每周工作进度表 of the current ISO week. The desktop asks which copy
+    (client or department); xlwings Server's alert cannot return an answer, so there both
+    copies are written, each on its own sheet."""
     from aexl.excel.book import read_book
+    from aexl.reports.weekly import CLIENT, weekly_reports
     from aexl.values import iso_week
 
     week = iso_week(today())
+    audiences = _weekly_audiences(book)
+    if not audiences:
+        return
     wb, _raw = read_book(book, need=("工作单",))
-    from aexl.reports.weekly import weekly_reports
-
-    reports = weekly_reports(wb, week)
-    if not reports:
+    written = []
+    for audience in audiences:
+        reports = weekly_reports(wb, week, audience=audience)
+        if reports:
+            sheet = WEEKLY_SHEET if audience == CLIENT else INTERNAL_WEEKLY_SHEET
+            write_report(book, sheet, list(reports))
+            written.append(f"「{sheet}」表（{len(reports)} 个品牌）")
+    if not written:
         alert(book, f"{week} 没有任何品牌的进展、逾期、纪要或修改单记录，未生成周报。")
         return
-    write_report(book, WEEKLY_SHEET, list(reports))
-    alert(book, f"{week} 的周报（{len(reports)} 个品牌）已写入「{WEEKLY_SHEET}」表。")
+    alert(book, f"{week} 的周报已写入{'、'.join(written)}。部门内部版含财务情况，不要发给客户。")
+
+
+def _weekly_audiences(book) -> tuple[str, ...]:
+    """Which copies to write: asked on the desktop; both where the host cannot answer."""
+    from aexl.reports.weekly import CLIENT, INTERNAL
+
+    answer = book.app.alert(
+        "生成哪一份周报？\n「是」：发给客户的版本（不含财务情况、逾期纪要）\n"
+        "「否」：部门内部版（含财务情况、逾期交付和逾期纪要）",
+        title=TITLE,
+        buttons="yes_no_cancel",
+        mode="info",
+    )
+    return {"yes": (CLIENT,), "no": (INTERNAL,), "cancel": ()}.get(answer, (CLIENT, INTERNAL))
 
 
 THUMB_HEIGHT = 60  # points

@@ -62,6 +62,7 @@ __all__ = [
     "LedgerUnreachableError",
     "ledger_url_from",
     "open_ledger",
+    "void_after_failure",
 ]
 
 
@@ -116,3 +117,23 @@ def open_ledger(
         f"工作号台账地址「{safe_url(text)}」不对：应为 sqlite:///路径（本机）"
         "或 postgresql://用户:密码@服务器:端口/数据库（全公司共用）"
     )
+
+
+def void_after_failure(ledger: Ledger, numbers, exc: BaseException) -> list[str]:
+    """Void ``numbers``, allocated but not written because of ``exc``; never raises.
+
+    Returns the numbers that could not be voided (the database went away too):
+    they stay 「已开」 in the ledger, which still never issues them again.
+    """
+    import logging
+
+    detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    reason = f"写入工作台失败，号码作废：{' '.join(str(detail).split())[:200]}"
+    failed = []
+    for number in numbers:
+        try:
+            ledger.void(number, reason)
+        except Exception:
+            logging.getLogger("aexl.ledger").warning("could not void %s", number, exc_info=True)
+            failed.append(number)
+    return failed

@@ -17,7 +17,10 @@ The rules, in order:
    styles.xml change. Every other zip member is copied byte for byte, so
    formulas keep their cached values and charts, pivot tables, pictures,
    VBA and Excel-2010 extensions survive.
-5. Write to a temporary file ``.~aexl-<hash>-XXXX.tmp`` in the same folder
+5. With the agency's shared ledger (``aexl.ledger``, ``--ledger`` or
+   ``AEXL_LEDGER``) the number is allocated there, past the highest this
+   workbench holds; a failure after that voids it there (never reused).
+6. Write to a temporary file ``.~aexl-<hash>-XXXX.tmp`` in the same folder
    (a name no reader takes for a workbook) and ``os.replace`` it into place;
    leftovers of a killed run are removed by the next run on that workbook.
 """
@@ -365,11 +368,17 @@ def issue_job_number(
     project: str | None = None,
     *,
     user: str | None = None,
+    ledger_url: str | None = None,
 ) -> str:
     """Issue the next job number, append its row to 工作单 and its ledger entry; return it.
 
     The new row holds 工作号, 品牌, 产品线, 项目名称, 开单日期 and 状态 = 进行中;
     the ledger entry the number, the time and ``user`` (default: the OS user).
+
+    With ``ledger_url`` (``aexl.ledger``: the agency's shared ledger) the number
+    is allocated there, past the highest this workbench holds; a failure after
+    that voids it in the shared ledger (never reused). Without it the
+    in-workbench ledger alone decides, as before.
     """
     from aexl.jobno import current_user
 
@@ -378,15 +387,29 @@ def issue_job_number(
     check_writable(path)
     check_not_open_in_excel(path)
     _preload()  # heavy imports before taking the lock, so the lock is held briefly
-    with edit_lock(path):
+    with _shared_ledger(ledger_url) as shared, edit_lock(path):
         check_not_open_in_excel(path)
         remove_leftovers(path)
-        return _issue_locked(path, brand, line, day, project, user or current_user())
+        return _issue_locked(path, brand, line, day, project, user or current_user(), shared)
 
 
-def _issue_locked(path: Path, brand, line, day: date, project, user: str) -> str:
+@contextmanager
+def _shared_ledger(url: str | None):
+    """The shared ledger at ``url`` (connected before the workbook lock is taken), or None."""
+    if not url:
+        yield None
+        return
+    from aexl.ledger import open_ledger
+
+    with open_ledger(url) as ledger:  # unreachable: LedgerUnreachableError, nothing written
+        yield ledger
+
+
+def _issue_locked(path: Path, brand, line, day: date, project, user: str, shared=None) -> str:
     from aexl.codes import resolve_codes
     from aexl.jobno import ledger_row, next_jobno
+    from aexl.ledger import void_after_failure
+    from aexl.ledger.issue import Wanted, allocate_previewed
     from aexl.workbook.read import read_workbench
     from aexl.workbook.sheetxml import Book
     from aexl.workbook.xlsxpatch import Package
@@ -401,16 +424,22 @@ def _issue_locked(path: Path, brand, line, day: date, project, user: str) -> str
     # Everything this workbench ever used: its rows and its ledger (deleted rows included).
     used = [*bench.frame(JOBS_SHEET)["工作号"].tolist(), *ledger_numbers(book)]
     number = next_jobno(used, brand_code, line_code, day.year)
-    # A shared ledger (issue 15) allocates here, above this floor, and voids on failure:
-    #   number = shared.allocate(brand_code + line_code, day.year, floor=number)
     brand_name, line_name = _canonical_names(brands, brand, line)
-    project = (project or "").strip() or None
-    record = {"工作号": number, "品牌": brand_name, "产品线": line_name, "项目名称": project,
-              "开单日期": day, "状态": NEW_JOB_STATUS}  # fmt: skip
-    append_record(jobs, record, path)
-    issued_at = datetime.now().astimezone().isoformat(timespec="seconds")
-    record_in_ledger(
-        book, ledger_row(number, issued_at, user, brand_name, line_name, project or "")
-    )
-    write_package(book.pkg, path)
+    # With the agency's ledger: allocated there, past everything anyone issued and ``used``.
+    wanted = Wanted(path, brand_code, line_code, day.year, brand_name, line_name)
+    number = allocate_previewed(shared, {path: number}, [wanted], workbench=path, user=user)[path]
+    try:
+        project = (project or "").strip() or None
+        record = {"工作号": number, "品牌": brand_name, "产品线": line_name, "项目名称": project,
+                  "开单日期": day, "状态": NEW_JOB_STATUS}  # fmt: skip
+        append_record(jobs, record, path)
+        issued_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        record_in_ledger(
+            book, ledger_row(number, issued_at, user, brand_name, line_name, project or "")
+        )
+        write_package(book.pkg, path)
+    except BaseException as exc:
+        if shared is not None:  # allocated but not written: voided, never reused
+            void_after_failure(shared, [number], exc)
+        raise
     return number
