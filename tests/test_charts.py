@@ -162,14 +162,14 @@ def test_charts_cli_month(book, tmp_path):
     line = ws._charts[0]
     assert line.tagname == "lineChart"
     assert [s.val.numRef.f for s in line.series] == [
-        "效果追踪图表!$B$8:$B$13",
-        "效果追踪图表!$C$8:$C$13",
+        "效果追踪图表!$B$7:$B$12",
+        "效果追踪图表!$C$7:$C$12",
     ]
-    assert line.series[0].cat.numRef.f == "效果追踪图表!$A$8:$A$13"
-    assert [s.tx.strRef.f for s in line.series] == ["效果追踪图表!$B$7", "效果追踪图表!$C$7"]
-    assert [ws["A7"].value, ws["B7"].value, ws["C7"].value] == ["日期", "实际（人）", "目标（人）"]
-    assert ws["A8"].value.date() == date(2026, 10, 1) and ws["B13"].value == 240
-    assert ws["A8"].number_format == "yyyy-mm-dd" and ws["B8"].number_format == "#,##0.##"
+    assert line.series[0].cat.numRef.f == "效果追踪图表!$A$7:$A$12"
+    assert [s.tx.strRef.f for s in line.series] == ["效果追踪图表!$B$6", "效果追踪图表!$C$6"]
+    assert [ws["A6"].value, ws["B6"].value, ws["C6"].value] == ["日期", "实际（人）", "目标（人）"]
+    assert ws["A7"].value.date() == date(2026, 10, 1) and ws["B12"].value == 240
+    assert ws["A7"].number_format == "yyyy-mm-dd" and ws["B7"].number_format == "#,##0.##"
     assert [s.tx.strRef.strCache.pt[0].v for s in line.series] == ["实际（人）", "目标（人）"]
     actual, target = line.series
     assert actual.graphicalProperties.line.solidFill.srgbClr == "2F5597"
@@ -199,7 +199,7 @@ def test_charts_cli_month(book, tmp_path):
     assert axis.number_format.formatCode == 'm"月"d"日"'
     assert not axis.number_format.sourceLinked  # the table keeps yyyy-mm-dd
     assert line.legend.position == "b" and line.display_blanks == "span"
-    assert line.anchor._from.col == 4 and line.anchor._from.row == 6  # E7, beside the table
+    assert line.anchor._from.col == 4 and line.anchor._from.row == 5  # E6, beside the table
     assert line.anchor._from.rowOff == 3 * 9525  # 3 px inside the cell
     # the internal source file is not printed for the client: it is a document property
     printed = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -210,10 +210,12 @@ def test_charts_cli_month(book, tmp_path):
     bar = ws._charts[2]
     assert bar.tagname == "barChart" and bar.y_axis.scaling.min == 0
     assert (bar.type, bar.grouping) == ("col", "clustered")
-    assert [s.graphicalProperties.solidFill.srgbClr for s in bar.series] == [
-        "2F5597",
-        "7F7F7F",  # grey target: red is for actual values below target
-    ]
+    # one bar a date (the actual); the target is a grey dash across it, labelled 「目标 …」
+    assert [s.graphicalProperties.solidFill.srgbClr for s in bar.series] == ["2F5597"]
+    xml = _chart_xml(paths[0], 3)  # openpyxl does not read a combined chart's second part
+    line = xml[xml.index("<c:lineChart>") : xml.index("</c:lineChart>")]
+    assert line.count("<c:ser>") == 1 and '<c:symbol val="dash"/>' in line and "7F7F7F" in line
+    assert '<c:showVal val="1"/>' in line and "&quot;目标 &quot;#,##0.##" in line
     assert bar.x_axis.number_format.formatCode == 'm"月"d"日"'
     # a campaign name that looks like a formula stays text
     titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
@@ -223,10 +225,21 @@ def test_charts_cli_month(book, tmp_path):
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.column_dimensions["A"].width == pytest.approx(12.71, abs=0.01)  # 12 + padding
-    assert len(ws.row_breaks.brk) >= 1
+    # two charts to a landscape page: breaks only after every second chart (three charts here)
+    starts = sorted(c.anchor._from.row + 1 for c in ws._charts)
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    assert len(breaks) == 1 and starts[1] < breaks[0] < starts[2]
+    assert all(ws.row_dimensions[r].height in (None, 15) for r in range(starts[0], starts[0] + 10))
 
     other = load_workbook(paths[1]).active
     assert len(other._charts) == 1 and other._charts[0].tagname == "barChart"
+
+
+def _chart_xml(path, n: int) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(f"xl/charts/chart{n}.xml").decode()
 
 
 def _text(title) -> str:

@@ -47,6 +47,12 @@ FLAT_SHARE = 0.6  # from zero unless the lowest value is above this share of the
 BREAK_NOTE = "（纵轴未从 0 开始）"
 CHART_WIDTH_CM = 16.0
 CHART_HEIGHT_CM = 8.0
+BOOK_CHART_CM = 5.5  # the chart workbook's charts: two fit on a landscape page
+TARGET_MARK = {  # the target over a single bar: a grey dash across it, labelled 「目标 15,000」
+    "line": {"none": True},
+    "marker": {"type": "dash", "size": 28, "fill": {"color": f"#{TARGET_COLOR}"}, "border": {"color": f"#{TARGET_COLOR}"}},
+    "data_labels": {"value": True, "position": "right", "num_format": '"目标 "#,##0.##'},
+}  # fmt: skip
 TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)
 PARALLEL_MIN_CHARTS = 6  # below this, starting worker processes costs more than it saves
 _REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")  # what XlsxWriter takes for a cell
@@ -295,7 +301,9 @@ def _cm_rows(height_cm: float) -> int:
     return math.ceil(height_cm / 2.54 * 96 / 20)
 
 
-def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, anchor: str) -> int:
+def add_native_chart(
+    sheet, spec: ChartSpec, data_row: int, data_col: int, anchor: str, height_cm=CHART_HEIGHT_CM
+) -> int:
     """Write the spec's data table at (data_row, data_col) and an Excel chart at ``anchor``.
 
     ``sheet`` is an ``aexl.workbook.write.Sheet``; ``anchor`` a cell such as ``"E12"``.
@@ -349,15 +357,19 @@ def add_native_chart(sheet, spec: ChartSpec, data_row: int, data_col: int, ancho
         series.update(_series_look(source, spec.kind))
         if source is spec.series[0] and spec.below_target():
             series["points"] = _below_points(spec, bar)
+        if bar and source is spec.target:  # one bar per date; the target a labelled mark on it
+            target = sheet.book.chart({"type": "line"})
+            target.add_series({**series, **TARGET_MARK})
+            _write_extras(target, base_unit=None)
+            chart.combine(target)
+            continue
         chart.add_series(series)
     _write_extras(chart, base_unit=None if bar else "days")
     anchor_row, anchor_col = (n + 1 for n in xl_cell_to_rowcol(anchor))
     # The chart's top-left 3 pixels inside the cell: a chart that starts exactly on a
     # page break would have its top border printed at the foot of the previous page.
-    sheet.insert_chart(
-        anchor_row, anchor_col, chart, CHART_WIDTH_CM, CHART_HEIGHT_CM, offset=(0, 3)
-    )
-    return max(last_row + 2, anchor_row + _cm_rows(CHART_HEIGHT_CM) + 1)
+    sheet.insert_chart(anchor_row, anchor_col, chart, CHART_WIDTH_CM, height_cm, offset=(0, 3))
+    return max(last_row + 2, anchor_row + _cm_rows(height_cm) + 1)
 
 
 def _font(size: float, bold: bool = False) -> dict:
@@ -456,13 +468,14 @@ def write_chart_workbook(
     if not specs:
         sheet.put(row, 1, "（本期没有效果数据）", xo.BODY)
     keep = []
-    for spec in specs:
+    for spec in specs:  # two to a landscape page where their tables are short
         start = row
-        row = sheet.section(row, spec.title, 12)
-        if spec.sources:
-            sheet.put(row, 1, "来源：" + "、".join(spec.sources), xo.SUBTITLE)
-            row += 1
-        row = add_native_chart(sheet, spec, row, 1, f"E{row}") + 1
+        sources = f"（来源：{'、'.join(spec.sources)}）" if spec.sources else ""
+        row = sheet.section(row, spec.title + sources, 12)
+        sheet.set_height(start, 18)
+        row = add_native_chart(sheet, spec, row, 1, f"E{row}", BOOK_CHART_CM) + 1
+        for r in range(start + 1, row):  # rows at Excel's default height: the page plan is exact
+            sheet.set_height(r, 15)
         keep.append((start, row - 2))  # a chart, its title and its table on one page
     sheet.set_widths([12, 13, 13, 2])
     sheet.print_setup(landscape=True)
