@@ -177,7 +177,7 @@ CASES = [
     ("minutes-meeting-date-only", put("会议", 0, 会议时间=D(2026, 11, 26), 纪要发送时间=DT(2026, 11, 27, 20, 0)), set()),
     ("minutes-before-meeting", put("会议", 0, 纪要发送时间=DT(2026, 11, 25, 9, 0)), {("会议", 2, "纪要发送时间", "minutes.before_meeting")}),
     ("minutes-year-from-holiday-sheet", put("会议", 0, 会议时间=DT(2027, 3, 1, 10, 0), 纪要发送时间=DT(2027, 3, 2, 9, 0)), set()),
-    ("minutes-unknown-year", put("会议", 0, 会议时间=DT(2028, 3, 1, 10, 0), 纪要发送时间=DT(2028, 3, 2, 9, 0)), {("会议", 2, "会议时间", "calendar.unknown_year")}),
+    ("minutes-estimated-year", put("会议", 0, 会议时间=DT(2028, 3, 1, 10, 0), 纪要发送时间=DT(2028, 3, 2, 9, 0)), {("会议", 2, "会议时间", "calendar.provisional")}),
     ("meeting-bad-type", put("会议", 0, 会议类型="例会"), {("会议", 2, "会议类型", "enum.invalid")}),
     ("meeting-unknown-job", put("会议", 0, 工作号="MDKT2026999"), {("会议", 2, "工作号", "meeting.unknown_job")}),
     # 周进度
@@ -339,9 +339,9 @@ def test_minutes_unsigned_counts_working_days_with_make_up_days(tmp_path):
     }
 
 
-def test_minutes_unsigned_deadline_in_unknown_year(tmp_path):
+def test_minutes_unsigned_deadline_in_an_estimated_year(tmp_path):
     # 2027 is known from the 节假日 sheet, 2028 is not: the signature deadline of
-    # minutes sent at the end of 2027 cannot be computed, which is said once
+    # minutes sent at the end of 2027 is estimated (statutory days and weekends), said once
     data = clean_data()
     data["会议"][0].update(
         会议时间=DT(2027, 12, 29, 10, 0), 纪要发送时间=DT(2027, 12, 29, 16, 0), 客户签复=None
@@ -350,18 +350,33 @@ def test_minutes_unsigned_deadline_in_unknown_year(tmp_path):
         会议时间=DT(2027, 12, 30, 10, 0), 纪要发送时间=DT(2027, 12, 30, 16, 0), 客户签复=None
     )
     findings = check(tmp_path, data, now=DT(2028, 1, 20, 9, 0))
-    assert where(findings) == {("会议", 2, "纪要发送时间", "calendar.unknown_year")}
-    assert "2028" in findings[0].message and "节假日" in findings[0].message
+    assert where(findings) == {
+        ("会议", 2, "纪要发送时间", "calendar.provisional"),  # said once, at the first row
+        ("会议", 2, "客户签复", "minutes.unsigned"),  # and still checked: both are late
+        ("会议", 3, "客户签复", "minutes.unsigned"),
+    }
+    note = next(f for f in findings if f.code == "calendar.provisional")
+    assert note.severity == "warning" and "暂定" in note.message and "2028" in note.message
+    assert "aexl calendar import" in note.message
 
 
-def test_minutes_unsigned_unknown_meeting_year_reported_once(tmp_path):
+def test_minutes_in_an_estimated_year_reported_once(tmp_path):
     data = clean_data()
     data["会议"][0].update(
         会议时间=DT(2028, 3, 1, 10, 0), 纪要发送时间=DT(2028, 3, 2, 9, 0), 客户签复=None
     )
     assert where(check(tmp_path, data, now=DT(2028, 4, 1))) == {
-        ("会议", 2, "会议时间", "calendar.unknown_year")
+        ("会议", 2, "会议时间", "calendar.provisional"),
+        ("会议", 2, "客户签复", "minutes.unsigned"),
     }
+
+
+def test_a_year_outside_any_calendar_is_an_error(tmp_path):
+    data = clean_data()
+    data["会议"][0].update(会议时间=DT(2101, 3, 1, 10, 0), 纪要发送时间=DT(2101, 3, 2, 9, 0))
+    findings = check(tmp_path, data)
+    assert where(findings) == {("会议", 2, "会议时间", "calendar.unknown_year")}
+    assert "2101" in findings[0].message and "节假日" in findings[0].message
 
 
 def test_qc_rules_skipped_without_signoff_sheet(tmp_path):
@@ -425,7 +440,7 @@ def test_holiday_sheet_moves_the_minutes_deadline(tmp_path):
     assert check(tmp_path, data) == []
 
 
-def test_unknown_year_reported_once_per_year(tmp_path):
+def test_estimated_year_reported_once_per_year(tmp_path):
     data = clean_data()
     for i in range(3):
         data["会议"].append(
@@ -433,9 +448,9 @@ def test_unknown_year_reported_once_per_year(tmp_path):
              "与会人员": "AE", "纪要发送时间": DT(2029, 3, 5, 10), "主管审阅": "李"}
         )  # fmt: skip
     findings = check(tmp_path, data)
-    assert where(findings) == {("会议", 4, "会议时间", "calendar.unknown_year")}
-    message = findings[0].message
-    assert "2029" in message and "节假日" in message and "共 3 行" in message
+    provisional = [f for f in findings if f.code == "calendar.provisional"]
+    assert [(f.sheet, f.row, f.column) for f in provisional] == [("会议", 4, "会议时间")]
+    assert "2029" in provisional[0].message and "暂定" in provisional[0].message
 
 
 def test_missing_brand_sheet_checks_codes_by_pinyin(tmp_path):

@@ -63,6 +63,9 @@ minutes.overdue                error      not sent and past the deadline
 minutes.unsigned               warning    sent over 3 working days ago
                                           (``MINUTES_SIGN_WORKDAYS``), 客户签复 blank;
                                           not for 电话沟通
+calendar.provisional           warning    a deadline in a year the calendar only estimates
+                                          (weekends and statutory days): 暂定, import the
+                                          State Council notice (aexl calendar import)
 calendar.unknown_year          error      a meeting (or a minutes-signature deadline)
                                           in a year no calendar knows
 weekly.unknown_job             error      工作号 not in 工作单

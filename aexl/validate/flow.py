@@ -594,6 +594,8 @@ def _unsigned_minutes(ctx: Context) -> None:
                         exc.message.rstrip("。") + "。",
                     )  # fmt: skip
         due = due_by_day[day]
+        if due is not None:
+            note_provisional(ctx, due, row, "纪要发送时间", "客户签复的期限")
         if due is not None and due < ctx.now:
             late_rows[int(row)] = due
     ctx.emit(
@@ -608,6 +610,27 @@ def _unsigned_minutes(ctx: Context) -> None:
             "请跟进客户签字回传后在「客户签复」填写签字人；内容有异议的请修改纪要后重新发送。"
         ),
         fields=["纪要发送时间"],
+    )
+
+
+def note_provisional(ctx: Context, due, row, column: str, what: str) -> None:
+    """A deadline in a year the calendar only estimates: one warning per such year
+    (``calendar.provisional``), at the first row whose deadline falls in it."""
+    cal = ctx.calendar
+    if not cal.is_provisional(due):
+        return
+    reported = ctx.cache.setdefault("provisional_years", set())
+    if due.year in reported:
+        return
+    reported.add(due.year)
+    note = cal.provisional_note(due)
+    ctx.add(
+        MEETINGS,
+        row,
+        column,
+        WARNING,
+        "calendar.provisional",
+        f"{what}落在 {due.year} 年，{note}。",
     )
 
 
@@ -632,6 +655,8 @@ def _minutes_due(ctx: Context, meetings):
         if when is None:
             year = meeting.year + 1 if cal.knows(meeting.year) else meeting.year
             unknown.setdefault(year, []).append(row)
+        else:
+            note_provisional(ctx, when, row, "会议时间", "纪要的发送期限")
         out.append(when)
     ctx.cache.setdefault("unknown_years", set()).update(unknown)
     for year, rows in unknown.items():
