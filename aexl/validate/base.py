@@ -320,10 +320,13 @@ _PLAIN = frozenset({str, int, bool, date, datetime})
 
 
 def job_key(value) -> str | None:
-    """How job numbers are compared: spaces removed, upper-cased; None for non-text."""
+    """How job numbers are compared (``rules.jobno_key``, as every report does); None for
+    non-text."""
+    from aexl.rules import jobno_key
+
     if not isinstance(value, str):
         return None
-    return "".join(value.split()).upper() or None
+    return jobno_key(value) or None
 
 
 def is_type(series, *types):

@@ -69,10 +69,10 @@ def _brand_known(ctx: Context, sheet: str, code: str) -> None:
 
 
 def _name(value):
-    """Brand names compare as the codes module compares them (NFKC, case-folded)."""
-    from aexl.codes import name_key
+    """Brand names compare by ``rules.brand_key`` (the one brand key); None stays None."""
+    from aexl.rules import brand_key
 
-    return name_key(value) if value is not None else None
+    return brand_key(value) if value is not None else None
 
 
 # 周进度 -------------------------------------------------------------------------
