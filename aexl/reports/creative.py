@@ -126,7 +126,11 @@ class WorkChart:
                     "gap": 60,
                 }
             )
-        chart.set_y_axis({"name": "工作（项）", "name_font": _font(9), "min": 0})
+        top = max(sum(month) for month in self.counts)
+        step = max(1, -(-top // 8))  # whole jobs: ticks at whole numbers
+        chart.set_y_axis(
+            {"name": "工作（项）", "name_font": _font(9), "min": 0, "major_unit": step}
+        )
         chart.set_x_axis({"name": "开单月份", "name_font": _font(9)})
         chart.set_legend({"position": "right"})
         sheet.insert_chart(row, 1, chart, CHART_WIDTH_CM, CHART_HEIGHT_CM, offset=(0, 3))
