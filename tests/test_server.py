@@ -180,7 +180,7 @@ def test_script_new_job_number_returns_set_values(client, tmp_path):
     )
     assert response.status_code == 200, response.text
     actions = response.json()["actions"]
-    (write,) = [a for a in actions if a["func"] == "setValues"]
+    (write,) = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 1]
     assert write["values"] == [["MDKT2026002"]]
     assert (write["sheet_position"], write["start_row"], write["start_column"]) == (1, 2, 0)
     assert any(a["func"] == "alert" and "MDKT2026002" in a["args"][0] for a in actions)
@@ -434,3 +434,207 @@ def test_server_functions_read_error_cells_as_text(client):
     for name in aexl_udfs.__all__:
         info = getattr(module, name).__xlfunc__
         assert all(arg["options"].get("err_to_str") is True for arg in info["args"]), name
+
+
+# --- issue 15: the in-workbook ledger sheet, agency deployment checks ----------------------
+
+
+def _with_ledger_sheet(tmp_path, ledger_numbers):
+    """The _jobs_payload workbench plus a very-hidden _工作号台账 holding ``ledger_numbers``."""
+    from test_ribbon import _job, workbench
+
+    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+
+    jobs = [
+        _job("MDKT2026001", "美的", "空调", "夏季促销", dt.datetime(2026, 3, 2)),
+        _job(None, "美的", "空调", "=HYPERLINK(1)", dt.datetime(2026, 11, 2)),
+    ]
+    path = workbench(tmp_path / "AE工作台.xlsx", jobs=jobs)
+    wb = load_workbook(path)
+    if ledger_numbers is not None:
+        ws = wb.create_sheet(LEDGER_SHEET)
+        ws.sheet_state = "veryHidden"
+        ws.append(list(LEDGER_HEADERS))
+        for number in ledger_numbers:
+            ws.append([number, "2026-03-02T10:00:00+08:00", "张伟", "美的", "空调", "已删除的行"])
+    return book_payload(wb, name=path.name, active_sheet="工作单", selection="D3")
+
+
+@pytest.mark.parametrize(
+    "ledger_numbers, expected, ledger_row",
+    [
+        (None, "MDKT2026002", 2),  # no ledger sheet yet: added very hidden, with its headers
+        (["MDKT2026001", "MDKT2026009"], "MDKT2026010", 4),  # a deleted row's 009 is never reused
+        (["MDBX2026020"], "MDKT2026002", 3),  # another prefix does not count
+    ],
+)
+def test_new_job_number_floor_and_ledger_sheet(
+    client, tmp_path, monkeypatch, ledger_numbers, expected, ledger_row
+):
+    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+
+    monkeypatch.delenv("AEXL_LEDGER", raising=False)
+    payload = _with_ledger_sheet(tmp_path, ledger_numbers)
+    response = client.post("/xlwings/custom-scripts-call/new_job_number", json=payload)
+    assert response.status_code == 200, response.text
+    actions = response.json()["actions"]
+    ledger_position = len(payload["sheets"]) - (ledger_numbers is not None)
+    writes = {(a["sheet_position"], a["start_row"] + 1): a["values"] for a in actions
+              if a["func"] == "setValues"}  # fmt: skip
+    assert writes[(1, 3)] == [[expected]]  # 工作单 row 3
+    row = writes[(ledger_position, ledger_row)][0]
+    assert row[0] == expected and row[2] and row[3:5] == ["美的", "空调"]
+    assert row[5] == "'=HYPERLINK(1)"  # a project name like a formula stays text
+    added = [a for a in actions if a["func"] == "addSheet"]
+    hide = [a for a in actions if a["func"] == "setSheetVisibility"]
+    if ledger_numbers is None:
+        assert [a["args"][1] for a in added] == [LEDGER_SHEET]
+        assert [(a["sheet_position"], a["args"]) for a in hide] == [(ledger_position, ["VeryHidden"])]
+        assert writes[(ledger_position, 1)] == [list(LEDGER_HEADERS)]
+    else:
+        assert not added and not hide
+
+
+def test_new_job_number_with_a_ledger_allocates_and_records(client, tmp_path, monkeypatch):
+    from aexl.ledger import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    open_ledger(url, create=True).close()
+    with open_ledger(url) as ledger:
+        ledger.seed("MDKT2026", 40)  # another AE's workbench went further
+    monkeypatch.setenv("AEXL_LEDGER", url)
+    payload = _with_ledger_sheet(tmp_path, ["MDKT2026009"])
+    response = client.post("/xlwings/custom-scripts-call/new_job_number", json=payload)
+    (write,) = [a for a in response.json()["actions"] if a["func"] == "setValues"][:1]
+    assert write["values"] == [["MDKT2026041"]]
+    with open_ledger(url) as ledger:
+        (entry,) = ledger.list()
+    assert (entry.number, entry.workbench, entry.status) == (
+        "MDKT2026041",
+        "AE工作台.xlsx",
+        "issued",
+    )
+
+
+def test_new_job_number_with_the_ledger_down_writes_nothing(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("AEXL_LEDGER", f"sqlite:///{tmp_path / 'missing.db'}")
+    response = client.post(
+        "/xlwings/custom-scripts-call/new_job_number", json=_with_ledger_sheet(tmp_path, None)
+    )
+    actions = response.json()["actions"]
+    assert not [a for a in actions if a["func"] in ("setValues", "addSheet")]
+    (alert,) = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert "找不到工作号台账" in alert and "\n" not in alert
+
+
+class _Settings:
+    def __init__(self, providers=(), client_id=None, tenant_id=None, multitenant=False):
+        self.auth_providers = list(providers)
+        self.auth_entraid_client_id = client_id
+        self.auth_entraid_tenant_id = tenant_id
+        self.auth_entraid_multitenant = multitenant
+
+
+@pytest.mark.parametrize(
+    "host, settings, own_custom, no_auth, outcome",
+    [
+        ("127.0.0.1", _Settings(), False, False, []),
+        ("localhost", _Settings(), False, False, []),
+        ("::1", _Settings(), False, False, []),
+        ("127.0.0.5", _Settings(), False, False, []),
+        ("0.0.0.0", _Settings(), False, False, "没有配置登录验证"),
+        ("192.168.1.20", _Settings(), False, False, "没有配置登录验证"),
+        ("aexl.intranet", _Settings(), False, False, "没有配置登录验证"),
+        ("0.0.0.0", _Settings(), False, True, ["--no-auth"]),
+        ("0.0.0.0", _Settings(["entraid"], "cid", "tid"), False, False, []),
+        ("0.0.0.0", _Settings(["entraid"], "cid", multitenant=True), False, False, []),
+        ("0.0.0.0", _Settings(["entraid"]), False, False, "XLWINGS_AUTH_ENTRAID_CLIENT_ID"),
+        ("0.0.0.0", _Settings(["custom"]), False, False, "测试令牌"),  # the bundled example
+        ("0.0.0.0", _Settings(["custom"]), True, False, []),
+        ("0.0.0.0", _Settings(["ldap"]), False, False, "auth/ldap/"),
+        ("127.0.0.1", _Settings(["custom"]), False, False, "测试令牌"),  # refused anywhere
+    ],
+)
+def test_check_access(tmp_path, host, settings, own_custom, no_auth, outcome):
+    from aexl.errors import AexlError
+
+    if own_custom:
+        (tmp_path / "auth" / "custom").mkdir(parents=True)
+        (tmp_path / "auth" / "custom" / "__init__.py").write_text("", encoding="utf-8")
+    if isinstance(outcome, str):
+        with pytest.raises(AexlError, match=outcome):
+            server.check_access(host, settings, tmp_path, no_auth=no_auth)
+    else:
+        warnings = server.check_access(host, settings, tmp_path, no_auth=no_auth)
+        assert [w for w in warnings if not any(o in w for o in outcome)] == []
+        assert len(warnings) == len(outcome)
+
+
+@pytest.mark.parametrize(
+    "url, workers, outcome",
+    [
+        (None, 1, "警告：没有指定工作号台账"),
+        (None, 4, "必须指定工作号台账"),
+        ("sqlite:///{tmp}/l.db", 4, None),
+        ("sqlite:///{tmp}/missing.db", 1, "找不到工作号台账"),
+    ],
+)
+def test_check_ledger(tmp_path, url, workers, outcome):
+    from aexl.errors import AexlError
+    from aexl.ledger import open_ledger
+
+    open_ledger(f"sqlite:///{tmp_path}/l.db", create=True).close()
+    url = url.format(tmp=tmp_path) if url else None
+    if outcome is None:
+        assert server.check_ledger(url, workers) == []
+    elif outcome.startswith("警告"):
+        assert server.check_ledger(url, workers)[0].startswith(outcome)
+    else:
+        with pytest.raises(AexlError, match=outcome):
+            server.check_ledger(url, workers)
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--workers", "3"], "必须指定工作号台账"),
+        (["--host", "0.0.0.0", "--ledger", "sqlite:///{tmp}/l.db"], "没有配置登录验证"),
+        (["--workers", "0"], "--workers 应为 1 或更大的整数"),
+    ],
+)
+def test_serve_refuses_an_unsafe_deployment(tmp_path, extra, message):
+    import os
+    import subprocess
+
+    from aexl.ledger import open_ledger
+
+    open_ledger(f"sqlite:///{tmp_path}/l.db", create=True).close()
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    env.pop("AEXL_LEDGER", None)
+    args = [a.format(tmp=tmp_path) for a in extra]
+    result = subprocess.run(
+        [sys.executable, "-m", "aexl", "serve", "--insecure", "--project-dir", str(tmp_path),
+         *args],
+        capture_output=True, text=True, check=False, timeout=120, env=env,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_with_workers_hands_uvicorn_an_app_factory(tmp_path, monkeypatch):
+    """Several workers: uvicorn gets the import string of worker_app (each worker builds
+    its own app) and the ledger travels to them in AEXL_LEDGER."""
+    import uvicorn
+
+    from aexl.ledger import open_ledger
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    open_ledger(url, create=True).close()
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    monkeypatch.delenv("AEXL_LEDGER", raising=False)
+    project = Path(server.os.environ["XLWINGS_PROJECT_DIR"])  # this process's xlwings Server
+    server.serve("127.0.0.1", 8123, project_dir=project, insecure=True, workers=3, ledger_url=url)
+    assert seen["app"] == "aexl.excel.server:worker_app" and seen["factory"] is True
+    assert (seen["workers"], seen["host"], seen["port"]) == (3, "127.0.0.1", 8123)
+    assert server.os.environ["AEXL_LEDGER"] == url

@@ -15,7 +15,9 @@ def register(sub) -> None:
         "aexl serve --cert ~/.aexl/certs/localhost.crt --key ~/.aexl/certs/localhost.key",
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只供本机使用）"
+        "--host",
+        default="127.0.0.1",
+        help="监听地址（默认 127.0.0.1，只供本机使用）；其他地址须配置登录验证或加 --no-auth",
     )
     parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     parser.add_argument("--cert", metavar="FILE", help="HTTPS 证书（PEM）；Office.js 只接受 HTTPS")
@@ -24,6 +26,25 @@ def register(sub) -> None:
         "--insecure",
         action="store_true",
         help="不用证书，以 http:// 提供服务（Excel 不会加载，仅供本机调试）",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="进程数（默认 1）；大于 1 时必须指定工作号台账（--ledger），见 docs/EXCEL.md「部署」",
+    )
+    parser.add_argument(
+        "--ledger",
+        metavar="URL",
+        help="工作号台账：postgresql://用户:密码@服务器/数据库（全公司共用）或 sqlite:///路径（单机）；"
+        "默认取环境变量 AEXL_LEDGER。「新建工作号」从台账取号，多人同时点也不会重复",
+    )
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="监听本机以外的地址（如 --host 0.0.0.0）却不配置登录验证（XLWINGS_AUTH_PROVIDERS）；"
+        "只在受信任的内网使用，启动时会警告",
     )
     parser.add_argument(
         "--project-dir",
@@ -53,5 +74,8 @@ def run(args) -> int:
         keyfile=key,
         project_dir=args.project_dir,
         insecure=args.insecure,
+        workers=args.workers,
+        ledger_url=args.ledger,
+        no_auth=args.no_auth,
     )
     return 0

@@ -273,17 +273,28 @@ def _write_job_numbers(book, sheet, column: int, numbers: dict, records: dict) -
 
 def _live_ledger_numbers(book) -> list[str]:
     """The numbers in the workbook's ledger sheet ``_工作号台账`` (none before the first)."""
-    from aexl.excel.book import find_sheet, sheet_values
+    from aexl.excel.book import find_sheet
     from aexl.jobno import LEDGER_SHEET, ledger_entries
 
     ledger = find_sheet(book, LEDGER_SHEET)
-    return [] if ledger is None else [e.jobno for e in ledger_entries(sheet_values(ledger))]
+    return [] if ledger is None else [e.jobno for e in ledger_entries(_ledger_column(ledger))]
+
+
+def _ledger_column(ledger) -> list[list]:
+    """Column A of the ledger sheet, row by row, up to its last used row.
+
+    Only column A is read: xlwings Server's reader fails on text such as the
+    签发时间 ``2026-03-02T10:00:00+08:00`` (it takes it for a UTC date).
+    """
+    last = max(ledger.used_range.last_cell.row, 1)
+    return [list(r) for r in ledger.range((1, 1), (last, 1)).options(ndim=2).value or []]
 
 
 def _append_live_ledger(book, entries: list[list]) -> None:
     """Append ``entries`` to ``_工作号台账``, adding it (very hidden, with headers) if missing."""
-    from aexl.excel.book import find_sheet, live_sheet
+    from aexl.excel.book import find_sheet
     from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+    from aexl.values import is_blank
 
     ledger = find_sheet(book, LEDGER_SHEET)
     if ledger is None:
@@ -292,7 +303,8 @@ def _append_live_ledger(book, entries: list[list]) -> None:
         ledger.range((1, 1)).value = [list(LEDGER_HEADERS)]
         first = 2
     else:
-        first = live_sheet(book, LEDGER_SHEET).last_row + 1
+        filled = [n for n, row in enumerate(_ledger_column(ledger), 1) if not is_blank(row[0])]
+        first = max(filled, default=1) + 1
     ledger.range((first, 1)).value = entries
 
 

@@ -42,9 +42,7 @@ log = logging.getLogger("aexl.server")
 
 HOST = "127.0.0.1"
 MAX_BODY = 20 * 1024 * 1024  # bytes; a 10,000-row call is well under 2 MB
-TOO_LARGE = (
-    "请求太大（超过 {limit} MB）：请分批计算，例如每次选 10 万行以内的区域，或减少一次发送的工作表。"
-)
+TOO_LARGE = "请求太大（超过 {limit} MB）：请分批计算，例如每次选 10 万行以内的区域，或减少一次发送的工作表。"
 BAD_PATH = "找不到这个文件。"
 INSECURE_REFUSED = (
     "Office.js 加载项只能从 HTTPS 加载：请用 --cert 和 --key 指定本机信任的证书（生成方法见 docs/EXCEL.md）；"
@@ -104,9 +102,7 @@ def configure(project_dir: str | Path | None = None) -> Path:
     project = Path(project_dir) if project_dir else default_project_dir()
     (project / "templates").mkdir(parents=True, exist_ok=True)
     (project / "static" / "js").mkdir(parents=True, exist_ok=True)
-    (project / "templates" / "manifest.xml").write_text(
-        ribbon_ui.manifest_xml(), encoding="utf-8"
-    )
+    (project / "templates" / "manifest.xml").write_text(ribbon_ui.manifest_xml(), encoding="utf-8")
     (project / "static" / "js" / "ribbon.js").write_text(ribbon_js(), encoding="utf-8")
     os.environ["XLWINGS_PROJECT_DIR"] = str(project)
     for key, value in SETTINGS.items():
@@ -304,6 +300,94 @@ async def _plain(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+LEDGER_REQUIRED = (
+    "以 {workers} 个进程运行时必须指定工作号台账：用 --ledger 地址 或环境变量 AEXL_LEDGER，"
+    "如 postgresql://aexl@数据库服务器/aexl（见 docs/EXCEL.md「部署」）；"
+    "否则各进程会发出相同的工作号。"
+)
+LEDGER_WARNING = (
+    "警告：没有指定工作号台账（--ledger 或 AEXL_LEDGER）：两位 AE 同时编辑同一工作簿并点「新建工作号」时"
+    "可能得到相同的号码。全公司使用请配置台账（见 docs/EXCEL.md「部署」）。"
+)
+AUTH_REQUIRED = (
+    "监听 {host} 会让本机以外的电脑访问服务，但没有配置登录验证：请在 {project}/.env 中设置 "
+    'XLWINGS_AUTH_PROVIDERS（如 ["entraid"]，见 docs/EXCEL.md「部署」）；'
+    "确实只在受信任的内网使用时，可加 --no-auth。"
+)
+NO_AUTH_WARNING = (
+    "警告：--no-auth：监听 {host} 而不验证登录，同一网络里的任何人都能调用本服务和开工作号。"
+)
+CUSTOM_AUTH_STUB = (
+    "XLWINGS_AUTH_PROVIDERS 含 custom，但 {project}/auth/custom/ 里没有你们自己的验证代码："
+    "xlwings Server 自带的 custom 只是示例，接受任何人都知道的测试令牌。请先写好 validate_token。"
+)
+ENTRAID_INCOMPLETE = (
+    "XLWINGS_AUTH_PROVIDERS 含 entraid，但没有设置 XLWINGS_AUTH_ENTRAID_CLIENT_ID 和 "
+    "XLWINGS_AUTH_ENTRAID_TENANT_ID：请在 {project}/.env 中填写（见 docs/EXCEL.md「部署」）。"
+)
+PROVIDER_MISSING = (
+    "XLWINGS_AUTH_PROVIDERS 含 {name}，但 {project}/auth/{name}/ 里没有它的验证代码。"
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this computer (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    text = (host or "").strip().strip("[]")
+    if text.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(text).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def check_ledger(url: str | None, workers: int) -> list[str]:
+    """Refuse several workers without a ledger; check a given one answers. Returns warnings."""
+    if not url:
+        if workers > 1:
+            raise AexlError(LEDGER_REQUIRED.format(workers=workers))
+        return [LEDGER_WARNING]
+    from aexl.ledger import open_ledger
+
+    open_ledger(url).close()  # not set up, unreachable: one line now, not at the first click
+    return []
+
+
+def check_access(host: str, settings, project: Path, *, no_auth: bool) -> list[str]:
+    """Refuse a non-loopback ``host`` without an authentication provider unless ``no_auth``.
+
+    ``settings`` are xlwings Server's (``auth_providers`` and the Entra ID fields).
+    A provider is accepted only when it can really check someone: ``custom``
+    needs the project's own ``auth/custom`` (the bundled one is an example
+    that accepts a test token), ``entraid`` its client and tenant IDs.
+    """
+    providers = list(getattr(settings, "auth_providers", None) or [])
+    for name in providers:
+        own = (project / "auth" / name / "__init__.py").is_file()
+        own = own or (project / "auth" / f"{name}.py").is_file()
+        if name == "entraid":
+            tenant = settings.auth_entraid_tenant_id or settings.auth_entraid_multitenant
+            if not (settings.auth_entraid_client_id and tenant):
+                raise AexlError(ENTRAID_INCOMPLETE.format(project=project))
+        elif name == "custom" and not own:
+            raise AexlError(CUSTOM_AUTH_STUB.format(project=project))
+        elif name != "custom" and not own:
+            raise AexlError(PROVIDER_MISSING.format(name=name, project=project))
+    if providers or is_loopback(host):
+        return []
+    if not no_auth:
+        raise AexlError(AUTH_REQUIRED.format(host=host, project=project))
+    return [NO_AUTH_WARNING.format(host=host)]
+
+
+def worker_app():
+    """The ASGI app of one uvicorn worker (``--workers N``): settings come from the
+    environment ``serve`` prepared (project folder, licence, ledger)."""
+    return create_app(os.environ["XLWINGS_PROJECT_DIR"])[1]
+
+
 def serve(
     host: str = HOST,
     port: int = PORT,
@@ -312,17 +396,43 @@ def serve(
     keyfile=None,
     project_dir=None,
     insecure: bool = False,
+    workers: int = 1,
+    ledger_url: str | None = None,
+    no_auth: bool = False,
 ) -> None:
-    """Run the server with uvicorn: HTTPS with a certificate, plain HTTP only if ``insecure``."""
+    """Run the server with uvicorn: HTTPS with a certificate, plain HTTP only if ``insecure``.
+
+    ``workers`` processes (several need the shared ``ledger_url``, also read
+    from AEXL_LEDGER and handed to the workers through it); a ``host`` beyond
+    loopback needs an authentication provider or ``no_auth``.
+    """
+    from aexl.ledger import ENV_VAR
+
     if not server_installed():
         raise AexlError('未安装 xlwings Server，请先运行：pip install "aexl[server]"')
     if not certfile and not insecure:
         raise AexlError(INSECURE_REFUSED)
+    if workers < 1:
+        raise AexlError(f"--workers 应为 1 或更大的整数，现在是 {workers}")
+    ledger_url = ledger_url or os.environ.get(ENV_VAR) or None
+    warnings = check_ledger(ledger_url, workers)
+    ensure_licence(project_dir)  # after reading the project's .env, as xlwings Server does
+    project = configure(project_dir)
+    from xlwings_server.config import settings  # reads the settings configure() prepared
+
+    warnings += check_access(host, settings, project, no_auth=no_auth)
+    if ledger_url:
+        os.environ[ENV_VAR] = ledger_url  # the handlers (and worker processes) read it there
+    if not certfile:
+        warnings.append(INSECURE_WARNING)
+    for line in warnings:
+        log.warning(line)
     import uvicorn
 
-    ensure_licence(project_dir)  # after reading the project's .env, as xlwings Server does
-    _app, asgi = create_app(project_dir)
-    if not certfile:
-        log.warning(INSECURE_WARNING)
     ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
-    uvicorn.run(asgi, host=host, port=port, log_level="info", **ssl)
+    if workers == 1:
+        _app, asgi = create_app(project)
+        uvicorn.run(asgi, host=host, port=port, log_level="info", **ssl)
+    else:
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host,
+                    port=port, log_level="info", **ssl)  # fmt: skip

@@ -52,6 +52,7 @@ from aexl.ledger.errors import LedgerError, LedgerUnreachableError
 
 ENV_VAR = "AEXL_LEDGER"
 DEFAULT_TIMEOUT = 10.0  # seconds to wait for the database (connection, locks)
+TIMEOUT_VAR = "AEXL_LEDGER_TIMEOUT"  # overrides DEFAULT_TIMEOUT
 
 __all__ = [
     "ENV_VAR",
@@ -81,6 +82,19 @@ def ledger_url_from(source=None) -> str | None:
     return value or None
 
 
+def ledger_timeout() -> float:
+    """``AEXL_LEDGER_TIMEOUT`` (seconds, > 0) if set and valid, else ``DEFAULT_TIMEOUT``."""
+    try:
+        value = float(os.environ.get(TIMEOUT_VAR) or DEFAULT_TIMEOUT)
+    except ValueError:
+        raise LedgerError(
+            f"环境变量 {TIMEOUT_VAR} 应为秒数（如 10），现在是「{os.environ.get(TIMEOUT_VAR)}」"
+        ) from None
+    if not value > 0 or value == float("inf"):
+        raise LedgerError(f"环境变量 {TIMEOUT_VAR} 应为大于 0 的秒数（如 10），现在是 {value:g}")
+    return value
+
+
 def sqlite_path(url: str) -> Path:
     """``sqlite:///jobno.db`` → ``jobno.db``; ``sqlite:////srv/jobno.db`` → ``/srv/jobno.db``."""
     rest = url[len("sqlite:///") :]
@@ -92,10 +106,14 @@ def sqlite_path(url: str) -> Path:
     return Path(rest)
 
 
-def open_ledger(
-    url: str | None, *, create: bool = False, timeout: float = DEFAULT_TIMEOUT
-) -> Ledger:
-    """Connect to the ledger at ``url``; ``create=True`` sets up a new one (idempotent)."""
+def open_ledger(url: str | None, *, create: bool = False, timeout: float | None = None) -> Ledger:
+    """Connect to the ledger at ``url``; ``create=True`` sets up a new one (idempotent).
+
+    ``timeout``: seconds to wait for the database (connection, locks); default
+    ``AEXL_LEDGER_TIMEOUT`` from the environment, else ``DEFAULT_TIMEOUT``.
+    """
+    if timeout is None:
+        timeout = ledger_timeout()
     text = (url or "").strip()
     if not text:
         raise LedgerError(
