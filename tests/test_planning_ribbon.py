@@ -107,14 +107,40 @@ def test_sign_off_appends_the_next_step_with_its_code(workbook, monkeypatch):
         for a in actions(book, "setValues")
         if a["sheet_position"] == workbook.sheetnames.index("签核")
     ]
-    header = next(a for a in writes if a["values"] == [[CHECK_COLUMN]])
-    assert header["start_row"] == 0 and header["start_column"] == signoffs.max_column
-    (line,) = [a for a in writes if a is not header]
+    headers = [c.value for c in signoffs[1]]
+    assert CHECK_COLUMN in headers  # the sample has the column: no header is written
+    assert not any(a["values"] == [[CHECK_COLUMN]] for a in writes)
+    (line,) = writes
     assert line["start_row"] + 1 == signoffs.max_row + 1
     values = line["values"][0]
     assert values[:3] == ["XHFBM2026007", "正稿QC", "CD审核"] and values[4] == "宋可"
-    assert values[-1] == checksum("XHFBM2026007", "正稿QC", "CD审核", "宋可", when, "通过")
+    code = values[headers.index(CHECK_COLUMN)]
+    assert code == checksum("XHFBM2026007", "正稿QC", "CD审核", "宋可", when, "通过")
     assert "CD审核" in alerts(book)[0]
+
+
+def test_sign_off_adds_the_code_column_to_an_older_workbench(workbook, monkeypatch):
+    """A workbench from before the 校验码 column: the handler adds its header first."""
+    when = dt.datetime(2026, 11, 26, 14, 30)
+    monkeypatch.setattr(ph, "now", lambda: when)
+    monkeypatch.setattr(ph, "user_name", lambda book: "宋可")
+    signoffs = workbook["签核"]
+    column = [c.value for c in signoffs[1]].index(CHECK_COLUMN) + 1
+    signoffs.delete_cols(column)
+    row = job_row(workbook, "XHFBM2026007")
+    book = open_book(workbook, sheet="工作单", selection=f"A{row}")
+    ph.sign_off(book)
+    writes = [
+        a
+        for a in actions(book, "setValues")
+        if a["sheet_position"] == workbook.sheetnames.index("签核")
+    ]
+    header = next(a for a in writes if a["values"] == [[CHECK_COLUMN]])
+    assert header["start_row"] == 0 and header["start_column"] == signoffs.max_column
+    (line,) = [a for a in writes if a is not header]
+    assert line["values"][0][-1] == checksum(
+        "XHFBM2026007", "正稿QC", "CD审核", "宋可", when, "通过"
+    )
 
 
 def test_sign_off_refuses_with_checks_message(workbook, monkeypatch):

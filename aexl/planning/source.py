@@ -101,14 +101,31 @@ def provisional(calendar, day) -> bool:
 
 
 # --- sign-off chains ----------------------------------------------------------------
+_GROUPED: list = [None, {}]  # (the 签核 frame last grouped, {job key: its rows in order})
+
+
+def signoffs_of(registers, jobno: str) -> list[dict]:
+    """The 签核 rows of one job, in sheet order. The register is grouped by job once per
+    frame (a due list asks for every job: reading the whole register each time made
+    month-end quadratic in the workbench's size)."""
+    frame = frames_of(registers).get(schema.SIGNOFFS.sheet)
+    if frame is None:
+        return []
+    if _GROUPED[0] is not frame:
+        grouped: dict[str, list[dict]] = {}
+        for rec in rows(registers, schema.SIGNOFFS.sheet):
+            grouped.setdefault(job_key(rec.get("工作号")), []).append(rec)
+        _GROUPED[:] = [frame, grouped]
+    return _GROUPED[1].get(job_key(jobno), [])
+
+
 def chain_states(registers, jobno: str, *, until: date | None = None) -> dict[str, ChainState]:
     """flow → ``aexl.chain.ChainState`` of one job from its 签核 rows (sheet order), up to
     ``until``: the chain read exactly as ``check`` reads it."""
-    key = job_key(jobno)
     states = {flow: ChainState(flow) for flow in schema.SIGNOFF_CHAINS}
-    for rec in rows(registers, schema.SIGNOFFS.sheet):
+    for rec in signoffs_of(registers, jobno):
         flow = text(rec, "流程")
-        if job_key(rec.get("工作号")) != key or flow not in states:
+        if flow not in states:
             continue
         day = as_day(rec.get("日期"))
         if until is not None and (day is None or day > until):
