@@ -15,6 +15,8 @@ True
 (('亮点', '特点'), 1, 3)
 >>> is_context_free("(?:19|20)\\\\d{2}年"), is_context_free("no1(?!\\\\d)")
 (True, False)
+>>> by_first_char(["(?:极端)?最高", "最(?:近|后)", "第一"])
+'(?:(?:极端最高))|(?:(?:最高)|(?:最(?:近|后)))|(?:(?:第一))'
 """
 
 from __future__ import annotations
@@ -163,6 +165,95 @@ def is_context_free(pattern: str) -> bool:
     (no lookaround, anchors, word boundaries or back-references) and it cannot match empty."""
     tree = _parse(pattern)
     return tree is not None and tree.getwidth()[0] > 0 and _context_free(list(tree.data))
+
+
+def _group_end(pattern: str) -> tuple[int, list[int]]:
+    """For ``pattern`` starting with ``(``: the index of its closing ``)`` (-1 if none) and
+    of the ``|`` directly inside it; escapes and character classes are skipped."""
+    depth, bars, k, in_class = 0, [], 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            k += 1 + (pattern[k + 1 : k + 2] == "^")
+            k += pattern[k : k + 1] == "]"  # a "]" right after "[" or "[^" is a plain character
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return k, bars
+        elif ch == "|" and depth == 1:
+            bars.append(k)
+        k += 1
+    return -1, bars
+
+
+def _literal_first(pattern: str) -> int | None:
+    """The code of the one character every match of ``pattern`` starts with, or None."""
+    tree = _parse(pattern)
+    if tree is None or not len(tree.data) or tree.data[0][0] is not _c.LITERAL:
+        return None
+    return tree.data[0][1]
+
+
+def _spread(pattern: str, depth: int = 0) -> list[str] | None:
+    """Patterns, in order, each starting with one plain character, whose alternation
+    matches as ``pattern`` does; None when that cannot be done here.
+
+    ``(?:a|b)r`` is ``ar|br`` and ``(?:a|b)?r`` is ``ar|br|r``: a backtracking engine
+    tries them in the same order.
+    """
+    if _literal_first(pattern) is not None:
+        return [pattern]
+    if depth > 3 or not pattern.startswith("(?:"):
+        return None
+    close, bars = _group_end(pattern)
+    rest = pattern[close + 1 :]
+    if close < 0 or rest[:1] in ("*", "+", "{") or rest[:2] in ("??", "?+"):
+        return None
+    cuts = [2, *bars, close]
+    alternatives = [pattern[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    if rest[:1] == "?":
+        rest = rest[1:]
+        alternatives.append("")
+    out: list[str] = []
+    for alternative in alternatives:
+        spread = _spread(alternative + rest, depth + 1)
+        if spread is None:
+            return None
+        out += spread
+    return out
+
+
+def by_first_char(sources: list[str]) -> str | None:
+    """One regex that matches as ``(?:s1)|(?:s2)|…`` does, with its alternatives grouped
+    by their first character; None when some alternative does not start with one plain
+    character (or a pattern has capturing groups).
+
+    At a position only the alternatives starting with the character there can match,
+    and inside a group they keep their order, so the first that matches is the same.
+    The gain: the regex engine skips, in C, every position whose character starts no
+    alternative (a text with no trigger at all: 5 ms -> 0.1 ms for 40,000 characters),
+    and tries one group where one is possible.
+    """
+    groups: dict[int, list[str]] = {}
+    for source in sources:
+        tree = _parse(source)
+        spread = None if tree is None or tree.state.groups > 1 else _spread(source)
+        if spread is None:
+            return None
+        for alternative in spread:
+            groups.setdefault(_literal_first(alternative), []).append(alternative)
+    if not groups:
+        return None
+    return "|".join("(?:" + "|".join(f"(?:{a})" for a in alts) + ")" for alts in groups.values())
 
 
 class Near:
