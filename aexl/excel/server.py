@@ -246,6 +246,7 @@ def create_app(project_dir: str | Path | None = None):
     from xlwings_server import main
 
     xlwings_fixes.confine_static(main)
+    isolate_books(main.app)
     from xlwings_server.templates import templates
 
     templates.env.globals["aexl_groups"] = ribbon_groups()
@@ -255,6 +256,32 @@ def create_app(project_dir: str | Path | None = None):
     gc.collect()
     gc.freeze()
     return guard(main.app), guard(main.main_app)
+
+
+def isolate_books(app) -> None:
+    """Give each script call's workbook its own xlwings App.
+
+    xlwings' remote engine keeps one App per process, and ``book.selection``
+    and ``book.app.alert`` go to that App's *active* book: the one opened
+    last, by whichever request came last. Two buttons clicked at once (scripts
+    run in threads here) would write one AE's numbers, alerts and selection
+    into the other's response. A private App per request has one book only.
+    """
+    from fastapi import Depends
+    from xlwings_server import dependencies
+
+    async def request_book(book_data: dict = Depends(dependencies.parse_book_input)):  # noqa: B008
+        import xlwings as xw
+        from xlwings.pro import _xlremote
+
+        private = _xlremote.App(xw.engines["remote"].impl.apps, add_book=False)  # not listed
+        book = xw.Book(impl=private.books.open(json=book_data))
+        try:
+            yield book
+        finally:
+            book.close()
+
+    app.dependency_overrides[dependencies.get_book] = request_book
 
 
 def guard(app, max_body: int = MAX_BODY):
