@@ -369,6 +369,56 @@ def test_import_seeds_every_prefix_and_reports_duplicates(url, tmp_path):
     assert "MDKT2026：工作台最大号 005，下一个 007（台账原有更大的号，保持 006）" in result.stdout
 
 
+def _with_ledger_sheet(path: Path, numbers: list[str]) -> Path:
+    """Add the in-workbench ledger (very hidden ``_工作号台账``) holding ``numbers``."""
+    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet(LEDGER_SHEET)
+    ws.sheet_state = "veryHidden"
+    ws.append(list(LEDGER_HEADERS))
+    for number in numbers:
+        ws.append([number, "2026-03-02T10:00:00+08:00", "张伟", "美的", "空调", ""])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("ledgers", "seeded", "duplicates", "problems"),
+    [
+        # a row deleted after issue: the ledger sheet still counts its number
+        ({"美的.xlsx": ["MDKT2026001", "MDKT2026009"]}, [("MDKT2026", 9, 9)], {}, []),
+        # a ledger entry with its row in the same book is one issue, not a duplicate
+        ({"美的.xlsx": ["MDKT2026001", "MDKT2026002"]}, [("MDKT2026", 2, 2)], {}, []),
+        # a deleted row's number used again by another workbench is a duplicate
+        ({"美的.xlsx": ["MDKT2026007"], "副本.xlsx": []}, [("MDKT2026", 7, 7)],
+         {"MDKT2026007": ["副本.xlsx 第 2 行", "美的.xlsx 工作号台账第 2 行（工作单中已删除）"]}, []),
+        # an entry that is not a job number is named with its sheet and row
+        ({"美的.xlsx": ["乱写的"]}, [("MDKT2026", 2, 2)], {},
+         ["美的.xlsx，工作表「_工作号台账」，第 2 行，「工作号」列"]),
+    ],
+)  # fmt: skip
+def test_import_reads_the_in_workbench_ledgers(
+    url, tmp_path, ledgers, seeded, duplicates, problems
+):
+    folder = tmp_path / "工作台"
+    folder.mkdir()
+    _bench(folder / "美的.xlsx", [("MDKT2026001", "美的", "空调"), ("MDKT2026002", "美的", "空调")])
+    if "副本.xlsx" in ledgers:
+        _bench(folder / "副本.xlsx", [("MDKT2026007", "美的", "空调")])
+    for name, numbers in ledgers.items():
+        if numbers:
+            _with_ledger_sheet(folder / name, numbers)
+    with open_ledger(url) as ledger:
+        report = ledger.import_books(folder)
+        assert report.seeded == seeded
+        assert report.duplicates == duplicates
+        assert len(report.problems) == len(problems)
+        assert all(p in "\n".join(report.problems) for p in problems)
+        top = seeded[0][2]
+        assert ledger.allocate("MD", "KT", 2026) == f"MDKT2026{top + 1:03d}"
+
+
 def test_export_writes_every_number_and_prefix(url, tmp_path):
     with open_ledger(url) as ledger:
         ledger.allocate("MD", "KT", 2026, brand="=美的+1", line="空调", user="王小明")

@@ -35,7 +35,8 @@ def register(sub) -> None:
             f"aexl ledger init --ledger {URL}", run_init)  # fmt: skip
     p = command(
         "import",
-        "读取文件夹里每个工作台的「工作单」，把各前缀已用的最大号写入台账（只调高不调低），"
+        "读取文件夹里每个工作台的「工作单」和内置台账（含已删除行的号码），"
+        "把各前缀已用的最大号写入台账（只调高不调低），"
         "并列出被用了两次以上的工作号。",
         "aexl ledger import --in D:/工作台",
         run_import,

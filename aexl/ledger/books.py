@@ -1,7 +1,8 @@
 """The ledger and workbenches: seeding from a folder of them, exporting to .xlsx.
 
 ``import_books`` reads the 工作单 of every workbench in a folder (with the
-same reader as ``aexl check``), raises each prefix's highest serial in the
+same reader as ``aexl check``) and its in-workbench ledger (``_工作号台账``:
+numbers whose rows were deleted), raises each prefix's highest serial in the
 ledger to the highest found (one transaction: all or nothing) and reports
 every number found in more than one row, and every value that is not a job
 number: nothing is passed over in silence.
@@ -95,24 +96,50 @@ def _book_numbers(path: Path, report: ImportReport) -> list[tuple[str, int]]:
     ]
 
 
+def _ledger_numbers(path: Path, report: ImportReport) -> list[tuple[str, int]]:
+    """(number, Excel row) of every entry in the book's in-workbench ledger (``_工作号台账``).
+
+    It holds numbers whose 工作单 rows were deleted: they count as used too.
+    """
+    from aexl.jobno import read_ledger
+
+    try:
+        return [(e.jobno, e.row) for e in read_ledger(path)]
+    except AexlError as exc:
+        report.problems.append(str(exc))
+        return []
+
+
 def import_books(ledger, folder: str | Path) -> ImportReport:
-    """Seed every prefix from the workbenches directly in ``folder``; report duplicates."""
-    from aexl.jobno import parse_jobno
+    """Seed every prefix from the workbenches directly in ``folder``; report duplicates.
+
+    Each workbench's 工作单 rows and its in-workbench ledger are read; a ledger
+    entry for a number the same workbench has a row for is the same issue,
+    not a duplicate.
+    """
+    from aexl.jobno import LEDGER_SHEET, parse_jobno
 
     report = ImportReport()
     places: dict[str, list[str]] = defaultdict(list)
     highest: dict[tuple[str, int], int] = {}
     for path in find_books(folder):
-        for value, row in _book_numbers(path, report):
+        found = [(v, r, JOBS_SHEET, NUMBER_COLUMN) for v, r in _book_numbers(path, report)]
+        if path in report.books:
+            found += [(v, r, LEDGER_SHEET, "工作号") for v, r in _ledger_numbers(path, report)]
+        in_rows: set[str] = set()
+        for value, row, sheet, column in found:
             try:
                 parsed = parse_jobno(value)
             except JobNumberError as exc:
-                where = JobNumberError(
-                    exc.message, file=path, sheet=JOBS_SHEET, row=row, column=NUMBER_COLUMN
-                )
+                where = JobNumberError(exc.message, file=path, sheet=sheet, row=row, column=column)
                 report.problems.append(str(where))
                 continue
-            places[parsed.text].append(f"{path.name} 第 {row} 行")
+            if sheet == JOBS_SHEET:
+                in_rows.add(parsed.text)
+                places[parsed.text].append(f"{path.name} 第 {row} 行")
+            elif parsed.text not in in_rows:  # its row was deleted: still used, once
+                in_rows.add(parsed.text)
+                places[parsed.text].append(f"{path.name} 工作号台账第 {row} 行（工作单中已删除）")
             key = (parsed.prefix, parsed.year)
             highest[key] = max(highest.get(key, 0), parsed.serial)
     report.duplicates = {n: p for n, p in sorted(places.items()) if len(p) > 1}
