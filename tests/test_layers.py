@@ -50,7 +50,6 @@ LONG_MODULES = {
 LONG_FUNCTIONS = {
     "aexl/commands/files.py::register": "six subcommands' options in one function",
     "aexl/excel/cells.py::map_cells": "the UDF range-shape walker; one loop, many shapes",
-    "aexl/excel/ribbon.py::validate_workbook": "marks, findings sheet and alert in one handler",
     "aexl/reports/charts.py::add_native_chart": "XlsxWriter chart options; reports being split",
     "aexl/reports/jobsheet.py::write_jobsheet": "the A4 sheet cell by cell; reports being split",
     "aexl/reports/monthly.py::monthly_data": "the five sections' data; reports being split",
