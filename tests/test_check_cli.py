@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from books import clean_data, write_book
@@ -46,30 +47,42 @@ def warning_book(tmp_path):
 def test_clean_book_exits_0(clean_book):
     result = run("--book", clean_book)
     assert result.returncode == 0, result.stderr
-    assert "0 个错误，0 个警告" in result.stdout
+    assert "（没有发现问题）" in result.stdout and "错误 0 个，警告 0 个" in result.stdout
 
 
 def test_warnings_only_exit_0(warning_book):
     result = run("--book", warning_book)
     assert result.returncode == 0
-    assert result.stdout.strip().endswith("0 个错误，1 个警告")
+    assert result.stdout.strip().endswith("错误 0 个，警告 1 个（错误须改正；警告请核实）")
 
 
 def test_errors_exit_1_with_aligned_table(bad_book):
     result = run("--book", bad_book)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.rstrip("\n").splitlines()
-    assert lines[-1] == "4 个错误，1 个警告"
+    assert lines[-1] == "错误 4 个，警告 1 个（错误须改正；警告请核实）"
     table = lines[: lines.index("")]
-    assert table[0].split() == ["工作表", "行", "列", "级别", "代码", "说明"]
-    # the 代码 column starts at the same display column on every line (CJK = 2 cells)
-    starts = set()
-    for line in [table[0], *table[2:]]:
-        code = next(w for w in line.split() if w == "代码" or "." in w)
-        starts.add(width(line[: line.index(code)]))
-    assert len(starts) == 1
+    # the columns of every findings table (the 校验结果 sheet, month-end, the ribbon)
+    assert table[0].split() == ["工作表", "行", "列", "级别", "问题", "怎么改"]
+    # the 问题 column starts at the same display column on every line (CJK = 2 cells)
+    starts = {width(line[: line.index(level) + 2]) for line in table[2:]
+              for level in ("错误", "警告") if f"  {level}  " in line}  # fmt: skip
+    assert len(starts) == 1 and width(table[0][: table[0].index("问题")]) == starts.pop() + 2
     assert any("工作单" in line and "规格" in line and "错误" in line for line in table)
-    assert any("cell.unreadable" in line and "很多" in line for line in table)
+    assert any("很多" in line and "→ 请" in line for line in table)  # how to fix it, after →
+
+
+def test_out_writes_the_findings_sheet_month_end_writes(aexl, bad_book, tmp_path):
+    from openpyxl import load_workbook
+
+    result = aexl("check", "--book", bad_book, "--out", tmp_path / "校验")
+    assert result.returncode == 1, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.parent == tmp_path / "校验" and path.name.endswith("_校验结果.xlsx")
+    ws = load_workbook(path).active
+    header = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "工作表")
+    assert list(header[:7]) == ["工作表", "行", "列", "级别", "问题", "怎么改", "代码"]
+    assert ws.column_dimensions["G"].hidden  # codes stay for filters, hidden from readers
 
 
 def test_json_shape(bad_book):

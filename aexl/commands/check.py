@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from aexl.cli import add_command
+from aexl.cli import add_command, print_paths
 
-HEADERS = ("工作表", "行", "列", "级别", "代码", "说明")
 JOBS_SHEET = "工作单"  # required: without it every job reference would be "unknown"
 
 
@@ -22,13 +21,19 @@ def register(sub) -> None:
         "check",
         "校验 AE 工作台的每个工作表（工作单必填项、工作号、修改单、签核顺序、会议纪要期限、"
         "周进度、投放、效果、文案）；有错误时退出码为 1。",
-        "aexl check --book 美的_AE工作台.xlsx\n  aexl check --book 美的_AE工作台.xlsx --json",
+        "aexl check --book 美的_AE工作台.xlsx\n  aexl check --book 美的_AE工作台.xlsx --json\n"
+        "  aexl check --book 美的_AE工作台.xlsx --out 校验",
     )
     parser.add_argument("--book", metavar="PATH", required=True, help="AE 工作台工作簿（.xlsx）")
     parser.add_argument(
         "--json",
         action="store_true",
         help="以 JSON 列表输出：[{sheet, row, column, severity, code, message}, …]",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="另把结果写成「校验结果」工作簿放进这个文件夹（与月底批处理的校验结果相同，可打印）",
     )
     parser.set_defaults(func=run)
 
@@ -41,11 +46,28 @@ def run(args) -> int:
     from aexl.workbook.read import read_workbench
 
     findings = validate_workbench(read_workbench(args.book, need=(JOBS_SHEET,)))
+    if args.out:
+        print_paths([write_results(findings, args.book, args.out)])
     if args.json:
         print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
-    else:
+    elif not args.out:
         print(format_table(findings))
     return 1 if has_errors(findings) else 0
+
+
+def write_results(findings, book, out_dir):
+    """The 校验结果 workbook (the one findings sheet), dated today, into ``out_dir``."""
+    from datetime import date
+    from pathlib import Path
+
+    from aexl.filenames import safe_filename
+    from aexl.monthend.inputs import client_name
+    from aexl.reports.findings_sheet import KIND, write_findings
+    from aexl.workbook.write import report_name
+
+    client = client_name(Path(book))
+    target = Path(out_dir) / safe_filename(report_name(date.today(), client, KIND))
+    return write_findings(findings, target, client=client, source=Path(book).name, month="")
 
 
 def width(text: str) -> int:
@@ -58,33 +80,29 @@ def pad(text: str, size: int) -> str:
 
 
 def format_table(findings) -> str:
-    """Findings as an aligned table (CJK-width aware) with a summary line."""
-    from aexl.findings import SEVERITY_LABEL
+    """Findings as an aligned table (CJK-width aware) with the columns of every findings
+    table (``aexl.reports.findings_sheet``: 工作表, 行, 列, 级别, 问题, 怎么改) and its
+    summary line; control characters from cells shown escaped."""
+    from aexl.reports.findings_sheet import HEADERS, NO_PROBLEMS, finding_row, summary_line
+    from aexl.values import printable
 
     errors = sum(f.is_error for f in findings)
-    summary = f"{errors} 个错误，{len(findings) - errors} 个警告"
+    summary = summary_line(errors, len(findings) - errors)
     if not findings:
-        return f"没有发现问题。\n{summary}"
+        return f"{NO_PROBLEMS}\n{summary}"
     rows = [
-        (
-            f.sheet,
-            str(f.row) if f.row is not None else "",
-            f.column or "",
-            SEVERITY_LABEL.get(f.severity, f.severity),
-            f.code,
-            " ".join(f.message.split()),
-        )
+        [printable(" ".join(str(v).split())) if v is not None else "" for v in finding_row(f)[:6]]
         for f in findings
     ]
-    sizes = [max(width(r[i]) for r in [HEADERS, *rows]) for i in range(len(HEADERS) - 1)]
+    heads = HEADERS[:6]
+    sizes = [max(width(r[i]) for r in [heads, *rows]) for i in range(4)]
     lines = []
-    for r in [HEADERS, *rows]:
-        cells = [pad(r[i], sizes[i]) for i in range(len(sizes))]
-        if r is not HEADERS:
+    for r in [heads, *rows]:
+        cells = [pad(r[i], sizes[i]) for i in range(4)]
+        if r is not heads:
             cells[1] = " " * (sizes[1] - width(r[1])) + r[1]  # row numbers right-aligned
-        lines.append("  ".join([*cells, r[-1]]).rstrip())
-    rule = "  ".join("-" * s for s in sizes) + "  " + "-" * 4
-    lines.insert(1, rule)
-    lines.append("")
-    lines.append(summary)
+        fix = f"  → {r[5]}" if r[5] and r is not heads else ("  " + r[5] if r is heads else "")
+        lines.append(("  ".join([*cells, r[4]]) + fix).rstrip())
+    lines.insert(1, "  ".join("-" * s for s in sizes) + "  " + "-" * 4)
+    lines += ["", summary]
     return "\n".join(lines)
