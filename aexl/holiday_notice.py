@@ -62,6 +62,26 @@ class HolidayRow:
     note: str
 
 
+_KIND_WORDS = {
+    "放假": False,
+    "休息": False,
+    "假期": False,
+    "休假": False,
+    "调休上班": True,
+    "上班": True,
+    "补班": True,
+    "调休补班": True,
+}
+
+
+def holiday_kind(text) -> bool | None:
+    """True for a make-up working day (调休上班), False for a day off (放假), None otherwise."""
+    if text is None:
+        return None
+    key = "".join(str(text).split())
+    return _KIND_WORDS.get(key)
+
+
 def notice_year(text: str) -> int | None:
     """The year a notice is about (``关于2026年部分节假日安排``), or None."""
     match = _YEAR_RE.search(unicodedata.normalize("NFKC", text))
@@ -202,7 +222,6 @@ def sheet_year_gaps(extra: Mapping[date, bool], year: int) -> list[str]:
 
 def plan_rows(rows: list[HolidayRow], existing) -> tuple[list[HolidayRow], list[HolidayRow]]:
     """(rows to add, rows already there) given the 节假日 frame; UsageError on a conflict."""
-    from aexl.workcal import holiday_kind
 
     have: dict[date, tuple[bool | None, int]] = {}
     if existing is not None and len(existing):
@@ -226,32 +245,6 @@ def plan_rows(rows: list[HolidayRow], existing) -> tuple[list[HolidayRow], list[
     return new, known
 
 
-def add_holiday_rows(path, rows: list[HolidayRow]) -> int:
-    """Append ``rows`` to the workbench's 节假日 sheet (made if absent); return how many.
-
-    Uses the surgical edit of ``aexl.workbook.edit``: read-only and open-in-Excel
-    workbooks are refused, the aexl lock is held, only the 节假日 sheet part
-    (and, for a new sheet, the workbook's sheet list) changes, and the file is
-    replaced atomically.
-    """
-    from aexl import schema
-    from aexl.workbook import edit
-    from aexl.workbook.sheetxml import Book
-    from aexl.workbook.xlsxpatch import Package
-
-    path = edit.check_editable(path)
-    edit.check_writable(path)
-    edit.check_not_open_in_excel(path)
-    with edit.edit_lock(path):
-        edit.check_not_open_in_excel(path)
-        edit.remove_leftovers(path)
-        book = Book(Package(path))
-        sheet = book.sheet(schema.HOLIDAYS.sheet)
-        if sheet is None:
-            sheet = book.add_sheet(schema.HOLIDAYS.sheet)
-            sheet.write(1, dict(enumerate(schema.HOLIDAYS.headers, start=1)), {})
-        for item in rows:
-            record = {"日期": item.day, "类型": item.kind, "说明": item.note}
-            edit.append_record(sheet, record, path)
-        edit.write_package(book.pkg, path)
-    return len(rows)
+def holiday_records(rows: list[HolidayRow]) -> list[dict]:
+    """The 节假日 register's records of ``rows`` (for ``aexl.workbook.append``)."""
+    return [{"日期": item.day, "类型": item.kind, "说明": item.note} for item in rows]

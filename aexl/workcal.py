@@ -54,20 +54,11 @@ from aexl.holiday_notice import (  # noqa: F401 - part of this module's interfac
     MIN_WEEKDAYS_OFF,
     NATIONAL_DAY_WINDOW,
     SPRING_FESTIVAL_WINDOW,
+    holiday_kind,
     sheet_year_gaps,
 )
 
 OFF, WORK = "放假", "调休上班"
-_KIND_WORDS = {
-    "放假": False,
-    "休息": False,
-    "假期": False,
-    "休假": False,
-    "调休上班": True,
-    "上班": True,
-    "补班": True,
-    "调休补班": True,
-}
 END_OF_DAY = time(23, 59, 59)
 
 MINUTES, WEEKLY, MONTHLY, ANNUAL = "纪要", "周报", "月报", "年报"
@@ -128,14 +119,6 @@ def _as_date(value) -> date:
     if isinstance(value, date):
         return value
     raise TypeError(f"expected a date, got {type(value).__name__}")
-
-
-def holiday_kind(text) -> bool | None:
-    """True for a make-up working day (调休上班), False for a day off (放假), None otherwise."""
-    if text is None:
-        return None
-    key = "".join(str(text).split())
-    return _KIND_WORDS.get(key)
 
 
 class WorkCalendar:

@@ -17,7 +17,7 @@ from excel_payload import book_payload  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from aexl.excel import planning_handlers as ph  # noqa: E402
-from aexl.planning.signoff import CHECK_COLUMN, checksum  # noqa: E402
+from aexl.validate.integrity import CHECK_COLUMN, checksum  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 XINGHE = ROOT / "workbooks" / "sample" / "星河食品_AE工作台.xlsx"

@@ -12,15 +12,9 @@ from openpyxl import load_workbook
 
 from aexl import schema
 from aexl.errors import UsageError
-from aexl.planning.signoff import (
-    CHECK_COLUMN,
-    capture_signoff,
-    checksum,
-    next_signoff,
-    signoff_integrity_findings,
-    signoff_row,
-)
+from aexl.planning.signoff import capture_signoff, next_signoff, signoff_row
 from aexl.validate import validate_workbench
+from aexl.validate.integrity import CHECK_COLUMN, checksum, signoff_integrity_findings
 from aexl.workbook.read import read_workbench
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -51,8 +51,10 @@ def read_notice(path: Path) -> str:
 
 
 def run_import(args) -> int:
-    from aexl.holiday_notice import add_holiday_rows, parse_notice, plan_rows
+    from aexl import schema
+    from aexl.holiday_notice import holiday_records, parse_notice, plan_rows
     from aexl.values import printable
+    from aexl.workbook.append import append_register_rows
     from aexl.workbook.edit import check_editable
     from aexl.workbook.read import read_workbench
 
@@ -73,7 +75,7 @@ def run_import(args) -> int:
     if not args.yes and not _confirmed():
         log.info("未写入，工作簿保持原样")
         return 1
-    add_holiday_rows(book, new)
+    append_register_rows(book, schema.HOLIDAYS, holiday_records(new))
     log.info("已写入 %s 的「节假日」表：%d 行", printable(book.name), len(new))
     return 0
 

@@ -43,8 +43,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from aexl.errors import AexlError
-from aexl.excel import ribbon_ui
-from aexl.excel import addin_vba
+from aexl.excel import addin_vba, ribbon_ui
 from aexl.excel.addin_vba import UDF_MODULE, udf_wrappers_source  # noqa: F401 (public API)
 
 log = logging.getLogger("aexl")

@@ -10,5 +10,5 @@ Issue 14. Pure functions over a workbench's registers (an
   sheet's column spec (``PROGRESS``) and ``schedule_findings``;
 - ``gantt``: the schedule printed as a bar chart by day (.xlsx);
 - ``signoff``: ``next_signoff``, ``signoff_row``, ``capture_signoff`` and
-  ``signoff_integrity_findings``.
+  ``aexl.validate.integrity.signoff_integrity_findings``.
 """

@@ -11,7 +11,7 @@ with the job's existing ones by ``aexl.validate``'s own rules.
 
 Each captured row carries a 校验码: ``HHMM-`` (the time of the signature,
 which the 日期 column does not keep) and 10 hex digits of SHA-256 over
-(工作号, 流程, 步骤, 签名, date and time, 结果). ``signoff_integrity_findings``
+(工作号, 流程, 步骤, 签名, date and time, 结果). ``aexl.validate.integrity.signoff_integrity_findings``
 recomputes it: a row whose code no longer matches was edited after it was
 captured. The code tells an edit from a capture; it is not a seal against
 someone who recomputes it on purpose.
@@ -19,14 +19,12 @@ someone who recomputes it on purpose.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from aexl import schema
 from aexl.errors import UsageError
-from aexl.findings import WARNING, Finding
+from aexl.findings import Finding
 from aexl.planning.source import (
     CONFIRM_FLOW,
     QC_FLOWS,
@@ -39,10 +37,8 @@ from aexl.planning.source import (
     rows,
     text,
 )
+from aexl.validate.integrity import CHECK_COLUMN, checksum
 
-CHECK_COLUMN = "校验码"
-SALT = "aexl-signoff-v1"
-_CODE = re.compile(r"^(\d{2})(\d{2})-([0-9A-F]{10})$")
 # 角色 written for each step (the department that signs it)
 ROLES = {
     "AE": "AE", "AD": "AD", "CD": "CD", "文案": "文案", "电脑": "电脑", "AD审核": "AD",
@@ -110,21 +106,6 @@ def _last_revision(registers, key: str):
         if job_key(r.get("原工作号")) == key and as_day(r.get("修改日期"))
     ]
     return max(days) if days else None
-
-
-def checksum(jobno, flow, step, signer, when: datetime, result) -> str:
-    """``HHMM-`` + 10 hex digits of SHA-256 over the signature's fields."""
-    fields = (
-        SALT,
-        job_key(jobno),
-        text({"v": flow}, "v"),
-        normalise_step(step, flow),
-        text({"v": signer}, "v"),
-        when.strftime("%Y-%m-%dT%H:%M"),
-        text({"v": result}, "v"),
-    )
-    digest = hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()[:10].upper()
-    return f"{when:%H%M}-{digest}"
 
 
 def signoff_row(jobno, flow, step, signer, when: datetime, result="通过", role="", note="") -> dict:
@@ -198,32 +179,3 @@ def _check_with(registers, row: dict) -> list[Finding]:
         for f in ctx.findings
         if f.row == new_row and f.code.startswith("sign.") and f.code not in _ALLOWED
     ]
-
-
-def signoff_integrity_findings(registers) -> list[Finding]:
-    """A warning (``sign.edited``) for each 签核 row whose 校验码 no longer matches it."""
-    findings = []
-    for rec in rows(registers, schema.SIGNOFFS.sheet):
-        code = text(rec, CHECK_COLUMN)
-        if not code:
-            continue  # typed by hand: nothing to verify
-        match = _CODE.match(code.upper())
-        day = as_day(rec.get("日期"))
-        ok = False
-        if match and day is not None:
-            when = datetime(day.year, day.month, day.day, int(match[1]), int(match[2]))
-            fields = [rec.get(c) for c in ("工作号", "流程", "步骤", "签名")]
-            ok = checksum(*fields, when, text(rec, "结果")) == code.upper()
-        if not ok:
-            findings.append(
-                Finding(
-                    schema.SIGNOFFS.sheet,
-                    rec.get("_row"),
-                    CHECK_COLUMN,
-                    WARNING,
-                    "sign.edited",
-                    "这一行签核在「签核」按钮录入后被改动过（工作号、流程、步骤、签名、日期或结果"
-                    "与校验码不符）：请核对后用「签核」按钮重新录入，并删除这一行。",
-                )  # fmt: skip
-            )
-    return findings

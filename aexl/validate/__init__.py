@@ -102,7 +102,6 @@ from datetime import datetime
 from aexl import schema
 from aexl.findings import Finding
 from aexl.planning.schedule import schedule_findings
-from aexl.planning.signoff import signoff_integrity_findings
 from aexl.validate.base import Context
 from aexl.validate.flow import (
     check_delivery_qc,
@@ -110,6 +109,7 @@ from aexl.validate.flow import (
     check_signoffs,
     normalise_step,
 )
+from aexl.validate.integrity import signoff_integrity_findings
 from aexl.validate.jobs import check_brands, check_jobs, check_revisions
 from aexl.validate.other import (
     check_copy_sheet,
