@@ -189,7 +189,13 @@ def in_thread(func):
 
     @functools.wraps(func)
     async def run(*args, **kwargs):
-        return await run_in_threadpool(func, *args, **kwargs)
+        try:
+            return await run_in_threadpool(func, *args, **kwargs)
+        except Exception:  # a bug past the function's own error cells: the one error log
+            from aexl.errors import log_internal_error
+
+            log_internal_error(f"server function {func.__name__}")
+            raise
 
     return run
 
@@ -210,7 +216,13 @@ def _load_scripts() -> types.ModuleType:
         async def run(book):
             from starlette.concurrency import run_in_threadpool
 
-            await run_in_threadpool(getattr(ribbon, name), book)
+            try:
+                await run_in_threadpool(getattr(ribbon, name), book)
+            except Exception:  # the handler logs its own bugs; this catches what precedes it
+                from aexl.errors import log_internal_error
+
+                log_internal_error(f"server script {name}")
+                raise
 
         run.__name__ = run.__qualname__ = name
         run.__module__ = module.__name__
