@@ -418,17 +418,11 @@ def write_reportbook(
 
 # ------------------------------------------------------------- test helpers ---
 def run_cli(*args: str, cwd=None):
-    """The real ``aexl`` command in a child process."""
-    import subprocess
-    import sys
+    """The ``aexl`` command, run in this process (``conftest.run_aexl``): the same
+    parser, exit codes and output as the console script, without starting Python."""
+    from conftest import run_aexl
 
-    return subprocess.run(
-        [sys.executable, "-m", "aexl", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_aexl(*args, cwd=cwd)
 
 
 def sha256(path: Path) -> str:
