@@ -169,13 +169,13 @@ def test_written_workbook(report, tmp_path):
     row, col = find(ws, FORMULA_TEXT)
     cell = ws.cell(row, col)
     assert cell.data_type == "s" and row == header_row + 2
-    assert ws.cell(row, 6).value == 50 and ws.cell(row, 6).number_format == '0"%"'
+    assert ws.cell(row, 6).value == 50 and ws.cell(row, 6).number_format == '0"%"_)'
     assert ws.cell(row, 10).number_format == "yyyy-mm-dd"
     assert ws.cell(row, 7).value == "+10% 加急费待确认" and ws.cell(row, 7).data_type == "s"
     assert find(ws, "@品牌经理：标题字号加大")
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.page_setup.fitToWidth in (None, 1) and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["E"].width >= 30
+    assert ws.column_dimensions["E"].width >= 20  # 本周进展, the widest with 下周计划
 
 
 def test_cli_writes_one_file_per_brand_and_never_touches_the_book(book, tmp_path):
@@ -295,3 +295,89 @@ def test_weekly_reports_take_the_audience(wb):
     assert not any(r.internal for r in weekly_reports(wb, "2026-W47"))
     with pytest.raises(ValueError):
         weekly_data(wb, "美的", "2026-W47", audience="boss")
+
+
+# ------------------------------------------------------------------ the page ---
+A4_LANDSCAPE_PX = (11.69 - 2 * 0.4) * 96  # printable width at 100 %, margins 0.4 in
+
+
+def header_rows(ws) -> list[int]:
+    """Rows of table headers (navy band starting in column A)."""
+    return [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).fill.fgColor.rgb.endswith("1F3864")]  # fmt: skip
+
+
+def column_widths(ws) -> dict[int, float]:
+    """Column number -> width as stored (XlsxWriter writes equal neighbours as one range)."""
+    return {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
+
+
+def last_column(ws, row: int) -> int:
+    """The right-most column a row's cells cover, merged cells included."""
+    last = max((c.column for c in ws[row] if c.value is not None), default=0)
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row:
+            last = max(last, rng.max_col)
+    return last
+
+
+@pytest.mark.parametrize(("audience", "columns"), [(CLIENT, 9), (INTERNAL, 10)])
+def test_the_page_is_a4_landscape_at_full_size_with_one_right_edge(wb, tmp_path, audience, columns):
+    report = weekly_data(wb, "美的", "2026-W47", audience=audience)  # every section has rows
+    ws = load_workbook(write_weekly(report, tmp_path / report.filename)).active
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize) == ("landscape", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1)
+    assert setup.fitToHeight == 0  # as many pages down as it takes, never shrunk to one
+    stored = column_widths(ws)
+    widths = [stored[c] for c in range(1, columns + 1)]
+    assert [round(w) for w in widths] == [round(w + 0.71) for w in report.columns]
+    assert max(stored) == columns  # nothing printed beyond the grid
+    used = sum(round(w * 7) for w in widths)  # Excel pixels (the width stored has the padding)
+    assert 0.9 * A4_LANDSCAPE_PX <= used <= A4_LANDSCAPE_PX
+    heads = header_rows(ws)
+    assert len(heads) == (4 if audience == INTERNAL else 2)
+    assert {last_column(ws, r) for r in heads} == {columns}  # every table ends at one edge
+    assert {last_column(ws, r + 1) for r in heads} == {columns}
+
+
+def test_wide_columns_are_merged_cells_under_their_header(wb, tmp_path):
+    report = weekly_data(wb, "美的", "2026-W47", audience=INTERNAL)
+    ws = load_workbook(write_weekly(report, tmp_path / report.filename)).active
+    row, col = find(ws, "纪要发送时间")
+    assert (col, f"I{row}:J{row}" in merged(ws)) == (9, True)
+    unsent, late = report.minutes.dicts()[1], report.minutes.dicts()[0]
+    assert ws.cell(row + 1, 9).value == late["纪要发送时间"] and ws.cell(row + 2, 9).value is None
+    assert ws.cell(row + 2, 1).value == unsent["工作号"] and f"I{row + 2}:J{row + 2}" in merged(ws)
+    days_row, days_col = find(ws, "逾期天数")
+    assert ws.cell(days_row + 1, days_col).value == 7
+    assert ws.cell(days_row + 1, days_col).number_format == "0_)"  # a gap before the next text
+
+
+EMPTY_LINES = {
+    "overdue": ("逾期未交付的工作", "截至 2026-11-20 没有逾期未交付的工作。"),
+    "minutes": ("逾期的会议纪要", "截至 2026-11-20 没有迟发或未发的会议纪要。"),
+    "revisions": ("本周修改单", "本周没有新开的修改单。"),
+}
+
+
+@pytest.mark.parametrize(
+    ("audience", "empty"),
+    [
+        (CLIENT, ["revisions"]),
+        (INTERNAL, ["revisions"]),
+        (INTERNAL, ["overdue", "minutes"]),
+        (INTERNAL, list(EMPTY_LINES)),
+    ],  # fmt: skip
+)
+def test_an_empty_section_is_one_line_not_an_empty_table(wb, tmp_path, audience, empty):
+    report = weekly_data(wb, "美的", "2026-W47", audience=audience)
+    for name in empty:
+        getattr(report, name).rows.clear()
+    ws = load_workbook(write_weekly(report, tmp_path / report.filename)).active
+    text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "（无）" not in text
+    for name in empty:
+        heading, line = EMPTY_LINES[name]
+        row = next(c.row for c in ws["A"] if str(c.value).partition("、")[2].startswith(heading))
+        assert ws.cell(row + 1, 1).value == line and not ws.cell(row + 1, 1).fill.fgColor.rgb.endswith("1F3864")  # fmt: skip
+    assert len(header_rows(ws)) == (4 if audience == INTERNAL else 2) - len(empty)

@@ -41,6 +41,9 @@ class Table:
     formats: dict[int, str] = field(default_factory=dict)  # 0-based column -> number format
     widths: list[int] = field(default_factory=list)
     empty_text: str = "（无）"
+    # How many of the sheet's columns each column takes (merged cells), so tables of
+    # different column counts share one grid and one right edge; empty: one each.
+    spans: list[int] = field(default_factory=list)
 
     def column(self, name: str) -> list:
         i = self.headers.index(name)

@@ -200,13 +200,43 @@ def row_heights(rows: list[list], widths: list[float]) -> list[float]:
     return out
 
 
+def table_widths(block: Table, widths: list[float]) -> list[float]:
+    """The printed width of each of ``block``'s columns: the grid columns it spans."""
+    if not block.spans:
+        return widths
+    starts = [sum(block.spans[:i]) for i in range(len(block.spans))]
+    return [sum(widths[s : s + n]) for s, n in zip(starts, block.spans, strict=True)]
+
+
+def spanned_table(sheet, row: int, block: Table, rows: list[list]) -> int:
+    """``Sheet.table`` for a block whose columns span several sheet columns (merged
+    cells, the same looks); returns the next free row."""
+    from aexl.workbook.write import CELL, HEADER, row_looks
+
+    starts = [1 + sum(block.spans[:i]) for i in range(len(block.spans))]
+    cells = list(zip(starts, block.spans, strict=True))
+    for (col, span), header in zip(cells, block.headers, strict=True):
+        sheet.merge(row, col, col + span - 1, header, HEADER)
+    row += 1
+    if not rows:
+        sheet.merge(row, 1, block.spans[0], block.empty_text, CELL)
+        return row + 2
+    for n, values in enumerate(rows):
+        for i, (col, span) in enumerate(cells):
+            value = values[i] if i < len(values) else None
+            fmt = block.formats.get(i)
+            sheet.merge(row, col, col + span - 1, value, *row_looks(n), number_format=fmt)
+        row += 1
+    return row + 1
+
+
 def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int | None) -> int:
     """``block`` from ``row`` with its header row repeated on every page it continues on;
     ``headed`` is the first row of the heading(s) just above it (they move with it).
     Returns the next free row. A block with ``decorate(sheet, row, index)`` (thumbnails)
     is called for each body row after it is written."""
     own = getattr(block, "row_heights", None)
-    heights = own(widths) if own else row_heights(block.rows, widths)
+    heights = own(widths) if own else row_heights(block.rows, table_widths(block, widths))
     lead_first = headed if headed is not None else row
     lead = sum(pager.height(r) for r in range(lead_first, row))
     header = pager.height(row)
@@ -225,7 +255,10 @@ def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int
         for n, h in enumerate(heights[bounds[k] : bounds[k + 1]]):
             if h:
                 sheet.set_height(row + 1 + n, h)
-        end = sheet.table(row, block.headers, chunk, block.formats, block.empty_text)
+        if block.spans:
+            end = spanned_table(sheet, row, block, chunk)
+        else:
+            end = sheet.table(row, block.headers, chunk, block.formats, block.empty_text)
         decorate = getattr(block, "decorate", None)
         for n in range(len(chunk)) if decorate else ():
             decorate(sheet, row + 1 + n, bounds[k] + n)
@@ -248,20 +281,27 @@ def write_text(sheet, row: int, block: Text, width: int, total: float) -> int:
 
 
 def write_blocks(
-    sheet, title: str, lines: list[str], blocks, *, freeze: str = "table", landscape: bool = True
+    sheet,
+    title: str,
+    lines: list[str],
+    blocks,
+    *,
+    freeze: str = "table",
+    landscape: bool = True,
+    widths: list[float] | None = None,
 ) -> dict:
     """Lay out a report on ``sheet`` (a ``Sheet``): title block, then every block, paged as
     it goes (``Pager``); a table continued on the next page starts it with its header row
     again (print titles for every table, which one ``repeat_rows`` range cannot give).
 
     ``freeze``: ``"table"`` below the first table's header, ``"title"`` below the title
-    block. Blocks with ``write(sheet, row, width, total, keep=[]) -> next_row`` (charts)
+    block; ``widths``: the sheet's column widths (default: what the tables ask for). Blocks with ``write(sheet, row, width, total, keep=[]) -> next_row`` (charts)
     write themselves and list in ``keep`` the row spans that belong together.
     Returns ``first_header``, ``last_row``, ``width``, ``keep`` and ``table_headers``.
     """
     from aexl.workbook.write import SUBSECTION
 
-    widths = fit_widths(blocks) or [14, 14, 14, 14, 14, 14]
+    widths = list(widths or fit_widths(blocks) or [14, 14, 14, 14, 14, 14])
     width, total = len(widths), float(sum(widths))
     sheet.set_widths(widths)
     row = sheet.title_block(title, lines, width)
@@ -310,12 +350,19 @@ def write_blocks(
 
 
 def save_report(report, path, sheet: str, *, freeze: str = "table", landscape: bool = True):
-    """A one-sheet workbook of ``report`` (title, header_lines, blocks) saved atomically."""
+    """A one-sheet workbook of ``report`` (title, header_lines, blocks) saved atomically;
+    a report with ``columns`` (column widths) lays its tables out on that grid."""
     kind = getattr(report, "KIND", "")
     book = report_book(path, report.title, getattr(report, "source", ""), kind)
     page = book.sheet(sheet)
     page.print_setup(landscape=landscape)
     write_blocks(
-        page, report.title, report.header_lines(), report.blocks, freeze=freeze, landscape=landscape
+        page,
+        report.title,
+        report.header_lines(),
+        report.blocks,
+        freeze=freeze,
+        landscape=landscape,
+        widths=getattr(report, "columns", None),
     )
     return book.save()

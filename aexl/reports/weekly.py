@@ -24,7 +24,7 @@ from pathlib import Path
 
 from aexl import schema
 from aexl.period import Period
-from aexl.reports.blocks import BrandReport, Heading, Table, fmt_day
+from aexl.reports.blocks import BrandReport, Heading, Table, Text, fmt_day
 from aexl.reports.layout import save_report
 from aexl.reports.registers import calendar_of, prepare, reports_for
 from aexl.rules import DONE_STATUSES, as_day, in_range, jobno_key, text_of
@@ -42,6 +42,21 @@ PROGRESS_WIDTHS = [15, 20, 10, 12, 34, 9, 26, 30, 12, 12]
 OVERDUE_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最近进展", "逾期天数", "应交付日期", "依据", "执行人员"]  # fmt: skip
 MINUTES_HEADERS = ["会议时间", "主题", "会议类型", "工作号", "情况", "主管审阅", "应发送时间", "纪要发送时间"]  # fmt: skip
 REVISION_HEADERS = ["原工作号", "项目名称", "修改序号", "修改日期", "修改内容", "执行人员", "交付日期", "意见来源"]  # fmt: skip
+# The printed page: every table on one grid of column widths that fills A4 landscape at
+# 100 % (about 140 characters; Excel's Calibri units), so the body prints at 10 pt and
+# every table ends at the same right edge. Wide text sits under 本周进展 and 下周计划.
+CLIENT_GRID = [18, 15, 9, 10, 30, 8, 28, 9, 11]
+INTERNAL_GRID = [18, 14, 9, 10, 22, 8, 18, 21, 8, 11]
+# The printed tables, in print order; 「名称*2」 takes two grid columns.
+OVERDUE_VIEW = ["工作号", "项目名称", "工作类型", "状态", "最近进展", "逾期天数", "依据*2", "执行人员", "应交付日期"]  # fmt: skip
+MINUTES_VIEW = ["工作号", "主题*2", "会议类型", "情况", "主管审阅", "会议时间", "应发送时间", "纪要发送时间*2"]  # fmt: skip
+CLIENT_REVISIONS = ["原工作号", "项目名称*2", "修改日期", "修改内容", "修改序号", "意见来源", "执行人员", "交付日期"]  # fmt: skip
+INTERNAL_REVISIONS = ["原工作号", "项目名称*2", "修改日期", "修改内容", "修改序号", "意见来源*2", "执行人员", "交付日期"]  # fmt: skip
+REVISION_VIEW = {CLIENT: CLIENT_REVISIONS, INTERNAL: INTERNAL_REVISIONS}
+# right-aligned numbers keep a gap before the left-aligned text of the next column
+NUMBER_FORMATS = {"完成度": '0"%"_)', "逾期天数": "0_)", "修改序号": "0_)"}
+NUMERALS = "一二三四"
+MINUTES_RULE = "应于会后 1 个工作日内发送"
 
 
 @dataclass
@@ -77,17 +92,14 @@ class WeeklyReport(BrandReport):
         kind = KIND + ("_内部" if self.internal else "")
         return report_name(self.finish, self.brand, kind)
 
+    @property
+    def columns(self) -> list[int]:
+        """The sheet's column widths: one grid for every table of this copy."""
+        return INTERNAL_GRID if self.internal else CLIENT_GRID
+
     def client_progress(self) -> Table:
         """The progress table without the internal columns."""
-        keep = [i for i, h in enumerate(self.progress.headers) if h not in INTERNAL_ONLY]
-        pick = lambda values: [values[i] for i in keep if i < len(values)]  # noqa: E731
-        formats = {keep.index(i): f for i, f in self.progress.formats.items() if i in keep}
-        return Table(
-            pick(self.progress.headers),
-            [pick(r) for r in self.progress.rows],
-            formats,
-            pick(self.progress.widths),
-        )
+        return printed(self.progress, [h for h in self.progress.headers if h not in INTERNAL_ONLY])
 
     @property
     def is_empty(self) -> bool:
@@ -110,23 +122,43 @@ class WeeklyReport(BrandReport):
 
     @property
     def blocks(self) -> list:
-        if not self.internal:
-            return [
-                Heading("一、本周工作进展与下周计划"),
-                self.client_progress(),
-                Heading("二、本周修改单"),
-                self.revisions,
-            ]
-        return [
-            Heading("一、本周工作进展与下周计划"),
-            self.progress,
-            Heading("二、逾期未交付的工作"),
-            self.overdue,
-            Heading("三、逾期的会议纪要（应于会后 1 个工作日内发送）"),
-            self.minutes,
-            Heading("四、本周修改单"),
-            self.revisions,
+        """Sections in order; a section with nothing in it is one line, not an empty table."""
+        day = f"{self.finish:%Y-%m-%d}"
+        progress = printed(self.progress) if self.internal else self.client_progress()
+        revisions = printed(self.revisions, REVISION_VIEW[self.audience])
+        overdue, minutes = printed(self.overdue, OVERDUE_VIEW), printed(self.minutes, MINUTES_VIEW)
+        sections = [
+            ("本周工作进展与下周计划", progress, "本周没有登记工作进展。"),
+            ("逾期未交付的工作", overdue, f"截至 {day} 没有逾期未交付的工作。"),
+            (
+                f"逾期的会议纪要（{MINUTES_RULE}）",
+                minutes,
+                f"截至 {day} 没有迟发或未发的会议纪要。",
+            ),  # fmt: skip
+            ("本周修改单", revisions, "本周没有新开的修改单。"),
         ]
+        if not self.internal:
+            sections = [sections[0], sections[3]]
+        out = []
+        for n, (heading, table, none) in enumerate(sections):
+            out.append(Heading(f"{NUMERALS[n]}、{heading}"))
+            out.append(table if table.rows else Text([none]))
+        return out
+
+
+def printed(table: Table, columns=None) -> Table:
+    """``table`` as printed: ``columns`` (names; 「名称*2」 spans two grid columns) in that
+    order, numbers right-aligned with a gap before the next column's text."""
+    pairs = [(c.partition("*")[0], int(c.partition("*")[2] or 1)) for c in columns or table.headers]
+    keep = [table.headers.index(name) for name, _ in pairs]
+    formats = {k: NUMBER_FORMATS.get(table.headers[i], table.formats.get(i)) for k, i in enumerate(keep)}  # fmt: skip
+    return Table(
+        [name for name, _ in pairs],
+        [[r[i] if i < len(r) else None for i in keep] for r in table.rows],
+        {k: f for k, f in formats.items() if f},
+        [table.widths[i] if i < len(table.widths) else 0 for i in keep],
+        spans=[span for _, span in pairs] if any(span > 1 for _, span in pairs) else [],
+    )
 
 
 def weekly_data(
