@@ -739,3 +739,308 @@ def test_articles_beyond_absolute_terms_are_block(text, term, basis):
     hits = [h for h in check_text(text) if h.term == term]
     assert hits and hits[0].tier == BLOCK, [(h.term, h.tier) for h in check_text(text)]
     assert basis in hits[0].basis
+
+
+# ------------------------------------------------------------ fast paths ----
+# The scan has fast paths for texts full of triggers (bench/bench_copycheck.py
+# times them). They must never change a result: each is compared here with
+# the slow, obvious way of doing the same thing, on worst-case texts, on the
+# corpora and on seeded random texts built from pieces of the term list.
+
+
+def naive_check(text: str) -> list[tuple]:
+    """The whole check written the plain way: one combined mask regex, ``str.find`` for
+    every term, every candidate sorted longest first, evidence searched per window."""
+    import re
+
+    from aexl.copycheck import _checker
+    from aexl.copycheck.engine import _CLAUSE_END
+
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    norm, offsets = _checker().normalize(text)
+    masks = "|".join(f"(?:{p})" for block in data["harmless"] for p in block["patterns"])
+    masked = re.sub(masks, lambda m: "\x00" * len(m.group()), norm)
+    rules, candidates, terms_seen = data["rule"], [], set()
+    for i, raw in enumerate(rules):
+        rank = -1 if raw["tier"] == BLOCK else 0
+        for term in raw.get("terms", ()):
+            at = -1 if term in terms_seen else masked.find(term)
+            terms_seen.add(term)
+            while at >= 0:
+                candidates.append((-len(term), rank, i, at, at + len(term)))
+                at = masked.find(term, at + 1)
+        for pattern in raw.get("patterns", ()):
+            for m in re.finditer(pattern, masked):
+                if m.end() > m.start():
+                    candidates.append((m.start() - m.end(), rank, i, m.start(), m.end()))
+    taken, used = [], set()
+    for cand in sorted(candidates):
+        if not used & set(range(cand[3], cand[4])):
+            used |= set(range(cand[3], cand[4]))
+            taken.append(cand)
+    by_id = {raw["id"]: raw for raw in rules}
+    ev, out = data["evidence"], []
+    for _, _, i, start, end in sorted(taken, key=lambda c: c[3]):
+        raw = rules[i]
+        for esc in data.get("escalate", ()):
+            clause = _CLAUSE_END.split(norm[max(0, start - 12) : start])[-1]
+            if raw["id"] in esc["rules"] and re.search(esc["before"], clause):
+                raw = by_id[esc["as"]]
+                break
+        term = norm[start:end].upper()
+        tier, basis, message = raw["tier"], data["basis"][raw["basis"]], raw["message"]
+        window = norm[max(0, start - ev["window"]) : end + ev["window"]]
+        evidence = all(re.search(ev[k], window) for k in ("period", "region", "source"))
+        if raw.get("ranking") and evidence and tier == BLOCK:
+            tier, basis, message = REVIEW, data["basis"]["art11"], ev["message"]
+        if offsets is not None:
+            start, end = offsets(start), offsets(end - 1) + 1
+        out.append((term, start, end, tier, basis, message.replace("{term}", term)))
+    return out
+
+
+def as_tuples(hits) -> list[tuple]:
+    return [(h.term, h.start, h.end, h.tier, h.basis, h.message) for h in hits]
+
+
+def fit(unit: str, size: int = 3000) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+WORST_CASES = {
+    "最": fit("最"),
+    "第一": fit("第一"),
+    "100%": fit("100%"),
+    "国家级": fit("国家级"),
+    "全国第一": fit("全国第一"),
+    "全国最大": fit("全国最大"),
+    "最好": fit("最好"),
+    "最大的": fit("最大的"),
+    "no.1": fit("no.1"),
+    "full-width NO.1": fit("ＮＯ．１"),
+    "spaced 最": fit("最 "),
+    "guard words": fit("最最最最最最最最亮点"),  # the guarded mask pattern everywhere
+    "guard words apart": fit("最最大的亮点。" + "的" * 40),
+    "ranking with evidence": fit("据尼尔森统计2024年全国销量第一，"),
+    "evidence far apart": fit("全国销量第一" + "好" * 70 + "2024年来源：某机构"),
+    "no trigger": fit("的是在了和有这为上个我们到说时要就出会可也你对生能而子那得于"),
+}
+
+
+@pytest.mark.parametrize("name", list(WORST_CASES))
+def test_worst_cases_find_what_the_plain_way_finds(name):
+    text = WORST_CASES[name]
+    assert as_tuples(check_text(text)) == naive_check(text)
+
+
+def random_texts(seed: int, count: int) -> list[str]:
+    """Texts made of terms, pieces of the patterns and harmless rules, evidence words,
+    digits, punctuation, spaces and full-width forms, in random order."""
+    import random
+    import re
+
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    sources = [p for raw in data["rule"] for p in raw.get("patterns", ())]
+    sources += [p for block in data["harmless"] for p in block["patterns"]]
+    sources += [esc["before"] for esc in data["escalate"]]
+    sources += [data["evidence"][k] for k in ("period", "region", "source")]
+    pieces = sorted(
+        {t for raw in data["rule"] for t in raw.get("terms", ())}
+        | {w for s in sources for w in re.findall(r"[\u4e00-\u9fffa-z]{1,6}", s)}
+    )
+    chars = sorted(set("".join(pieces)) | set("0123456789%.，。！ \u3000\u200bＮＯ１％：年月"))
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        size, parts = rng.choice([4, 12, 40, 120, 600]), []
+        while sum(map(len, parts)) < size:
+            parts.append(rng.choice(pieces) if rng.random() < 0.5 else rng.choice(chars))
+        texts.append("".join(parts))
+    return texts
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_texts_find_what_the_plain_way_finds(seed):
+    for text in random_texts(seed, 150):
+        assert as_tuples(check_text(text)) == naive_check(text), text
+
+
+def test_corpora_find_what_the_plain_way_finds():
+    from aexl.copycheck.evaluate import load
+
+    sentences = [
+        r.sentence for n in ("copy_penalty.tsv", "copy_ordinary.tsv") for r in load(DATA / n)
+    ]
+    sentences += [sentence for _, sentence, _ in ROWS]
+    for sentence in sentences:
+        assert as_tuples(check_text(sentence)) == naive_check(sentence), sentence
+
+
+def harmless_sources() -> list[str]:
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    return [p for block in data["harmless"] for p in block["patterns"]]
+
+
+def test_mask_blanks_what_one_combined_regex_blanks():
+    import re
+
+    from aexl.copycheck.mask import Mask
+
+    sources = harmless_sources()
+    mask, plain = Mask(sources), re.compile("|".join(f"(?:{s})" for s in sources))
+    assert mask.words is not None, "no guarded pattern: this test would not test the windows"
+    texts = list(WORST_CASES.values()) + random_texts(7, 300)
+    for text in texts:
+        assert mask.apply(text) == plain.sub(lambda m: "\x00" * len(m.group()), text), text
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        ["(?:a|b)c", "(?:ab|a)?c", "b(?<=ab)c"],
+        ["(?:确|担|环)保(?=本|过|息)", "保过(?=[程期去来年节])", "(?:面|红)包(?=过)"],
+        ["(?:不会是|不是|并非)[^，。]{0,15}?首选", "(?:非|不|并非)(?:承诺|保证)?(?:保本|无风险)"],
+        ["(?:a|\\|b|(?:c|d)e?)?f", "[ab]x"],  # [ab] is not one character: no grouping
+    ],
+)
+def test_grouping_by_first_character_matches_like_the_plain_alternation(sources):
+    import itertools
+    import re
+
+    from aexl.copycheck.regex_tools import by_first_char
+
+    grouped = by_first_char(sources)
+    if sources[-1] == "[ab]x":
+        assert grouped is None
+        return
+    plain, fast = re.compile("|".join(f"(?:{s})" for s in sources)), re.compile(grouped)
+    alphabet = sorted(set("".join(sources)) - set("()?:|[]^{},=<!.0123456789\\"))
+    for size in range(1, 6):
+        for chars in itertools.product(alphabet[:8], repeat=min(size, 3)):
+            text = "".join(chars) * (size // 3 + 1)
+            assert [m.span() for m in plain.finditer(text)] == [
+                m.span() for m in fast.finditer(text)
+            ]
+
+
+def test_harmless_patterns_group_by_first_character():
+    from aexl.copycheck.regex_tools import by_first_char
+
+    sources = [s for s in harmless_sources() if not s.startswith(("最{", "(?:极端)"))]
+    assert by_first_char(sources) is not None  # the fast mask is the one in use
+
+
+def test_near_answers_like_searching_the_window():
+    import random
+    import re
+
+    from aexl.copycheck.regex_tools import Near, is_context_free
+
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    rng = random.Random(5)
+    for key in ("period", "region", "source"):
+        pattern = data["evidence"][key]
+        assert is_context_free(pattern), key  # else the engine searches each window
+        regex = re.compile(pattern)
+        for text in random_texts(9, 40):
+            near = Near(regex, text)
+            for _ in range(30):
+                lo = rng.randrange(len(text) + 1)
+                hi = min(len(text), lo + rng.randrange(1, 40))
+                assert near(lo, hi) == bool(regex.search(text[lo:hi])), (key, text, lo, hi)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first", "guard", "context_free", "fast"),
+    [
+        ("最(?:近|后)", "最", None, True, True),
+        ("(?:极端)?最(?:高|低)(?=气温|温度)", "最极", (("气温", "温度"), 2, 4), False, False),
+        ("最{1,2}的?(?=亮点|特点)", "最", (("亮点", "特点"), 1, 3), False, False),
+        ("[确担]保", "担确", None, True, True),
+        ("1(?<=[\\d.]1)00%", "1", None, False, True),
+        ("[^a]b", None, None, True, False),  # a negated class: any character
+        ("a?", None, None, False, False),  # can match nothing
+        ("(?i)ab", None, None, False, False),  # ignores case: not read
+        ("(a)\\1", "a", None, False, False),  # a back-reference
+        ("第一(?=就是)", "第", (("就是",), 2, 2), False, True),
+        ("第(?:[一二]+)(?=次)", "第", None, False, True),  # unbounded: no guard
+    ],
+)
+def test_regex_tools_read_patterns(pattern, first, guard, context_free, fast):
+    from aexl.copycheck import regex_tools as rt
+
+    chars = rt.first_chars(pattern)
+    assert (None if chars is None else "".join(sorted(chars, reverse=True))) == (
+        None if first is None else "".join(sorted(first, reverse=True))
+    )
+    assert rt.lookahead_guard(pattern) == guard
+    assert rt.is_context_free(pattern) == context_free
+    assert rt.skipped_fast(pattern) == fast
+
+
+def test_fast_hit_is_a_copy_hit():
+    import dataclasses
+    import pickle
+
+    from aexl.copycheck import _new_hit
+
+    made = CopyHit("最好", 1, 3, BLOCK, "basis", "message")
+    fast = _new_hit("最好", 1, 3, BLOCK, "basis", "message")
+    assert type(fast) is CopyHit and fast == made and hash(fast) == hash(made)
+    assert repr(fast) == repr(made) and pickle.loads(pickle.dumps(fast)) == made
+    assert dataclasses.asdict(fast) == dataclasses.asdict(made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.term = "最佳"
+
+
+def test_near_answers_like_searching_every_window_of_a_dense_text():
+    import re
+
+    from aexl.copycheck.regex_tools import Near
+
+    data = tomllib.loads(TERMS_FILE.read_text(encoding="utf-8"))
+    text = "2024年2025年3月q1上海市北京市据尼尔森统计来源：某2026年上半年全国"
+    for key in ("period", "region", "source"):
+        regex = re.compile(data["evidence"][key])
+        near = Near(regex, text)
+        for lo in range(len(text)):
+            for hi in range(lo + 1, len(text) + 1):
+                assert near(lo, hi) == bool(regex.search(text[lo:hi])), (key, lo, hi)
+
+
+def test_mask_windows_give_the_plain_matches_for_every_short_mix():
+    import itertools
+    import re
+
+    from aexl.copycheck.mask import Mask
+
+    sources = harmless_sources()
+    mask, plain = Mask(sources), re.compile("|".join(f"(?:{s})" for s in sources))
+    tokens = ["最", "最近", "亮点", "的", "大", "收益率", "极端", "最高", "气温", "第一", "位"]
+    filler = "好" * 30
+    for size in range(1, 4):
+        for combo in itertools.product(tokens, repeat=size):
+            text = filler + "".join(combo) + filler
+            expected = [m.span() for m in plain.finditer(text)]
+            windows = mask._windows(text)
+            assert (mask._spans(text, windows) if windows else expected) == expected, combo
+            # any wider windows give the same matches: here one position in three
+            wider = sorted({p for a, b in windows for p in range(a, b + 1)} | {*range(0, 90, 3)})
+            wider = [[p, p] for p in wider]
+            assert mask._spans(text, wider) == expected, combo
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("同类产品中吸附能力较好最高", BLOCK),  # the scope 11 characters before: escalated
+        ("同类产品中吸附能力较好的最高", REVIEW),  # 12 characters before: too far
+        ("全杭州最强", BLOCK),
+        ("全杭州，最强", REVIEW),  # another clause
+        ("我们最强", REVIEW),  # no scope at all
+    ],
+)
+def test_scope_before_a_superlative_at_the_edge_of_the_clause(text, tier):
+    hits = check_text(text)
+    assert as_tuples(hits) == naive_check(text)
+    assert [h.tier for h in hits if h.term.startswith("最")] == [tier]

@@ -56,14 +56,17 @@ class Checker:
     def __init__(self, data: dict) -> None:
         bases = data["basis"]
         self.literal_rule: dict[str, Rule] = {}
-        self.patterns: list[tuple[re.Pattern, Rule]] = []
+        # (regex, rule, the characters a match can start with or None when unknown)
+        self.patterns: list[tuple[re.Pattern, Rule, frozenset[str] | None]] = []
         self.rules: list[Rule] = []  # by priority
         for i, raw in enumerate(data["rule"]):
             rule = _rule(raw, i, bases)
             self.rules.append(rule)
             for term in raw.get("terms", ()):
                 self.literal_rule.setdefault(term, rule)  # an earlier rule keeps a repeated term
-            self.patterns.extend((re.compile(p), rule) for p in raw.get("patterns", ()))
+            self.patterns.extend(
+                (re.compile(p), rule, first_chars(p)) for p in raw.get("patterns", ())
+            )
         by_id = {}
         for i, raw in enumerate(data["rule"]):
             by_id[raw["id"]] = _rule(raw, i, bases)
@@ -124,7 +127,10 @@ class Checker:
                 (-length, rank, priority, end + 1 - length, end + 1)
                 for end, (length, rank, priority) in self.automaton.iter(masked)
             ]
-        for regex, rule in self.patterns:
+        present = set(masked)
+        for regex, rule, starts in self.patterns:
+            if starts is not None and present.isdisjoint(starts):
+                continue  # no character a match can start with: no match (and no scan)
             rank, priority = -rule.rank, rule.priority
             out += [
                 (a - b, rank, priority, a, b)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 try:  # the standard library's regex parser (named sre_parse before 3.11)
     from re import _constants as _c
@@ -34,8 +35,9 @@ _BIG_RANGE = 512  # a class wider than this counts as "any character"
 _MAX_GUARD_WIDTH = 64
 
 
+@lru_cache(maxsize=1024)
 def _parse(pattern: str):
-    """The parse tree, or None when it cannot be read (or ignores case)."""
+    """The parse tree (not to be changed), or None when it cannot be read (or ignores case)."""
     if _p is None:
         return None
     try:
