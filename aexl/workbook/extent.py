@@ -38,7 +38,9 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 # In sheetData only <row> and <c> carry r=; a cell's starts with letters.
-_ROW_RE = re.compile(rb" r=\"(\d+)\"")  # a literal start: searched at C speed
+# Every row tag (<row, or x:row with a namespace prefix) with its r= when it has one: the
+# rows and their numbers in one pass, a match per row (the literal "row") instead of per cell.
+_ROW_TAG_RE = re.compile(rb"row(?<=[<:]row)(?:\b[^>]*?\sr=\"(\d+)\")?")
 # Only cells from column AA on are looked at one by one: registers live in A..Z.
 _WIDE_CELL_RE = re.compile(rb" r=\"([A-Z]{2,})\d+\"")
 _ERROR_CELL_RE = re.compile(
@@ -109,44 +111,83 @@ def check_size(rows: int, columns: int, *, file=None, sheet=None, cell: str | No
 
 def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     """The package path of the worksheet named ``sheet_name``, or None."""
+    return sheet_parts(zf).get(sheet_name)
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its package path, for every sheet the workbook lists."""
     try:
         book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
-        return None
-    rel_id = None
+        return {}
+    rel_ids: dict[str, str] = {}
     for node in book.iter(f"{_NS_MAIN}sheet"):
-        if node.get("name") == sheet_name:
-            rel_id = node.get(f"{_NS_REL}id")
+        rel_ids[node.get("name")] = node.get(f"{_NS_REL}id")  # a repeated name: the last one
+    targets: dict[str, str] = {}
     for node in rels.iter(f"{_NS_PKG}Relationship"):
-        if rel_id is not None and node.get("Id") == rel_id:
-            target = node.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join("xl", target))
-    return None
+        target = node.get("Target", "")
+        if target.startswith("/"):
+            targets.setdefault(node.get("Id"), target.lstrip("/"))
+        else:
+            targets.setdefault(node.get("Id"), posixpath.normpath(posixpath.join("xl", target)))
+    return {
+        name: targets[rid] for name, rid in rel_ids.items() if rid is not None and rid in targets
+    }
 
 
-def scan_sheet(path, sheet_name: str) -> SheetScan | None:
-    """Stream the sheet's XML: its real extent and error cells; None if not an xlsx package.
+class Package:
+    """An .xlsx/.xlsm package opened once for scanning all its sheets (``open_package``)."""
 
-    Raises SheetError as soon as the sheet is known to be too large.
-    """
+    def __init__(self, path, zf: zipfile.ZipFile) -> None:
+        self.path, self.zf = path, zf
+        self.names = set(zf.namelist())
+        self._parts: dict[str, str] | None = None
+
+    def part(self, sheet_name: str) -> str | None:
+        """The sheet's path in the package (None when the package has no such sheet)."""
+        if self._parts is None:
+            self._parts = sheet_parts(self.zf)
+        return self._parts.get(sheet_name)
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def open_package(path) -> Package | None:
+    """The package at ``path`` opened for ``scan_sheet``; None if it is not a zip package."""
     try:
-        zf = zipfile.ZipFile(path)
+        return Package(path, zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError):
         return None
-    with zf:
-        part = sheet_part(zf, sheet_name)
-        if part is None or part not in zf.namelist():
+
+
+def scan_sheet(path, sheet_name: str, package: Package | None = None) -> SheetScan | None:
+    """Stream the sheet's XML: its real extent and error cells; None if not an xlsx package.
+
+    ``package``: the file already opened (``open_package``), so a workbook's sheets
+    share one opening. Raises SheetError as soon as the sheet is known to be too large.
+    """
+    if package is None:
+        package = open_package(path)
+        if package is None:
             return None
-        try:
-            with zf.open(part) as stream:
-                scan = _scan_stream(stream, path, sheet_name)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-            raise InputFileError(
-                f"工作表「{sheet_name}」无法读取，文件可能已损坏", file=path
-            ) from None
+        with package:
+            return scan_sheet(path, sheet_name, package)
+    part = package.part(sheet_name)
+    if part is None or part not in package.names:
+        return None
+    try:
+        with package.zf.open(part) as stream:
+            scan = _scan_stream(stream, path, sheet_name)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise InputFileError(f"工作表「{sheet_name}」无法读取，文件可能已损坏", file=path) from None
     scan.part = part
     return scan
 
@@ -218,8 +259,7 @@ def _scan_stream(stream, path, sheet_name: str) -> SheetScan:
             tail = buffer
             continue
         part, tail = buffer[:cut], buffer[cut:]
-        counted += part.count(b"<row")  # rows written without r= count in order
-        _scan_part(part, scan)
+        counted += _scan_part(part, scan)  # rows written without r= count in order
         scan.rows = max(scan.rows, counted)
         if scan.rows > cap or scan.columns > EXCEL_MAX_COLUMNS:
             check_size(
@@ -231,12 +271,10 @@ def _scan_stream(stream, path, sheet_name: str) -> SheetScan:
     return scan
 
 
-def _scan_part(part: bytes, scan: SheetScan) -> None:
-    last = None
-    for last in _ROW_RE.finditer(part):  # noqa: B007 - rows are in order; keep the max
-        number = int(last.group(1))
-        if number > scan.rows:
-            scan.rows = number
+def _scan_part(part: bytes, scan: SheetScan) -> int:
+    """Take the rows, wide cells and error cells of ``part``; returns its row tags' count."""
+    found = _ROW_TAG_RE.findall(part)  # b"" for a row without r=
+    scan.rows = max(scan.rows, max(map(int, filter(None, found)), default=0))
     for match in _WIDE_CELL_RE.finditer(part):
         scan.columns = max(scan.columns, column_number(match.group(1).decode()))
     if b't="e"' in part:
@@ -248,6 +286,7 @@ def _scan_part(part: bytes, scan: SheetScan) -> None:
             code = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
             key = (int(ref.group(2)), column_number(ref.group(1).decode()))
             scan.errors[key] = excel_error(code) or ExcelError(code.strip() or "#VALUE!")
+    return len(found)
 
 
 def _first_cell(part: bytes, cap: int) -> str | None:

@@ -224,16 +224,17 @@ def open_calamine(path: str | Path):
         ) from None
 
 
-def sheet_rows(book, sheet_name: str) -> list[list]:
+def sheet_rows(book, sheet_name: str, package=None) -> list[list]:
     """All rows of a sheet from A1, empty cells as '', error values as ``ExcelError``.
 
     The sheet's real extent is checked before calamine builds it (SheetError
     when too large); the value of a merged cell fills the rows it covers.
+    ``package``: the file opened once for all its sheets (``extent.open_package``).
     """
     from aexl.workbook import extent
 
     path = getattr(book, "path", None)
-    scan = extent.scan_sheet(path, sheet_name) if path else None
+    scan = extent.scan_sheet(path, sheet_name, package) if path else None
     if extent.needs_copy(scan):  # newer error values (#SPILL!) that calamine refuses
         from python_calamine import CalamineWorkbook
 
@@ -297,21 +298,28 @@ def read_workbench(
 
     ``need`` lists sheets that must exist: a missing one raises SheetError.
     """
+    from aexl.workbook.extent import open_package
+
     path = Path(path)
     book = open_calamine(path)
     by_norm = {norm_header(name): name for name in book.sheet_names}
+    package = open_package(path)  # the sheets' XML scans share one opening of the file
 
     def rows_of(sheet: str):
         actual = by_norm.get(norm_header(sheet))
         if actual is None:
             return None
         try:
-            return sheet_rows(book, actual)
+            return sheet_rows(book, actual, package)
         except AexlError:
             raise
         except Exception:
             raise InputFileError(f"工作表「{actual}」无法读取，文件可能已损坏", file=path) from None
 
     wb = Workbench(path=path)
-    collect_registers(wb, rows_of, need=need, sheets=sheets, file=str(path))
+    try:
+        collect_registers(wb, rows_of, need=need, sheets=sheets, file=str(path))
+    finally:
+        if package is not None:
+            package.close()
     return wb
