@@ -347,3 +347,55 @@ def test_every_page_a_table_continues_on_starts_with_its_header(tmp_path, rows_a
         if str(v[1]).startswith("长"):
             assert ws.row_dimensions[r].height and ws.row_dimensions[r].height > 30
     assert ws.print_title_rows is None  # no one-range print titles: each table repeats its own
+
+
+def _boxed_report(rows: int, tall: bool):
+    from aexl.reports.blocks import Heading, Table, Text
+
+    class Report:
+        title = "分页测试"
+        KIND = "测试"
+        source = ""
+
+        def header_lines(self):
+            return ["第一行"]
+
+        blocks = [
+            Heading("一、表"),
+            Table(
+                ["编号", "说明"],
+                [[f"A{n:03d}", "长" * (60 if tall else 2)] for n in range(rows)],
+                widths=[10, 40],
+            ),  # fmt: skip
+            Text(placeholder="回顾：目标、策略与执行。"),
+            Heading("二、下一节"),
+            Text(["结束。"]),
+        ]
+
+    return Report()
+
+
+def _page_of(ws):
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    return lambda row: sum(b < row for b in breaks)
+
+
+@pytest.mark.parametrize("tall", [False, True])
+def test_the_box_under_a_table_stays_on_a_page_with_the_tables_last_rows(tmp_path, tall):
+    from aexl.reports.blocks import PLACEHOLDER
+    from aexl.reports.layout import save_report
+
+    moved = 0
+    for rows in range(8, 70, 3) if not tall else range(2, 22):  # the box falls everywhere
+        path = save_report(_boxed_report(rows, tall), tmp_path / f"{rows}.xlsx", "表")
+        ws = openpyxl.load_workbook(path).active
+        page = _page_of(ws)
+        box = next(c.row for c in ws["A"] if str(c.value).startswith(PLACEHOLDER))
+        last = box - 2  # the table's last row, then the gap row
+        assert ws.cell(last, 1).value == f"A{rows - 1:03d}", rows
+        assert page(box) == page(last), rows  # never alone at the top of a page
+        first_on_page = min(r for r in range(1, box) if page(r) == page(box))
+        if first_on_page > 1:  # a page that starts inside the table starts with its header
+            assert ws.cell(first_on_page, 1).value in ("编号", "一、表"), rows
+            moved += ws.cell(first_on_page, 1).value == "编号" and last - first_on_page <= 2
+    assert moved  # some runs carried the last rows over with the box

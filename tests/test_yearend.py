@@ -279,3 +279,23 @@ def test_written_sections_in_order_and_lists_by_date(creative):
         0
     ]
     assert rows[0] < box < rows[1]
+
+
+# ------------------------------------------------------------------ the page ---
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample"
+
+
+@pytest.mark.parametrize("book", ["星河食品_AE工作台.xlsx", "云帆电器_AE工作台.xlsx", "渝信银行_AE工作台.xlsx"])  # fmt: skip
+def test_each_yellow_box_prints_on_the_page_of_its_section(book, tmp_path):
+    """星河 2026 on the sample: section 二's box used to open page 2 alone, after a break."""
+    for report in yearly_reports(read_workbench(SAMPLE / book), 2026):
+        ws = load_workbook(write_yearly(report, tmp_path / report.filename)).active
+        breaks = sorted(b.id for b in ws.row_breaks.brk)
+        boxes = [c.row for c in ws["A"] if str(c.value or "").startswith(PLACEHOLDER)]
+        assert len(boxes) == 4, report.brand
+        for box in boxes:
+            above = box - 1
+            while ws.cell(above, 1).value is None and above > 1:  # the gap row
+                above -= 1
+            assert not any(above <= b < box for b in breaks), (report.brand, box, breaks)
+            assert box - 1 not in breaks, (report.brand, box)  # never the first row of a page

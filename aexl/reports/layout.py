@@ -10,6 +10,7 @@ import unicodedata
 from aexl.reports.blocks import PLACEHOLDER, PLACEHOLDER_COLOR, Heading, Table, Text
 
 TABLE_PAGE_SHARE = 0.5  # a table at most this part of a page is never split across pages
+TAIL_ROWS_SHARE = 0.15  # a table's last two rows go on with the box below it when this short
 
 
 def report_book(path, title: str, source: str = "", kind: str = ""):
@@ -149,16 +150,21 @@ class Pager:
                 self.new_page(row - 1)
             self.used += here
 
-    def table_pages(self, lead: float, header: float, heights: list[float]) -> list[int]:
+    def table_pages(
+        self, lead: float, header: float, heights: list[float], tail: float = 0.0
+    ) -> list[int]:
         """Where a table's body rows start a new page: indexes into ``heights``.
 
         ``lead``: the height of what must stay with the table's start (its
-        heading); ``header``: the header row, repeated on every page. A table
-        of at most ``TABLE_PAGE_SHARE`` of a page is kept whole, a longer one
-        starts where its header and first two rows fit. Index 0 in the result
-        means "start on a new page". ``used`` is not changed.
+        heading); ``header``: the header row, repeated on every page; ``tail``:
+        what must stay with its last rows (the text or the AM's box below it).
+        A table of at most ``TABLE_PAGE_SHARE`` of a page is kept whole (with
+        its tail), a longer one starts where its header and first two rows fit
+        and, when the tail does not fit under its end, its last two rows (the
+        last one when two are tall) go on to the next page with it. Index 0 in the result means "start on a new
+        page". ``used`` is not changed.
         """
-        total = lead + header + sum(heights)
+        total = lead + header + sum(heights) + tail
         start = lead + header + sum(heights[:2])
         used = self.used
         out = []
@@ -171,6 +177,10 @@ class Pager:
                 out.append(i)
                 used = header
             used += h
+        last_page = out[-1] if out else 0  # the first row on the table's last page
+        if tail and used + tail > self.limit and len(heights) - last_page > 2:
+            short = sum(heights[-2:]) <= TAIL_ROWS_SHARE * self.limit
+            out.append(len(heights) - (2 if short else 1))
         return out
 
 
@@ -230,9 +240,12 @@ def spanned_table(sheet, row: int, block: Table, rows: list[list]) -> int:
     return row + 1
 
 
-def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int | None) -> int:
+def write_table(
+    sheet, pager: Pager, row: int, block: Table, widths, headed: int | None, tail: float = 0.0
+) -> int:
     """``block`` from ``row`` with its header row repeated on every page it continues on;
-    ``headed`` is the first row of the heading(s) just above it (they move with it).
+    ``headed`` is the first row of the heading(s) just above it (they move with it);
+    ``tail`` the height of what follows that must stay with its last rows.
     Returns the next free row. A block with ``decorate(sheet, row, index)`` (thumbnails)
     is called for each body row after it is written."""
     own = getattr(block, "row_heights", None)
@@ -241,7 +254,7 @@ def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int
     lead = sum(pager.height(r) for r in range(lead_first, row))
     header = pager.height(row)
     planned = [h or DEFAULT_ROW_PT for h in heights]
-    cuts = pager.table_pages(lead, header, planned or [DEFAULT_ROW_PT])
+    cuts = pager.table_pages(lead, header, planned or [DEFAULT_ROW_PT], tail)
     if cuts and cuts[0] == 0:
         if lead_first > 1:
             pager.new_page(lead_first - 1)
@@ -266,6 +279,22 @@ def write_table(sheet, pager: Pager, row: int, block: Table, widths, headed: int
         row = end - 1 if k < len(bounds) - 2 else end
     pager.used += DEFAULT_ROW_PT * (2 if not block.rows else 1)  # the 「（无）」 row, the gap
     return row
+
+
+def text_heights(block: Text, total: float) -> list[float]:
+    """The heights ``write_text`` gives the rows of ``block``: paragraphs, then the box."""
+    heights = [text_height(p, total) for p in block.paragraphs]
+    if block.placeholder:
+        heights.append(max(text_height(f"{PLACEHOLDER}{block.placeholder}", total), 60))
+    return heights
+
+
+def tail_of(block, total: float) -> float:
+    """What of ``block`` must share a page with the end of the table above it: the gap
+    row and the first two rows of a text (the rows ``write_blocks`` keeps together)."""
+    if not isinstance(block, Text):
+        return 0.0
+    return DEFAULT_ROW_PT + sum(text_heights(block, total)[:2])
 
 
 def write_text(sheet, row: int, block: Text, width: int, total: float) -> int:
@@ -311,7 +340,7 @@ def write_blocks(
     keep: list[tuple[int, int]] = []  # row spans that must not straddle a page
     headers: list[int] = []  # every header row written (repeated ones too)
     headed = None  # first row of the headings just written: they stay with what follows
-    for block in blocks:
+    for n, block in enumerate(blocks):
         start = row
         if isinstance(block, Heading):
             if block.level == 1:
@@ -324,7 +353,8 @@ def write_blocks(
         if isinstance(block, Table):
             first_header = first_header or row
             before = len(pager.added)
-            row = write_table(sheet, pager, row, block, widths, headed)
+            tail = tail_of(blocks[n + 1], total) if n + 1 < len(blocks) else 0.0
+            row = write_table(sheet, pager, row, block, widths, headed, tail)
             headers.append(start)
             headers += [b + 1 for b in pager.added[before:] if b + 1 > start]
             keep.append((headed or start, row - 2))
