@@ -13,11 +13,19 @@
    downgraded from ``block`` to ``review`` (Art. 11).
 
 The work per finding is kept small, since a text can hold one finding every
-two characters (40,000 × "最" has 20,000): findings that do not overlap skip
-the occupancy array; the evidence regexes run once over the text, not once per
-finding (``regex_tools.Near``); an escalation's regex runs only when a
-character it can start with stands before the finding; the shown term, tier,
-basis and message are built once per term and rule.
+two characters (40,000 × "最" has 20,000; ``bench/bench_copycheck.py`` times
+such texts against the 50 ms budget). None of it changes a result
+(``tests/test_copycheck.py`` compares each with the plain way):
+
+- a pattern is not run on a text holding none of the characters its match
+  can start with (``regex_tools.first_chars``);
+- candidates are tuples of numbers; when none overlaps, all win at once, and
+  otherwise each run of overlapping candidates is settled on its own;
+- the evidence regexes run once over the text, not once per finding
+  (``regex_tools.Near``);
+- an escalation is looked at only when a character its regex can start with
+  is in the text, and once per (rule, 12 characters before);
+- the shown term, tier, basis and message are built once per term and rule.
 """
 
 from __future__ import annotations
@@ -117,9 +125,9 @@ class Checker:
     def candidates(self, masked: str) -> list[tuple[int, int, int, int, int]]:
         """``(-length, -tier rank, rule priority, start, end)`` for every match.
 
-        Only numbers: the rule is ``self.rules[priority]``. (Tuples of numbers also
-        leave the garbage collector's lists at its first pass; 40,000 of them
-        holding objects made it a fifth of the time of the worst case.)
+        Only numbers: the rule is ``self.rules[priority]``. (Tuples of numbers only
+        also leave the garbage collector's lists at its first pass, which counts
+        when a text has 40,000 candidates.)
         """
         out: list[tuple[int, int, int, int, int]] = []
         if self.literal_rule:
@@ -155,10 +163,10 @@ class Checker:
         for _, _, priority, start, end in _longest_first(candidates):
             if priority in escalate:
                 before_hit = norm[start - 12 if start > 12 else 0 : start]
-                key = (priority, before_hit)
-                rule = seen.get(key)
+                rule = seen.get((priority, before_hit))
                 if rule is None:
-                    rule = seen[key] = scan.escalated(start, before_hit, rules[priority])
+                    rule = scan.escalated(start, before_hit, rules[priority])
+                    seen[priority, before_hit] = rule
             else:
                 rule = rules[priority]
             evidence = rule.ranking and scan.has_evidence(start, end)
@@ -193,7 +201,7 @@ class _Scan:
     def escalations(self) -> dict[int, list]:
         """The escalations that can apply somewhere in this text, by rule priority: one whose
         regex must start with a character the text does not hold never does."""
-        out: dict[str, list] = {}
+        out: dict[int, list] = {}
         for priority, entries in self.checker.escalate.items():
             entries = [
                 e for e in entries if e[2] is None or self.checker.starters[e[2]].search(self.norm)
