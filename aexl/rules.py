@@ -105,6 +105,17 @@ def normalise_step(value, flow: str | None = None) -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if type(value) is str:  # the common case, one per 签核 row: memoised
+        return _text_step(value, flow)
+    return _normalise_step(value, flow)
+
+
+@lru_cache(maxsize=4096)
+def _text_step(value: str, flow: str | None) -> str:
+    return _normalise_step(value, flow)
+
+
+def _normalise_step(value, flow: str | None) -> str:
     number = step_number(value)
     if number is not None:
         chain = schema.SIGNOFF_CHAINS.get(flow or "", ())

@@ -8,6 +8,8 @@ For every file in either folder (matched by relative path):
   the first differing cells are shown, so "bytes differ, values equal"
   (e.g. a different but equivalent XML order) is told apart from a real change;
 - embedded pictures (``xl/media/*``) are part of the byte comparison;
+- the run's own time (「校验时间：2026-12-01 23:35」 in a 校验结果) is masked in
+  the value comparison: such a file counts as "same values";
 - any other file (PNG, .ics, JSON, text): bytes.
 
     python bench/compare_outputs.py BEFORE_DIR AFTER_DIR [--show 10]
@@ -27,11 +29,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import zipfile
 from pathlib import Path
 
 VOLATILE = {"docProps/core.xml"}  # the creation time
+# Text that states when the run happened (the 校验结果's 校验时间): masked in value comparisons.
+RUN_TIME = re.compile(r"(校验时间：)\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 SKIP_FILES = {".aexl-month-end.json"}  # run bookkeeping (times), not a report
 
 
@@ -57,7 +62,9 @@ def sheet_values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
         cells = {}
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is not None:
+                if isinstance(cell.value, str):
+                    cells[(cell.row, cell.column)] = RUN_TIME.sub(r"\1…", cell.value)
+                elif cell.value is not None:
                     cells[(cell.row, cell.column)] = cell.value
         out[ws.title] = cells
     return out

@@ -230,27 +230,36 @@ def _any_owner(owners: dict) -> str:
 
 
 # --- 周报 / 月报 / 年报 --------------------------------------------------------------------
-def _active_brands(jobs: dict, lo: date, hi: date) -> list[str]:
-    """Brands with a job (not cancelled) open at some point between ``lo`` and ``hi``."""
-    out: dict[str, str] = {}
+def _job_spans(jobs: dict) -> list[tuple[date, date | None, str, str]]:
+    """(开单日期, 交付日期, brand key, brand) of every job not cancelled and with an 开单日期,
+    in register order: read once for every week and month of the due list."""
+    spans = []
     for job in jobs.values():
         opened, due = as_day(job.get("开单日期")), as_day(job.get("交付日期"))
-        if text(job, "状态") == "已取消" or opened is None or opened > hi:
-            continue
-        if due is not None and due < lo:
-            continue
-        out.setdefault(brand_key(job.get("品牌")), text(job, "品牌"))
+        if text(job, "状态") != "已取消" and opened is not None:
+            spans.append((opened, due, brand_key(job.get("品牌")), text(job, "品牌")))
+    return spans
+
+
+def _active_brands(spans: list, lo: date, hi: date) -> list[str]:
+    """Brands with a job (not cancelled) open at some point between ``lo`` and ``hi``
+    (``spans``: ``_job_spans``)."""
+    out: dict[str, str] = {}
+    for opened, due, key, name in spans:
+        if opened <= hi and (due is None or due >= lo):
+            out.setdefault(key, name)
     return [b for b in out.values() if b]
 
 
 def _reports(run: _Run, jobs: dict, owners: dict) -> None:
     cal = run.calendar
+    spans = _job_spans(jobs)
     lo, hi = run.first - timedelta(days=14), run.end + timedelta(days=7)
     monday = lo - timedelta(days=lo.weekday())
     while monday <= hi:
         week = f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}"
         finish, send = cal.weekly_due(week)
-        for brand in _active_brands(jobs, monday, monday + timedelta(days=6)):
+        for brand in _active_brands(spans, monday, monday + timedelta(days=6)):
             ref = dict(brand=brand, who=owners.get(brand_key(brand), ""), key=week)
             _in_window(run, finish, "weekly_finish", f"{brand} {week} 周报完成并经主管审阅", ref)
             _in_window(run, send, "weekly_send", f"{brand} {week} 周报发送给客户", ref)
@@ -260,7 +269,7 @@ def _reports(run: _Run, jobs: dict, owners: dict) -> None:
         label = f"{month:%Y-%m}"
         finish, send = cal.monthly_due(label)
         last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        for brand in _active_brands(jobs, month, last):
+        for brand in _active_brands(spans, month, last):
             ref = dict(brand=brand, who=owners.get(brand_key(brand), ""), key=label)
             _in_window(run, finish, "monthly_finish", f"{brand} {label} 月度总结完成", ref)
             _in_window(run, send, "monthly_send", f"{brand} {label} 月度总结发送给客户", ref)

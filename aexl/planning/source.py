@@ -50,15 +50,17 @@ def rows(registers, sheet: str) -> list[dict]:
     if frame is None or len(frame) == 0:
         return []
     columns = list(frame.columns)
-    values = [frame[c].tolist() for c in columns]
-    return [_clean_row(dict(zip(columns, r, strict=True))) for r in zip(*values, strict=True)]
+    values = [_clean(frame.iloc[:, i]) for i in range(len(columns))]
+    return [dict(zip(columns, r, strict=True)) for r in zip(*values, strict=True)]
 
 
-def _clean_row(rec: dict) -> dict:
-    for key, value in rec.items():
-        if value is not None and value != value:  # NaN / NaT from pandas
-            rec[key] = None
-    return rec
+def _clean(column) -> list:
+    """A column's values, NaN / NaT from pandas as None (looked for only in columns that
+    have any: the reader's columns hold None already)."""
+    values = column.tolist()
+    if column.dtype == object and not column.hasnans:
+        return values
+    return [None if v is not None and v != v else v for v in values]
 
 
 def text(rec: dict, column: str) -> str:

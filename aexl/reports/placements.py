@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -164,11 +165,22 @@ def sample_path(text: str, base_dir: Path) -> Path | None:
         return None
     path = base_dir / relative
     try:  # a link inside the folder that leads out of it is outside too
-        if path.exists() and not path.resolve().is_relative_to(base_dir.resolve()):
+        if path.exists() and not path.resolve().is_relative_to(_resolved(base_dir)):
             return None
     except OSError:
         return None
     return path
+
+
+_RESOLVED: dict[Path, Path] = {}  # a workbench folder → its real path, once per run
+
+
+def _resolved(folder: Path) -> Path:
+    if folder not in _RESOLVED:
+        if len(_RESOLVED) > 64:
+            _RESOLVED.clear()
+        _RESOLVED[folder] = folder.resolve()
+    return _RESOLVED[folder]
 
 
 def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
@@ -218,7 +230,27 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple
     return data, shown
 
 
+_THUMBS: OrderedDict = OrderedDict()  # (path, its mtime and size, box) → thumbnail or None
+_THUMBS_KEPT = 256  # the same 样稿 in many rows and brands is made once
+
+
 def _thumbnail(path: Path, height: int, max_width: int) -> tuple[bytes, tuple[int, int]] | None:
+    """``_make_thumbnail``, remembered per file version (a rewritten file is made again)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_mtime_ns, stat.st_size, height, max_width)
+    if key in _THUMBS:
+        _THUMBS.move_to_end(key)
+        return _THUMBS[key]
+    found = _THUMBS[key] = _make_thumbnail(path, height, max_width)
+    if len(_THUMBS) > _THUMBS_KEPT:
+        _THUMBS.popitem(last=False)
+    return found
+
+
+def _make_thumbnail(path: Path, height: int, max_width: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:

@@ -117,6 +117,8 @@ class Registers:
         self._jobs: dict[str, dict] | None = None
         self._brands: list[str] | None = None
         self._meetings: dict[str, list[tuple[dict, str]]] | None = None
+        self._records: dict[str, JobRecords] = {}
+        self._status: dict[tuple, str | None] = {}
 
     @property
     def name(self) -> str:
@@ -191,17 +193,23 @@ class Registers:
 
     def records(self, no: str) -> JobRecords:
         """The job's dated records (``rules.JobRecords``), for ``rules.status_as_of``."""
-        return JobRecords(
-            weekly=tuple(self.by_job(schema.WEEKLY.sheet, "工作号").get(no, ())),
-            signoffs=tuple(self.by_job(schema.SIGNOFFS.sheet, "工作号").get(no, ())),
-            revisions=tuple(self.by_job(schema.REVISIONS.sheet, "原工作号").get(no, ())),
-            meetings=tuple(self.by_job(schema.MEETINGS.sheet, "工作号").get(no, ())),
-        )
+        if no not in self._records:
+            self._records[no] = JobRecords(
+                weekly=tuple(self.by_job(schema.WEEKLY.sheet, "工作号").get(no, ())),
+                signoffs=tuple(self.by_job(schema.SIGNOFFS.sheet, "工作号").get(no, ())),
+                revisions=tuple(self.by_job(schema.REVISIONS.sheet, "原工作号").get(no, ())),
+                meetings=tuple(self.by_job(schema.MEETINGS.sheet, "工作号").get(no, ())),
+            )
+        return self._records[no]
 
     def status(self, no: str, day) -> str | None:
-        """The job's 状态 at the end of ``day`` (``rules.status_as_of``); None before it was opened."""
-        job = self.jobs.get(no)
-        return None if job is None else status_as_of(job, self.records(no), day)
+        """The job's 状态 at the end of ``day`` (``rules.status_as_of``); None before it was opened.
+        Worked out once per job and day (every brand's report and table asks)."""
+        if (no, day) not in self._status:
+            job = self.jobs.get(no)
+            found = None if job is None else status_as_of(job, self.records(no), day)
+            self._status[no, day] = found
+        return self._status[no, day]
 
 
 def prepare(source) -> Registers:
