@@ -43,12 +43,19 @@ def text_height(value, width: float, line: float = 15.0) -> float:
     """Row height (points) for wrapped ``value`` in a cell ``width`` characters wide.
 
     A CJK character of 10 pt 微软雅黑 is about 1.8 width units (the '0' of the
-    default font); the estimate errs on the tall side so Excel never clips.
+    default font), any other about 1.2: its Latin letters are wider than the
+    default font's, and a run such as a job number wraps whole, leaving the end
+    of a line empty. The estimate errs on the tall side so no program clips.
     """
     usable = max(width - 0.5, 4)
     parts = str(value).split("\n")
-    lines = sum(max(1, math.ceil(display_width(p, 1.8) / usable)) for p in parts)
+    lines = sum(max(1, math.ceil(_print_width(p) / usable)) for p in parts)
     return max(line, lines * line + 3)
+
+
+def _print_width(text: str) -> float:
+    wide = 0 if text.isascii() else _wide_count(text)
+    return 1.8 * wide + 1.2 * (len(text) - wide)
 
 
 def merged_text(sheet, row: int, value, width: int, total_width: float, *, fill=None) -> int:

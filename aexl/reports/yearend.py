@@ -200,8 +200,8 @@ def _empty_report(brand: str, year: int, due: date, source: str) -> YearlyReport
         review=Text(placeholder="全年传播策略与推广计划的回顾：各阶段的目标、策略、执行与调整。"),
         notes=Table(["月份", *NOTE_TOPICS], widths=[10, 40, 40, 40]),
         types=Table(
-            ["工作类型", "工作数量", "完成情况（年末）", "修改单（张）"], widths=[14, 10, 32, 12]
-        ),  # fmt: skip
+            ["工作类型", "工作数量", "完成情况（年末）", "修改单（张）"], widths=[17, 10, 32, 12]
+        ),  # fmt: skip  (column A also holds the 工作号 of the key pieces: 17 fits 14 letters)
         pieces=PiecesBlock([]),
         chart=WorkChart(),
         works=Table(
