@@ -130,21 +130,18 @@ class Checker:
         when a text has 40,000 candidates.)
         """
         out: list[tuple[int, int, int, int, int]] = []
+        add = out.append
         if self.literal_rule:
-            out = [
-                (-length, rank, priority, end + 1 - length, end + 1)
-                for end, (length, rank, priority) in self.automaton.iter(masked)
-            ]
+            for end, (length, rank, priority) in self.automaton.iter(masked):
+                add((-length, rank, priority, end + 1 - length, end + 1))
         present = set(masked)
         for regex, rule, starts in self.patterns:
             if starts is not None and present.isdisjoint(starts):
                 continue  # no character a match can start with: no match (and no scan)
             rank, priority = -rule.rank, rule.priority
-            out += [
-                (a - b, rank, priority, a, b)
-                for a, b in map(_span, regex.finditer(masked))
-                if b > a
-            ]
+            for a, b in map(_span, regex.finditer(masked)):
+                if b > a:
+                    add((a - b, rank, priority, a, b))
         return out
 
     def check(self, text: str, hit_type) -> list:
