@@ -43,7 +43,7 @@ def text_height(value, width: float, line: float = 15.0) -> float:
     """Row height (points) for wrapped ``value`` in a cell ``width`` characters wide.
 
     A CJK character of 10 pt 微软雅黑 is about 1.8 width units (the '0' of the
-    default font), any other about 1.2: its Latin letters are wider than the
+    default font), any other about 1.3: its Latin letters are wider than the
     default font's, and a run such as a job number wraps whole, leaving the end
     of a line empty. The estimate errs on the tall side so no program clips.
     """
@@ -55,7 +55,7 @@ def text_height(value, width: float, line: float = 15.0) -> float:
 
 def _print_width(text: str) -> float:
     wide = 0 if text.isascii() else _wide_count(text)
-    return 1.8 * wide + 1.2 * (len(text) - wide)
+    return 1.8 * wide + 1.3 * (len(text) - wide)
 
 
 def merged_text(sheet, row: int, value, width: int, total_width: float, *, fill=None) -> int:
