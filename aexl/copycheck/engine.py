@@ -264,16 +264,19 @@ def _longest_first(candidates: list[tuple]) -> list[tuple]:
     else:
         return candidates  # none overlaps another: all win
     taken: list[tuple] = []
+    add = taken.append
     i, n = 0, len(candidates)
     while i < n:
-        end, j = candidates[i][4], i + 1
+        first = candidates[i]
+        end, j = first[4], i + 1
         while j < n and candidates[j][3] < end:
-            end = max(end, candidates[j][4])
+            if candidates[j][4] > end:
+                end = candidates[j][4]
             j += 1
-        if j - i == 1:
-            taken.append(candidates[i])
-        elif j - i == 2:  # two that overlap: the better one
-            taken.append(min(candidates[i], candidates[i + 1]))
+        if j == i + 1:
+            add(first)
+        elif j == i + 2:  # two that overlap: the better one
+            add(min(first, candidates[i + 1]))
         else:
             taken += _settle(candidates[i:j])
         i = j
