@@ -189,7 +189,8 @@ def _process(result: BookResult, month: Period, stage: Path, *, png: bool, now) 
     result.check = write_check(target, result.findings, result.check_meta, result.notes)
     result.staged.append((result.check, path.stem))
 
-    book = MonthBook(prepare(month_source(wb, month)), month, calendar, stage, path.name,
+    shared: dict = {}  # the month's registers share their unchanged sheets' rows with the whole
+    book = MonthBook(prepare(month_source(wb, month), shared), month, calendar, stage, path.name,
                      path.parent, png)  # fmt: skip
     produces = [producer(report) for report in month_end_reports()]
     for brand in book_brands(wb, month.start, month.end):
@@ -197,11 +198,12 @@ def _process(result: BookResult, month: Period, stage: Path, *, png: bool, now) 
         result.staged += [(p, client) for p in files]
         if files:
             result.brands.append(brand)
-    _stage_due_list(result, wb, calendar, month, finish, stage)
+    _stage_due_list(result, prepare(wb, shared), calendar, month, finish, stage)
 
 
 def _stage_due_list(result: BookResult, wb, calendar, month: Period, finish, stage) -> None:
-    """Next month's 待办清单; a year the calendar does not know is a note, not a failure."""
+    """Next month's 待办清单 (``wb``: the whole workbench, prepared); a year the calendar
+    does not know is a note, not a failure."""
     from aexl.monthend.writers import due_name, write_due_list
 
     try:

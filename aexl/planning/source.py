@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from aexl import schema
 from aexl.chain import ChainState
@@ -45,7 +46,13 @@ def frames_of(registers) -> dict:
 
 
 def rows(registers, sheet: str) -> list[dict]:
-    """The rows of a register as dicts (``_row`` kept); [] when the sheet is absent."""
+    """The rows of a register as dicts (``_row`` kept); [] when the sheet is absent.
+
+    A prepared ``aexl.reports.registers.Registers`` gives its own rows (shared with the
+    reports; the reader's values, NaN-free, as month-end passes them).
+    """
+    if _prepared(registers):
+        return registers.rows(sheet)
     frame = frames_of(registers).get(sheet)
     if frame is None or len(frame) == 0:
         return []
@@ -65,7 +72,16 @@ def _clean(column) -> list:
 
 def text(rec: dict, column: str) -> str:
     """A cell as one line of text (``""`` for a blank)."""
-    return " ".join(text_of(rec, column).split())
+    value = rec.get(column)
+    if value is None:
+        return ""
+    return _one_line(value if type(value) is str else text_of(rec, column))
+
+
+@lru_cache(maxsize=1 << 14)
+def _one_line(value: str) -> str:
+    """Runs of whitespace as one space, trimmed (flows, steps and names repeat row after row)."""
+    return " ".join(value.split())
 
 
 def people(who: str) -> list[str]:
@@ -73,8 +89,16 @@ def people(who: str) -> list[str]:
     return [p for p in _PEOPLE_SPLIT.split(who or "") if p]
 
 
+def _prepared(registers) -> bool:
+    from aexl.reports.registers import Registers
+
+    return isinstance(registers, Registers)
+
+
 def jobs_by_key(registers) -> dict[str, dict]:
     """工作号 key → the job's row (the first row wins for a duplicated number)."""
+    if _prepared(registers):
+        return registers.jobs  # the same rule, made once
     out: dict[str, dict] = {}
     for rec in rows(registers, schema.JOBS.sheet):
         key = job_key(rec.get("工作号"))
@@ -110,6 +134,8 @@ def signoffs_of(registers, jobno: str) -> list[dict]:
     """The 签核 rows of one job, in sheet order. The register is grouped by job once per
     frame (a due list asks for every job: reading the whole register each time made
     month-end quadratic in the workbench's size)."""
+    if _prepared(registers):
+        return registers.by_job(schema.SIGNOFFS.sheet, "工作号").get(job_key(jobno), [])
     frame = frames_of(registers).get(schema.SIGNOFFS.sheet)
     if frame is None:
         return []

@@ -108,9 +108,12 @@ class Registers:
     ``*_data`` function also takes a plain source and prepares it itself.
     """
 
-    def __init__(self, source):
+    def __init__(self, source, shared: dict | None = None):
         self.source = source
         self.get = frame_getter(source)
+        # rows and per-job groupings by DataFrame, shared with other Registers over the same
+        # frames (month-end: the month's reports and the whole workbench's due list)
+        self._shared = shared if shared is not None else {}
         self._rows: dict[str, list[dict]] = {}
         self._by_job: dict[tuple[str, str], dict[str, list[dict]]] = {}
         self._by_brand: dict[str, dict[str, list[dict]]] = {}
@@ -136,8 +139,16 @@ class Registers:
 
     def rows(self, sheet: str) -> list[dict]:
         if sheet not in self._rows:
-            self._rows[sheet] = records(self.get(sheet))
+            self._rows[sheet] = self._of_frame(sheet)[1]
         return self._rows[sheet]
+
+    def _of_frame(self, sheet: str) -> tuple:
+        """(frame, its rows, {column: rows by job}) of the sheet's frame, made once per frame."""
+        frame = self.get(sheet)
+        hit = self._shared.get(id(frame))
+        if hit is None or hit[0] is not frame:  # the entry holds the frame: its id stays its own
+            hit = self._shared[id(frame)] = (frame, records(frame), {})
+        return hit
 
     @property
     def jobs(self) -> dict[str, dict]:
@@ -162,7 +173,11 @@ class Registers:
     def by_job(self, sheet: str, column: str) -> dict[str, list[dict]]:
         """``jobno_key(column)`` → the sheet's rows, in sheet order."""
         if (sheet, column) not in self._by_job:
-            self._by_job[sheet, column] = by_job(self.rows(sheet), column)
+            _frame, rows, grouped = self._of_frame(sheet)
+            self._rows.setdefault(sheet, rows)
+            if column not in grouped:
+                grouped[column] = by_job(rows, column)
+            self._by_job[sheet, column] = grouped[column]
         return self._by_job[sheet, column]
 
     def by_brand(self, sheet: str) -> dict:
@@ -212,6 +227,10 @@ class Registers:
         return self._status[no, day]
 
 
-def prepare(source) -> Registers:
-    """``source`` (a ``Workbench``, a ``{sheet: DataFrame}`` dict or ``Registers``) prepared."""
-    return source if isinstance(source, Registers) else Registers(source)
+def prepare(source, shared: dict | None = None) -> Registers:
+    """``source`` (a ``Workbench``, a ``{sheet: DataFrame}`` dict or ``Registers``) prepared.
+
+    ``shared``: one dict given to several ``prepare`` calls over workbenches that share
+    DataFrames (a month cut from a workbench): each frame's rows are made once for all.
+    """
+    return source if isinstance(source, Registers) else Registers(source, shared)
