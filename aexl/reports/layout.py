@@ -136,6 +136,10 @@ class Pager:
     def height(self, row: int) -> float:
         return self.sheet.height(row) or DEFAULT_ROW_PT
 
+    def breaks_since(self, row: int) -> list[int]:
+        """The breaks added after ``row`` (the rows that end a page)."""
+        return [b for b in self.added if b >= row]
+
     def new_page(self, after_row: int) -> None:
         self.sheet.page_break(after_row)
         self.added.append(after_row)
@@ -316,6 +320,16 @@ def write_text(sheet, row: int, block: Text, width: int, total: float) -> int:
     return row + 1
 
 
+def write_heading(sheet, row: int, block: Heading, width: int) -> int:
+    """A section heading across the table width (level 1) or a sub-heading; the next row."""
+    from aexl.workbook.write import SUBSECTION
+
+    if block.level == 1:
+        return sheet.section(row, block.text, width)
+    sheet.put(row, 1, block.text, SUBSECTION)
+    return row + 1
+
+
 def write_blocks(
     sheet,
     title: str,
@@ -329,14 +343,12 @@ def write_blocks(
     """Lay out a report on ``sheet`` (a ``Sheet``): title block, then every block, paged as
     it goes (``Pager``); a table continued on the next page starts it with its header row
     again (print titles for every table, which one ``repeat_rows`` range cannot give).
-
     ``freeze``: ``"table"`` below the first table's header, ``"title"`` below the title
-    block; ``widths``: the sheet's column widths (default: what the tables ask for). Blocks with ``write(sheet, row, width, total, keep=[]) -> next_row`` (charts)
-    write themselves and list in ``keep`` the row spans that belong together.
-    Returns ``first_header``, ``last_row``, ``width``, ``keep`` and ``table_headers``.
+    block; ``widths``: the sheet's column widths (default: what the tables ask for).
+    Blocks with ``write(sheet, row, width, total, keep=[]) -> next_row`` (charts) write
+    themselves and list in ``keep`` the row spans that belong together. Returns
+    ``first_header``, ``last_row``, ``width``, ``keep`` and ``table_headers``.
     """
-    from aexl.workbook.write import SUBSECTION
-
     widths = list(widths or fit_widths(blocks) or [14, 14, 14, 14, 14, 14])
     width, total = len(widths), float(sum(widths))
     sheet.set_widths(widths)
@@ -350,20 +362,14 @@ def write_blocks(
     for n, block in enumerate(blocks):
         start = row
         if isinstance(block, Heading):
-            if block.level == 1:
-                row = sheet.section(row, block.text, width)
-            else:
-                sheet.put(row, 1, block.text, SUBSECTION)
-                row += 1
+            row = write_heading(sheet, row, block, width)
             headed = start if headed is None else headed
             continue
         if isinstance(block, Table):
             first_header = first_header or row
-            before = len(pager.added)
             tail = tail_of(blocks[n + 1], total) if n + 1 < len(blocks) else 0.0
             row = write_table(sheet, pager, row, block, widths, headed, tail)
-            headers.append(start)
-            headers += [b + 1 for b in pager.added[before:] if b + 1 > start]
+            headers += [start, *(b + 1 for b in pager.breaks_since(start))]
             keep.append((headed or start, row - 2))
             headed = None
             continue
