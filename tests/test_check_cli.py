@@ -70,6 +70,8 @@ def test_errors_exit_1_with_aligned_table(bad_book):
     assert len(starts) == 1 and width(table[0][: table[0].index("问题")]) == starts.pop() + 2
     assert any("工作单" in line and "规格" in line and "错误" in line for line in table)
     assert any("很多" in line and "→ 请" in line for line in table)  # how to fix it, after →
+    levels = [lv for line in table[2:] for lv in ("错误", "警告") if f"  {lv}  " in line]
+    assert levels == ["错误"] * 4 + ["警告"]  # errors first, as on the 校验结果 sheet
 
 
 def test_out_writes_the_findings_sheet_month_end_writes(aexl, bad_book, tmp_path):

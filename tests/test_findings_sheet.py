@@ -55,7 +55,7 @@ def test_written_sheet_prints_whole_messages_and_hides_codes(tmp_path):
     assert ws.column_dimensions["G"].hidden  # codes kept, not shown or printed
     assert ws.print_title_rows == f"${top}:${top}"
     assert ws.print_area.endswith(f"$F${top + 3}")
-    first = top + 1
+    first = top + 2  # the error is listed first (test_errors_first_then_warnings)
     assert ws.cell(first, 5).value.startswith("会议纪要在会后") and "请" not in ws.cell(first, 5).value  # fmt: skip
     assert ws.cell(first, 6).value.startswith("请尽快发送")
     assert ws.cell(first, CODE_COL).value == "minutes.unsigned"
@@ -63,8 +63,9 @@ def test_written_sheet_prints_whole_messages_and_hides_codes(tmp_path):
     need = text_height(ws.cell(first, 5).value, ws.column_dimensions["E"].width)
     assert ws.row_dimensions[first].height >= need - 0.75 and need > 30
     assert ws.cell(first, 5).alignment.wrap_text
-    assert ws.cell(first + 1, 4).value == "错误" and ws.cell(first + 1, 4).font.b
-    assert ws.cell(first + 2, 5).data_type == "s"  # 「=SUM…」 stays text
+    assert ws.cell(top + 1, 4).value == "错误" and ws.cell(top + 1, 4).font.b
+    assert not ws.cell(first, 4).font.b
+    assert ws.cell(first + 1, 5).data_type == "s"  # 「=SUM…」 stays text
     assert "错误 1 个，警告 2 个" in " ".join(str(ws.cell(r, 1).value) for r in range(1, top))
 
 
@@ -79,5 +80,36 @@ def test_no_findings_say_so_in_every_form(tmp_path):
 def test_grid_for_the_ribbon_has_heights_for_wrapped_rows():
     grid = findings_grid(FINDINGS)
     assert len(grid.rows) == len(grid.heights) == 4 and grid.hidden == (CODE_COL,)
-    assert grid.heights[1] and grid.heights[1] > 30 and grid.heights[2] is None
+    assert grid.heights[2] and grid.heights[2] > 30 and grid.heights[1] is None
     assert (grid.errors, grid.warnings) == (1, 2)
+
+
+MIXED = [
+    Finding("会议", 9, "纪要发送时间", WARNING, "minutes.late", "纪要晚发"),
+    Finding("工作单", 4, "品牌", ERROR, "job.required", "缺少品牌，请填写品牌"),
+    Finding("投放", 2, "样稿", WARNING, "placement.sample_missing", "缺少样稿，请上传"),
+    Finding("修改单", 3, "原工作号", ERROR, "revision.unknown_job", "原工作号不存在"),
+    Finding("签核", 8, "步骤", WARNING, "signoff.order", "顺序不对"),
+]
+
+
+def test_errors_first_then_warnings(tmp_path):
+    """Errors, then warnings, each in the checks' own order: in the written workbook (row
+    by row, with the bold 级别 on the error rows only) and in the ribbon's grid."""
+    path = write_findings(MIXED, tmp_path / "校验结果.xlsx", client="", source="b.xlsx", month="")
+    ws = load_workbook(path).active
+    top = next(r for r in range(1, 10) if ws.cell(r, 1).value == "工作表")
+    listed = [
+        (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 4).value, bool(ws.cell(r, 4).font.b))
+        for r in range(top + 1, top + 1 + len(MIXED))
+    ]
+    assert listed == [
+        ("工作单", 4, "错误", True),
+        ("修改单", 3, "错误", True),
+        ("会议", 9, "警告", False),
+        ("投放", 2, "警告", False),
+        ("签核", 8, "警告", False),
+    ]
+    grid = findings_grid(MIXED)
+    assert [r[0] for r in grid.rows[1:]] == ["工作单", "修改单", "会议", "投放", "签核"]
+    assert [f.sheet for f in grid.findings] == [r[0] for r in grid.rows[1:]]

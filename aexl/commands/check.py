@@ -81,9 +81,15 @@ def pad(text: str, size: int) -> str:
 
 def format_table(findings) -> str:
     """Findings as an aligned table (CJK-width aware) with the columns of every findings
-    table (``aexl.reports.findings_sheet``: 工作表, 行, 列, 级别, 问题, 怎么改) and its
-    summary line; control characters from cells shown escaped."""
-    from aexl.reports.findings_sheet import HEADERS, NO_PROBLEMS, finding_row, summary_line
+    table (``aexl.reports.findings_sheet``: 工作表, 行, 列, 级别, 问题, 怎么改), errors
+    first as there, and its summary line; control characters from cells shown escaped."""
+    from aexl.reports.findings_sheet import (
+        HEADERS,
+        NO_PROBLEMS,
+        finding_row,
+        in_order,
+        summary_line,
+    )
     from aexl.values import printable
 
     errors = sum(f.is_error for f in findings)
@@ -92,7 +98,7 @@ def format_table(findings) -> str:
         return f"{NO_PROBLEMS}\n{summary}"
     rows = [
         [printable(" ".join(str(v).split())) if v is not None else "" for v in finding_row(f)[:6]]
-        for f in findings
+        for f in in_order(findings)
     ]
     heads = HEADERS[:6]
     sizes = [max(width(r[i]) for r in [heads, *rows]) for i in range(4)]

@@ -397,8 +397,8 @@ def validate_workbook(book) -> None:
         )
     findings = validate_workbench(wb)  # includes the unreadable cells read_book found
     _clear_marks(book, raw)
-    places = _mark_cells(book, raw, findings)
-    grid = findings_grid(findings)
+    grid = findings_grid(findings)  # errors first
+    places = _mark_cells(book, raw, grid.findings)
     rows = [[*r[:6], place, r[6]] for r, place in zip(grid.rows, ["位置", *places], strict=False)]
     _show_results(write_grid(book, RESULTS_SHEET, rows), grid)
     message = summary_line(grid.errors, grid.warnings)

@@ -5,9 +5,10 @@ writes a file), month-end's 校验结果 workbook (``write_findings``) and the
 ribbon's 校验结果 sheet (``findings_grid``). Columns: 工作表, 行, 列, 级别,
 问题, 怎么改 — the message split where it says how to fix it (「，请…」,
 「：请…」) — and the finding's code in a last, hidden column (the JSON output
-keeps codes too). Rows are given heights for their wrapped text, so
-LibreOffice and WPS, which do not grow rows on their own, print whole
-messages.
+keeps codes too). Errors come first, then warnings, each in the order the
+checks found them (``in_order``). Rows are given heights for their wrapped
+text, so LibreOffice and WPS, which do not grow rows on their own, print
+whole messages.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def _open(text: str) -> int:
     return sum(text.count(c) for c in "（(「") - sum(text.count(c) for c in "）)」")
 
 
+def in_order(findings) -> list:
+    """Errors first, then warnings; each kept in the order the checks found them."""
+    return sorted(findings, key=lambda f: not f.is_error)
+
+
 def finding_row(finding) -> list:
     from aexl.findings import SEVERITY_LABEL
 
@@ -69,13 +75,16 @@ class FindingsGrid:
     heights: list[float | None] = field(default_factory=list)
     widths: list[int] = field(default_factory=lambda: list(WIDTHS))
     hidden: tuple[int, ...] = (CODE_COL,)
+    findings: list = field(default_factory=list)  # in the order of rows[1:]
     errors: int = 0
     warnings: int = 0
 
 
 def findings_grid(findings) -> FindingsGrid:
-    """The 校验结果 table of ``findings`` (header first), with row heights."""
-    grid = FindingsGrid(rows=[list(HEADERS)], heights=[None])
+    """The 校验结果 table of ``findings`` (header first, then ``in_order``), with row
+    heights; ``grid.findings`` are the findings in the order of the rows."""
+    findings = in_order(findings)
+    grid = FindingsGrid(rows=[list(HEADERS)], heights=[None], findings=findings)
     for f in findings:
         values = finding_row(f)
         grid.rows.append(values)
@@ -116,7 +125,7 @@ def write_findings(
     ]
     body = grid.rows[1:] if findings else []
     top = sheet.listing(title, lines, HEADERS, body, empty_text=NO_PROBLEMS)
-    for n, finding in enumerate(findings):
+    for n, finding in enumerate(grid.findings):
         if finding.is_error:  # the 级别 cell stands out
             sheet.put(top + 1 + n, 4, body[n][3], *xo.row_looks(n), xo.WARN, xo.ERROR)
     for n, height in enumerate(grid.heights[1:]):
