@@ -202,6 +202,63 @@ def test_xlsx_has_a_sheet_per_person(sample, tmp_path):
     assert datetime(2026, 10, 10, 15, 0) in times and all(isinstance(t, datetime) for t in times)
 
 
+@pytest.mark.parametrize(
+    "when,overdue,as_of,state",
+    [
+        (datetime(2026, 9, 29, 18), False, datetime(2026, 9, 29, 9), "今天到期"),
+        (datetime(2026, 9, 29, 9), True, datetime(2026, 9, 29, 11), "已逾期（今天 09:00 到期）"),
+        (datetime(2026, 9, 30, 16), False, datetime(2026, 9, 29), "还剩 1 个工作日"),
+        (datetime(2026, 10, 8, 18), False, datetime(2026, 9, 29), "还剩 2 个工作日"),  # 国庆
+        (datetime(2026, 10, 10, 15), False, datetime(2026, 9, 29), "还剩 4 个工作日"),  # 调休六
+        (datetime(2026, 9, 30, 18), True, datetime(2026, 10, 8, 9), "已逾期 1 个工作日"),
+        (datetime(2026, 9, 10, 17), True, datetime(2026, 9, 29), "已逾期 13 个工作日"),
+    ],
+)
+def test_state_counts_working_days(when, overdue, as_of, state):
+    from aexl.planning.due import DueItem
+    from aexl.planning.dueout import state_of
+
+    item = DueItem(when, "minutes", "发送纪要", overdue=overdue)
+    assert state_of(item, as_of, WorkCalendar()) == state
+    assert state_of(item) == ("逾期" if overdue else "")  # no date to count from
+
+
+def test_xlsx_states_whole_text_and_one_page_per_person(sample, tmp_path):
+    """The written list: 状态 for every row (not only the overdue), rows as tall as their
+    wrapped 说明, and each person's list on one page with its header row as print title."""
+    from openpyxl import load_workbook
+
+    from aexl.planning.dueout import WIDTHS
+    from aexl.reports.layout import text_height
+
+    result = aexl("due", "--in", sample, "--date", EVE, "--xlsx", tmp_path / "待办.xlsx")
+    assert result.returncode == 0, result.stderr
+    book = load_workbook(tmp_path / "待办.xlsx")
+    for ws in book:
+        cells = list(ws.iter_rows(values_only=True))
+        top = next(n for n, row in enumerate(cells, start=1) if row[:2] == ("时间", "事项"))
+        assert ws.print_title_rows == f"${top}:${top}"
+        body = range(top + 1, ws.max_row + 1)
+        states = {(ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, 8).value for r in body}
+        assert all(states.values()), ws.title  # every row says where it stands
+        for r in body:
+            note = ws.cell(r, 7).value
+            need = text_height(note, WIDTHS[6])
+            assert ws.cell(r, 7).alignment.wrap_text
+            assert need < 18 or (ws.row_dimensions[r].height or 0) >= need - 0.75, (ws.title, r)
+        if ws.title != "全部":
+            assert ws.sheet_properties.pageSetUpPr.fitToPage
+            assert ws.page_setup.fitToHeight in (None, 1), ws.title  # one page tall
+    states = {
+        (ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, 8).value
+        for ws in [book["全部"]]
+        for r in range(1, ws.max_row + 1)
+    }
+    assert states[(datetime(2026, 9, 30, 16), "发送会议纪要")] == "还剩 1 个工作日"
+    assert states[(datetime(2026, 10, 10, 15), "发送会议纪要")] == "还剩 4 个工作日"
+    assert states[(datetime(2026, 9, 10, 17, 25), "纪要补主管审阅")] == "已逾期 13 个工作日"
+
+
 def test_by_person_filters(sample):
     wb = read_workbench(sample / XINGHE)
     mine = due_items(wb, wb.calendar(), EVE, 5, person="彭静")

@@ -96,9 +96,10 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(as_json(items), ensure_ascii=False, indent=1))
     elif not (args.xlsx or args.ics):
-        print(format_table(items, line))
+        print(format_table(items, line, as_of=as_of, calendar=calendar))
     if args.xlsx:
-        print(write_xlsx(items, args.xlsx, title_line=line))
+        status = dict(as_of=as_of, calendar=calendar)
+        print(write_xlsx(items, args.xlsx, title_line=line, **status))
     if args.ics:
         print(write_ics(items, args.ics, calendar, workbench="、".join(names)))
     return 0

@@ -55,7 +55,7 @@ def due_list(book) -> None:
     items = due_items(wb, calendar, moment, DUE_DAYS, source=book.name, problems=problems)
     _as_of, _first, end = window(calendar, moment, DUE_DAYS)
     title = f"待办：截至 {moment:%Y-%m-%d %H:%M}，到 {end:%Y-%m-%d}（{DUE_DAYS} 个工作日）"
-    grid = [[title], HEADERS, *[item_row(i) for i in items]]
+    grid = [[title], HEADERS, *[item_row(i, moment, calendar) for i in items]]
     if not items:
         grid.append(["这段时间没有到期或逾期的事项。"])
     write_grid(book, DUE_SHEET, grid, header_rows=(2,))

@@ -7,7 +7,7 @@ used in two workbenches), so its layout can be swapped in one place.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from aexl.filenames import safe_filename
@@ -58,7 +58,8 @@ def write_due_list(wb, calendar, month: Period, path: Path, client: str) -> Path
             items.setdefault(id(item), item)
     ordered = sorted(items.values(), key=lambda i: (i.when, i.kind, i.job, i.brand))
     line = f"{client}：{following.key} 到期的事项（月底批处理 {month.key} 生成）"
-    return write_xlsx(ordered, path, title_line=line)
+    start = datetime.combine(following.start, time())  # 状态 counted from the month's first day
+    return write_xlsx(ordered, path, title_line=line, as_of=start, calendar=calendar)
 
 
 def due_name(day: date, client: str) -> str:

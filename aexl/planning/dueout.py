@@ -21,7 +21,8 @@ from pathlib import Path
 from aexl.planning.due import DueItem
 
 HEADERS = ["时间", "事项", "工作号", "品牌", "负责人", "依据", "说明", "状态"]
-WIDTHS = [17, 14, 16, 10, 18, 26, 60, 10]
+WIDTHS = [17, 14, 16, 10, 18, 26, 50, 14]
+MIN_PRINT_SCALE = 0.8  # a person's list is shrunk onto one page only while text stays ≥ 8 pt
 TZ_NAME = "Asia/Shanghai"
 EVENT_MINUTES = 30
 REMIND_BEFORE = timedelta(hours=1)
@@ -30,13 +31,28 @@ UID_DOMAIN = "aexl"
 NOBODY = "（未指定）"
 
 
-def state_of(item: DueItem) -> str:
-    parts = []
-    if item.overdue:
-        parts.append("逾期")
+def state_of(item: DueItem, as_of: datetime | None = None, calendar=None) -> str:
+    """「今天到期」「还剩 N 个工作日」「已逾期 N 个工作日」 counted from ``as_of`` on the work
+    calendar (without ``as_of``: 「逾期」 or nothing), then 「暂定」 when the date is."""
+    parts = [_timing(item, as_of, calendar)] if as_of else ["逾期"] if item.overdue else []
     if item.provisional:
         parts.append("暂定")
-    return "、".join(parts)
+    return "、".join(p for p in parts if p)
+
+
+def _timing(item: DueItem, as_of: datetime, calendar) -> str:
+    due, today = item.when.date(), as_of.date()
+    if due == today:
+        return f"已逾期（今天 {item.when:%H:%M} 到期）" if item.overdue else "今天到期"
+    first, last = (due, today) if item.overdue else (today, due)
+    try:
+        n = calendar.workdays(first, last) - calendar.is_workday(first)
+        unit = "个工作日"
+    except Exception:  # no calendar, or a year it cannot count: calendar days say enough
+        n, unit = (last - first).days, "天"
+    if item.overdue:
+        return f"已逾期 {max(n, 1)} {unit}"
+    return f"还剩 {n} {unit}" if n else f"还剩 {(last - first).days} 天"
 
 
 def provisional_notes(items: list[DueItem]) -> list[str]:
@@ -45,7 +61,7 @@ def provisional_notes(items: list[DueItem]) -> list[str]:
     return [f"{note}。" for note in notes if note]
 
 
-def item_row(item: DueItem) -> list:
+def item_row(item: DueItem, as_of: datetime | None = None, calendar=None) -> list:
     return [
         item.when,
         item.label,
@@ -54,7 +70,7 @@ def item_row(item: DueItem) -> list:
         item.who or NOBODY,
         item.clause,
         item.what,
-        state_of(item),
+        state_of(item, as_of, calendar),
     ]
 
 
@@ -79,15 +95,15 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def format_table(items: list[DueItem], header: str = "") -> str:
-    """Aligned table (CJK-aware); the last column (说明) is not padded."""
+def format_table(items: list[DueItem], header: str = "", *, as_of=None, calendar=None) -> str:
+    """Aligned table (CJK-aware); the last column (说明) is not padded; 状态 as of ``as_of``."""
     lines = [header] if header else []
     if not items:
         lines.append("这段时间没有到期或逾期的事项。")
         return "\n".join(lines)
     order = [0, 7, 1, 2, 3, 4, 5, 6]  # 时间 状态 事项 工作号 品牌 负责人 依据 说明
     head = [HEADERS[i] for i in order]
-    body = [[printable(item_row(i)[n]) for n in order] for i in items]
+    body = [[printable(item_row(i, as_of, calendar)[n]) for n in order] for i in items]
     sizes = [max(_width(r[c]) for r in [head, *body]) for c in range(len(head) - 1)]
     for r in [head, *body]:
         cells = [r[c] + " " * (sizes[c] - _width(r[c])) for c in range(len(sizes))]
@@ -124,8 +140,11 @@ def by_person(items: list[DueItem]) -> dict[str, list[DueItem]]:
     return dict(sorted(out.items(), key=lambda kv: (kv[0] == NOBODY, kv[0])))
 
 
-def write_xlsx(items: list[DueItem], path, *, title_line: str = "") -> Path:
-    """One sheet 全部 plus one sheet per person; written atomically."""
+def write_xlsx(
+    items: list[DueItem], path, *, title_line: str = "", as_of=None, calendar=None
+) -> Path:
+    """One sheet 全部 plus one sheet per person; 状态 counted from ``as_of`` on ``calendar``;
+    written atomically."""
     from aexl.workbook.write import DATETIME_FORMAT, Book
 
     book = Book(path, title="待办事项", subject="AE 待办清单", description=title_line)
@@ -137,10 +156,30 @@ def write_xlsx(items: list[DueItem], path, *, title_line: str = "") -> Path:
         lines = [title_line] if title_line else []
         lines.append(f"共 {len(mine)} 项，逾期 {sum(i.overdue for i in mine)} 项")
         lines.extend(provisional_notes(mine))
-        rows = [item_row(i) for i in mine]
-        sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
+        rows = [item_row(i, as_of, calendar) for i in mine]
+        top = sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
         sheet.set_widths(WIDTHS)
+        _fit_rows(sheet, top, rows, one_page=name != "全部")
     return book.save()
+
+
+def _fit_rows(sheet, top: int, rows: list[list], *, one_page: bool) -> None:
+    """Heights for wrapped cells (LibreOffice and WPS do not grow rows themselves); a
+    person's list shrunk onto one page when its text stays at least 8 pt there."""
+    from aexl.reports.layout import A4_PT, DEFAULT_ROW_PT, page_height, text_height
+    from aexl.workbook.write import MARGINS
+
+    total = 28 + DEFAULT_ROW_PT * top  # the title block and the header row
+    for n, values in enumerate(rows):
+        texts = [(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str) and v]
+        height = max([text_height(v, w) for v, w in texts] or [DEFAULT_ROW_PT])
+        if height > 18:
+            sheet.set_height(top + 1 + n, height)
+        total += max(height, DEFAULT_ROW_PT)
+    paper = A4_PT[1] - 72 * (MARGINS["left"] + MARGINS["right"])
+    width_scale = min(1.0, paper / (sum(w * 7 + 5 for w in WIDTHS) * 0.75))
+    if one_page and total <= page_height(sheet) * width_scale / MIN_PRINT_SCALE:
+        sheet.ws.fit_to_pages(1, 1)
 
 
 # --- ics -----------------------------------------------------------------------------------
