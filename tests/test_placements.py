@@ -193,7 +193,7 @@ def test_weekly_list_via_cli(bench, tmp_path):
     # the list goes to the client: local files are named as plain text, never linked to
     # the AE's disk (/tmp/…, C:\Users\…); the thumbnail is embedded
     poster = ws.cell(row=by_media["羊城晚报"], column=sample)
-    assert poster.value == "海报A.png" and poster.hyperlink is None
+    assert poster.value == "海报A" and poster.hyperlink is None  # the version, no extension
     # URL: a link; missing: a note without a link; video: its file name, no link
     url = ws.cell(row=by_media["广东卫视"], column=sample)
     assert url.hyperlink.target == "https://example.com/tvc/a.mp4"
@@ -474,6 +474,9 @@ def test_written_list_has_end_dates_and_marks_carried_flights(tmp_path):
     assert ws.cell(body["媒体0"], 6).value.date() == date(2026, 10, 3)
     assert ws.cell(body["媒体0"], 6).number_format == "yyyy-mm-dd"
     assert "延续" not in ws.cell(body["媒体3"], 5).number_format
+    # 「2026-08-19（延续）」 prints on one line: the column holds its estimated print width
+    shown = f"{august.value:%Y-%m-%d}（延续）"
+    assert text_height(shown, ws.column_dimensions["E"].width) == text_height("x", 10)
     header_text = " ".join(str(ws.cell(r, 1).value or "") for r in range(1, top))
     assert "投放 4 条" in header_text and "其中延续自上期 2" in header_text
 

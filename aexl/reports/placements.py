@@ -7,7 +7,8 @@ plus the 工作号. 样稿展示 shows
 
 - a thumbnail (about 120 px high) embedded in the row when 样稿 names an
   image file that exists (paths are relative to the workbench's folder),
-  with the file name below it as plain text;
+  with the file's name without its extension (the version, e.g.
+  「云帆洗衣机_网络样稿_B版」) below it as plain text;
 - the file name as plain text for a file that is not an image (video,
   audio, PDF): the list goes to the client, where a link to the AE's disk
   (``C:\\Users\\…``) would be broken and would show the AE's folders;
@@ -22,7 +23,8 @@ document properties, not on the printed page.
 
 A placement belongs to every period its flight touches: 投放日期 on or before
 the period's last day and 结束日期 (投放日期 when blank) on or after its first
-day. One that began before the period is marked 「延续」 beside its 投放日期.
+day. One that began before the period is marked 「延续」 beside its 投放日期
+(the column is then widened so the date and the mark print on one line).
 A 样稿 path must stay inside the workbench's folder (``rules.sample_relative``):
 an absolute path or one with ``..`` is never opened and the cell says
 「样稿路径不在工作台文件夹内」. Inputs are only read.
@@ -59,6 +61,7 @@ HEADERS = [
 WIDTHS = [17, 9, 12, 16, 13, 12, 14, 16, 30]
 CARRIED = "延续"
 CARRIED_FORMAT = 'yyyy-mm-dd"（延续）"'  # a flight that began before the period: still a date
+CARRIED_WIDTH = 21  # 投放日期 when a row shows 「2026-09-04（延续）」 on one line
 SAMPLE_COL = len(HEADERS)  # 1-based column of 样稿展示
 THUMB_HEIGHT = 120  # px
 THUMB_MAX_WIDTH = 240  # px: very wide banners are scaled down to this width
@@ -210,7 +213,7 @@ def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
         thumb = make_thumbnail(path)
         if thumb is not None:
             row.thumbnail, row.thumb_size = thumb
-            row.sample_kind = IMAGE
+            row.sample_kind, row.note = IMAGE, path.stem  # the caption: the version's name
             return
         row.note = f"{path.name}（无法生成缩略图）"
     row.sample_kind = LINK
@@ -360,6 +363,8 @@ def write_placement_list(
             sheet.set_height(excel_row, round((height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1))
             sheet.put(excel_row, SAMPLE_COL, row.note, *look, IMAGE_LOOK)
     widths = list(WIDTHS)
+    if carried:
+        widths[4] = CARRIED_WIDTH
     if widest:
         widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
     sheet.set_widths(widths)
