@@ -175,6 +175,13 @@ def brand_key(value) -> str:
 
 def as_day(value) -> date | None:
     """A date cell as a day: a datetime's date, a date as it is, anything else None."""
+    kind = type(value)  # the reader's values first: called for every dated cell of every rule
+    if kind is date:
+        return value
+    if kind is datetime:
+        return value.date()
+    if value is None or kind is str:
+        return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -280,14 +287,14 @@ def client_confirmations(signoffs: list[dict], flows=QC_FLOWS) -> dict[str, list
 def production_flows(work_type: str) -> tuple[str, ...]:
     """The QC flows whose 客户确认 means the work is produced (出正品), by 工作类型.
 
-    Rulebook 8 (QC): the work is complete when the client signs the final
-    artwork (正稿QC) — for print work (``schema.PRINT_WORK_TYPES``) the
-    confirmed proof (打样QC), since print work is only produced once the
-    proof is signed; other work is produced with the 正稿QC confirmation
-    (a 打样QC one counts too).
+    Rulebook 8 (QC): 「最终设计稿及完稿(或确定的打样稿)需得到客户项目负责人的签字确认,
+    作品完成」: the client's signature on the final artwork (正稿QC) *or* on the
+    confirmed proof (打样QC) completes the work, for print work as for any other
+    (a 打样QC one counts for work that is never proofed too). The same rule as
+    ``validate.flow.check_delivery_qc`` (a delivered status needs one of them) and
+    ``status_as_of`` (a produced job reads 客户确认/已完成): one rule everywhere.
     """
-    if work_type in schema.PRINT_WORK_TYPES:
-        return ("打样QC",)
+    del work_type  # every kind of work: either flow's client signature
     return QC_FLOWS
 
 
@@ -309,17 +316,19 @@ def production_confirmation(job: dict, confirmed: list[dict], revisions: list[di
 
     ``confirmed``: the job's passed 客户确认 signatures (``client_confirmations``),
     ``revisions``: its revisions; both already limited to the period's end. A
-    revision opened after the last such signature reopens the work.
+    revision opened after the last such signature reopens the work. The signature
+    returned is the one that *made* the job produced: the first since the last
+    revision (a later 打样QC 签收光盘 after a confirmed 正稿 does not produce it again,
+    so a monthly summary lists the job once, in the month it was first produced).
     """
     flows = production_flows(text_of(job, "工作类型"))
-    signed = [s for s in confirmed if text_of(s, "流程") in flows]
-    if not signed:
-        return None
-    last = signed[-1]
-    day = as_day(last.get("日期")) or date.min
-    if any((as_day(r.get("修改日期")) or date.min) > day for r in revisions):
-        return None
-    return last
+    reopened = max((as_day(r.get("修改日期")) or date.min for r in revisions), default=date.min)
+    signed = [
+        s
+        for s in confirmed
+        if text_of(s, "流程") in flows and (as_day(s.get("日期")) or date.min) >= reopened
+    ]
+    return signed[0] if signed else None
 
 
 # ------------------------------------------------- status as of a day ---

@@ -95,7 +95,7 @@ def test_work_done_in_the_month(midea, hualing):
     proposals = midea.proposals.dicts()
     assert [(p["类型"], p["日期"]) for p in proposals] == [("提案", DT(2026, 10, 20, 14, 30)), ("再提案", DT(2026, 10, 27, 10, 0))]  # fmt: skip
     finished = midea.finished.dicts()
-    assert [(f["工作号"], f["确认流程"], f["客户确认日期"]) for f in finished] == [("MDKT2026001", "打样QC", D(2026, 10, 22))]  # fmt: skip
+    assert [(f["工作号"], f["确认流程"], f["客户确认日期"]) for f in finished] == [("MDKT2026001", "正稿QC", D(2026, 10, 15))]  # fmt: skip
     pending = midea.pending.dicts()
     assert [p["工作号"] for p in pending] == ["MDKT2026002"]
     assert pending[0]["修改次数"] == 1  # the November revision did not exist yet
@@ -179,18 +179,18 @@ def xinghe():
 
 
 def test_finished_and_not_yet_produced_never_overlap(xinghe):
-    """One rule for 「完成的成品」 and 「未出正品的设计」 (common.production_flows)."""
+    """One rule for 「完成的成品」 and 「未出正品的设计」 (rules.production_confirmation)."""
     october = {r.brand: r for r in monthly_reports(xinghe, "2026-10")}["星河"]
-    finished = {r["工作号"] for r in october.finished.dicts()}
+    finished = {r["工作号"]: r for r in october.finished.dicts()}
     pending = {r["工作号"] for r in october.pending.dicts()}
-    # 平面广告: the final artwork was signed on 10-28, the proof only on 11-04 → not produced yet
-    assert "XHCQXM2026006" in pending and "XHCQXM2026006" not in finished
-    # 形象稿 has no print proofing: its 正稿QC 客户确认 (06-23) made it produced
+    # 平面广告: the client signed the final artwork on 10-28 (rulebook 8: 完稿或确定的打样稿)
+    assert "XHCQXM2026006" not in pending
+    assert finished["XHCQXM2026006"]["确认流程"] == "正稿QC"
+    assert finished["XHCQXM2026006"]["状态"] == "客户确认"
     assert "XHFBM2026003" not in pending
     november = {r.brand: r for r in monthly_reports(xinghe, "2026-11")}["星河"]
-    done = {r["工作号"]: r for r in november.finished.dicts()}
-    assert done["XHCQXM2026006"]["确认流程"] == "打样QC"
-    assert done["XHCQXM2026006"]["客户确认日期"] == D(2026, 11, 4)
+    # the proof signed on 11-04 does not produce it a second time
+    assert "XHCQXM2026006" not in {r["工作号"] for r in november.finished.dicts()}
     assert "XHCQXM2026006" not in {r["工作号"] for r in november.pending.dicts()}
 
 
@@ -354,3 +354,36 @@ def test_a_job_finished_later_reads_as_it_was_at_the_month_end(samples):
                     assert row["月末状态"] not in ("已完成", "已取消"), row
                     seen.add(later[row["工作号"]])
     assert seen
+
+
+def _client_signed(wb, start: D, end: D) -> set[str]:
+    """Jobs with a passed 客户确认 signature of a QC flow dated in [start, end]."""
+    from aexl.rules import as_day, client_confirmations
+
+    signs = wb.frame("签核").to_dict("records")
+    return {
+        no
+        for no, rows in client_confirmations(signs).items()
+        if any(start <= (as_day(r.get("日期")) or D.min) <= end for r in rows)
+    }
+
+
+def test_finished_jobs_are_produced_and_pending_ones_unsigned_in_the_written_sample(
+    samples, tmp_path
+):
+    """「完成的成品」 rows read a produced status; no 「未出正品的设计」 row has a client
+    signature in the month (status_as_of and production_confirmation are one rule)."""
+    months = {"2026-09": (D(2026, 9, 1), D(2026, 9, 30)), "2026-10": (D(2026, 10, 1), D(2026, 10, 31))}  # fmt: skip
+    months["2026-11"] = (D(2026, 11, 1), D(2026, 11, 30))
+    finished = 0
+    for wb in samples:
+        for month, (start, end) in months.items():
+            signed = _client_signed(wb, start, end)
+            for report in monthly_reports(wb, month):
+                ws = load_workbook(write_monthly(report, tmp_path / report.filename)).active
+                done = table_after(ws, "（二）完成的成品（客户签字确认）")
+                assert all(r["状态"] in ("已完成", "客户确认") for r in done), (month, done)
+                pending = table_after(ws, "（三）未出正品的设计")
+                assert not {r["工作号"] for r in pending} & signed, (month, report.brand)
+                finished += len(done)
+    assert finished >= 5

@@ -130,7 +130,7 @@ def test_brand_key(a, b, same):
 
 @pytest.mark.parametrize(
     ("work_type", "flows"),
-    [("海报", ("打样QC",)), ("手册", ("打样QC",)), ("TVC", ("正稿QC", "打样QC"))],
+    [("海报", ("正稿QC", "打样QC")), ("手册", ("正稿QC", "打样QC")), ("TVC", ("正稿QC", "打样QC"))],
 )
 def test_production_flows(work_type, flows):
     assert rules.production_flows(work_type) == flows
@@ -263,3 +263,72 @@ def test_capture_refuses_what_check_reports_with_its_words(
     written, first = _chain_book(tmp_path, flow, steps, (wrong, _OK))
     reported = _order_findings(written, first)[len(steps)]
     assert refused.value.message == reported.message
+
+
+@pytest.mark.parametrize(
+    ("work_type", "signs", "revised", "expected"),
+    [
+        # print work: the client's 正稿 signature completes it (rulebook 8: 完稿或确定的打样稿)
+        ("平面广告", [("正稿QC", date(2026, 10, 28))], None, ("正稿QC", date(2026, 10, 28))),
+        # the proof signed later does not produce it again: the first signature did
+        (
+            "平面广告",
+            [("正稿QC", date(2026, 10, 28)), ("打样QC", date(2026, 11, 4))],
+            None,
+            ("正稿QC", date(2026, 10, 28)),
+        ),  # fmt: skip
+        # a revision between them reopened the work: the proof produced it
+        (
+            "海报",
+            [("正稿QC", date(2026, 10, 1)), ("打样QC", date(2026, 10, 9))],
+            date(2026, 10, 5),
+            ("打样QC", date(2026, 10, 9)),
+        ),  # fmt: skip
+        ("TVC", [("正稿QC", date(2026, 10, 1))], date(2026, 10, 5), None),
+    ],
+)
+def test_production_confirmation_is_the_first_signature_since_the_last_revision(
+    work_type, signs, revised, expected
+):
+    job = {"工作号": JOB, "工作类型": work_type}
+    rows = [
+        {"工作号": JOB, "流程": flow, "步骤": "客户确认", "日期": day, "结果": "通过", "_row": n}
+        for n, (flow, day) in enumerate(signs)
+    ]
+    confirmed = rules.client_confirmations(rows).get(JOB, [])
+    revisions = [{"修改日期": revised}] if revised else []
+    done = rules.production_confirmation(job, confirmed, revisions)
+    assert (done and (done["流程"], done["日期"])) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 10, 27), "已提案"),
+        (date(2026, 10, 31), "客户确认"),
+        (date(2026, 11, 30), "客户确认"),
+    ],
+)
+def test_status_as_of_a_print_job_signed_on_the_final_artwork(day, expected):
+    """The status as of a day and *produced* agree: the 正稿 signature makes it 客户确认."""
+    job = {"工作号": JOB, "工作类型": "平面广告", "开单日期": date(2026, 9, 30), "状态": "客户确认"}
+    records = rules.JobRecords(
+        signoffs=(
+            {
+                "工作号": JOB,
+                "流程": "正稿QC",
+                "步骤": "客户确认",
+                "日期": date(2026, 10, 28),
+                "结果": "通过",
+            },  # fmt: skip
+            {
+                "工作号": JOB,
+                "流程": "打样QC",
+                "步骤": "客户确认",
+                "日期": date(2026, 11, 4),
+                "结果": "通过",
+            },  # fmt: skip
+        ),
+        meetings=({"工作号": JOB, "会议类型": "提案", "会议时间": date(2026, 10, 16)},),
+    )
+    assert rules.status_as_of(job, records, day) == expected

@@ -48,7 +48,7 @@ def test_works_by_date_and_cancelled_in_their_own_list(midea):
     assert [w["工作号"] for w in works] == ["MDKT2026001", "MDKT2026002", "MDBX2026001", "MDKT2026003"]  # fmt: skip
     opened = [w["开单日期"] for w in works]
     assert opened == sorted(opened)
-    assert works[0]["客户确认日期"] == D(2026, 10, 22)
+    assert works[0]["客户确认日期"] == D(2026, 10, 15)  # the 正稿QC signature that produced it
     assert [c["工作号"] for c in midea.cancelled.dicts()] == ["MDKT2026004"]
     assert midea.cancelled.dicts()[0]["取消日期"] is not None
     strategy = midea.strategy.dicts()  # TVC and 主视觉 need a creative brief; by date

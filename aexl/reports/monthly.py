@@ -348,12 +348,13 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list, status: dict) 
 
 
 def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, status) -> None:
-    """Finished work and designs not yet produced, by one rule (``common.production_confirmation``).
+    """Finished work and designs not yet produced, by one rule (``rules.production_confirmation``).
 
-    A job is *produced* by the month's end when the client signed the QC flow
-    that produces its kind of work (打样QC for print work, else 正稿QC) and
-    no revision reopened it since. 「完成的成品」: produced, signed within
-    the month, status 已完成/客户确认. 「未出正品的设计」: proposed or under
+    A job is *produced* by the month's end when the client signed a QC flow
+    (正稿QC or 打样QC: rulebook 8, 完稿或确定的打样稿) and no revision reopened
+    it since; ``rules.status_as_of`` reads such a job as 客户确认/已完成.
+    「完成的成品」: produced by a signature within the month (listed once, in the
+    month of the first signature since the last revision). 「未出正品的设计」: proposed or under
     revision, a design (not 命名/策略方案), and not produced. The two lists
     never share a job.
     """
