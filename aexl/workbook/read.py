@@ -111,13 +111,25 @@ def parse_register(
         if h and h not in contract and h not in data and h != ROW_COLUMN:
             data[h] = _plain(columns[i])
     data[ROW_COLUMN] = excel_rows
-    frame = pd.DataFrame(data, dtype=object)
     # Rows holding only whitespace parse to nothing: drop them as blank rows.
-    parsed = [c.name for c in register.columns]
-    empty = frame[parsed].isna().all(axis=1) & ~frame[ROW_COLUMN].isin({f.row for f in findings})
-    if empty.any():
-        frame = frame[~empty].reset_index(drop=True)
-    return frame, findings, bad
+    empty = _empty_rows(data, [c.name for c in register.columns], len(excel_rows))
+    flagged = {f.row for f in findings}
+    drop = {n for n in empty if excel_rows[n] not in flagged}
+    if drop:
+        data = {k: [v for n, v in enumerate(vs) if n not in drop] for k, vs in data.items()}
+    return pd.DataFrame(data, dtype=object), findings, bad
+
+
+def _empty_rows(data: dict[str, list], parsed: list[str], count: int) -> list[int]:
+    """Positions of the rows whose parsed columns are all blank (None or NaN), found column
+    by column among the rows still blank so far (one full pass over the first column)."""
+    blank = range(count)
+    for name in parsed:
+        values = data[name]
+        blank = [n for n in blank if values[n] is None or values[n] != values[n]]
+        if not blank:
+            break
+    return list(blank)
 
 
 def _parse_columns(register, index, columns, excel_rows):
