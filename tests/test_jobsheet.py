@@ -13,6 +13,7 @@ from reportbook import find, merged, run_cli, sha256, write_reportbook
 
 from aexl.errors import UsageError
 from aexl.reports.jobsheet import fill_chain, jobsheet_data, write_jobsheet
+from aexl.reports.layout import text_height
 from aexl.workbook.read import read_workbench
 
 D = date
@@ -189,13 +190,57 @@ def test_book_without_brands_sheet_still_prints(tmp_path):
     assert s.client == "" and [b.name for b in s.chain] == [None] * 6
 
 
-def test_internal_form_keeps_its_source_and_job_numbers_match_loosely(wb, tmp_path):
-    # the job sheet is internal: the workbench it came from stays printed on it
-    ws = load_workbook(write_jobsheet(jobsheet_data(wb, "MDKT2026001"), tmp_path / "a.xlsx")).active
+def test_footer_names_the_job_not_the_workbench_file(wb, tmp_path):
+    """The page footer says 工作号 and project; the workbench's file name is kept in the
+    document properties only, never printed; job numbers match loosely."""
+    book = load_workbook(write_jobsheet(jobsheet_data(wb, "MDKT2026001"), tmp_path / "a.xlsx"))
+    ws = book.active
     printed = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert f"数据来源：{wb.name}" in printed
+    assert not any(wb.name in v or "数据来源" in v for v in printed)
+    assert ws.oddFooter.left.text == "工作号 MDKT2026001　酷省电夏季促销"
+    assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert wb.name in book.properties.description
     # any whitespace inside a typed job number (a tab, a line break) is ignored
     assert jobsheet_data(wb, "MDKT\t2026\n001").jobno == "MDKT2026001"
+
+
+STEPS = ("电脑", "文案", "AD审核", "CD审核", "AE确认", "AD确认", "客户确认")
+
+
+@pytest.mark.parametrize(
+    ("signed", "job_state", "expected"),
+    [
+        (
+            5,
+            "已完成",
+            "已签 5/7 步，缺：AD确认、客户确认（工作状态为「已完成」，请补齐签核）；最近：AE确认 甲 2026-10-05 通过",
+        ),  # fmt: skip
+        (5, "修改中", "已签 5/7 步，缺：AD确认、客户确认；最近：AE确认 甲 2026-10-05 通过"),
+        (7, "已完成", "已签齐 7 步，最近：客户确认 甲 2026-10-07 通过"),
+        (0, "进行中", "已签 0/7 步，缺：" + "、".join(STEPS)),
+    ],
+)
+def test_qc_state_says_what_is_missing(signed, job_state, expected):
+    from aexl.reports.jobsheet import SignBox, qc_state
+
+    boxes = [SignBox(step, step) for step in STEPS]
+    for n, box in enumerate(boxes[:signed], start=1):
+        box.name, box.day, box.result = "甲", D(2026, 10, n), "通过"
+    assert qc_state(boxes, job_state) == expected
+
+
+def test_written_qc_progress_of_a_finished_job_lists_the_missing_steps(wb, tmp_path):
+    data = jobsheet_data(wb, "MDKT2026001")
+    assert data.fields["状态"] == "已完成"
+    ws = load_workbook(write_jobsheet(data, tmp_path / "js.xlsx")).active
+    top, _ = find(ws, "四、QC 签核进度")
+    shown = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in (top + 1, top + 2)}
+    assert set(shown) == {"正稿QC", "打样QC"}
+    for state in shown.values():
+        assert state.startswith("已签 1/7 步，缺：电脑、文案、AD审核、CD审核、AE确认、AD确认")
+        assert "请补齐签核" in state
+    need = text_height(shown["打样QC"], 8.2 * 10)
+    assert ws.row_dimensions[top + 2].height >= need - 0.75
 
 
 @pytest.mark.parametrize(

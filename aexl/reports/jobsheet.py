@@ -38,6 +38,7 @@ from aexl.workbook.write import MONEY_FORMAT
 KIND = "工作单"
 SHEET = "工作单"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+FINISHED = ("已完成",)  # job states after which every QC step should be signed
 PAIR, FULL = "pair", "full"
 # (kind, fields): the brief in the rulebook's order
 LAYOUT = (
@@ -164,18 +165,29 @@ def jobsheet_data(source, jobno: str) -> JobSheet:
         if flow not in qc_flows(text_of(job, "工作类型")) and not flow_signs:
             continue  # not a step this kind of work has (no 打样QC for a TVC)
         done, _ = fill_chain(flow_signs, flow)
-        signed = [b for b in done if b.name or b.day]
-        last = signed[-1] if signed else None
-        state = f"已签 {len(signed)}/{len(done)} 步" + (
-            f"，最近：{last.step} {last.name or ''} {last.day or ''} {last.result or ''}".rstrip()
-            if last
-            else ""
-        )
-        sheet.qc.append((flow, state))
+        sheet.qc.append((flow, qc_state(done, text_of(job, "状态"))))
         if done[-1].name or done[-1].day:  # the client's signature closes the chain
             box = done[-1]
             sheet.client_box = SignBox(CLIENT_STEP, "客户签复", box.name, box.day, box.result, flow)
     return sheet
+
+
+def qc_state(boxes: list[SignBox], job_state: str = "") -> str:
+    """「已签 5/7 步，缺：AD确认、客户确认；最近：…」 — what is signed, what is missing, the
+    last signature; a job already 已完成 with steps missing says to complete them."""
+    signed = [b for b in boxes if b.name or b.day]
+    missing = [b.step for b in boxes if not (b.name or b.day)]
+    if not missing:
+        state = f"已签齐 {len(boxes)} 步"
+    else:
+        state = f"已签 {len(signed)}/{len(boxes)} 步，缺：{'、'.join(missing)}"
+        if job_state in FINISHED:
+            state += f"（工作状态为「{job_state}」，请补齐签核）"
+    if signed:
+        last = signed[-1]
+        done = f"{last.step} {last.name or ''} {last.day or ''} {last.result or ''}"
+        state += f"{'；' if missing else '，'}最近：{' '.join(done.split())}"
+    return state
 
 
 def fill_chain(signs: list[dict], flow: str = CONFIRM_FLOW) -> tuple[list[SignBox], list[str]]:
@@ -292,8 +304,15 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
     if box.note:
         ws.put(row, 1, f"（{box.note} 客户确认）", SUBTITLE)
         row += 1
-    ws.put(row + 1, 1, f"数据来源：{sheet.source}", SUBTITLE)
-    last = row + 1
+    last = row - 1
 
     ws.print_setup(landscape=False, area=(1, 1, last, COLUMNS))  # centred on the page
+    ws.ws.set_footer(footer(sheet))  # the workbench's file name stays in the properties
     return book.save()
+
+
+def footer(sheet: JobSheet) -> str:
+    """The page footer: 工作号 and project on the left, page numbers in the centre."""
+    project = " ".join(str(sheet.fields.get("项目名称") or "").split())[:60]
+    left = f"工作号 {sheet.jobno}" + (f"　{project}" if project else "")
+    return f"&L{left.replace('&', '&&')}&C第 &P 页，共 &N 页"
