@@ -459,7 +459,7 @@ def table_after(ws, heading: str, first_header: str = "工作号") -> list[list]
     row += 1
     while ws.cell(row, 1).value is not None or ws.cell(row, 2).value is not None:
         values = row_values(ws, row)[: len(headers)]
-        if not (isinstance(values[0], str) and values[0].startswith("（")):
+        if values[0] != first_header and not (isinstance(values[0], str) and values[0].startswith("（")):  # fmt: skip
             out.append(dict(zip(headers, values, strict=False)))
         row += 1
     return out

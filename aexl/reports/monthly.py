@@ -11,6 +11,10 @@ of the month's last week); a part the AM has not written yet is a yellow
 produced, derived from meetings, job status, sign-offs and revisions.
 
 A week belongs to the month that holds its Thursday (the ISO rule).
+
+The monthly summary is a client deliverable (sent by the 15th): it carries no
+internal finance (周进度「财务情况」, budgets, invoices, payments). Those stay in
+the department's own copies (``aexl weekly --internal``).
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 KIND = "月度工作总结"
 SHEET = "月度工作总结"
 PROPOSAL_MEETINGS = ("提案", "再提案")
-WIDTHS = [15, 20, 10, 9, 40, 9, 18, 12, 12, 10]
-WORK_HEADERS = ["工作号", "项目名称", "工作类型", "月末状态", "本月进展", "完成度", "财务情况", "开单日期", "交付日期", "负责人"]  # fmt: skip
+# 工作号 takes 19: a 14-letter job number at 1.3 width units a letter prints on one line
+WIDTHS = [19, 20, 10, 9, 50, 9, 12, 12, 10]
+WORK_HEADERS = ["工作号", "项目名称", "工作类型", "月末状态", "本月进展", "完成度", "开单日期", "交付日期", "负责人"]  # fmt: skip
 EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
 # in the columns of the work table: 工作号 and 项目名称 line up, the topic sits in the wide column
 PROPOSAL_HEADERS = ["工作号", "项目名称", "类型", "月末状态", "主题", "客户签复", "日期"]
@@ -252,14 +257,13 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
 
 def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: str, status) -> None:
     """One row of the work table; ``status`` as of the month's end (``rules.status_as_of``).
-    A job cancelled by then has no finance line and no plan."""
+    No finance (the summary goes to the client); a job cancelled by then has no plan."""
     last = entries[-1] if entries else {}
     progress = [
         f"{e['周次'][5:]}：{text_of(e, '本周进展')}" for e in entries if text_of(e, "本周进展")
     ]
     progress += [f"修改单第 {r.get('修改序号')} 次：{text_of(r, '修改内容')}" for r in revs]
     cancelled = status == CANCELLED
-    finance = None if cancelled else last.get("财务情况")
     report.work.rows.append(
         [
             no,
@@ -268,7 +272,7 @@ def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: st
             status,
             join_lines(progress) or None,
         ]
-        + [last.get("完成度"), finance, job.get("开单日期"), job.get("交付日期")]
+        + [last.get("完成度"), job.get("开单日期"), job.get("交付日期")]
         + [last.get("负责人") or job.get("执行人员")]
     )
     if not cancelled and last and last["周次"] == last_week and text_of(last, "下周计划"):
