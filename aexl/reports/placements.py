@@ -147,12 +147,20 @@ def placement_rows(
     return rows
 
 
+_BY_BRAND: list = [None, {}]  # (the 投放 frame last grouped, {brand key: its rows in order})
+
+
 def _brand_records(frame, brand: str) -> list[dict]:
+    """The frame's rows of ``brand`` (``brand_key``), in order; the frame is grouped by
+    brand once (month-end asks for every brand of a workbench in turn)."""
     if frame is None or len(frame) == 0:
         return []
-    key = brand_key(brand)
-    mask = [brand_key(v) == key for v in frame["品牌"].tolist()]
-    return frame[mask].to_dict("records") if any(mask) else []
+    if _BY_BRAND[0] is not frame:
+        grouped: dict[str, list[dict]] = {}
+        for rec in frame.to_dict("records"):
+            grouped.setdefault(brand_key(rec["品牌"]), []).append(rec)
+        _BY_BRAND[:] = [frame, grouped]
+    return [dict(rec) for rec in _BY_BRAND[1].get(brand_key(brand), [])]
 
 
 def overlaps(first: date | None, last: date | None, start: date, end: date) -> bool:
