@@ -136,16 +136,18 @@ def test_cli_renders_both_copies_and_reads_back(book, tmp_path):
     assert wb.sheetnames == ["客户版", "部门版"]
     client, dept = wb["客户版"], wb["部门版"]
     assert client.page_setup.orientation == "landscape" and client.page_setup.paperSize == 9
-    marks = {c.value for row in dept.iter_rows(min_row=4, max_row=8) for c in row}
+    header = header_of(dept)
+    marks = {c.value for row in dept.iter_rows(min_row=header, max_row=header + 2) for c in row}
     assert {"班", "休"} <= marks and "负责人" in marks
-    assert "负责人" not in {c.value for row in client.iter_rows(min_row=4, max_row=8) for c in row}
-    header = next(r for r in range(1, 10) if dept.cell(r, 1).value == "里程碑")
+    top = header_of(client)
+    head = {c.value for row in client.iter_rows(min_row=top, max_row=top + 2) for c in row}
+    assert "负责人" not in head and "进度" in head
     names = [dept.cell(r, 1).value for r in range(header + 3, header + 10)]
     assert names == list(MILESTONE_NAMES)
     # the make-up Saturday's column is a working day: the 内部创作与审阅 bar covers it
     day_cols = {dept.cell(header + 1, c).value: c for c in range(8, dept.max_column + 1)}
     saturday = dept.cell(header + 4, day_cols[10])
-    assert saturday.fill.fgColor.rgb.endswith("2F5597")
+    assert saturday.fill.fgColor.rgb.endswith(("2F5597", "9DC3E6"))  # planned, or done by now
     holiday = dept.cell(header + 4, day_cols[5])  # 5 October: 国庆
     assert holiday.fill.fgColor.rgb.endswith("D9D9D9")
 
@@ -193,9 +195,9 @@ def test_schedule_into_an_estimated_year_is_marked_provisional(tmp_path):
     days = schedule.days()
     for copy, columns in COPIES.items():
         sheet = book[copy]
-        header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "里程碑")
+        header = header_of(sheet)
         titles = [sheet.cell(r, 1).value for r in range(1, header)]
-        assert note in titles and any("黄色 = 暂定日历" in (t or "") for t in titles)
+        assert note in titles and "黄色 = 暂定日历" in titles
         fills = [
             sheet.cell(header + 1, len(columns) + 1 + i).fill.fgColor.rgb for i in range(len(days))
         ]
@@ -203,3 +205,87 @@ def test_schedule_into_an_estimated_year_is_marked_provisional(tmp_path):
             yellow = day.year == NEXT_YEAR and calendar.is_workday(day) and day.weekday() < 5
             assert fill.endswith("FFF2CC") == yellow, (copy, day, fill)
         assert fills[days.index(new_year)].endswith("D9D9D9")  # the holiday stays grey
+
+
+YUNFAN = "云帆电器_AE工作台.xlsx"
+LONG_JOB = "YFKT2026003"  # TVC, 2026-06-01 → 2026-07-31: 61 days, wider than one page
+
+
+def header_of(ws) -> int:
+    return next(r for r in range(1, 12) if ws.cell(r, 1).value == "里程碑")
+
+
+def test_long_span_prints_over_pages_split_between_weeks(tmp_path):
+    """61 day columns: printed at 85 % (10-pt text stays >= 8 pt), not squeezed to one page;
+    page breaks fall before a Monday; 里程碑 … 进度 repeat on every page; the dates fit
+    their columns (no 「###」)."""
+    from aexl.planning.gantt import COPIES, MIN_SCALE, REPEAT, WIDTHS, write_schedule
+
+    wb = read_workbench(SAMPLE / YUNFAN)
+    calendar = wb.calendar()
+    schedule = plan_schedule(wb, calendar, LONG_JOB)
+    days = schedule.days()
+    assert len(days) == 61
+    book = load_workbook(write_schedule(schedule, calendar, tmp_path / "s.xlsx", date(2026, 7, 1)))
+    for copy, columns in COPIES.items():
+        ws = book[copy]
+        assert ws.page_setup.scale == round(MIN_SCALE * 100)
+        assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_cols == f"$A:${chr(64 + REPEAT)}"
+        header = header_of(ws)
+        assert ws.print_title_rows == f"${header}:${header + 2}"
+        breaks = [b.id for b in ws.col_breaks.brk]  # the last column of each page but the last
+        assert len(breaks) >= 2, copy
+        first_day = len(columns) + 1
+        for last in breaks:
+            assert days[last + 1 - first_day].weekday() == 0, (copy, last)  # next page: Monday
+        for name in ("开始", "结束"):
+            col = columns.index(name) + 1
+            letter = ws.cell(header, col).column_letter
+            assert ws.column_dimensions[letter].width >= WIDTHS[name] >= 12
+            # 10-pt 微软雅黑 yyyy-mm-dd needs 12 (LibreOffice printed 「###」 at 10)
+            assert ws.cell(header + 3, col).number_format == "yyyy-mm-dd"
+
+
+def test_progress_as_of_a_day_marks_done_milestones_and_today(book, tmp_path):
+    """As of 2026-10-16 (a job in progress): the milestones the records show done have a
+    ✓ on the day they were done and say so in 进度; today's column has 「今」 and a red line."""
+    from aexl.planning.gantt import COPIES, write_schedule
+
+    wb = read_workbench(book)
+    calendar = wb.calendar()
+    schedule = plan_schedule(wb, calendar, JOB)
+    done = {m.name: m.done for m in schedule.milestones}
+    assert done["简报与工作单确认"] == date(2026, 9, 30)  # 工作单确认 signed
+    assert done["提案"] == date(2026, 10, 16)  # the first 提案 meeting
+    assert done["内部创作与审阅"] == date(2026, 10, 16)  # by the proposal after it
+    assert done["QC签核"] == done["交付"] == date(2026, 10, 28)  # the client signed QC
+    today = date(2026, 10, 16)
+    path = write_schedule(schedule, calendar, tmp_path / "s.xlsx", today)
+    ws = load_workbook(path)["客户版"]
+    columns = COPIES["客户版"]
+    header = header_of(ws)
+    state = columns.index("进度") + 1
+    shown = [ws.cell(header + 3 + n, state).value for n in range(len(schedule.milestones))]
+    assert shown == ["✓ 完成 09-30", "✓ 完成 10-16", "✓ 完成 10-16", "进行中", "未开始", "未开始", "未开始"]  # fmt: skip
+    assert any(ws.cell(r, 1).value == "进度截至 2026-10-16：已完成 3/7 个阶段" for r in range(1, header))  # fmt: skip
+    col = {ws.cell(header + 1, c).value: c for c in range(len(columns) + 1, ws.max_column + 1)}
+    assert ws.cell(header + 2, col[16]).value == "今"
+    for n in range(len(schedule.milestones)):
+        cell = ws.cell(header + 3 + n, col[16])
+        assert cell.border.left.color.rgb.endswith("C00000") and cell.border.left.style == "medium"
+    proposal = header + 3 + [m.name for m in schedule.milestones].index("提案")
+    assert ws.cell(proposal, col[16]).value == "✓"
+    assert ws.cell(proposal, col[16]).fill.fgColor.rgb.endswith("9DC3E6")
+    revision = header + 3 + [m.name for m in schedule.milestones].index("修改")
+    assert ws.cell(revision, col[14]).fill.fgColor.rgb.endswith("2F5597")  # still the plan
+
+
+def test_late_milestone_without_record_is_flagged(book, tmp_path):
+    from aexl.planning.gantt import progress
+
+    wb = read_workbench(book)
+    schedule = plan_schedule(wb, wb.calendar(), JOB)
+    revision = next(m for m in schedule.milestones if m.name == "修改")
+    assert progress(revision, date(2026, 10, 22)) == ("未见完成记录", True)
+    assert progress(revision, date(2026, 10, 28)) == ("✓ 完成 10-28", False)

@@ -89,6 +89,8 @@ class Milestone:
     note: str = ""
     agreed: bool = False  # dates from the 进度 sheet
     row: int | None = None  # its 进度 row
+    done: date | None = None  # the dated record that shows it done (``mark_done``)
+    done_note: str = ""  # which record: 「第一次提案会议」…
 
 
 @dataclass
@@ -176,7 +178,30 @@ def plan_schedule(registers, calendar, jobno: str) -> Schedule:
     name, clause, who = MILESTONES[-1]
     schedule.milestones.append(Milestone(name, delivery, delivery, who, clause))
     _apply_progress(schedule, registers)
+    mark_done(schedule, registers, job)
     return schedule
+
+
+def mark_done(schedule: Schedule, registers, job: dict) -> None:
+    """``done`` of each milestone from the dated records (``_records``): the first such
+    record, for 修改 the last revision's delivery once every revision is delivered. A
+    milestone without a record of its own (内部创作与审阅, 客户确认) is done when a later
+    one is, by that date."""
+    total = sum(
+        1
+        for r in rows(registers, schema.REVISIONS.sheet)
+        if job_key(r.get("原工作号")) == schedule.jobno
+    )
+    later: Milestone | None = None
+    for m in reversed(schedule.milestones):
+        found = sorted(_records(registers, job, m.name))
+        if m.name == "修改" and len(found) < total:
+            found = []  # a revision not delivered yet
+        if found:
+            m.done, m.done_note = found[-1 if m.name == "修改" else 0]
+        elif later is not None:
+            m.done, m.done_note = later.done, f"后续阶段「{later.name}」已完成"
+        later = m if m.done else later
 
 
 def spread(durations: tuple[int, ...], n: int) -> list[tuple[int | None, int | None]]:
