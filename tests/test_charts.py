@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 import sys
 import warnings
@@ -21,8 +22,11 @@ from aexl.reports.charts import (
     Series,
     add_native_chart,
     chart_specs,
+    png_title,
     render_png,
     render_pngs,
+    specs_from_records,
+    target_label,
     write_chart_workbook,
 )
 from aexl.workbook.read import read_workbench
@@ -210,12 +214,13 @@ def test_charts_cli_month(book, tmp_path):
     bar = ws._charts[2]
     assert bar.tagname == "barChart" and bar.y_axis.scaling.min == 0
     assert (bar.type, bar.grouping) == ("col", "clustered")
-    # one bar a date (the actual); the target is a grey dash across it, labelled 「目标 …」
+    # one bar a date (the actual); the target is a grey dash across it, its value in the legend
     assert [s.graphicalProperties.solidFill.srgbClr for s in bar.series] == ["2F5597"]
     xml = _chart_xml(paths[0], 3)  # openpyxl does not read a combined chart's second part
     line = xml[xml.index("<c:lineChart>") : xml.index("</c:lineChart>")]
     assert line.count("<c:ser>") == 1 and '<c:symbol val="dash"/>' in line and "7F7F7F" in line
-    assert '<c:showVal val="1"/>' in line and "&quot;目标 &quot;#,##0.##" in line
+    assert "<c:dLbls>" not in line  # no label on the bar: it would overlap it
+    assert re.search(r"<c:tx><c:v>目标 [\d,.]+</c:v></c:tx>", line), line
     assert bar.x_axis.number_format.formatCode == 'm"月"d"日"'
     # a campaign name that looks like a formula stays text
     titles = [c.value for c in ws["A"] if isinstance(c.value, str) and "新品试吃" in c.value]
@@ -457,7 +462,8 @@ def test_axis_from_zero_thousands_and_only_below_target_red(tmp_path, actual, ta
     if floor == 0:
         assert y.scaling.min == 0
     else:  # zero would flatten the line: the break is noted in the axis title
-        assert 0 < y.scaling.min < min(actual) and "未从 0 开始" in spec.value_title
+        assert 0 < y.scaling.min < min(actual) and "未从 0 开始" in spec.chart_title
+        assert "未从 0 开始" in _text(chart.title) and "未从 0 开始" not in spec.value_title
     actual_series = chart.series[0]
     looks = [(p.idx, p.marker.spPr if p.marker is not None else p.spPr) for p in actual_series.dPt]
     reds = [i for i, look in looks if look.solidFill.srgbClr == "C00000"]
@@ -477,3 +483,74 @@ def test_png_title_and_month_ticks():
     assert spec.month_ticks == [date(2026, 9, 1), date(2026, 10, 1)]
     png = render_png(spec, dpi=60)
     assert png.startswith(b"\x89PNG")
+
+
+# ------------------------------------------------------- one axis rule ---
+@pytest.mark.parametrize(
+    ("values", "axis"),
+    [
+        ((41.0, 44.9, 55.5, 60.0), (0.0, 70.0)),  # 终端铺货率 41–55 of 60: zero does not flatten
+        ((44.0, 49.8, 55.5, 55.0), (40.0, 58.0)),  # 44–55.5: a range under 1/4 of the top
+        ((18000.0, 19000.0, 18800.0), (17000.0, 19500.0)),
+        ((1072.0, 2696.0, 3000.0), (0.0, 3500.0)),
+        ((0.0, 5.0), (0.0, 6.0)),
+        ((), (0.0, None)),
+    ],
+)
+def test_value_axis_starts_at_zero_unless_that_flattens_the_data(values, axis):
+    from aexl.reports.charts import value_axis
+
+    assert value_axis(values) == axis
+    assert value_axis(values, from_zero=True)[0] == 0.0
+
+
+def _weekly_rows(first: date, weeks: int, values) -> list[dict]:
+    return [
+        effect(first + timedelta(days=7 * n), "上市", "铺货率", v, 60.0, unit="%")
+        for n, v in zip(range(weeks), values, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "breaks"),
+    [
+        ((41.0, 44.0, 47.0, 50.0, 52.0, 55.0, 53.0), False),
+        ((50.0, 52.0, 53.0, 55.0, 56.0, 57.0, 58.0), True),
+    ],  # fmt: skip
+)
+def test_one_metric_has_one_axis_in_every_period_and_the_note_is_in_the_title(
+    tmp_path, values, breaks
+):
+    """A month's chart and the whole record's chart of one metric share floor and top
+    (written to the file), and a break is said in the chart title, not the axis title."""
+    rows = _weekly_rows(date(2026, 9, 17), 7, values)  # 09-17 … 10-29
+    whole = specs_from_records(rows, BRAND)[0]
+    october = specs_from_records(rows, BRAND, date(2026, 10, 1), date(2026, 10, 31))[0]
+    assert october.dates[0] == date(2026, 10, 1) and len(october.dates) < len(whole.dates)
+    assert october.axis == whole.axis and (whole.axis_floor > 0) == breaks
+    for spec in (whole, october):
+        path = write_chart_workbook([spec], tmp_path / f"{len(spec.dates)}.xlsx", brand=BRAND)
+        (chart,) = load_workbook(path).active._charts
+        assert (chart.y_axis.scaling.min, chart.y_axis.scaling.max) == whole.axis
+        assert ("未从 0 开始" in _text(chart.title)) == breaks
+        assert "未从 0 开始" not in _text(chart.y_axis.title)
+        assert ("未从 0 开始" in png_title(spec)) == breaks
+
+
+def test_single_bar_target_is_named_in_the_legend_not_labelled_on_the_bar(tmp_path):
+    one = specs_from_records([effect(date(2026, 10, 20), "试吃", "试吃人数", 950, 3000)], BRAND)[0]
+    assert one.kind == "bar" and target_label(one) == "目标 3,000"
+    path = write_chart_workbook([one], tmp_path / "bar.xlsx", brand=BRAND)
+    xml = _chart_xml(path, 1)
+    assert "<c:dLbls>" not in xml and "<c:v>目标 3,000</c:v>" in xml
+
+
+def test_the_full_record_charts_book_is_dated_and_titled_by_its_data(book, tmp_path):
+    result = run_cli("charts", "--book", str(book), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    names = [Path(p).name for p in result.stdout.splitlines()]
+    # 星河's figures run 10-01 … 11-03, 云朵's is one day, 10-05: not the run date
+    assert names == ["20261103_星河_效果追踪图表.xlsx", "20261005_云朵_效果追踪图表.xlsx"]
+    ws = load_workbook(tmp_path / names[0]).active
+    text = " ".join(str(c.value) for line in ws.iter_rows(max_row=5) for c in line if c.value)
+    assert "期间：2026-10-01 至 2026-11-03" in text and "全部日期" not in text

@@ -131,12 +131,14 @@ def write_chart_reports(
     """``aexl charts``: per brand a 效果追踪图表 workbook (and PNGs); the written paths.
 
     With ``month`` only that month's rows and the file is dated the month's
-    last day; without it every row and today's date.
+    last day; without it every row, dated and titled by the brand's figures' real span.
     """
     from aexl.reports.charts import (
         SHEET_TITLE,
+        data_span,
         png_name,
         render_pngs,
+        span_label,
         specs_by_brand,
         write_chart_workbook,
     )
@@ -157,6 +159,8 @@ def write_chart_reports(
     written: list[Path] = []
     pending: list[tuple[Path, object]] = []
     for brand, specs in per_brand.items():
+        if month is None:  # every row: the brand's figures say which period this is
+            day, label = data_span(specs)[1], span_label(specs)
         path = out_dir / report_name(day, brand, SHEET_TITLE)
         written.append(
             write_chart_workbook(specs, path, brand=brand, period_label=label, source=book.name)

@@ -43,15 +43,14 @@ ACTUAL_COLOR = "2F5597"
 TARGET_COLOR = "7F7F7F"  # grey: red is kept for actual values below target
 BELOW_COLOR = "C00000"  # an actual value below its target: the only red
 VALUE_FORMAT = "#,##0"  # value axes with thousands separators
-FLAT_SHARE = 0.6  # from zero unless the lowest value is above this share of the highest
+BREAK_SHARE = 0.25  # from zero unless the data's range is below this share of its highest value
 BREAK_NOTE = "（纵轴未从 0 开始）"
 CHART_WIDTH_CM = 16.0
 CHART_HEIGHT_CM = 8.0
 BOOK_CHART_CM = 5.5  # the chart workbook's charts: two fit on a landscape page
-TARGET_MARK = {  # the target over a single bar: a grey dash across it, labelled 「目标 15,000」
+TARGET_MARK = {  # the target over a single bar: a grey dash across it; its value in the legend
     "line": {"none": True},
     "marker": {"type": "dash", "size": 28, "fill": {"color": f"#{TARGET_COLOR}"}, "border": {"color": f"#{TARGET_COLOR}"}},
-    "data_labels": {"value": True, "position": "right", "num_format": '"目标 "#,##0.##'},
 }  # fmt: skip
 TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)
 PARALLEL_MIN_CHARTS = 6  # below this, starting worker processes costs more than it saves
@@ -85,6 +84,7 @@ class ChartSpec:
     y_title: str = ""
     kind: str = "line"  # "line" or "bar"
     sources: tuple[str, ...] = field(default=())
+    scale: tuple[float, ...] = ()  # values that fix the value axis: the record up to the end
 
     @property
     def one_year(self) -> bool:
@@ -132,25 +132,26 @@ class ChartSpec:
         ]
 
     @property
+    def axis(self) -> tuple[float, float | None]:
+        """(floor, top) of the value axis (``value_axis``) over ``scale`` (the metric's
+        record up to the period's end, so every report of a period draws one metric on
+        one axis, whatever part of it the report shows), else the values drawn; a bar
+        always starts at zero."""
+        values = self.scale or tuple(v for s in self.all_series for v in s.values if v is not None)
+        return value_axis(values, from_zero=self.kind == "bar")
+
+    @property
     def axis_floor(self) -> float:
-        """Where the value axis starts: 0, unless zero would flatten the data (every value
-        above ``FLAT_SHARE`` of the highest); then a round value below the lowest."""
-        values = [v for s in self.all_series for v in s.values if v is not None]
-        if (
-            self.kind == "bar"
-            or not values
-            or min(values) <= 0
-            or min(values) <= FLAT_SHARE * max(values)
-        ):
-            return 0.0
-        span = max(values) - min(values) or abs(max(values)) * 0.1
-        step = 10 ** math.floor(math.log10(span))
-        return math.floor((min(values) - span * 0.2) / step) * step
+        return self.axis[0]
 
     @property
     def value_title(self) -> str:
-        """The value axis title, noting a break when the axis does not start at zero."""
-        return self.y_title + (BREAK_NOTE if self.axis_floor else "")
+        return self.y_title
+
+    @property
+    def chart_title(self) -> str:
+        """The chart's title, noting a break when the value axis does not start at zero."""
+        return self.title + (BREAK_NOTE if self.axis_floor else "")
 
     def below_target(self) -> list[int]:
         """Indexes of the dates whose (first) actual value is below its target."""
@@ -182,6 +183,48 @@ class ChartSpec:
     def name(self) -> str:
         """``活动_指标`` (plus the unit when a metric is split by unit): for file names."""
         return "_".join(p for p in (self.campaign, self.metric) if p)
+
+
+def value_axis(values, from_zero: bool = False) -> tuple[float, float | None]:
+    """(floor, top) of a value axis, the one rule for native charts and PNGs.
+
+    From zero unless zero would flatten the data: when the values' range is less
+    than ``BREAK_SHARE`` of the highest (44–55.5 of 55.5: a break; 41–60: from zero);
+    then a round value below the lowest (``from_zero``: never, as for bars). The top is
+    a round value above the highest (None without values: the program's own).
+
+    >>> value_axis([41, 55.5, 60])
+    (0.0, 70.0)
+    >>> value_axis([44, 55.5, 55])
+    (40.0, 58.0)
+    """
+    values = [v for v in values if v is not None]
+    if not values or max(values) <= 0:
+        return 0.0, None
+    low, high = min(values), max(values)
+    floor = 0.0
+    if low > 0 and high - low < BREAK_SHARE * high and not from_zero:
+        span = high - low or high * 0.1
+        step = 10 ** math.floor(math.log10(span))
+        floor = round(math.floor((low - span * 0.2) / step) * step, 10)
+    step = 10 ** math.floor(math.log10(high - floor))
+    ratio = (high - floor) / step
+    step = step / 5 if ratio < 2 else step / 2 if ratio < 5 else step
+    return float(floor), float(round(math.ceil((high + (high - floor) * 0.04) / step) * step, 10))
+
+
+def data_span(specs) -> tuple[date, date] | None:
+    """The first and last day the charts' figures cover (None without figures)."""
+    days = [d for spec in specs for d in spec.dates]
+    return (min(days), max(days)) if days else None
+
+
+def span_label(specs) -> str:
+    """``2026-01-31 至 2026-10-31``: the period the charts' figures really cover."""
+    span = data_span(specs)
+    if span is None:
+        return ""
+    return f"{span[0]:%Y-%m-%d}" + (f" 至 {span[1]:%Y-%m-%d}" if span[1] != span[0] else "")
 
 
 def _number(value) -> float | None:
@@ -239,15 +282,17 @@ def _brand_records(effects_df, brand: str) -> list[dict]:
 def specs_from_records(
     rows: list[dict], brand: str, start: date | None = None, end: date | None = None
 ) -> list[ChartSpec]:
-    """``chart_specs`` over rows already limited to ``brand`` (dicts of the 效果 register)."""
+    """``chart_specs`` over rows already limited to ``brand`` (dicts of the 效果 register).
+
+    Each chart draws the figures dated in [start, end]; its value axis is set by all
+    of the metric's figures up to ``end`` (``ChartSpec.axis``).
+    """
     brand = norm_text(brand)
     groups: dict[tuple[str, str], list[tuple[date, float | None, float | None, str, str]]] = {}
-    for rec in rows:
+    for rec in rows:  # a metric's axis is set by its whole record up to ``end``
         day = as_day(rec.get("日期"))
-        if day is None or (start and day < start) or (end and day > end):
-            continue
         actual, target = _number(rec.get("数值")), _number(rec.get("目标值"))
-        if actual is None and target is None:
+        if day is None or (actual is None and target is None):
             continue
         key = (norm_text(rec.get("活动")) or NO_CAMPAIGN, norm_text(rec.get("指标")) or NO_METRIC)
         row = (day, actual, target, norm_text(rec.get("单位")), norm_text(rec.get("来源")))
@@ -262,11 +307,15 @@ def specs_from_records(
             by_unit.setdefault(r[3] or main_unit, []).append(r)
         split = len(by_unit) > 1
         for unit, unit_rows in by_unit.items():
-            specs.append(_spec(brand, campaign, metric, unit, unit_rows, split))
+            shown = [r for r in unit_rows if not (start and r[0] < start or end and r[0] > end)]
+            if shown:
+                upto = [r for r in unit_rows if not (end and r[0] > end)]
+                scale = tuple(v for r in upto for v in r[1:3] if v is not None)
+                specs.append(_spec(brand, campaign, metric, unit, shown, split, scale))
     return specs
 
 
-def _spec(brand, campaign, metric, unit, rows, split: bool) -> ChartSpec:
+def _spec(brand, campaign, metric, unit, rows, split: bool, scale=()) -> ChartSpec:
     per_day: dict[date, tuple[list[float], list[float]]] = {}
     for day, actual, target, _, _ in rows:
         actuals, targets = per_day.setdefault(day, ([], []))
@@ -290,6 +339,7 @@ def _spec(brand, campaign, metric, unit, rows, split: bool) -> ChartSpec:
         y_title=f"{metric}（{unit}）" if unit else metric,
         kind="bar" if len(dates) == 1 else "line",
         sources=tuple(sorted({r[4] for r in rows if r[4]})),
+        scale=tuple(scale),
     )
 
 
@@ -326,7 +376,7 @@ def add_native_chart(
 
     bar = spec.kind == "bar"
     chart = sheet.book.chart({"type": "column"} if bar else {"type": "line"})
-    chart.set_title({"name": _literal(spec.title), "name_font": _font(12, bold=True)})
+    chart.set_title({"name": _literal(spec.chart_title), "name_font": _font(12, bold=True)})
     x_axis = {
         "name": _literal(spec.axis_title),
         "name_font": _font(9),
@@ -342,7 +392,8 @@ def add_native_chart(
     chart.set_x_axis(x_axis)
     y_axis = {"name": _literal(spec.value_title), "name_font": _font(9)}
     # from zero (or the noted break), as in the PNG: LibreOffice would zoom in on its own
-    y_axis.update(min=spec.axis_floor, num_format=VALUE_FORMAT)
+    floor, top = spec.axis
+    y_axis.update(min=floor, num_format=VALUE_FORMAT, **({"max": top} if top else {}))
     chart.set_y_axis(y_axis)
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("span")
@@ -357,9 +408,9 @@ def add_native_chart(
         series.update(_series_look(source, spec.kind))
         if source is spec.series[0] and spec.below_target():
             series["points"] = _below_points(spec, bar)
-        if bar and source is spec.target:  # one bar per date; the target a labelled mark on it
+        if bar and source is spec.target:  # one bar per date; the target a dash across it
             target = sheet.book.chart({"type": "line"})
-            target.add_series({**series, **TARGET_MARK})
+            target.add_series({**series, **TARGET_MARK, "name": target_label(spec)})
             _write_extras(target, base_unit=None)
             chart.combine(target)
             continue
@@ -509,7 +560,8 @@ def render_png(spec: ChartSpec, dpi: int = 150, *, font_families: list[str] | No
         ax = fig.add_subplot()
         below = set(spec.below_target())
         (_draw_bars if spec.kind == "bar" else _draw_lines)(ax, spec, below)
-        ax.set_ylim(bottom=spec.axis_floor)
+        floor, top = spec.axis
+        ax.set_ylim(bottom=floor, top=top)
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.set_title(png_title(spec), fontsize=11)
         ax.set_xlabel(spec.axis_title)
@@ -541,7 +593,7 @@ def _draw_bars(ax, spec: ChartSpec, below: set) -> None:
         for i, t in enumerate(spec.target.values):
             if t is not None:
                 ax.hlines(t, i - 0.35, i + 0.35, colors=f"#{spec.target.color}",
-                          linestyles="--", linewidth=1.5, label=spec.target.name if i == 0 else None)  # fmt: skip
+                          linestyles="--", linewidth=1.5, label=target_label(spec) if i == 0 else None)  # fmt: skip
     ax.set_xticks(xs, spec.x_labels)
     ax.set_xlim(-0.75, len(spec.dates) - 0.25)
 
@@ -570,7 +622,15 @@ def png_title(spec: ChartSpec) -> str:
         first, last = spec.dates[0], spec.dates[-1]
         period = f"{first:%Y-%m-%d}" + (f" 至 {last:%Y-%m-%d}" if last != first else "")
     source = "、".join(spec.sources) or "效果登记表"
-    return f"{spec.brand}｜{spec.campaign}：{spec.metric}（{period}）\n数据来源：{source}"
+    note = BREAK_NOTE if spec.axis_floor else ""
+    return f"{spec.brand}｜{spec.campaign}：{spec.metric}（{period}）\n数据来源：{source}{note}"
+
+
+def target_label(spec: ChartSpec) -> str:
+    """The target's legend entry: 「目标 3,000」 when there is one target value (one bar,
+    no label on the bar itself), else 「目标」."""
+    values = {v for v in (spec.target.values if spec.target else ()) if v is not None}
+    return f"{TARGET_NAME} {values.pop():,.10g}" if len(values) == 1 else TARGET_NAME
 
 
 def _render_one(args: tuple[ChartSpec, int]) -> bytes:
