@@ -87,7 +87,8 @@ def test_effects_table_and_chart_specs(midea):
     assert rows[2]["达成率"] == pytest.approx(1.05)
     specs = midea.charts.specs
     assert [s.metric for s in specs] == ["门店客流", "问卷认知度"]
-    assert specs[0].dates[0] == D(2026, 9, 28)  # the campaign from its first figure on
+    assert specs[0].dates[0] == D(2026, 10, 5)  # the month, beside the month's table
+    assert all(D(2026, 10, 1) <= d <= D(2026, 10, 31) for s in specs for d in s.dates)
     assert midea.feedback.paragraphs == ["门店客流稳步上升，10 月底已超过目标。"]
 
 
@@ -401,3 +402,39 @@ def test_the_client_copy_has_no_finance_and_job_numbers_fit_on_one_line(samples,
             numbers = [r["工作号"] for r in table_after(ws, "二、本月主要工作明细")]
             widest = max(len(n) * 1.3 for n in numbers)  # layout's print width of Latin text
             assert ws.column_dimensions["A"].width >= widest, (report.brand, numbers)
+
+
+def _axes(ws) -> dict[str, tuple]:
+    """Chart title → (axis min, axis max) of the native charts on ``ws``."""
+    out = {}
+    for chart in ws._charts:
+        title = "".join(run.t for p in chart.title.tx.rich.p for run in (p.r or ()))
+        out[title] = (chart.y_axis.scaling.min, chart.y_axis.scaling.max)
+    return out
+
+
+def test_effect_charts_plot_the_month_on_the_charts_book_axis(samples, tmp_path):
+    """Section 四's charts draw the month's figures only, on the same axis as the month's
+    效果追踪图表 workbook gives the same metric."""
+    from aexl.reports.charts import chart_specs, write_chart_workbook
+
+    drawn = 0
+    for wb in samples:
+        for report in monthly_reports(wb, "2026-10"):
+            ws = load_workbook(write_monthly(report, tmp_path / report.filename)).active
+            for spec in report.charts.specs:
+                row, _ = find(ws, spec.title)
+                while ws.cell(row, 1).value != "日期":
+                    row += 1
+                days = []
+                while isinstance(ws.cell(row + 1, 1).value, DT):
+                    days.append(ws.cell(row + 1, 1).value.date())
+                    row += 1
+                assert days and all(D(2026, 10, 1) <= d <= D(2026, 10, 31) for d in days)
+            specs = chart_specs(wb.frame("效果"), report.brand, D(2026, 10, 1), D(2026, 10, 31))
+            book = write_chart_workbook(specs, tmp_path / f"c_{report.brand}.xlsx")
+            in_book = _axes(load_workbook(book).active)
+            for title, axis in _axes(ws).items():
+                assert in_book[title] == axis, (report.brand, title)
+                drawn += 1
+    assert drawn >= 3

@@ -289,7 +289,9 @@ def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: st
 
 
 def _effects(report: MonthlyReport, rows: list[dict]) -> None:
-    """The month's figures; charts show each campaign of the month from its first figure on.
+    """The month's figures and their charts: each chart draws the month's figures beside
+    the month's table, on the axis the 效果追踪图表 workbook gives the metric
+    (``charts.value_axis`` over its record up to the month end).
 
     ``rows``: the brand's 效果 rows.
     """
@@ -303,14 +305,8 @@ def _effects(report: MonthlyReport, rows: list[dict]) -> None:
             [as_day(r["日期"]), r.get("活动"), r.get("指标"), r.get("单位"), r.get("来源")]
             + [r.get("数值"), r.get("目标值"), ratio]
         )
-    campaigns = {text_of(r, "活动") for r in month}
-    if not campaigns:
-        return
-    history = [
-        day for r in rows if text_of(r, "活动") in campaigns and (day := as_day(r.get("日期")))
-    ]
-    specs = specs_from_records(rows, report.brand, min(history), report.end)
-    report.charts.specs = [s for s in specs if s.campaign in campaigns]
+    if month:
+        report.charts.specs = specs_from_records(rows, report.brand, report.start, report.end)
 
 
 def _proposals(report: MonthlyReport, mine: dict, meetings: list, status: dict) -> set[str]:
