@@ -21,7 +21,7 @@ from pathlib import Path
 from aexl.planning.due import DueItem
 
 HEADERS = ["时间", "事项", "工作号", "品牌", "负责人", "依据", "说明", "状态"]
-WIDTHS = [17, 14, 16, 10, 18, 26, 50, 14]
+WIDTHS = [17, 14, 17, 10, 18, 26, 46, 18]
 MIN_PRINT_SCALE = 0.8  # a person's list is shrunk onto one page only while text stays ≥ 8 pt
 TZ_NAME = "Asia/Shanghai"
 EVENT_MINUTES = 30
