@@ -47,8 +47,9 @@ from aexl.workbook.write import DATETIME_FORMAT, PERCENT_FORMAT
 KIND = "月度工作总结"
 SHEET = "月度工作总结"
 PROPOSAL_MEETINGS = ("提案", "再提案")
-# 工作号 takes 19: a 14-letter job number at 1.3 width units a letter prints on one line
-WIDTHS = [19, 20, 10, 9, 50, 9, 12, 12, 10]
+# 工作号 takes 19: a 14-letter job number at 1.3 width units a letter prints on one line;
+# column G 16: a proposal's 日期 with its time (2026-10-16 09:30)
+WIDTHS = [19, 20, 10, 9, 46, 9, 16, 12, 10]
 WORK_HEADERS = ["工作号", "项目名称", "工作类型", "月末状态", "本月进展", "完成度", "开单日期", "交付日期", "负责人"]  # fmt: skip
 EFFECT_HEADERS = ["日期", "活动", "指标", "单位", "来源", "数值", "目标值", "达成率"]
 # in the columns of the work table: 工作号 and 项目名称 line up, the topic sits in the wide column
@@ -59,7 +60,8 @@ PENDING_HEADERS = ["工作号", "项目名称", "工作类型", "状态", "最�
 
 @dataclass
 class ChartBlock:
-    """Native effect charts: each chart's data table in columns A–C, the chart beside it."""
+    """Native effect charts: each chart's data table in columns A–C, the chart beside it,
+    as tall as in the 效果追踪图表 workbook (two fit on a landscape page)."""
 
     specs: list = field(default_factory=list)
     title: str = "效果追踪图表"
@@ -72,7 +74,7 @@ class ChartBlock:
     def write(self, sheet, row: int, width: int, total: float, keep: list | None = None) -> int:
         """Per chart: its title (and sources), then its table in A–C with the chart beside it,
         as in the 效果追踪图表 workbook; ``keep`` gets each chart's rows."""
-        from aexl.reports.charts import add_native_chart
+        from aexl.reports.charts import BOOK_CHART_CM, add_native_chart
         from aexl.workbook.write import BODY, SUBSECTION, SUBTITLE
 
         if not self.specs:
@@ -85,7 +87,7 @@ class ChartBlock:
             if spec.sources:
                 sheet.put(row, 1, "来源：" + "、".join(spec.sources), SUBTITLE)
                 row += 1
-            row = add_native_chart(sheet, spec, row, 1, f"E{row}")
+            row = add_native_chart(sheet, spec, row, 1, f"E{row}", BOOK_CHART_CM)
             if keep is not None:
                 keep.append((start, row - 1))
         return row
@@ -152,10 +154,13 @@ class MonthlyReport(BrandReport):
             self.next_month,
             Heading("本月最后一周的下周计划", 2),
             self.next_plans,
+            # the month's figures first: a table the page planner may continue on the next
+            # page, so the section fills what is left of a page before the charts (each
+            # kept whole) follow
             Heading("四、广告效果的反馈情况"),
-            self.charts,
             Heading("本月效果数据", 2),
             self.effects,
+            self.charts,
             Heading("效果反馈", 2),
             self.feedback,
             Heading("五、当月完成工作情况"),
