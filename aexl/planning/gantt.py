@@ -41,6 +41,7 @@ TODAY_HEAD = {"bg_color": w.RED, "font_color": "#FFFFFF", "bold": True}
 WEEK_START = {"left": 2, "left_color": "#595959"}  # a week's first column
 DAY_CELL = {**w.BODY, **w.BORDER, "align": "center", "valign": "vcenter", "font_size": 9}
 LATE = {"font_color": w.RED, "bold": True}
+MIDDLE = {"valign": "vcenter"}  # the milestone's cells, level with its bar
 DONE_MARK = "✓"
 COPIES = {
     "客户版": ["里程碑", "开始", "结束", "工作日", "进度"],
@@ -145,7 +146,8 @@ def _write_copy(sheet, schedule: Schedule, calendar, copy: str, columns, today: 
         }
         for col, name in enumerate(columns, start=1):
             look = LATE if late and name == "进度" else None
-            sheet.put(body + n, col, values[name], *w.row_looks(n), look, number_format=_fmt(name))
+            cell = (*w.row_looks(n), MIDDLE, look)
+            sheet.put(body + n, col, values[name], *cell, number_format=_fmt(name))
         _bar(sheet, body + n, first_day, m, days, kinds, tentative, today)
         texts = [text_height(values[c], WIDTHS[c]) for c in columns if isinstance(values[c], str)]
         sheet.set_height(body + n, max([tall, *texts]))
