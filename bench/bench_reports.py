@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{found:,} 条校验结果\n"
             f"    month-end {me['median']:.2f} s  floor {floor['median']:.2f} s  "
             f"ratio {ratio:.2f} (target ≤ 2.0) {verdict}\n"
+            f"    CPU (all processes) month-end {me['cpu']:.2f} s  floor {floor['cpu']:.2f} s  "
+            f"ratio {me['cpu'] / floor['cpu']:.2f}; load {os.getloadavg()[0]:.1f}\n"
             f"    runs month-end {[round(t, 2) for t in me['runs']]} floor {[round(t, 2) for t in floor['runs']]}"  # fmt: skip
         )
     load = os.getloadavg()
