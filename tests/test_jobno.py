@@ -350,8 +350,10 @@ def test_check_warns_when_a_ledger_number_has_no_row(tmp_path):
     found = [f for f in validate_book(book) if f.code == "jobno.ledger_no_row"]
     assert len(found) == 1 and found[0].severity == "warning" and found[0].sheet == "工作单"
     assert "MDKT2026001" in found[0].message and "张伟" in found[0].message
-    result = run("check", "--book", str(book))
+    result = run("check", "--book", str(book), "--json")
     assert "jobno.ledger_no_row" in result.stdout and "MDKT2026001" in result.stdout
+    table = run("check", "--book", str(book)).stdout  # what the AE reads
+    assert "MDKT2026001" in table and "工作号台账" in table
 
 
 def test_check_is_quiet_when_every_ledger_number_has_its_row(tmp_path):

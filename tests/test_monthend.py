@@ -109,6 +109,7 @@ def test_validation_summary_lists_every_finding(sample, tmp_path):
     assert result.ok, result.skipped
     check = next(p for p in result.written if p.name.endswith("_校验结果.xlsx"))
     findings = validate_workbench(read_workbench(path))
+    findings.sort(key=lambda f: not f.is_error)  # errors first, each kind in check's order
     ws = openpyxl.load_workbook(check).active
     rows = [row for row in ws.iter_rows(values_only=True) if row and len(row) > 6 and row[6]]
     assert [f.code for f in findings] == [row[6] for row in rows[1:]]  # hidden 代码 column
