@@ -47,9 +47,14 @@ def text_height(value, width: float, line: float = 15.0) -> float:
     default font's, and a run such as a job number wraps whole, leaving the end
     of a line empty. The estimate errs on the tall side so no program clips.
     """
+    text = value if type(value) is str else str(value)
+    return _text_height(text, width, line)
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)  # cells repeat (statuses, names, kinds)
+def _text_height(text: str, width: float, line: float) -> float:
     usable = max(width - 0.5, 4)
-    parts = str(value).split("\n")
-    lines = sum(max(1, math.ceil(_print_width(p) / usable)) for p in parts)
+    lines = sum(max(1, math.ceil(_print_width(p) / usable)) for p in text.split("\n"))
     return max(line, lines * line + 3)
 
 

@@ -205,10 +205,7 @@ class Sheet:
         """A PNG/JPEG of ``size`` pixels (width, height) at the cell, ``offset`` pixels in."""
         import io
 
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as picture:
-            natural, dpi = picture.size, picture.info.get("dpi", (96, 96))
+        natural, dpi = _picture_info(data)
         scale = [size[i] / natural[i] * (dpi[i] or 96) / 96 for i in (0, 1)]
         options = {"x_scale": scale[0], "y_scale": scale[1], "object_position": 2}
         options.update(x_offset=offset[0], y_offset=offset[1])
@@ -342,6 +339,26 @@ class Sheet:
         self.freeze(header_row + 1)
         self.print_setup(landscape=True, title_rows=(header_row, header_row))
         return header_row
+
+
+_PICTURES: dict[bytes, tuple] = {}  # picture bytes → (pixel size, dpi): a thumbnail repeats
+
+
+def _picture_info(data: bytes) -> tuple:
+    """(width, height) in pixels and the dpi a PNG/JPEG says (96 when it says none)."""
+    found = _PICTURES.get(data) if type(data) is bytes else None
+    if found is None:
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as picture:
+            found = (picture.size, picture.info.get("dpi", (96, 96)))
+        if len(_PICTURES) > 256:
+            _PICTURES.clear()
+        if type(data) is bytes:
+            _PICTURES[data] = found
+    return found
 
 
 def row_looks(n: int) -> tuple[dict, ...]:
