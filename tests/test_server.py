@@ -489,7 +489,9 @@ def test_new_job_number_floor_and_ledger_sheet(
     hide = [a for a in actions if a["func"] == "setSheetVisibility"]
     if ledger_numbers is None:
         assert [a["args"][1] for a in added] == [LEDGER_SHEET]
-        assert [(a["sheet_position"], a["args"]) for a in hide] == [(ledger_position, ["VeryHidden"])]
+        assert [(a["sheet_position"], a["args"]) for a in hide] == [
+            (ledger_position, ["VeryHidden"])
+        ]
         assert writes[(ledger_position, 1)] == [list(LEDGER_HEADERS)]
     else:
         assert not added and not hide

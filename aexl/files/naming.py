@@ -61,6 +61,8 @@ def _report_name_re(kinds: tuple[str, ...]) -> re.Pattern:
         rf"^(?P<date>\d{{8}})_.+_(?:\d{{4}}(?:Q[1-4]|年度))?(?:{alternatives})"
         rf"(?:_(?:{variants}))?(?:_\d+)?$"
     )
+
+
 # The workbench itself: 星河食品_AE工作台.xlsx (as ``aexl init`` and the README name it).
 _WORKBENCH_RE = re.compile(r"^.*AE\s*工作台$", re.IGNORECASE)
 WORKBENCH_SUFFIXES = (".xlsx", ".xlsm")
