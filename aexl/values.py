@@ -92,12 +92,18 @@ def _tidy(text: str) -> str:
     return " ".join(text.split()) if "\n" not in text else text.strip()
 
 
+# Zero-width or full-width characters: text without any needs neither translation
+_HAS_ODD = re.compile("[\u200b\u200c\u200d\u2060\ufeff\uff10-\uff5a\u3000]").search
+
+
 def norm_text(value) -> str:
     """Cell text as a person meant it: trimmed, spaces folded, zero-width characters
     dropped, full-width letters and digits made ASCII; ``''`` for blank cells.
 
     Numbers typed into text cells come back without a trailing ``.0``.
     """
+    if type(value) is str and not _HAS_ODD(value):  # the usual cell: only spaces to tidy
+        return _tidy(value)
     text = _cell_text(value)
     return _tidy(text.translate(_WIDE) if _HAS_WIDE(text) else text)
 
@@ -126,6 +132,8 @@ def _from_serial(number: float) -> datetime:
 
 def parse_datetime(value) -> datetime | None:
     """A date with an optional time: Excel dates, ``2026-11-26 14:30``, ``2026年11月26日 下午2:30``."""
+    if type(value) is datetime:  # the usual date cell, already typed
+        return value.replace(microsecond=0)
     if is_blank(value):
         return None
     if isinstance(value, datetime):

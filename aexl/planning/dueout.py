@@ -150,13 +150,14 @@ def write_xlsx(
     book = Book(path, title="待办事项", subject="AE 待办清单", description=title_line)
     taken: set[str] = set()
     groups = {"全部": items, **by_person(items)}
+    cells = {id(i): item_row(i, as_of, calendar) for i in items}  # 全部 and a person's sheet
     for name, mine in groups.items():
         sheet = book.sheet(sheet_name(name, taken))
         title = "待办事项" if name == "全部" else f"待办事项：{name}"
         lines = [title_line] if title_line else []
         lines.append(f"共 {len(mine)} 项，逾期 {sum(i.overdue for i in mine)} 项")
         lines.extend(provisional_notes(mine))
-        rows = [item_row(i, as_of, calendar) for i in mine]
+        rows = [list(cells[id(i)]) for i in mine]
         top = sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
         sheet.set_widths(WIDTHS)
         _fit_rows(sheet, top, rows, one_page=name != "全部")

@@ -366,10 +366,16 @@ def key_values(series):
     """Values for duplicate detection: text through ``job_key``, other values as they are."""
     import pandas as pd
 
+    keys: dict[str, object] = {}  # job_key per distinct text: registers repeat job numbers
     out = []
     for v in series.tolist():
-        key = job_key(v) if type(v) is str else None
-        out.append(v if key is None else key)
+        if type(v) is str:
+            key = keys.get(v)
+            if key is None:
+                key = job_key(v)
+                key = keys[v] = v if key is None else key
+            v = key
+        out.append(v)
     return pd.Series(out, index=series.index, dtype=object)
 
 

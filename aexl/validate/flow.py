@@ -46,15 +46,9 @@ def check_signoffs(ctx: Context) -> None:
         return
     ctx.required(SIGNOFFS, ("工作号", "流程", "步骤", "签名", "日期"))
     ctx.unknown_job(SIGNOFFS, "工作号", "sign.unknown_job")
-    import pandas as pd
-
-    steps = _steps(frame)
+    steps, known = _known_steps(ctx)
     flows = frame["流程"]
     in_flow = flows.isin(schema.SIGNOFF_CHAINS.keys())
-    valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
-    known = pd.Series(
-        [(f, s) in valid for f, s in zip(flows, steps, strict=True)], index=frame.index, dtype=bool
-    )
     ctx.emit(
         SIGNOFFS,
         in_flow & steps.ne("") & ~known,
@@ -83,18 +77,39 @@ def _steps(frame):
     position in its chain); ``""`` for a blank."""
     import pandas as pd
 
-    pairs = list(zip(frame["流程"].tolist(), frame["步骤"].tolist(), strict=True))
+    plain = _STEP_KEY_TYPES
     seen: dict = {}
     out = []
-    for flow, step in pairs:
-        key = (flow, step) if isinstance(step, str | int | float | type(None)) else None
-        if key is None:
+    for flow, step in zip(frame["流程"].tolist(), frame["步骤"].tolist(), strict=True):
+        if type(step) not in plain:
             out.append(normalise_step(step, flow))
             continue
-        if key not in seen:
-            seen[key] = normalise_step(step, flow)
-        out.append(seen[key])
+        key = (flow, step)
+        value = seen.get(key)
+        if value is None:
+            value = seen[key] = normalise_step(step, flow)
+        out.append(value)
     return pd.Series(out, index=frame.index, dtype=object)
+
+
+_STEP_KEY_TYPES = frozenset({str, int, float, type(None)})
+
+
+def _known_steps(ctx: Context):
+    """(steps, known): ``_steps`` of the 签核 sheet and whether each is a step of its
+    flow; computed once per validation."""
+    cached = ctx.cache.get("signoff_steps")
+    if cached is not None:
+        return cached
+    import pandas as pd
+
+    frame = ctx.frame(SIGNOFFS)
+    steps = _steps(frame)
+    valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
+    known = [(f, s) in valid for f, s in zip(frame["流程"].tolist(), steps.tolist(), strict=True)]
+    known = pd.Series(known, index=frame.index, dtype=bool)
+    ctx.cache["signoff_steps"] = steps, known
+    return steps, known
 
 
 def signoff_work(ctx: Context):
@@ -104,13 +119,9 @@ def signoff_work(ctx: Context):
     cached = ctx.cache.get("signoff_work")
     if cached is not None:
         return cached
-    import pandas as pd
 
     frame = ctx.frame(SIGNOFFS)
-    steps = _steps(frame)
-    valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
-    known = [(f, s) in valid for f, s in zip(frame["流程"], steps, strict=True)]
-    known = pd.Series(known, index=frame.index, dtype=bool)
+    steps, known = _known_steps(ctx)
     ids = ctx.keys(SIGNOFFS, "工作号")
     usable = ids.notna() & known
     work = frame.loc[usable, [ROW, "工作号", "流程", "日期", "结果"]].assign(
