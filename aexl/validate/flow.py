@@ -134,33 +134,52 @@ def signoff_work(ctx: Context):
 
 
 def _round_numbers(work):
-    """Round of every row within its job × flow: a 拒单/退回 row ends its round."""
+    """Round of every row within its job × flow: a 拒单/退回 row ends its round.
+
+    ``work`` is sorted by job and flow, so each job × flow is a run of rows: one
+    pass in plain Python (pandas' grouped shift and cumsum cost more here)."""
+    import pandas as pd
+
     if work.empty:
         return work[ROW].iloc[0:0]
-    keys = [work["_id"], work["流程"]]
-    ends = work["结果"].isin(ENDS_ROUND)
-    after_end = ends.groupby(keys, sort=False).shift(1, fill_value=False).astype(int)
-    return after_end.groupby(keys, sort=False).cumsum()
+    rounds, key, number, ended = [], None, 0, False
+    for job, flow, result in zip(
+        work["_id"].tolist(), work["流程"].tolist(), work["结果"].tolist(), strict=True
+    ):
+        if (job, flow) != key:
+            key, number = (job, flow), 0
+        elif ended:
+            number += 1
+        rounds.append(number)
+        ended = result in ENDS_ROUND
+    return pd.Series(rounds, index=work.index, dtype="int64")
 
 
 def _chain_order(ctx: Context, work) -> None:
     """Steps in chain order per job and flow; 拒单/退回 ends the round.
 
-    Vectorised first pass: within a round (rows after a 拒单/退回 start a new
+    Quick first pass: within a round (rows after a 拒单/退回 start a new
     one) the n-th signature must be step n of the chain (modulo its length,
     a completed chain starting a new round). Only the job × flow groups that
     fail it go through the row-by-row pass, which says exactly what is wrong.
     """
     if work.empty:
         return
-    keys = [work["_id"], work["流程"]]
-    position = work.groupby([*keys, work["_round"]], sort=False).cumcount()
     chains = schema.SIGNOFF_CHAINS
-    expected = [chains[f][p % len(chains[f])] for f, p in zip(work["流程"], position, strict=True)]
-    group = work.groupby(keys, sort=False).ngroup()
-    broken = set(group[work["_step"].ne(expected).to_numpy()])
+    keys = list(zip(work["_id"].tolist(), work["流程"].tolist(), strict=True))
+    broken, key, this_round, position = set(), None, None, 0
+    for pair, number, step in zip(
+        keys, work["_round"].tolist(), work["_step"].tolist(), strict=True
+    ):
+        if pair != key or number != this_round:
+            key, this_round, position = pair, number, 0
+        else:
+            position += 1
+        chain = chains[pair[1]]
+        if step != chain[position % len(chain)]:
+            broken.add(pair)
     if broken:
-        _chain_order_rows(ctx, work.loc[group.isin(broken)])
+        _chain_order_rows(ctx, work.loc[[pair in broken for pair in keys]])
 
 
 def _chain_order_rows(ctx: Context, work) -> None:
@@ -178,30 +197,30 @@ def _chain_order_rows(ctx: Context, work) -> None:
 
 
 def _chain_dates(ctx: Context, work) -> None:
-    """A step is not dated before the signature before it (same job and flow)."""
+    """A step is not dated before the signature before it (same job and flow): the
+    latest dated row before it in its job × flow (``work`` is sorted by job and flow)."""
     if work.empty:
         return
-    dates = work["_d"]
-    grouped = dates.groupby([work["_id"], work["流程"]], sort=False)
-    previous = grouped.ffill().groupby([work["_id"], work["流程"]], sort=False).shift(1)
-    prev_rows = (
-        work[ROW].where(dates.notna()).groupby([work["_id"], work["流程"]], sort=False).ffill()
-    )
-    prev_rows = prev_rows.groupby([work["_id"], work["流程"]], sort=False).shift(1)
-    bad = dates < previous
-    hit = work.loc[bad]
-    for row, day, flow, before, before_row in zip(
-        hit[ROW], hit["日期"], hit["流程"], previous[bad], prev_rows[bad], strict=True
-    ):
-        ctx.add(
-            SIGNOFFS,
-            row,
-            "日期",
-            ERROR,
-            "sign.date_order",
-            f"签核日期 {fmt_date(day)} 早于上一步（第 {int(before_row)} 行）的日期 "
-            f"{before.date().isoformat()}：「{flow}」须按顺序签核，请核对这两行的日期。",
-        )
+    key, before, before_row = None, None, None
+    for row, job, flow, day, when in zip(
+        work[ROW].tolist(), work["_id"].tolist(), work["流程"].tolist(),
+        work["日期"].tolist(), work["_d"].tolist(), strict=True,
+    ):  # fmt: skip
+        if (job, flow) != key:
+            key, before, before_row = (job, flow), None, None
+        if when != when:  # NaT: no date to compare
+            continue
+        if before is not None and when < before:
+            ctx.add(
+                SIGNOFFS,
+                row,
+                "日期",
+                ERROR,
+                "sign.date_order",
+                f"签核日期 {fmt_date(day)} 早于上一步（第 {int(before_row)} 行）的日期 "
+                f"{before.date().isoformat()}：「{flow}」须按顺序签核，请核对这两行的日期。",
+            )
+        before, before_row = when, row
 
 
 # Roles: the 角色 column names the department of the person who signed. AD is
