@@ -199,18 +199,23 @@ def _chain_order_rows(ctx: Context, work) -> None:
 def _chain_dates(ctx: Context, work) -> None:
     """A step is not dated before the signature before it (same job and flow): the
     latest dated row before it in its job × flow (``work`` is sorted by job and flow)."""
+    import pandas as pd
+
     if work.empty:
         return
+    dates = work["_d"].to_numpy()
+    ticks = dates.view("int64").tolist()  # NaT is the smallest int64; no Timestamp objects
     key, before, before_row = None, None, None
-    for row, job, flow, day, when in zip(
-        work[ROW].tolist(), work["_id"].tolist(), work["流程"].tolist(),
-        work["日期"].tolist(), work["_d"].tolist(), strict=True,
+    for at, (row, job, flow, day, tick) in enumerate(
+        zip(work[ROW].tolist(), work["_id"].tolist(), work["流程"].tolist(),
+            work["日期"].tolist(), ticks, strict=True)
     ):  # fmt: skip
         if (job, flow) != key:
             key, before, before_row = (job, flow), None, None
-        if when != when:  # NaT: no date to compare
+        if tick == NAT_TICKS:
             continue
-        if before is not None and when < before:
+        if before is not None and tick < ticks[before]:
+            day_before = pd.Timestamp(dates[before]).date().isoformat()
             ctx.add(
                 SIGNOFFS,
                 row,
@@ -218,9 +223,12 @@ def _chain_dates(ctx: Context, work) -> None:
                 ERROR,
                 "sign.date_order",
                 f"签核日期 {fmt_date(day)} 早于上一步（第 {int(before_row)} 行）的日期 "
-                f"{before.date().isoformat()}：「{flow}」须按顺序签核，请核对这两行的日期。",
+                f"{day_before}：「{flow}」须按顺序签核，请核对这两行的日期。",
             )
-        before, before_row = when, row
+        before, before_row = at, row
+
+
+NAT_TICKS = -(2**63)  # numpy's NaT as int64
 
 
 # Roles: the 角色 column names the department of the person who signed. AD is

@@ -35,7 +35,7 @@ def checksum(jobno, flow, step, signer, when: datetime, result) -> str:
 def signoff_integrity_findings(registers) -> list[Finding]:
     """A warning (``sign.edited``) for each 签核 row whose 校验码 no longer matches it."""
     findings = []
-    for rec in rows(registers, schema.SIGNOFFS.sheet):
+    for rec in _coded_rows(registers):
         code = text(rec, CHECK_COLUMN)
         if not code:
             continue  # typed by hand: nothing to verify
@@ -59,3 +59,19 @@ def signoff_integrity_findings(registers) -> list[Finding]:
                 )  # fmt: skip
             )
     return findings
+
+
+def _coded_rows(registers) -> list[dict]:
+    """The 签核 rows (as ``planning.source.rows`` gives them) that may hold a 校验码: for a
+    workbench's DataFrames only the rows with a value in that column become dicts."""
+    sheet = schema.SIGNOFFS.sheet
+    frames = registers if isinstance(registers, dict) else getattr(registers, "frames", None)
+    if not isinstance(frames, dict):
+        return rows(registers, sheet)
+    frame = frames.get(sheet)
+    if frame is None or CHECK_COLUMN not in frame.columns:
+        return []  # no 校验码 anywhere: nothing to verify
+    filled = frame[CHECK_COLUMN].notna()
+    if not filled.any():
+        return []
+    return rows({sheet: frame.loc[filled]}, sheet)
