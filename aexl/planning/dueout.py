@@ -151,6 +151,7 @@ def write_xlsx(
     taken: set[str] = set()
     groups = {"全部": items, **by_person(items)}
     cells = {id(i): item_row(i, as_of, calendar) for i in items}  # 全部 and a person's sheet
+    heights = {key: _row_height(row) for key, row in cells.items()}
     for name, mine in groups.items():
         sheet = book.sheet(sheet_name(name, taken))
         title = "待办事项" if name == "全部" else f"待办事项：{name}"
@@ -160,20 +161,26 @@ def write_xlsx(
         rows = [list(cells[id(i)]) for i in mine]
         top = sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
         sheet.set_widths(WIDTHS)
-        _fit_rows(sheet, top, rows, one_page=name != "全部")
+        _fit_rows(sheet, top, [heights[id(i)] for i in mine], one_page=name != "全部")
     return book.save()
 
 
-def _fit_rows(sheet, top: int, rows: list[list], *, one_page: bool) -> None:
+def _row_height(values: list) -> float:
+    """The height a row's wrapped text needs (points)."""
+    from aexl.reports.layout import DEFAULT_ROW_PT, text_height
+
+    texts = [(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str) and v]
+    return max([text_height(v, w) for v, w in texts] or [DEFAULT_ROW_PT])
+
+
+def _fit_rows(sheet, top: int, heights: list[float], *, one_page: bool) -> None:
     """Heights for wrapped cells (LibreOffice and WPS do not grow rows themselves); a
     person's list shrunk onto one page when its text stays at least 8 pt there."""
-    from aexl.reports.layout import A4_PT, DEFAULT_ROW_PT, page_height, text_height
+    from aexl.reports.layout import A4_PT, DEFAULT_ROW_PT, page_height
     from aexl.workbook.write import MARGINS
 
     total = 28 + DEFAULT_ROW_PT * top  # the title block and the header row
-    for n, values in enumerate(rows):
-        texts = [(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str) and v]
-        height = max([text_height(v, w) for v, w in texts] or [DEFAULT_ROW_PT])
+    for n, height in enumerate(heights):
         if height > 18:
             sheet.set_height(top + 1 + n, height)
         total += max(height, DEFAULT_ROW_PT)
