@@ -203,8 +203,11 @@ def _chain_dates(ctx: Context, work) -> None:
 
     if work.empty:
         return
-    dates = work["_d"].to_numpy()
-    ticks = dates.view("int64").tolist()  # NaT is the smallest int64; no Timestamp objects
+    dates = work["_d"]
+    if dates.dtype.kind == "M" and getattr(dates.dtype, "tz", None) is None:
+        ticks = dates.to_numpy().view("int64").tolist()  # NaT is the smallest int64
+    else:  # pandas' own dates (a time zone: as_datetime64's fallback): their UTC ticks
+        ticks = [NAT_TICKS if d is pd.NaT else d.value for d in dates.tolist()]
     key, before, before_row = None, None, None
     for at, (row, job, flow, day, tick) in enumerate(
         zip(work[ROW].tolist(), work["_id"].tolist(), work["流程"].tolist(),
@@ -215,7 +218,7 @@ def _chain_dates(ctx: Context, work) -> None:
         if tick == NAT_TICKS:
             continue
         if before is not None and tick < ticks[before]:
-            day_before = pd.Timestamp(dates[before]).date().isoformat()
+            day_before = dates.iloc[before].date().isoformat()
             ctx.add(
                 SIGNOFFS,
                 row,
