@@ -214,9 +214,8 @@ class Context:
         for col in register.columns:
             if col.kind != schema.ENUM or not col.choices:
                 continue
-            allowed = frozenset(col.choices)
-            wrong = [not is_missing(v) and v not in allowed for v in frame[col.name].tolist()]
-            if not any(wrong):
+            wrong = _not_allowed(frame[col.name].tolist(), frozenset(col.choices))
+            if wrong is None:
                 continue
             mask = pd.Series(wrong, index=frame.index) & ~self.bad(sheet, col.name)
             choices = join_choices(col.choices)
@@ -290,6 +289,17 @@ def _false(frame):
     import pandas as pd
 
     return pd.Series(False, index=frame.index, dtype=bool)
+
+
+def _not_allowed(values: list, allowed: frozenset) -> list[bool] | None:
+    """Per value: filled and not one of ``allowed``; None when every value is fine.
+    Each distinct value is looked at once (a column repeats a few choices)."""
+    try:
+        bad = {v for v in set(values) if not is_missing(v) and v not in allowed}
+    except TypeError:  # an unhashable cell: value by value
+        wrong = [not is_missing(v) and v not in allowed for v in values]
+        return wrong if any(wrong) else None
+    return [v in bad for v in values] if bad else None
 
 
 def blank_mask(series):
