@@ -75,3 +75,30 @@ def run_aexl(*args, cwd=None, stdin: str | None = None) -> Result:
 def aexl():
     """The in-process ``aexl`` command (see ``run_aexl``)."""
     return run_aexl
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The sample account set built by ``workbooks/make_sample.py`` once per test process;
+    tests copy from it and never write into it."""
+    from samples import load_make_sample
+
+    out = tmp_path_factory.mktemp("sample")
+    load_make_sample().build_sample(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server per test process, on a free loopback port (the system's
+    binaries, else the ``pgserver`` package of the test extra); stopped at the end."""
+    from aexl.ledger.tempserver import TempPostgres, find_binaries
+
+    bindir, source = find_binaries()
+    if bindir is None:
+        pytest.skip(
+            f"PostgreSQL tests skipped: {source} (pip install -e '.[test]' brings pgserver)"
+        )
+    server = TempPostgres.start()
+    yield server
+    server.stop()

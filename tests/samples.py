@@ -1,5 +1,6 @@
 """The sample generator (workbooks/make_sample.py), loaded once for the tests."""
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -14,3 +15,12 @@ def load_make_sample():
     import make_sample
 
     return make_sample
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder`` (to show a command changed no input)."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

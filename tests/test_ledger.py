@@ -18,24 +18,13 @@ from books import job, write_book
 
 from aexl.errors import AexlError
 from aexl.ledger import LedgerError, LedgerUnreachableError, ledger_url_from, open_ledger
-from aexl.ledger.tempserver import TempPostgres, find_binaries
+from aexl.ledger.tempserver import TempPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
 _databases = itertools.count(1)
 
 
 # ---------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def postgres():
-    """One PostgreSQL server for the session, on a free loopback port; stopped at the end."""
-    bindir, source = find_binaries()
-    if bindir is None:
-        pytest.skip(
-            f"PostgreSQL tests skipped: {source} (pip install -e '.[test]' brings pgserver)"
-        )
-    server = TempPostgres.start()
-    yield server
-    server.stop()
 
 
 def new_database(server: TempPostgres) -> str:

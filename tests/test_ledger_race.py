@@ -24,7 +24,7 @@ from books import job, write_book
 
 from aexl.jobno import read_ledger
 from aexl.ledger import open_ledger
-from aexl.ledger.tempserver import TempPostgres, find_binaries
+from aexl.ledger.tempserver import TempPostgres
 from aexl.workbook.read import read_workbench
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -32,14 +32,6 @@ _databases = itertools.count(1)
 
 
 # ---------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
-def postgres():
-    bindir, source = find_binaries()
-    if bindir is None:
-        pytest.skip(f"PostgreSQL tests skipped: {source}")
-    server = TempPostgres.start()
-    yield server
-    server.stop()
 
 
 def new_database(server: TempPostgres) -> str:

@@ -1,6 +1,5 @@
 """The month-end batch: the real command over a copy of the sample plus broken inputs."""
 
-import hashlib
 import io
 import os
 import subprocess
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from samples import load_make_sample
+from samples import digest
 
 from aexl.monthend import (
     book_brands,
@@ -31,10 +30,8 @@ CLIENTS = ("云帆电器", "星河食品", "渝信银行")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    load_make_sample().build_sample(out)
-    return out
+def sample(built_sample):
+    return built_sample
 
 
 @pytest.fixture
@@ -52,14 +49,6 @@ def inputs(sample, tmp_path):
     (folder / "~$星河食品_AE工作台.xlsx").write_bytes(b"lock")
     (folder / ".aexl-tmp-abc.xlsx").write_bytes(b"partial")
     return folder
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def run_aexl(*args, cwd=None):

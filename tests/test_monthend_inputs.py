@@ -3,7 +3,6 @@ brand, a report someone edited, a job number in two workbenches; outputs from th
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from samples import load_make_sample
+from samples import digest
 
 from aexl.reports import registry
 from aexl.reports.registry import Report
@@ -22,10 +21,8 @@ MONTH = ("--month", "2026-10")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    load_make_sample().build_sample(out)
-    return out
+def sample(built_sample):
+    return built_sample
 
 
 @pytest.fixture
@@ -35,14 +32,6 @@ def inputs(sample, tmp_path):
     for path in sample.glob("*.xlsx"):
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def aexl(*args):

@@ -5,7 +5,6 @@ input changed."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -14,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from samples import load_make_sample
+from samples import digest
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = Path(__file__).resolve().parent / "monthend_driver.py"
@@ -22,10 +21,8 @@ MONTH = ("--month", "2026-10")
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    load_make_sample().build_sample(out)
-    return out
+def sample(built_sample):
+    return built_sample
 
 
 @pytest.fixture
@@ -35,14 +32,6 @@ def inputs(sample, tmp_path):
     for path in sample.glob("*.xlsx"):
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def env() -> dict:
