@@ -32,6 +32,7 @@ an absolute path or one with ``..`` is never opened and the cell says
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from collections import OrderedDict
@@ -242,11 +243,13 @@ def make_thumbnail(path: Path, height: int = THUMB_HEIGHT) -> tuple[bytes, tuple
 
 
 _THUMBS: OrderedDict = OrderedDict()  # (path, its mtime and size, box) → thumbnail or None
+_BY_CONTENT: OrderedDict = OrderedDict()  # (the file's digest, box) → thumbnail or None
 _THUMBS_KEPT = 256  # the same 样稿 in many rows and brands is made once
 
 
 def _thumbnail(path: Path, height: int, max_width: int) -> tuple[bytes, tuple[int, int]] | None:
-    """``_make_thumbnail``, remembered per file version (a rewritten file is made again)."""
+    """``_make_thumbnail``, remembered per file version (a rewritten file is made again)
+    and per content (copies of one picture under other names are made once)."""
     try:
         stat = path.stat()
     except OSError:
@@ -255,17 +258,32 @@ def _thumbnail(path: Path, height: int, max_width: int) -> tuple[bytes, tuple[in
     if key in _THUMBS:
         _THUMBS.move_to_end(key)
         return _THUMBS[key]
-    found = _THUMBS[key] = _make_thumbnail(path, height, max_width)
+    found = _THUMBS[key] = _thumbnail_of_content(path, height, max_width)
     if len(_THUMBS) > _THUMBS_KEPT:
         _THUMBS.popitem(last=False)
     return found
 
 
-def _make_thumbnail(path: Path, height: int, max_width: int):
+def _thumbnail_of_content(path: Path, height: int, max_width: int):
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    key = (hashlib.blake2b(data, digest_size=20).digest(), height, max_width)
+    if key in _BY_CONTENT:
+        _BY_CONTENT.move_to_end(key)
+        return _BY_CONTENT[key]
+    found = _BY_CONTENT[key] = _make_thumbnail(io.BytesIO(data), height, max_width)
+    if len(_BY_CONTENT) > _THUMBS_KEPT:
+        _BY_CONTENT.popitem(last=False)
+    return found
+
+
+def _make_thumbnail(source, height: int, max_width: int):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as img:
+        with Image.open(source) as img:
             img.seek(0)
             side = 2 * max(max_width, height)  # JPEG: decode at a reduced scale (fast)
             img.draft("RGB", (side, side))
