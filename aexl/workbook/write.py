@@ -311,15 +311,22 @@ class Sheet:
         bands = (row_looks(0), row_looks(1))
         width = max(len(headers), *map(len, rows))
         cells = [[self.book.look(b, formats.get(i)) for i in range(width)] for b in bands]
-        ws, c0 = self.ws, first_col - 1
-        for n, values in enumerate(rows):  # plain text and numbers straight to XlsxWriter
+        c0 = first_col - 1
+        # plain text, numbers and dates straight to XlsxWriter's own writers, past its
+        # A1-notation wrapper (the row and column are numbers here)
+        ws = self.ws
+        write_string, write_number = ws._write_string, ws._write_number
+        write_datetime = ws._write_datetime
+        for n, values in enumerate(rows):
             fmts, r = cells[n % 2], row - 1
             for i, value in enumerate(values):
                 kind = type(value)
                 if kind is str and not value.startswith(FORMULA_START):
-                    ws.write_string(r, c0 + i, value, fmts[i])
+                    write_string(r, c0 + i, value, fmts[i])
                 elif kind is int or (kind is float and value == value):
-                    ws.write_number(r, c0 + i, value, fmts[i])
+                    write_number(r, c0 + i, value, fmts[i])
+                elif kind is datetime and value.year >= 1900 and formats.get(i):
+                    write_datetime(r, c0 + i, value, fmts[i])
                 else:  # dates, blanks, formula-like text, numpy values…: the general path
                     self.put(row, first_col + i, value, *bands[n % 2], number_format=formats.get(i))
             row += 1
