@@ -54,26 +54,14 @@ def start_of(text):
 
 def collect(args, start):
     """(items, problems, calendar of the first workbench, names) over --book or --in."""
-    from aexl.monthend import client_name, find_workbenches
-    from aexl.planning.due import due_items
-    from aexl.workbook.read import read_workbench
+    from aexl.errors import UsageError
+    from aexl.monthend import find_workbenches
+    from aexl.planning.due import due_for_books
 
     paths = [args.book] if args.book else find_workbenches(args.folder)
     if not paths:
-        from aexl.errors import UsageError
-
         raise UsageError(f"文件夹「{args.folder}」里没有 AE 工作台（.xlsx），请检查 --in 的路径。")
-    items, problems, calendar, names = [], [], None, []
-    for path in paths:
-        wb = read_workbench(path, need=("工作单",))
-        cal = wb.calendar()
-        calendar = calendar or cal
-        name = client_name(wb.path, wb)
-        names.append(name)
-        found = due_items(wb, cal, start, args.days, args.by, source=name, problems=problems)
-        items.extend(found)
-    items.sort(key=lambda i: (i.when, i.source, i.kind, i.job, i.brand))
-    return items, problems, calendar, names
+    return due_for_books(paths, start, args.days, args.by)
 
 
 def run(args) -> int:

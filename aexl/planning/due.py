@@ -174,6 +174,24 @@ def due_items(
     return sorted(items, key=lambda i: (i.when, i.kind, i.job, i.brand))
 
 
+def due_for_books(paths, start, days: int, person=None):
+    """The due list over several workbenches: (items sorted by time, problems, the first
+    workbench's calendar, the client names)."""
+    from aexl.monthend import client_name
+    from aexl.workbook.read import read_workbench
+
+    items, problems, calendar, names = [], [], None, []
+    for path in paths:
+        wb = read_workbench(path, need=("工作单",))
+        cal = wb.calendar()
+        calendar = calendar or cal
+        name = client_name(wb.path, wb)
+        names.append(name)
+        items.extend(due_items(wb, cal, start, days, person, source=name, problems=problems))
+    items.sort(key=lambda i: (i.when, i.source, i.kind, i.job, i.brand))
+    return items, problems, calendar, names
+
+
 def _name(registers) -> str:
     path = getattr(registers, "path", None)
     return path.stem if path else ""
