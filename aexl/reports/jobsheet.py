@@ -255,6 +255,19 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
         elif height:
             ws.set_height(row, max(ws.height(row) or 0, height))
 
+    row = _brief(ws, cell, sheet)
+    row = _revisions(ws, cell, sheet, row)
+    row = _confirmations(ws, cell, sheet, row)
+    row = _qc_and_client(ws, cell, sheet, row)
+    last = row - 1
+
+    ws.print_setup(landscape=False, area=(1, 1, last, COLUMNS))  # centred on the page
+    ws.ws.set_footer(footer(sheet))  # the workbench's file name stays in the properties
+    return book.save()
+
+
+def _brief(ws, cell, sheet: JobSheet) -> int:
+    """Section 一: the brief's fields in the rulebook's order; the next free row."""
     fmt = {"预算": MONEY_FORMAT}
     row = ws.section(4, "一、项目工作单 brief", COLUMNS)
     for kind, names in LAYOUT:
@@ -268,7 +281,11 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
             cell(row, 1, 2, names[0], label=True)
             cell(row, 3, COLUMNS, value, height=36 if names[0] == "项目背景" else None)
         row += 1
+    return row
 
+
+def _revisions(ws, cell, sheet: JobSheet, row: int) -> int:
+    """Section 二: the 修改单 of the job; the last row written."""
     row = ws.section(row + 1, "二、修改记录（修改单，沿用原工作号）", COLUMNS)
     spans = ((1, 1), (2, 3), (4, 6), (7, 8), (9, 10), (11, 12))  # 执行人员 gets two columns
     for (a, b), header in zip(spans, sheet.revisions.headers, strict=True):
@@ -277,6 +294,13 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
         row += 1
         for (a, b), value in zip(spans, values, strict=True):
             cell(row, a, b, value, center=a == 1)
+    return row
+
+
+def _confirmations(ws, cell, sheet: JobSheet, row: int) -> int:
+    """Section 三: the 工作单确认 boxes and earlier rounds; the next free row."""
+    from aexl.workbook.write import SUBTITLE
+
     row = ws.section(row + 2, "三、工作单确认（签名即表示接单；资料不足请拒单）", COLUMNS)
     for n, box in enumerate(sheet.chain):
         a = 1 + 2 * n
@@ -288,6 +312,12 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
     for line in sheet.rounds:
         ws.merge(row, 1, COLUMNS, line, SUBTITLE)
         row += 1
+    return row
+
+
+def _qc_and_client(ws, cell, sheet: JobSheet, row: int) -> int:
+    """Sections 四 and 五: QC progress and the 客户签复 box; the next free row."""
+    from aexl.workbook.write import SUBTITLE
 
     row = ws.section(row + 1, "四、QC 签核进度", COLUMNS)
     for flow, state in sheet.qc:
@@ -304,11 +334,7 @@ def write_jobsheet(sheet: JobSheet, path) -> Path:
     if box.note:
         ws.put(row, 1, f"（{box.note} 客户确认）", SUBTITLE)
         row += 1
-    last = row - 1
-
-    ws.print_setup(landscape=False, area=(1, 1, last, COLUMNS))  # centred on the page
-    ws.ws.set_footer(footer(sheet))  # the workbench's file name stays in the properties
-    return book.save()
+    return row
 
 
 def footer(sheet: JobSheet) -> str:

@@ -204,7 +204,6 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
         if (as_day(job.get("开单日期")) or date.min) <= end
     }
     weeks = month_weeks(start, end)
-    in_weeks = set(weeks)
     weekly = regs.by_job(schema.WEEKLY.sheet, "工作号")
     revisions = regs.by_job(schema.REVISIONS.sheet, "原工作号")
     signs = regs.by_job(schema.SIGNOFFS.sheet, "工作号")
@@ -238,6 +237,21 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
         provisional=cal.provisional_note(start, finish, send) or "",
     )
     talks = by_job([m for m, _ in meetings], "工作号")
+    _work_rows(report, regs, mine, weeks, (weekly, revisions, signs, talks))
+
+    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
+    status = {no: regs.status(no, end) for no in mine}
+    proposed = _proposals(report, mine, meetings, status)
+    _done(report, mine, proposed, signs, revisions, status)
+    return report
+
+
+def _work_rows(report: MonthlyReport, regs, mine: dict, weeks: list, groups: tuple) -> None:
+    """The work table: each job touched in the month or still open at its end; ``groups``
+    are the weekly entries, revisions, sign-offs and meetings by 工作号."""
+    weekly, revisions, signs, talks = groups
+    start, end = report.start, report.end
+    in_weeks = set(weeks)
     for no, job in mine.items():
         entries = sorted(
             (e for e in weekly.get(no, ()) if e.get("周次") in in_weeks), key=lambda r: r["周次"]
@@ -252,12 +266,6 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
             continue  # cancelled before the month: not this month's work
         if touched or status in OPEN_STATUSES:
             _work_row(report, no, job, entries, revs, weeks[-1], status)
-
-    _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
-    status = {no: regs.status(no, end) for no in mine}
-    proposed = _proposals(report, mine, meetings, status)
-    _done(report, mine, proposed, signs, revisions, status)
-    return report
 
 
 def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: str, status) -> None:

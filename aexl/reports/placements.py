@@ -335,7 +335,7 @@ def write_placement_list(
     source: str = "",
 ) -> Path:
     """Write the 投放列表 workbook (one sheet) to ``path``, atomically."""
-    from aexl.reports.layout import report_book, text_height
+    from aexl.reports.layout import report_book
     from aexl.workbook import write as xo
 
     tally = counts(rows)
@@ -365,7 +365,22 @@ def write_placement_list(
         formats={4: xo.DATE_FORMAT, 5: xo.DATE_FORMAT},
         empty_text="（本期没有投放记录）",
     )
-    # the 样稿展示 cell is written again with its own look (XlsxWriter cannot re-style a cell)
+    widest = _sample_cells(sheet, rows, header_row)
+    widths = list(WIDTHS)
+    if carried:
+        widths[4] = CARRIED_WIDTH
+    if widest:
+        widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
+    sheet.set_widths(widths)
+    return book.save()
+
+
+def _sample_cells(sheet, rows: list[PlacementRow], header_row: int) -> int:
+    """Write each row's 样稿展示 cell again with its own look (XlsxWriter cannot re-style a
+    cell): links, warnings, thumbnails and tall rows; the widest thumbnail's width in px."""
+    from aexl.reports.layout import text_height
+    from aexl.workbook import write as xo
+
     widest = 0
     for n, row in enumerate(rows):
         excel_row = header_row + 1 + n
@@ -388,13 +403,7 @@ def write_placement_list(
             )
             sheet.set_height(excel_row, round((height + 2 * PAD_PX + CAPTION_PX) * 0.75, 1))
             sheet.put(excel_row, SAMPLE_COL, row.note, *look, IMAGE_LOOK)
-    widths = list(WIDTHS)
-    if carried:
-        widths[4] = CARRIED_WIDTH
-    if widest:
-        widths[SAMPLE_COL - 1] = max(widths[SAMPLE_COL - 1], round((widest + 2 * PAD_PX) / 7) + 2)
-    sheet.set_widths(widths)
-    return book.save()
+    return widest
 
 
 def report_date(start: date, end: date, *, weekly: bool, calendar=None) -> date:

@@ -172,17 +172,23 @@ def yearly_data(source, brand: str, year, calendar=None) -> YearlyReport:
     _notes(report, regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand))
     _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand), start, end)
     _service(report, mine, status, meetings, signoffs, revisions, produced, cal)
+    report.preface.paragraphs.append(_overview(report, mine, status, revisions, meetings))
+    return report
+
+
+def _overview(report: YearlyReport, mine: dict, status: dict, revisions: dict, meetings) -> str:
+    """The preface's first paragraph: the year's jobs, revisions, proposals and meetings."""
+    year, brand = report.year, report.brand
     proposals = sum(text_of(m, "会议类型") in ("提案", "再提案") for m, _ in meetings)
     count = Counter(status.values())
     kinds = "、".join(f"{row[0]} {row[1]} 项" for row in report.types.rows)
-    report.preface.paragraphs.append(
+    return (
         f"{year} 年为{brand}品牌共承接工作 {len(mine)} 项" + (f"（{kinds}）" if kinds else "")
         + f"，其中已完成或客户确认 {count['已完成'] + count['客户确认']} 项、"
         f"尚未完成 {len(mine) - sum(count[s] for s in DONE_STATUSES)} 项、已取消 {count[CANCELLED]} 项；"
         f"修改单 {sum(len(v) for v in revisions.values())} 张；提案与再提案 {proposals} 次；"
         f"与客户会议 {len(meetings)} 次。"
     )  # fmt: skip
-    return report
 
 
 def _empty_report(brand: str, year: int, due: date, source: str) -> YearlyReport:
