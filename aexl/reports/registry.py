@@ -120,6 +120,7 @@ REPORTS: list[Report] = [
             "Schedule",
             "report",
             "生成本周的每周工作进度表（各品牌的进展、逾期交付、逾期纪要和修改单），写入「周报」表。",
+            "aexl.excel.report_handlers",
         ),
     ),  # fmt: skip
     Report(
@@ -137,6 +138,7 @@ REPORTS: list[Report] = [
             "AutoFilterClassic",
             "report",
             "生成本周的投放列表（形式、区域、媒体、日期、规格、版本），样稿图片嵌入为缩略图。",
+            "aexl.excel.report_handlers",
         ),
     ),  # fmt: skip
     Report(
@@ -156,6 +158,7 @@ REPORTS: list[Report] = [
             "ChartInsert",
             "report",
             "按品牌、活动和指标画出实际值与目标值的效果追踪图，插入「效果图表」表。",
+            "aexl.excel.report_handlers",
         ),
     ),  # fmt: skip
     Report(
@@ -175,6 +178,7 @@ REPORTS: list[Report] = [
             "AutoSummarize",
             "report",
             "生成上个月的月度工作总结（工作背景、本月工作明细、下月工作、效果反馈），写入「月度总结」表。",
+            "aexl.excel.report_handlers",
         ),
     ),  # fmt: skip
     Report(
@@ -219,10 +223,12 @@ COMMANDS: list[Button] = [
     Button(
         "validate_workbook", "校验工作单", "DataValidation", "job",
         "按守则检查各登记表：有问题的单元格标色（红色错误、黄色警告），明细列在「校验结果」表。",
+        "aexl.excel.report_handlers",
     ),
     Button(
         "print_job_sheet", "打印工作单", "FilePrint", "job",
         "把选中的工作排成可打印的 A4 项目工作单（含签名栏），放在「打印工作单」表。",
+        "aexl.excel.report_handlers",
     ),
     Button(
         "check_copy", "文案合规检查", "Spelling", "qc",
