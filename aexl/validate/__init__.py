@@ -103,14 +103,10 @@ from aexl import schema
 from aexl.findings import Finding
 from aexl.planning.schedule import schedule_findings
 from aexl.validate.base import Context
-from aexl.validate.flow import (
-    check_delivery_qc,
-    check_meetings,
-    check_signoffs,
-    normalise_step,
-)
+from aexl.validate.flow import check_delivery_qc, check_signoffs, normalise_step
 from aexl.validate.integrity import signoff_integrity_findings
 from aexl.validate.jobs import check_brands, check_jobs, check_revisions
+from aexl.validate.meetings import check_meetings
 from aexl.validate.other import (
     check_copy_sheet,
     check_effects,

@@ -1,12 +1,9 @@
-"""Rules for 签核 (sign-off chains) and 会议 (minutes within 24 working hours)."""
+"""Rules for 签核 (sign-off chains) and the 工作单 QC they gate; 会议 is in ``meetings``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from aexl import schema
 from aexl.chain import ChainState
-from aexl.errors import CalendarError
 from aexl.rules import (
     CONFIRM_FLOW,
     DELIVERED_STATUSES,
@@ -23,20 +20,13 @@ from aexl.validate.base import (
     Context,
     as_datetime64,
     fmt_date,
-    fmt_dt,
-    is_type,
 )
-from aexl.workcal import END_OF_DAY
+from aexl.validate.meetings import MINUTES_SIGN_WORKDAYS as MINUTES_SIGN_WORKDAYS
+from aexl.validate.meetings import UNSIGNED_OK_MEETING_TYPES as UNSIGNED_OK_MEETING_TYPES
+from aexl.validate.meetings import check_meetings as check_meetings
+from aexl.validate.roles import _roles
 
-SIGNOFFS, MEETINGS, JOBS = schema.SIGNOFFS.sheet, schema.MEETINGS.sheet, schema.JOBS.sheet
-
-# Minutes sent this many working days ago still without 客户签复 get a warning
-# (rulebook 4.B.2: the client confirms the minutes and signs 客户签复). Three
-# working days: one for the client to read, one to reply, one for the post.
-MINUTES_SIGN_WORKDAYS = 3
-# A phone call's note (rulebook 二.1.2) lists what needs confirming, and the
-# client confirms by acting on it: no signed 客户签复 is expected.
-UNSIGNED_OK_MEETING_TYPES = frozenset({"电话沟通"})
+SIGNOFFS, JOBS = schema.SIGNOFFS.sheet, schema.JOBS.sheet
 
 
 # 签核 ---------------------------------------------------------------------------
@@ -234,62 +224,6 @@ def _chain_dates(ctx: Context, work) -> None:
 NAT_TICKS = -(2**63)  # numpy's NaT as int64
 
 
-# Roles: the 角色 column names the department of the person who signed. AD is
-# the art director, CD the creative director — not the account director
-# (客户总监), who belongs to the account team (PRODUCT.md §2).
-_ROLE_FAMILY = {
-    **dict.fromkeys(
-        ("AE", "AM", "客户主任", "客户经理", "客户总监", "客户执行", "客户部", "客服",
-         "ACCOUNTEXECUTIVE", "ACCOUNTMANAGER", "ACCOUNTDIRECTOR"),
-        "account",
-    ),
-    **dict.fromkeys(("AD", "美术指导", "艺术指导", "美指", "ARTDIRECTOR"), "art"),
-    **dict.fromkeys(("CD", "创意总监", "执行创意总监", "ECD", "CREATIVEDIRECTOR"), "creative"),
-    **dict.fromkeys(("文案", "文案人员", "资深文案", "COPY", "COPYWRITE", "COPYWRITER"), "copy"),
-    **dict.fromkeys(("电脑", "电脑美工", "电脑人员", "美工", "完稿", "完稿人员"), "finish"),
-    **dict.fromkeys(
-        ("客户", "客户方", "客户代表", "客户品牌经理", "品牌经理", "客户项目负责人"), "client"
-    ),
-}  # fmt: skip
-_STEP_FAMILY = {
-    "AE": "account", "AE确认": "account", "AD": "art", "AD审核": "art", "AD确认": "art",
-    "CD": "creative", "CD审核": "creative", "文案": "copy", "电脑": "finish",
-    "客户确认": "client",
-}  # fmt: skip
-_FAMILY_NAME = {
-    "account": "客户部人员（AE/客户主任/客户经理/客户总监）",
-    "art": "美术指导（AD）",
-    "creative": "创意总监（CD）",
-    "copy": "文案人员",
-    "finish": "电脑美工",
-    "client": "客户方",
-}
-
-
-def _role_family(text):
-    if not isinstance(text, str):
-        return None
-    return _ROLE_FAMILY.get("".join(text.split()).upper())
-
-
-def _roles(ctx: Context, steps) -> None:
-    """角色 (when filled with a known role) belongs to the step's department."""
-    frame = ctx.frame(SIGNOFFS)
-    roles = frame["角色"]
-    role_family = roles.map({v: _role_family(v) for v in roles.dropna().unique()})
-    step_family = steps.map(_STEP_FAMILY, na_action="ignore")
-    mask = role_family.notna() & step_family.notna() & (role_family != step_family)
-    ctx.emit(
-        SIGNOFFS,
-        mask,
-        "角色",
-        WARNING,
-        "sign.role_mismatch",
-        _role_message,
-        fields=["步骤", "流程", "角色"],
-    )
-
-
 def _result_words(ctx: Context, frame) -> None:
     """拒单 only at 工作单确认, 退回 only in the QC flows (see ``RESULT_WORD``)."""
     import pandas as pd
@@ -315,23 +249,6 @@ def _result_words(ctx: Context, frame) -> None:
 
     mask = pd.Series(wrong, index=frame.index)
     ctx.emit(SIGNOFFS, mask, "结果", WARNING, "sign.result_word", message, fields=["流程", "结果"])
-
-
-def _role_message(r: dict) -> str:
-    step_family = _STEP_FAMILY[normalise_step(r["步骤"], r["流程"])]
-    head = (
-        f"「{r['步骤']}」应由{_FAMILY_NAME[step_family]}签核，"
-        f"但「角色」是「{r['角色']}」（{_FAMILY_NAME[_role_family(r['角色'])]}）："
-    )
-    if step_family == "client":  # 客户经理 is the agency's AM, but may mean the client's manager
-        return head + (
-            "客户确认须由客户方签名，客户部人员不能代签；如签名人是客户方的经理，"
-            "请在「角色」写「客户方」或其职务（如 品牌经理）。"
-        )
-    return head + (
-        "签核链中 AD 是美术指导、CD 是创意总监，不是客户总监；"
-        "请由该步骤的负责人签核，或更正本行的「步骤」/「角色」。"
-    )
 
 
 def _signed_before_open(ctx: Context, work) -> None:
@@ -534,174 +451,3 @@ def check_delivery_qc(ctx: Context) -> None:
         ),
         fields=["工作号", "状态", "工作类型"],
     )
-
-
-# 会议 -------------------------------------------------------------------------
-def check_meetings(ctx: Context) -> None:
-    frame = ctx.frame(MEETINGS)
-    if frame.empty:
-        return
-    ctx.required(MEETINGS, ("会议时间", "会议类型", "主题"))
-    ctx.required(MEETINGS, ("与会人员",), WARNING)
-    ctx.unknown_job(MEETINGS, "工作号", "meeting.unknown_job")
-    sent_blank = ctx.blank(MEETINGS, "纪要发送时间")
-    meetings = frame["会议时间"]
-    has_meeting = is_type(meetings, datetime)
-    ctx.emit(
-        MEETINGS,
-        ~sent_blank & ctx.blank(MEETINGS, "主管审阅"),
-        "主管审阅",
-        ERROR,
-        "minutes.not_reviewed",
-        "纪要已发送但「主管审阅」为空：会议纪要须经项目主管审阅后才可发给客户，请补上审阅主管的签名。",
-    )
-    start, sent = as_datetime64(meetings), as_datetime64(frame["纪要发送时间"])
-    ctx.emit(
-        MEETINGS,
-        sent < start,
-        "纪要发送时间",
-        ERROR,
-        "minutes.before_meeting",
-        lambda r: (
-            f"纪要发送时间 {fmt_dt(r['纪要发送时间'])} 早于会议时间 {fmt_dt(r['会议时间'])}："
-            "请核对这两个时间。"
-        ),
-        fields=["会议时间", "纪要发送时间"],
-    )
-    due = _minutes_due(ctx, meetings.where(has_meeting, None))
-    due64 = as_datetime64(due)
-    due_by_row = dict(zip(frame[ROW], due, strict=True))
-    ctx.emit(
-        MEETINGS,
-        (sent > due64) & ~(sent < start),
-        "纪要发送时间",
-        WARNING,
-        "minutes.late",
-        lambda r: (
-            f"纪要于 {fmt_dt(r['纪要发送时间'])} 发出，晚于期限 {fmt_dt(due_by_row[r[ROW]])}"
-            "（会议后 24 个工作小时内，即下一个工作日的同一时刻）：请在会后 1 个工作日内发送纪要。"
-        ),
-        fields=["纪要发送时间"],
-    )
-    ctx.emit(
-        MEETINGS,
-        sent_blank & (due64 < ctx.now),
-        "纪要发送时间",
-        ERROR,
-        "minutes.overdue",
-        lambda r: (
-            f"会议纪要尚未发送，已超过期限 {fmt_dt(due_by_row[r[ROW]])}（会议后 24 个工作小时）："
-            "请尽快经主管审阅后发给客户，并填写「纪要发送时间」。"
-        ),
-        fields=[],
-    )
-    _unsigned_minutes(ctx)
-
-
-def _unsigned_minutes(ctx: Context) -> None:
-    """Minutes sent ``MINUTES_SIGN_WORKDAYS`` working days ago and still without 客户签复.
-
-    Due by the end of that working day after the day they were sent,
-    computed once per distinct sending day. Phone calls are exempt
-    (``UNSIGNED_OK_MEETING_TYPES``).
-    """
-    frame = ctx.frame(MEETINGS)
-    sent = frame["纪要发送时间"]
-    waiting = (
-        is_type(sent, datetime)
-        & ctx.blank(MEETINGS, "客户签复")
-        & ~frame["会议类型"].isin(UNSIGNED_OK_MEETING_TYPES)
-    )
-    if not waiting.any():
-        return
-    cal = ctx.calendar
-    reported = ctx.cache.setdefault("unknown_years", set())
-    due_by_day: dict[date, datetime | None] = {}
-    late_rows: dict[int, datetime] = {}
-    for row, moment in zip(frame.loc[waiting, ROW], sent[waiting], strict=True):
-        day = moment.date()
-        if day not in due_by_day:
-            try:
-                due_by_day[day] = datetime.combine(
-                    cal.add_workdays(day, MINUTES_SIGN_WORKDAYS), END_OF_DAY
-                )
-            except CalendarError as exc:
-                due_by_day[day] = None
-                year = day.year + 1 if cal.knows(day.year) else day.year  # may run into next year
-                if year not in reported:
-                    reported.add(year)
-                    ctx.add(
-                        MEETINGS, row, "纪要发送时间", ERROR, "calendar.unknown_year",
-                        exc.message.rstrip("。") + "。",
-                    )  # fmt: skip
-        due = due_by_day[day]
-        if due is not None:
-            note_provisional(ctx, due, row, "纪要发送时间", "客户签复的期限")
-        if due is not None and due < ctx.now:
-            late_rows[int(row)] = due
-    ctx.emit(
-        MEETINGS,
-        frame[ROW].isin(set(late_rows)),
-        "客户签复",
-        WARNING,
-        "minutes.unsigned",
-        lambda r: (
-            f"纪要已于 {fmt_dt(r['纪要发送时间'])} 发给客户，到 {fmt_date(late_rows[r[ROW]].date())}"
-            f"（发送后第 {MINUTES_SIGN_WORKDAYS} 个工作日）仍没有「客户签复」：会议记录须请客户方确认内容并签字，"
-            "请跟进客户签字回传后在「客户签复」填写签字人；内容有异议的请修改纪要后重新发送。"
-        ),
-        fields=["纪要发送时间"],
-    )
-
-
-def note_provisional(ctx: Context, due, row, column: str, what: str) -> None:
-    """A deadline in a year the calendar only estimates: one warning per such year
-    (``calendar.provisional``), at the first row whose deadline falls in it."""
-    cal = ctx.calendar
-    if not cal.is_provisional(due):
-        return
-    reported = ctx.cache.setdefault("provisional_years", set())
-    if due.year in reported:
-        return
-    reported.add(due.year)
-    note = cal.provisional_note(due)
-    ctx.add(
-        MEETINGS,
-        row,
-        column,
-        WARNING,
-        "calendar.provisional",
-        f"{what}落在 {due.year} 年，{note}。",
-    )
-
-
-def _minutes_due(ctx: Context, meetings):
-    """Deadline of each meeting's minutes (object Series of datetime / None).
-
-    The rule is ``WorkCalendar.minutes_due_many`` (one for validation, the
-    reports and ``AE_DEADLINE``). A meeting whose deadline needs a year no
-    calendar knows gives one finding per such year, not one per row.
-    """
-    import pandas as pd
-
-    cal = ctx.calendar
-    due = cal.minutes_due_many(meetings, skip_unknown=True)
-    unknown: dict[int, list[int]] = {}
-    out = []
-    for row, meeting in zip(ctx.frame(MEETINGS)[ROW], meetings, strict=True):
-        if not isinstance(meeting, datetime):
-            out.append(None)
-            continue
-        when = due.get(meeting)
-        if when is None:
-            year = meeting.year + 1 if cal.knows(meeting.year) else meeting.year
-            unknown.setdefault(year, []).append(row)
-        else:
-            note_provisional(ctx, when, row, "会议时间", "纪要的发送期限")
-        out.append(when)
-    ctx.cache.setdefault("unknown_years", set()).update(unknown)
-    for year, rows in unknown.items():
-        more = f"（共 {len(rows)} 行会议的期限在 {year} 年）" if len(rows) > 1 else ""
-        message = cal.unknown_year_error(year).message.rstrip("。")
-        ctx.add(MEETINGS, rows[0], "会议时间", ERROR, "calendar.unknown_year", f"{message}{more}。")
-    return pd.Series(out, index=meetings.index, dtype=object)

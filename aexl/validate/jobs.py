@@ -167,12 +167,19 @@ def _job_numbers(ctx: Context, codes: dict | None) -> None:
     it and ends in a valid serial pass without a Python call into ``jobno``;
     only the rest are parsed one by one for the exact reason.
     """
-    import pandas as pd
-
     frame = ctx.frame(JOBS)
     ids = ctx.keys(JOBS, "工作号")
     has_id = ids.notna()
-    # Duplicates: every occurrence after the first names the first row.
+    dup = _duplicate_numbers(ctx, frame, ids, has_id)
+    pairs = _pair_codes(ctx, codes)  # Series of (brand code, line code) or None
+    years = as_datetime64(frame["开单日期"]).dt.year
+    ok = _numbers_as_expected(frame, ids, pairs, years)
+    slow = frame.loc[has_id & ~dup & ~ok]
+    _number_problems(ctx, slow, pairs, years)
+
+
+def _duplicate_numbers(ctx: Context, frame, ids, has_id):
+    """Duplicates: every occurrence after the first names the first row; returns the mask."""
     dup = has_id & ids.duplicated(keep="first")
     first = dict(zip(ids[has_id & ~dup], frame.loc[has_id & ~dup, ROW], strict=True))
     ctx.emit(
@@ -187,10 +194,14 @@ def _job_numbers(ctx: Context, codes: dict | None) -> None:
         ),
         fields=["工作号"],
     )
-    from aexl.jobno import jobno_problem, parse_jobno
+    return dup
 
-    pairs = _pair_codes(ctx, codes)  # Series of (brand code, line code) or None
-    years = as_datetime64(frame["开单日期"]).dt.year
+
+def _numbers_as_expected(frame, ids, pairs, years):
+    """Rows whose 工作号 starts with the expected prefix (brand code + line code + year)
+    and ends in a valid serial: these pass without a call into ``jobno``."""
+    import pandas as pd
+
     expected = pd.Series(
         [
             f"{p[0]}{p[1]}{int(y)}" if p is not None and y == y else None
@@ -210,7 +221,13 @@ def _job_numbers(ctx: Context, codes: dict | None) -> None:
         index=frame.index,
         dtype=bool,
     )
-    slow = frame.loc[has_id & ~dup & ~ok]
+    return ok
+
+
+def _number_problems(ctx: Context, slow, pairs, years) -> None:
+    """The rows that failed the quick pass, parsed one by one for the exact reason."""
+    from aexl.jobno import jobno_problem, parse_jobno
+
     for row, text, pair, year in zip(
         slow[ROW], slow["工作号"], pairs[slow.index], years[slow.index], strict=True
     ):
@@ -246,7 +263,7 @@ def _pair_codes(ctx: Context, codes: dict | None):
     """
     import pandas as pd
 
-    from aexl.codes import name_key, resolve_codes
+    from aexl.codes import name_key
 
     frame = ctx.frame(JOBS)
     brands = ctx.frame(BRANDS)
@@ -271,7 +288,21 @@ def _pair_codes(ctx: Context, codes: dict | None):
         index=frame.index,
         dtype=object,
     )
-    brand_keys = set(brands["品牌"].dropna().map(name_key))
+    found = _found_codes(ctx, frame, key, codes, use_sheet)
+    result = pd.Series(
+        [found.get(k) if k is not None else None for k in key], index=frame.index, dtype=object
+    )
+    if use_sheet:
+        brand_keys = set(brands["品牌"].dropna().map(name_key))
+        _unknown_pairs(ctx, frame, filled & result.isna(), brand_keys)
+    return result.where(result.notna(), None)
+
+
+def _found_codes(ctx: Context, frame, key, codes: dict | None, use_sheet: bool) -> dict:
+    """{(brand, line): (brand code, line code) or None} for the distinct pairs in ``key``:
+    from the 品牌 sheet's table, or (no 品牌 rows) from pinyin, reporting what fails."""
+    from aexl.codes import name_key, resolve_codes
+
     found: dict[tuple, tuple | None] = {}
     for pair in set(key.dropna()):
         brand, line = pair
@@ -285,39 +316,38 @@ def _pair_codes(ctx: Context, codes: dict | None):
                 found[pair] = None
                 for row in [r for r, k in zip(frame[ROW], key, strict=True) if k == pair]:
                     ctx.add(JOBS, row, "品牌", ERROR, "job.unknown_brand", exc.message + "。")
-    result = pd.Series(
-        [found.get(k) if k is not None else None for k in key], index=frame.index, dtype=object
+    return found
+
+
+def _unknown_pairs(ctx: Context, frame, missing, brand_keys: set) -> None:
+    """Rows whose brand × line is not in the 品牌 sheet: the line or the whole brand."""
+    from aexl.codes import name_key
+
+    known_brand = frame["品牌"].where(missing).map(name_key, na_action="ignore").isin(brand_keys)
+    ctx.emit(
+        JOBS,
+        missing & known_brand,
+        "产品线",
+        ERROR,
+        "job.unknown_brand",
+        lambda r: (
+            f"品牌「{r['品牌']}」在「品牌」表中没有产品线「{r['产品线']}」：请先在「品牌」表添加这一行"
+            "（代码可留空自动按拼音生成），或核对本行的产品线名称。"
+        ),
+        fields=["品牌", "产品线"],
     )
-    if use_sheet:
-        missing = filled & result.isna()
-        known_brand = (
-            frame["品牌"].where(missing).map(name_key, na_action="ignore").isin(brand_keys)
-        )
-        ctx.emit(
-            JOBS,
-            missing & known_brand,
-            "产品线",
-            ERROR,
-            "job.unknown_brand",
-            lambda r: (
-                f"品牌「{r['品牌']}」在「品牌」表中没有产品线「{r['产品线']}」：请先在「品牌」表添加这一行"
-                "（代码可留空自动按拼音生成），或核对本行的产品线名称。"
-            ),
-            fields=["品牌", "产品线"],
-        )
-        ctx.emit(
-            JOBS,
-            missing & ~known_brand,
-            "品牌",
-            ERROR,
-            "job.unknown_brand",
-            lambda r: (
-                f"品牌「{r['品牌']}」不在「品牌」表中：请先在「品牌」表登记该品牌和产品线"
-                "（代码可留空自动按拼音生成），或核对本行的品牌名称。"
-            ),
-            fields=["品牌"],
-        )
-    return result.where(result.notna(), None)
+    ctx.emit(
+        JOBS,
+        missing & ~known_brand,
+        "品牌",
+        ERROR,
+        "job.unknown_brand",
+        lambda r: (
+            f"品牌「{r['品牌']}」不在「品牌」表中：请先在「品牌」表登记该品牌和产品线"
+            "（代码可留空自动按拼音生成），或核对本行的品牌名称。"
+        ),
+        fields=["品牌"],
+    )
 
 
 # 修改单 ------------------------------------------------------------------------
