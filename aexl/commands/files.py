@@ -39,7 +39,14 @@ def register(sub) -> None:
     )
     parser.set_defaults(func=lambda args: _usage(parser))
     files_sub = parser.add_subparsers(dest="files_command", metavar="子命令")
+    _add_init(files_sub)
+    _add_check(files_sub)
+    _add_rename(files_sub)
+    _add_archive(files_sub)
+    _add_verify(files_sub)
 
+
+def _add_init(files_sub) -> None:
     p = add_command(
         files_sub,
         "init",
@@ -52,6 +59,8 @@ def register(sub) -> None:
     p.add_argument("--single", action="store_true", help="单项合作客户：只建一个客户文件夹")
     p.set_defaults(func=run_init)
 
+
+def _add_check(files_sub) -> None:
     p = add_command(
         files_sub,
         "check",
@@ -63,6 +72,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="以 JSON 输出问题列表")
     p.set_defaults(func=run_check)
 
+
+def _add_rename(files_sub) -> None:
     p = add_command(
         files_sub,
         "rename",
@@ -77,6 +88,8 @@ def register(sub) -> None:
     )
     p.set_defaults(func=run_rename)
 
+
+def _add_archive(files_sub) -> None:
     p = add_command(
         files_sub,
         "archive",
@@ -93,6 +106,8 @@ def register(sub) -> None:
     p.epilog += f"\n\n说明：{UNSIGNED_NOTE}"
     p.set_defaults(func=run_archive)
 
+
+def _add_verify(files_sub) -> None:
     p = add_command(
         files_sub,
         "verify",

@@ -155,6 +155,21 @@ def map_cells(
     for g in grids:
         stretched = [r * cols if len(r) == 1 else r for r in g]
         columns.append(stretched * rows if len(stretched) == 1 else stretched)
+    compute = _cell_function(func, blank)
+    if len(columns) == 1:  # the common case: one range, keyed by the cell itself
+        out = _map_one(columns[0], compute, cache)
+    else:
+        out = _map_many(columns, rows, cols, compute, cache)
+    ranges = [a for a in args if is_range(a)]
+    if not ranges:
+        return out[0][0]
+    if cols == 1 and all(a and not is_range(a[0]) for a in ranges):
+        return [r[0] for r in out]  # 1-D in, 1-D out
+    return out
+
+
+def _cell_function(func: Callable, blank: Sequence[int]) -> Callable:
+    """``func`` over one cell's argument tuple: errors, empties and failures as cell values."""
 
     def compute(cell_args):
         for value in cell_args:
@@ -171,51 +186,59 @@ def map_cells(
             result = error_text(exc)
         return EMPTY if result is None else result
 
+    return compute
+
+
+def _map_one(grid: list[list], compute: Callable, cache: bool) -> list[list]:
+    """``compute`` over one stretched range, each distinct cell once when ``cache``."""
     memo: dict = {}
     miss = memo  # a sentinel no result can be
     out: list[list] = []
-    if len(columns) == 1:  # the common case: one range, keyed by the cell itself
-        for source in columns[0]:
-            out_row = []
-            for value in source:
-                if not cache:
-                    out_row.append(compute((value,)))
-                    continue
-                try:
-                    key = (value.__class__, value)
-                    result = memo.get(key, miss)
-                except TypeError:  # an unhashable cell value
-                    key, result = None, miss
-                if result is miss:
-                    result = compute((value,))
-                    if key is not None:
-                        memo[key] = result
-                out_row.append(result)
-            out.append(out_row)
-    else:
-        for i in range(rows):
-            out_row = []
-            for j in range(cols):
-                cell_args = tuple([c[i][j] for c in columns])
-                if not cache:
-                    out_row.append(compute(cell_args))
-                    continue
-                try:
-                    key = tuple([(v.__class__, v) for v in cell_args])
-                    result = memo.get(key, miss)
-                except TypeError:
-                    key, result = None, miss
-                if result is miss:
-                    result = compute(cell_args)
-                    if key is not None:
-                        memo[key] = result
-                out_row.append(result)
-            out.append(out_row)
-    ranges = [a for a in args if is_range(a)]
-    if not ranges:
-        return out[0][0]
-    if cols == 1 and all(a and not is_range(a[0]) for a in ranges):
-        return [r[0] for r in out]  # 1-D in, 1-D out
+    for source in grid:
+        out_row = []
+        for value in source:
+            if not cache:
+                out_row.append(compute((value,)))
+                continue
+            try:
+                key = (value.__class__, value)
+                result = memo.get(key, miss)
+            except TypeError:  # an unhashable cell value
+                key, result = None, miss
+            if result is miss:
+                result = compute((value,))
+                if key is not None:
+                    memo[key] = result
+            out_row.append(result)
+        out.append(out_row)
+    return out
+
+
+def _map_many(
+    columns: list[list[list]], rows: int, cols: int, compute: Callable, cache: bool
+) -> list[list]:
+    """``compute`` over several stretched ranges, each distinct tuple once when ``cache``."""
+    memo: dict = {}
+    miss = memo  # a sentinel no result can be
+    out: list[list] = []
+    for i in range(rows):
+        out_row = []
+        for j in range(cols):
+            cell_args = tuple([c[i][j] for c in columns])
+            if not cache:
+                out_row.append(compute(cell_args))
+                continue
+            try:
+                key = tuple([(v.__class__, v) for v in cell_args])
+                result = memo.get(key, miss)
+            except TypeError:
+                key, result = None, miss
+            if result is miss:
+                result = compute(cell_args)
+                if key is not None:
+                    memo[key] = result
+            out_row.append(result)
+        out.append(out_row)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -243,3 +244,82 @@ def entry_from_row(row, to_time=lambda v: v) -> Entry:
     values[10] = to_time(values[10])
     values[13] = to_time(values[13])
     return Entry(*values)
+
+
+# The tables both SQL back ends create; only the time columns' type differs.
+META_TABLE = """CREATE TABLE IF NOT EXISTS jobno_ledger_meta (
+        key TEXT PRIMARY KEY, value TEXT NOT NULL)"""
+COUNTERS_TABLE = """CREATE TABLE IF NOT EXISTS jobno_counters (
+        codes TEXT NOT NULL, year INTEGER NOT NULL,
+        highest INTEGER NOT NULL CHECK (highest >= 0),
+        PRIMARY KEY (codes, year))"""
+
+
+def ledger_table(time_type: str, issued_default: str = "") -> str:
+    """``CREATE TABLE jobno_ledger`` with the engine's time type (and issued_at default)."""
+    return f"""CREATE TABLE IF NOT EXISTS jobno_ledger (
+        number TEXT PRIMARY KEY, codes TEXT NOT NULL, year INTEGER NOT NULL,
+        serial INTEGER NOT NULL CHECK (serial >= 1),
+        brand_code TEXT, line_code TEXT, brand TEXT, line TEXT, workbench TEXT,
+        user_name TEXT, issued_at {time_type} NOT NULL{issued_default},
+        status TEXT NOT NULL CHECK (status IN ('issued', 'voided')),
+        void_reason TEXT, voided_at {time_type},
+        UNIQUE (codes, year, serial))"""
+
+
+def counter_behind(name) -> LedgerError:
+    """The unique number is taken although the counter allowed it: the counter is behind."""
+    return LedgerError(
+        f"工作号台账 {name} 的计数落后于已记录的号码：请用 aexl ledger seed 调高最大号，"
+        "或联系管理员检查台账"
+    )
+
+
+class SqlLedger(Ledger):
+    """What the SQL back ends share: a DB-API connection to the same tables.
+
+    A back end sets ``place`` (the ledger as messages name it) and
+    ``match_prefix`` (the WHERE clause for codes or codes + year, in its
+    parameter style) and implements ``_guard``.
+    """
+
+    conn = None
+    place = ""
+    match_prefix = ""
+
+    def _guard(self) -> AbstractContextManager[None]:
+        """The driver's errors as one Chinese line each."""
+        raise NotImplementedError
+
+    def _entry(self, row) -> Entry:
+        return entry_from_row(row)
+
+    def _check_schema(self) -> None:
+        row = self.conn.execute(
+            "SELECT value FROM jobno_ledger_meta WHERE key = 'version'"
+        ).fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            raise LedgerError(f"{self.place} 的工作号台账版本不对：请用与之匹配的 aexl 版本")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _entries(self, key: str | None) -> list[Entry]:
+        where, params = "", ()
+        if key:
+            where, params = self.match_prefix, (key, key)
+        with self._guard():
+            rows = self.conn.execute(
+                f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger {where} ORDER BY codes, year, serial",
+                params,
+            ).fetchall()
+        return [self._entry(row) for row in rows]
+
+    def _counters(self) -> list[Counter]:
+        with self._guard():
+            rows = self.conn.execute(
+                "SELECT codes, year, highest FROM jobno_counters ORDER BY codes, year"
+            ).fetchall()
+        return [Counter(*row) for row in rows]

@@ -12,35 +12,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aexl.ledger.base import (
+    COUNTERS_TABLE,
     ENTRY_COLUMNS,
     INIT_HINT,
     ISSUED,
+    META_TABLE,
     SCHEMA_VERSION,
     VOIDED,
-    Counter,
     Entry,
-    Ledger,
-    entry_from_row,
+    SqlLedger,
+    counter_behind,
+    ledger_table,
 )
 from aexl.ledger.errors import LedgerError, LedgerUnreachableError
 
 INIT_LOCK = 0x41455850  # pg_advisory_xact_lock key: concurrent `init`s take turns
 
 SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS jobno_ledger_meta (
-        key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS jobno_counters (
-        codes TEXT NOT NULL, year INTEGER NOT NULL,
-        highest INTEGER NOT NULL CHECK (highest >= 0),
-        PRIMARY KEY (codes, year))""",
-    """CREATE TABLE IF NOT EXISTS jobno_ledger (
-        number TEXT PRIMARY KEY, codes TEXT NOT NULL, year INTEGER NOT NULL,
-        serial INTEGER NOT NULL CHECK (serial >= 1),
-        brand_code TEXT, line_code TEXT, brand TEXT, line TEXT, workbench TEXT,
-        user_name TEXT, issued_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-        status TEXT NOT NULL CHECK (status IN ('issued', 'voided')),
-        void_reason TEXT, voided_at TIMESTAMPTZ,
-        UNIQUE (codes, year, serial))""",
+    META_TABLE,
+    COUNTERS_TABLE,
+    ledger_table("TIMESTAMPTZ", " DEFAULT now()"),
     """INSERT INTO jobno_ledger_meta (key, value) VALUES ('version', %s)
         ON CONFLICT (key) DO NOTHING""",
 )
@@ -71,9 +62,12 @@ def safe_url(url: str) -> str:
     return re.sub(r"(//[^/:@]*):[^@/]*@", r"\1:***@", url)
 
 
-class PostgresLedger(Ledger):
+class PostgresLedger(SqlLedger):
+    match_prefix = "WHERE codes = %s OR codes || year::text = %s"
+
     def __init__(self, url: str, *, create: bool = False, timeout: float = 10.0):
         self.url = safe_url(url)
+        self.place = f"数据库 {self.url}"
         self.timeout = timeout
         self.conn = None
         try:
@@ -113,10 +107,7 @@ class PostgresLedger(Ledger):
                 f"数据库 {self.url} 的这个用户没有读写工作号台账的权限：请联系管理员授权"
             ) from None
         except errors.IntegrityError:
-            raise LedgerError(
-                f"工作号台账 {self.url} 的计数落后于已记录的号码：请用 aexl ledger seed 调高最大号，"
-                "或联系管理员检查台账"
-            ) from None
+            raise counter_behind(self.url) from None
         except self._psycopg.Error:
             if self.conn is None:
                 what = f"无法连接工作号台账数据库 {self.url}"
@@ -127,13 +118,6 @@ class PostgresLedger(Ledger):
                 "（或联系管理员），然后重试；本次没有写入任何内容"
             ) from None
 
-    def _check_schema(self) -> None:
-        row = self.conn.execute(
-            "SELECT value FROM jobno_ledger_meta WHERE key = 'version'"
-        ).fetchone()
-        if row is None or row[0] != SCHEMA_VERSION:
-            raise LedgerError(f"数据库 {self.url} 的工作号台账版本不对：请用与之匹配的 aexl 版本")
-
     def init(self) -> None:
         with self._guard():
             with self.conn.transaction():
@@ -142,11 +126,6 @@ class PostgresLedger(Ledger):
                     self.conn.execute(statement)
                 self.conn.execute(SCHEMA[-1], (SCHEMA_VERSION,))
             self._check_schema()
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
 
     # ---- the operations
     def _allocate(self, record: dict) -> str:
@@ -163,25 +142,7 @@ class PostgresLedger(Ledger):
             row = self.conn.execute(
                 f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger WHERE number = %s", (number,)
             ).fetchone()
-        return entry_from_row(row) if row else None
-
-    def _entries(self, key: str | None) -> list[Entry]:
-        where, params = "", ()
-        if key:
-            where, params = "WHERE codes = %s OR codes || year::text = %s", (key, key)
-        with self._guard():
-            rows = self.conn.execute(
-                f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger {where} ORDER BY codes, year, serial",
-                params,
-            ).fetchall()
-        return [entry_from_row(row) for row in rows]
-
-    def _counters(self) -> list[Counter]:
-        with self._guard():
-            rows = self.conn.execute(
-                "SELECT codes, year, highest FROM jobno_counters ORDER BY codes, year"
-            ).fetchall()
-        return [Counter(*row) for row in rows]
+        return self._entry(row) if row else None
 
     def _seed_many(self, items: list[tuple[str, int, int]]) -> list[int]:
         with self._guard(), self.conn.transaction():

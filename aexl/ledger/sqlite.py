@@ -17,33 +17,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aexl.ledger.base import (
+    COUNTERS_TABLE,
     ENTRY_COLUMNS,
     INIT_HINT,
     ISSUED,
+    META_TABLE,
     SCHEMA_VERSION,
     VOIDED,
-    Counter,
     Entry,
-    Ledger,
+    SqlLedger,
+    counter_behind,
     entry_from_row,
+    ledger_table,
 )
 from aexl.ledger.errors import LedgerError, LedgerUnreachableError
 
 SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS jobno_ledger_meta (
-        key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS jobno_counters (
-        codes TEXT NOT NULL, year INTEGER NOT NULL,
-        highest INTEGER NOT NULL CHECK (highest >= 0),
-        PRIMARY KEY (codes, year))""",
-    """CREATE TABLE IF NOT EXISTS jobno_ledger (
-        number TEXT PRIMARY KEY, codes TEXT NOT NULL, year INTEGER NOT NULL,
-        serial INTEGER NOT NULL CHECK (serial >= 1),
-        brand_code TEXT, line_code TEXT, brand TEXT, line TEXT, workbench TEXT,
-        user_name TEXT, issued_at TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('issued', 'voided')),
-        void_reason TEXT, voided_at TEXT,
-        UNIQUE (codes, year, serial))""",
+    META_TABLE,
+    COUNTERS_TABLE,
+    ledger_table("TEXT"),
     "INSERT OR IGNORE INTO jobno_ledger_meta (key, value) VALUES ('version', ?)",
 )
 
@@ -67,10 +59,13 @@ def to_time(value):
     return datetime.fromisoformat(value) if value else None
 
 
-class SqliteLedger(Ledger):
+class SqliteLedger(SqlLedger):
+    match_prefix = "WHERE codes = ? OR codes || year = ?"
+
     def __init__(self, path: str | Path, *, create: bool = False, timeout: float = 10.0):
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self.place = str(self.path)
         self.timeout = timeout
         self.conn = None
         if not create and not self.path.is_file():
@@ -103,10 +98,7 @@ class SqliteLedger(Ledger):
         try:
             yield
         except sqlite3.IntegrityError:
-            raise LedgerError(
-                f"工作号台账 {self.path} 的计数落后于已记录的号码：请用 aexl ledger seed 调高最大号，"
-                "或联系管理员检查台账"
-            ) from None
+            raise counter_behind(self.path) from None
         except sqlite3.OperationalError as exc:
             raise self._operational(str(exc)) from None
         except sqlite3.DatabaseError:
@@ -164,13 +156,6 @@ class SqliteLedger(Ledger):
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
-    def _check_schema(self) -> None:
-        row = self.conn.execute(
-            "SELECT value FROM jobno_ledger_meta WHERE key = 'version'"
-        ).fetchone()
-        if row is None or row[0] != SCHEMA_VERSION:
-            raise LedgerError(f"{self.path} 的工作号台账版本不对：请用与之匹配的 aexl 版本")
-
     def init(self) -> None:
         with self._guard():
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -200,10 +185,8 @@ class SqliteLedger(Ledger):
 
         return atomic_write(target, write)
 
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
+    def _entry(self, row) -> Entry:
+        return entry_from_row(row, to_time)
 
     # ---- the operations
     def _allocate(self, record: dict) -> str:
@@ -227,25 +210,7 @@ class SqliteLedger(Ledger):
             row = conn.execute(
                 f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger WHERE number = ?", (number,)
             ).fetchone()
-        return entry_from_row(row, to_time) if row else None
-
-    def _entries(self, key: str | None) -> list[Entry]:
-        where, params = "", ()
-        if key:
-            where, params = "WHERE codes = ? OR codes || year = ?", (key, key)
-        with self._guard():
-            rows = self.conn.execute(
-                f"SELECT {ENTRY_COLUMNS} FROM jobno_ledger {where} ORDER BY codes, year, serial",
-                params,
-            ).fetchall()
-        return [entry_from_row(row, to_time) for row in rows]
-
-    def _counters(self) -> list[Counter]:
-        with self._guard():
-            rows = self.conn.execute(
-                "SELECT codes, year, highest FROM jobno_counters ORDER BY codes, year"
-            ).fetchall()
-        return [Counter(*row) for row in rows]
+        return self._entry(row) if row else None
 
     def _seed_many(self, items: list[tuple[str, int, int]]) -> list[int]:
         with self._transaction() as conn:
