@@ -102,3 +102,48 @@ def postgres():
     server = TempPostgres.start()
     yield server
     server.stop()
+
+
+# ---------------------------------------------------------------------------- ledgers
+
+_databases = {"made": 0}  # databases made in this test process, for unique names
+
+
+def make_database(server) -> str:
+    """The address of a new, empty database on ``server`` (a ``TempPostgres``)."""
+    import psycopg
+
+    _databases["made"] += 1
+    name = f"ledger_{os.getpid()}_{_databases['made']}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def new_database():
+    """``new_database(postgres)``: a new, empty database on the session's server."""
+    return make_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    """Each ledger back end in turn."""
+    return request.param
+
+
+@pytest.fixture
+def blank_url(backend, tmp_path, request) -> str:
+    """The address of a ledger not yet set up, on each back end."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / '工作号台账.db'}"
+    return make_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def url(blank_url) -> str:
+    """The address of a new, empty ledger (``aexl ledger init`` done) on each back end."""
+    from aexl.ledger import open_ledger
+
+    open_ledger(blank_url, create=True).close()
+    return blank_url

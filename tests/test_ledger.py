@@ -3,7 +3,6 @@ suite starts itself (the system's binaries, else the ``pgserver`` package)."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import sqlite3
 import subprocess
@@ -18,42 +17,9 @@ from books import job, write_book
 
 from aexl.errors import AexlError
 from aexl.ledger import LedgerError, LedgerUnreachableError, ledger_url_from, open_ledger
-from aexl.ledger.tempserver import TempPostgres
-
-BACKENDS = ["sqlite", "postgresql"]
-_databases = itertools.count(1)
-
 
 # ---------------------------------------------------------------------------- fixtures
-
-
-def new_database(server: TempPostgres) -> str:
-    import psycopg
-
-    name = f"ledger_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return server.url.rsplit("/", 1)[0] + f"/{name}"
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def blank_url(backend, tmp_path, request) -> str:
-    """The address of a ledger not yet set up, on each back end."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / '工作号台账.db'}"
-    return new_database(request.getfixturevalue("postgres"))
-
-
-@pytest.fixture
-def url(blank_url) -> str:
-    """The address of a new, empty ledger (``aexl ledger init`` done)."""
-    open_ledger(blank_url, create=True).close()
-    return blank_url
+# backend, blank_url, url and new_database: tests/conftest.py
 
 
 def run(*args, env=None):
@@ -202,7 +168,7 @@ def test_void_refuses(url, number, reason, message):
 
 
 # --------------------------------------------------------------------------- failures
-def test_postgres_going_down_mid_run_is_a_clear_error_and_writes_nothing(postgres):
+def test_postgres_going_down_mid_run_is_a_clear_error_and_writes_nothing(postgres, new_database):
     url = new_database(postgres)
     open_ledger(url, create=True).close()
     ledger = open_ledger(url)
@@ -263,7 +229,7 @@ def test_open_ledger_refuses(tmp_path, make_url, message):
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # a typo never makes a new ledger
 
 
-def test_postgres_unreachable_and_not_set_up(postgres):
+def test_postgres_unreachable_and_not_set_up(postgres, new_database):
     dead = "postgresql://aexl:秘密@127.0.0.1:1/x"
     with pytest.raises(LedgerUnreachableError, match="无法连接") as caught:
         open_ledger(dead, timeout=2)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import itertools
 import os
 import subprocess
 import sys
@@ -24,39 +23,10 @@ from books import job, write_book
 
 from aexl.jobno import read_ledger
 from aexl.ledger import open_ledger
-from aexl.ledger.tempserver import TempPostgres
 from aexl.workbook.read import read_workbench
 
-BACKENDS = ["sqlite", "postgresql"]
-_databases = itertools.count(1)
-
-
 # ---------------------------------------------------------------------------- fixtures
-
-
-def new_database(server: TempPostgres) -> str:
-    import psycopg
-
-    name = f"race_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(server.url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return server.url.rsplit("/", 1)[0] + f"/{name}"
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request) -> str:
-    return request.param
-
-
-@pytest.fixture
-def url(backend, tmp_path, request) -> str:
-    """A new, empty ledger (``aexl ledger init`` done) on each back end."""
-    if backend == "sqlite":
-        address = f"sqlite:///{tmp_path / '工作号台账.db'}"
-    else:
-        address = new_database(request.getfixturevalue("postgres"))
-    open_ledger(address, create=True).close()
-    return address
+# backend and url (a new, empty ledger on each back end): tests/conftest.py
 
 
 def bench(path: Path) -> Path:
