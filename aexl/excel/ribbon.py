@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from aexl.errors import AexlError, JobNumberError, SheetError
+from aexl.excel.sheets import write_grid  # noqa: F401 - handlers elsewhere import it from here
 
 log = logging.getLogger("aexl.ribbon")
 
@@ -137,16 +138,6 @@ def _book_folder(book) -> Path | None:
     except Exception:
         return None
     return folder if str(folder) not in ("", ".") and folder.is_dir() else None
-
-
-def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...] = (1,)):
-    """Write a report grid to sheet ``name`` from A1 and show it."""
-    from aexl.excel.render import Layout
-    from aexl.excel.report_handlers import write_layout
-
-    rows = [list(r) for r in grid or []]
-    heads = [r for r in header_rows if r <= len(rows)]
-    return write_layout(book, name, Layout(grid=rows, header_rows=heads).squared())
 
 
 # --- 工作单 group -------------------------------------------------------------
