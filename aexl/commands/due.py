@@ -55,13 +55,13 @@ def start_of(text):
 def collect(args, start):
     """(items, problems, calendar of the first workbench, names) over --book or --in."""
     from aexl.errors import UsageError
-    from aexl.monthend import find_workbenches
+    from aexl.monthend import client_name, find_workbenches
     from aexl.planning.due import due_for_books
 
     paths = [args.book] if args.book else find_workbenches(args.folder)
     if not paths:
         raise UsageError(f"文件夹「{args.folder}」里没有 AE 工作台（.xlsx），请检查 --in 的路径。")
-    return due_for_books(paths, start, args.days, args.by)
+    return due_for_books(paths, start, args.days, args.by, client_name=client_name)
 
 
 def run(args) -> int:

@@ -24,7 +24,6 @@ from datetime import date
 from pathlib import Path
 
 from aexl.errors import AexlError, JobNumberError, SheetError
-from aexl.excel.sheets import write_grid  # noqa: F401 - handlers elsewhere import it from here
 
 log = logging.getLogger("aexl.ribbon")
 
@@ -55,6 +54,14 @@ def __getattr__(name: str):
 
             return getattr(importlib.import_module(button.module), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def write_grid(book, name: str, grid: list[list], *, header_rows: tuple[int, ...] = (1,)):
+    """``aexl.excel.sheets.write_grid`` (imported when a handler runs: the UDF module
+    imports this one and must stay light)."""
+    from aexl.excel import sheets
+
+    return sheets.write_grid(book, name, grid, header_rows=header_rows)
 
 
 def today() -> date:

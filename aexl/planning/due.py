@@ -174,10 +174,9 @@ def due_items(
     return sorted(items, key=lambda i: (i.when, i.kind, i.job, i.brand))
 
 
-def due_for_books(paths, start, days: int, person=None):
+def due_for_books(paths, start, days: int, person=None, *, client_name):
     """The due list over several workbenches: (items sorted by time, problems, the first
-    workbench's calendar, the client names)."""
-    from aexl.monthend import client_name
+    workbench's calendar, the client names). ``client_name(path, wb)`` names each."""
     from aexl.workbook.read import read_workbench
 
     items, problems, calendar, names = [], [], None, []
