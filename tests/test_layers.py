@@ -23,7 +23,7 @@ MAX_FUNCTION_LINES = 60
 # library -> the modules (path patterns from the repository root) that are its I/O
 IO_MODULES = {
     "xlwings": ("aexl/excel/*", "udfs/*"),
-    "xlsxwriter": ("aexl/workbook/write.py",),
+    "xlsxwriter": ("aexl/workbook/write.py", "aexl/workbook/fastsheet.py"),
     "openpyxl": ("aexl/workbook/edit.py", "aexl/workbook/template.py", "aexl/workbook/sheetxml.py"),
     "matplotlib": ("aexl/reports/chart_png.py", "aexl/reports/fonts.py"),
     "argparse": ("aexl/cli.py", "aexl/commands/*"),

@@ -98,7 +98,7 @@ class Book:
         self._by_identity: dict[tuple, tuple] = {}
 
     def sheet(self, name: str) -> Sheet:
-        sheet = Sheet(self, self.wb.add_worksheet(name))
+        sheet = Sheet(self, self.wb.add_worksheet(name, worksheet_class=_worksheet_class()))
         self.sheets.append(sheet)
         return sheet
 
@@ -140,6 +140,13 @@ class Book:
             self.wb.close()
 
         return atomic_write(claim(self.path), write, sealed=True)
+
+
+def _worksheet_class():
+    """XlsxWriter's worksheet with the short path for plain cells (``fastsheet``), if usable."""
+    from aexl.workbook.fastsheet import FastWorksheet, fast_cells_usable
+
+    return FastWorksheet if fast_cells_usable() else None
 
 
 class Sheet:
