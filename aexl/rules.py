@@ -437,25 +437,3 @@ def cancelled_in(job: dict, records: JobRecords, start: date, end: date) -> bool
     """Whether the job was cancelled within [start, end]."""
     gone = cancelled_on(job, records)
     return gone is not None and start <= gone <= end
-
-
-# --------------------------------------------------------- 样稿 paths ---
-OUTSIDE_NOTE = "样稿路径不在工作台文件夹内"
-_URL = re.compile(r"^(?:https?|ftp)://\S+$|^www\.\S+$", re.IGNORECASE)
-
-
-def is_url(text: str) -> bool:
-    return bool(_URL.match(text.strip()))
-
-
-def sample_relative(text: str) -> str | None:
-    """A 样稿 path as a ``/``-separated path inside the workbench's folder, or None
-    when it is not one: absolute (``/…``, ``C:\\…``, ``\\\\server\\…``, ``file://``)
-    or with a ``..`` part. Nothing outside the folder is ever opened."""
-    cleaned = text.strip().strip('"').replace("\\", "/")
-    if cleaned.lower().startswith("file:") or cleaned.startswith("/"):
-        return None
-    if re.match(r"^[A-Za-z]:", cleaned) or not cleaned:
-        return None
-    parts = [p for p in cleaned.split("/") if p not in ("", ".")]
-    return "/".join(parts) if parts and ".." not in parts else None

@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from aexl import schema
+from aexl import samples, schema
 from aexl.planning.source import (
     as_day,
     brand_key,
@@ -371,23 +371,34 @@ def _delivery(run: _Run, job: dict, day, since, kind: str, what: str, ref: dict,
 # --- 投放 ---------------------------------------------------------------------------
 def _samples(run: _Run, jobs: dict, owners: dict) -> None:
     folder = _folder(run.registers)
+    where: dict[str, str] = {}  # one look per distinct entry (aexl.samples.locate_sample)
     for rec in rows(run.registers, schema.PLACEMENTS.sheet):
         aired = as_day(rec.get("投放日期"))
         if aired is None or aired > run.end:
             continue
         sample = text(rec, "样稿")
-        if sample and (folder is None or "://" in sample or (folder / sample).exists()):
+        if sample not in where:
+            where[sample] = samples.locate_sample(sample, folder)[0]
+        why = SAMPLE_PROBLEMS.get(where[sample])
+        if why is None:  # the file is there, a web address, or no folder to look in
             continue
         brand, _job = _brand_of(rec, jobs)
         brand = text(rec, "品牌") or brand
         finish, _send = run.calendar.weekly_due(aired)
-        why = "样稿文件不存在：" + sample if sample else "样稿未填写"
+        why = f"{why}：{sample}" if sample else why
         what = f"{text(rec, '投放媒体') or '投放'} {aired:%m-%d} 起投放（{why}）"
         run.add(
             datetime.combine(finish, DAY_END), "sample", what, job=job_key(rec.get("工作号")),
             brand=brand, who=owners.get(brand_key(brand), ""), ref=f"投放 第 {rec.get('_row')} 行",
             key=f"{aired.isoformat()} {text(rec, '投放媒体')} {text(rec, '投放版本')}",
         )  # fmt: skip
+
+
+SAMPLE_PROBLEMS = {  # aexl.samples.locate_sample → what the due item says
+    samples.BLANK: "样稿未填写",
+    samples.MISSING: "样稿文件不存在",
+    samples.OUTSIDE: samples.OUTSIDE_NOTE,
+}
 
 
 def _folder(registers):

@@ -4,7 +4,7 @@ pieces with their thumbnails from 投放, and a native chart of the year's work 
 Both are blocks with their own ``write(sheet, row, width, total, keep)``
 (``aexl.reports.layout.write_blocks``). The thumbnails are made by the
 placement list's code (``aexl.reports.placements``): a 样稿 path is only
-opened inside the workbench's folder (``rules.sample_relative``).
+opened inside the workbench's folder (``aexl.samples``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ A placement belongs to every period its flight touches: 投放日期 on or befor
 the period's last day and 结束日期 (投放日期 when blank) on or after its first
 day. One that began before the period is marked 「延续」 beside its 投放日期
 (the column is then widened so the date and the mark print on one line).
-A 样稿 path must stay inside the workbench's folder (``rules.sample_relative``):
+A 样稿 path must stay inside the workbench's folder (``aexl.samples``):
 an absolute path or one with ``..`` is never opened and the cell says
 「样稿路径不在工作台文件夹内」. Inputs are only read.
 """
@@ -40,8 +40,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from aexl.rules import OUTSIDE_NOTE, as_day, brand_key, is_url, sample_relative
-from aexl.values import is_blank, norm_text
+from aexl import samples
+from aexl.rules import as_day, brand_key
+from aexl.samples import OUTSIDE_NOTE, locate_sample
+from aexl.values import norm_text
 from aexl.workbook.write import RED
 
 log = logging.getLogger("aexl")
@@ -72,9 +74,10 @@ CAPTION_PX = 18  # room under the thumbnail for the linked file name
 PAD_PX = 4
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"}
 
-IMAGE, LINK, URL, MISSING, NONE = "image", "link", "url", "missing", "none"
-UNKNOWN = "unknown"  # a relative 样稿 path while the workbook's folder is unknown
-OUTSIDE = "outside"  # an absolute 样稿 path or one with ..: never opened
+IMAGE, LINK = "image", "link"  # a file found (aexl.samples.FOUND): a thumbnail, or a link
+URL, MISSING, NONE = samples.URL, samples.MISSING, samples.BLANK
+UNKNOWN = samples.UNKNOWN  # a relative 样稿 path while the workbook's folder is unknown
+OUTSIDE = samples.OUTSIDE  # an absolute 样稿 path, one with .., a link out: never opened
 
 
 @dataclass
@@ -169,52 +172,18 @@ def overlaps(first: date | None, last: date | None, start: date, end: date) -> b
     return first is not None and first <= end and (last or first) >= start
 
 
-def sample_path(text: str, base_dir: Path) -> Path | None:
-    """Where a 样稿 path points inside the workbench folder; None for a path outside
-    it (``rules.sample_relative``) or a link out of it."""
-    relative = sample_relative(text)
-    if relative is None:
-        return None
-    path = base_dir / relative
-    try:  # a link inside the folder that leads out of it is outside too
-        if path.exists() and not path.resolve().is_relative_to(_resolved(base_dir)):
-            return None
-    except OSError:
-        return None
-    return path
-
-
-_RESOLVED: dict[Path, Path] = {}  # a workbench folder → its real path, once per run
-
-
-def _resolved(folder: Path) -> Path:
-    if folder not in _RESOLVED:
-        if len(_RESOLVED) > 64:
-            _RESOLVED.clear()
-        _RESOLVED[folder] = folder.resolve()
-    return _RESOLVED[folder]
-
-
 def _resolve_sample(row: PlacementRow, base_dir: Path | None) -> None:
     text = row.sample
-    if is_blank(text):
+    where, path = locate_sample(text, base_dir)
+    if where == samples.BLANK:
         row.sample_kind, row.note = NONE, "未填写样稿"
         return
-    if is_url(text):
-        row.sample_kind, row.note = URL, text
-        return
-    if sample_relative(text) is None:
-        row.sample_kind, row.note = OUTSIDE, f"{OUTSIDE_NOTE}：{text}"
-        return
-    if base_dir is None:
-        row.sample_kind, row.note = UNKNOWN, f"样稿：{text}"
-        return
-    path = sample_path(text, base_dir)
-    if path is None:
-        row.sample_kind, row.note = OUTSIDE, f"{OUTSIDE_NOTE}：{text}"
+    if where in (samples.URL, samples.OUTSIDE, samples.UNKNOWN):
+        shown = {samples.URL: text, samples.OUTSIDE: f"{OUTSIDE_NOTE}：{text}"}
+        row.sample_kind, row.note = where, shown.get(where, f"样稿：{text}")
         return
     row.sample_path = path
-    if not path.is_file():
+    if where == samples.MISSING:
         row.sample_kind, row.note = MISSING, f"样稿文件缺失：{text}"
         return
     row.note = path.name

@@ -138,36 +138,34 @@ def check_placements(ctx: Context) -> None:
 
 
 def _samples(ctx: Context) -> None:
-    """A 样稿 that is a path (not a URL) must lie inside the workbook's folder
-    (``rules.sample_relative``) and exist there."""
-    from aexl.rules import OUTSIDE_NOTE, is_url, sample_relative
+    """A 样稿 that is a path (not a URL) must lie inside the workbook's folder and exist
+    there (``aexl.samples.locate_sample``, the rule the placement list and due list use)."""
+    from aexl import samples
 
-    samples = ctx.frame(PLACEMENTS)["样稿"]
-    texts = {t for t in set(samples.dropna()) if isinstance(t, str) and not is_url(t)}
-    outside = {t for t in texts if sample_relative(t) is None}
+    column = ctx.frame(PLACEMENTS)["样稿"]
+    path = getattr(ctx.wb, "path", None)
+    folder = Path(path).parent if path else None
+    where = {v: samples.locate_sample(v, folder)[0] for v in set(column.dropna())}
+
+    def found(state: str):
+        return column.map(lambda v: where.get(v) == state, na_action="ignore").fillna(False).astype(bool)  # fmt: skip
+
     ctx.emit(
         PLACEMENTS,
-        samples.map(lambda v: v in outside, na_action="ignore").fillna(False).astype(bool),
+        found(samples.OUTSIDE),
         "样稿",
         WARNING,
         "placement.sample_outside",
         lambda r: (
-            f"{OUTSIDE_NOTE}：「{r['样稿']}」是绝对路径或含「..」，投放列表不会显示它："
-            "请把样稿复制到工作台所在文件夹（如「样稿」子文件夹）并改写成相对路径，如 样稿/海报.jpg。"
+            f"{samples.OUTSIDE_NOTE}：「{r['样稿']}」是绝对路径、含「..」或指向文件夹外的链接，"
+            "投放列表不会显示它：请把样稿复制到工作台所在文件夹（如「样稿」子文件夹）"
+            "并改写成相对路径，如 样稿/海报.jpg。"
         ),
         fields=["样稿"],
     )
-    path = getattr(ctx.wb, "path", None)
-    if not path:
-        return
-    base = Path(path).parent
-    exists: dict[str, bool] = {}
-    for text in texts - outside:
-        exists[text] = (base / sample_relative(text)).exists()
-    missing = samples.map(lambda v: not exists.get(v, True), na_action="ignore")
     ctx.emit(
         PLACEMENTS,
-        missing.fillna(False).astype(bool),
+        found(samples.MISSING),
         "样稿",
         WARNING,
         "placement.sample_missing",
