@@ -17,6 +17,7 @@ from books import job, write_book
 
 from aexl.errors import AexlError
 from aexl.ledger import LedgerError, LedgerUnreachableError, ledger_url_from, open_ledger
+from aexl.ledger.books import export_xlsx, import_books
 
 # ---------------------------------------------------------------------------- fixtures
 # backend, blank_url, url and new_database: tests/conftest.py
@@ -299,7 +300,7 @@ def test_import_seeds_every_prefix_and_reports_duplicates(url, tmp_path):
     (folder / "~$美的_AE工作台.xlsx").write_bytes(b"Excel's owner file")
     with open_ledger(url) as ledger:
         ledger.seed("GLKT2026", 7)  # the ledger already knows more than the books
-        report = ledger.import_books(folder)
+        report = import_books(ledger, folder)
         assert [p.name for p in report.books] == ["格力_AE工作台.xlsx", "美的_AE工作台.xlsx"]
         assert report.seeded == [("GLKT2025", 10, 10), ("GLKT2026", 3, 7), ("MDKT2026", 5, 5)]
         assert report.duplicates == {
@@ -365,7 +366,7 @@ def test_import_reads_the_in_workbench_ledgers(
         if numbers:
             _with_ledger_sheet(folder / name, numbers)
     with open_ledger(url) as ledger:
-        report = ledger.import_books(folder)
+        report = import_books(ledger, folder)
         assert report.seeded == seeded
         assert report.duplicates == duplicates
         assert len(report.problems) == len(problems)
@@ -380,7 +381,7 @@ def test_export_writes_every_number_and_prefix(url, tmp_path):
         ledger.allocate("MD", "KT", 2026, brand="美的", line="空调")
         ledger.void("MDKT2026002", "客户取消")
         ledger.seed("GLKT2026", 41)
-        written = ledger.export_xlsx(tmp_path / "台账.xlsx")
+        written = export_xlsx(ledger, tmp_path / "台账.xlsx")
     assert written == tmp_path / "台账.xlsx"
     wb = openpyxl.load_workbook(written)
     assert wb.sheetnames == ["工作号台账", "各前缀最大号"]

@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pytest
+from test_placements import BRAND, placement, write_book, write_image
 
 from aexl import samples
 from aexl.planning.due import due_items
@@ -15,7 +16,6 @@ from aexl.samples import locate_sample
 from aexl.validate import validate_workbench
 from aexl.workbook.read import read_workbench
 from aexl.workcal import WorkCalendar
-from test_placements import BRAND, placement, write_book, write_image
 
 OUTSIDE_FILE = "__outside__"  # replaced by the path of a real file outside the folder
 

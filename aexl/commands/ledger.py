@@ -78,11 +78,11 @@ def run_init(args) -> int:
 
 
 def run_import(args) -> int:
-    from aexl.ledger.books import find_books
+    from aexl.ledger.books import find_books, import_books
 
     find_books(args.folder)  # a wrong folder is said before connecting
     with _open(args) as ledger:
-        report = ledger.import_books(args.folder)
+        report = import_books(ledger, args.folder)
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
 
@@ -110,8 +110,10 @@ def run_void(args) -> int:
 
 
 def run_export(args) -> int:
+    from aexl.ledger.books import export_xlsx
+
     with _open(args) as ledger:
-        print_paths([ledger.export_xlsx(args.out)])
+        print_paths([export_xlsx(ledger, args.out)])
     return 0
 
 

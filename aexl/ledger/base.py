@@ -182,18 +182,6 @@ class Ledger:
             raise LedgerError(f"最大号码不能是负数：{highest}")
         return self._seed_many([(codes, year, highest)])[0]
 
-    def import_books(self, folder: str | Path):
-        """Seed every prefix from the workbenches in ``folder``; see ``aexl.ledger.books``."""
-        from aexl.ledger.books import import_books
-
-        return import_books(self, folder)
-
-    def export_xlsx(self, path: str | Path) -> Path:
-        """Write the whole ledger to an .xlsx file (atomically); see ``aexl.ledger.books``."""
-        from aexl.ledger.books import export_xlsx
-
-        return export_xlsx(self, path)
-
     def backup(self, path: str | Path) -> Path:
         """A consistent copy of the whole ledger, written atomically (SQLite only)."""
         raise LedgerError(
