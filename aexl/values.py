@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel's error values (what a formula shows when it fails).
@@ -114,7 +115,15 @@ def nfkc_text(value) -> str:
 
 
 def norm_header(value) -> str:
+    """A header (or sheet name) as it is matched: NFKC, no spaces at all."""
+    if type(value) is str:
+        return _header_text(value)
     return "".join(nfkc_text(value).split())
+
+
+@lru_cache(maxsize=4096)
+def _header_text(text: str) -> str:  # the same few dozen headers, on every sheet read
+    return "".join(nfkc_text(text).split())
 
 
 _DATE_RE = re.compile(

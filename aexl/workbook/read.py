@@ -184,7 +184,10 @@ class _CellProblem(Exception):
 
 def _parse_cell(value, parser):
     """``parser(value)``, but an error value or a non-finite number is never read as anything."""
-    if type(value) is str and value[:1] == "#":
+    kind = type(value)
+    if kind is str:  # the usual cell: text not starting with # goes straight to the parser
+        if value[:1] != "#":
+            return parser(value)
         value = excel_error(value) or value  # text exactly like #N/A: live values give that
     if type(value) is ExcelError:
         raise _CellProblem(
