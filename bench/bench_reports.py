@@ -87,7 +87,9 @@ def count_findings(folder: Path, sample: int = 3) -> tuple[int, int]:
 
 
 def month_end(folder: Path, runs: int, month: str, workers: int) -> tuple[dict, dict]:
-    from bench_monthend import FLOOR, measure, month_end_command
+    from bench_monthend import FLOOR, compile_package, measure, month_end_command
+
+    compile_package()
 
     out = Path(tempfile.mkdtemp(prefix="aexl-bench-"))
     try:
