@@ -51,6 +51,9 @@ class Context:
         self._job_ids = None
         self._keys: dict = {}
         self._blank: dict = {}
+        self._blank_series: dict = {}
+        self._values: dict = {}
+        self._dates: dict = {}
         self.cache: dict = {}  # results one rule computes and a later rule reuses
 
     # data -------------------------------------------------------------------
@@ -108,6 +111,22 @@ class Context:
             return pd.Series(pd.NaT, index=keys.index, dtype="datetime64[ns]")
         return keys.map(dates)
 
+    def values(self, sheet: str, column: str):
+        """The column's cells as a numpy array (cached; do not modify)."""
+        key = (sheet, column)
+        cached = self._values.get(key)
+        if cached is None:
+            cached = self._values[key] = self.frame(sheet)[column].to_numpy()
+        return cached
+
+    def dates(self, sheet: str, column: str):
+        """``as_datetime64`` of a column (cached; do not modify)."""
+        key = (sheet, column)
+        cached = self._dates.get(key)
+        if cached is None:
+            cached = self._dates[key] = as_datetime64(self.frame(sheet)[column])
+        return cached
+
     def keys(self, sheet: str, column: str):
         """``job_key`` of every cell of a column (cached): how job numbers are compared."""
         cached = self._keys.get((sheet, column))
@@ -124,16 +143,27 @@ class Context:
             return _false(frame)
         return frame[ROW].isin(rows)
 
-    def blank(self, sheet: str, column: str):
-        """Boolean Series: the cell is empty and was not unreadable (cached; do not modify)."""
+    def blank_array(self, sheet: str, column: str):
+        """numpy bool array: the cell is empty and was not unreadable (cached; do not modify)."""
         key = (sheet, column)
         cached = self._blank.get(key)
         if cached is None:
-            frame = self.frame(sheet)
-            cached = blank_mask(frame[column])
+            cached = blank_values(self.values(sheet, column))
             if self._bad.get(key):
-                cached = cached & ~self.bad(sheet, column)
+                cached = cached & ~self.bad(sheet, column).to_numpy()
             self._blank[key] = cached
+        return cached
+
+    def blank(self, sheet: str, column: str):
+        """Boolean Series of ``blank_array`` (cached; do not modify)."""
+        key = (sheet, column)
+        cached = self._blank_series.get(key)
+        if cached is None:
+            import pandas as pd
+
+            index = self.frame(sheet).index
+            cached = pd.Series(self.blank_array(sheet, column), index=index, copy=False)
+            self._blank_series[key] = cached
         return cached
 
     # emitting ---------------------------------------------------------------
@@ -169,19 +199,18 @@ class Context:
         frame = self.frame(sheet)
         if not len(frame):
             return 0
-        if not mask.index.equals(frame.index):  # built on a re-ordered or partial frame
-            mask = mask.reindex(frame.index, fill_value=False)
-        values = mask.to_numpy()
-        if values.dtype != bool:  # nullable or object masks: missing is False
-            values = mask.fillna(False).to_numpy(dtype=bool)
+        values = self._mask_values(frame, mask)
         if not values.any():  # the usual case: nothing to report
             return 0
-        hit = frame.loc[values]
-        rows = hit[ROW].tolist()
+        at = values.nonzero()[0]
+        rows = self._picked(sheet, ROW, at)
         if callable(message):
-            cols = [ROW, *[f for f in fields if f != ROW]]
-            records = hit[cols].to_dict("records")
-            texts = [message(r) for r in records]
+            names = [f for f in fields if f != ROW]
+            columns = [rows, *(self._picked(sheet, f, at) for f in names)]
+            keys = [ROW, *names]
+            texts = [
+                message(dict(zip(keys, cells, strict=True))) for cells in zip(*columns, strict=True)
+            ]
         else:
             texts = [message] * len(rows)
         self.findings.extend(
@@ -189,6 +218,31 @@ class Context:
             for r, t in zip(rows, texts, strict=True)
         )
         return len(rows)
+
+    @staticmethod
+    def _mask_values(frame, mask):
+        """``mask`` (a boolean Series, or a numpy bool array in the frame's row order) as a
+        numpy bool array in the frame's row order; missing is False."""
+        import numpy as np
+
+        if isinstance(mask, np.ndarray):
+            if mask.dtype != bool or len(mask) != len(frame):
+                raise ValueError("emit: a numpy mask must be bool and one value per row")
+            return mask
+        if not mask.index.equals(frame.index):  # built on a re-ordered or partial frame
+            mask = mask.reindex(frame.index, fill_value=False)
+        values = mask.to_numpy()
+        if values.dtype != bool:  # nullable or object masks: missing is False
+            values = mask.fillna(False).to_numpy(dtype=bool)
+        return values
+
+    def _picked(self, sheet: str, column: str, at) -> list:
+        """The cells of ``column`` at positions ``at`` as Python values (datetime64
+        columns as Timestamps, as ``Series.tolist`` gives them)."""
+        values = self.values(sheet, column)
+        if values.dtype.kind in "Oiufb":
+            return values[at].tolist()
+        return self.frame(sheet)[column].iloc[at].tolist()
 
     # generic rules ------------------------------------------------------------
     def required(self, sheet: str, columns: Iterable[str], severity: str = ERROR) -> None:
@@ -198,7 +252,7 @@ class Context:
             hint = f"（{note}）" if note else ""
             self.emit(
                 sheet,
-                self.blank(sheet, name),
+                self.blank_array(sheet, name),
                 name,
                 severity,
                 f"{code_prefix(sheet)}.required",
@@ -207,7 +261,7 @@ class Context:
 
     def enums(self, sheet: str) -> None:
         """Every ENUM column holds one of its allowed values."""
-        import pandas as pd
+        import numpy as np
 
         register = schema.BY_SHEET[sheet]
         frame = self.frame(sheet)
@@ -217,7 +271,7 @@ class Context:
             wrong = _not_allowed(frame[col.name].tolist(), frozenset(col.choices))
             if wrong is None:
                 continue
-            mask = pd.Series(wrong, index=frame.index) & ~self.bad(sheet, col.name)
+            mask = np.array(wrong, dtype=bool) & ~self.bad(sheet, col.name).to_numpy()
             choices = join_choices(col.choices)
             self.emit(
                 sheet,
@@ -238,21 +292,19 @@ class Context:
         frame = self.frame(sheet)
         if frame.empty:
             return
-        a, b = as_datetime64(frame[earlier]), as_datetime64(frame[later])
-        self.emit(sheet, b < a, later, ERROR, code, message, fields=[earlier, later])
+        a, b = self.dates(sheet, earlier), self.dates(sheet, later)
+        self.emit(sheet, earlier_than(b, a), later, ERROR, code, message, fields=[earlier, later])
 
     def unknown_job(self, sheet: str, column: str, code: str, severity: str = ERROR) -> None:
         """Job numbers in ``column`` that are not in 工作单."""
         frame = self.frame(sheet)
         if frame.empty:
             return
-        import pandas as pd
+        import numpy as np
 
         known = self.job_ids()
-        unknown = [i is not None and i not in known for i in self.keys(sheet, column).tolist()]
-        if not any(unknown):
-            return
-        mask = pd.Series(unknown, index=frame.index)
+        keys = self.keys(sheet, column).tolist()
+        mask = np.fromiter((i is not None and i not in known for i in keys), bool, len(keys))
         self.emit(
             sheet,
             mask,
@@ -300,6 +352,15 @@ def _not_allowed(values: list, allowed: frozenset) -> list[bool] | None:
         wrong = [not is_missing(v) and v not in allowed for v in values]
         return wrong if any(wrong) else None
     return [v in bad for v in values] if bad else None
+
+
+def blank_values(values):
+    """numpy bool array of ``blank_mask`` for a column's numpy values."""
+    import pandas as pd
+
+    if values.dtype != object:
+        return pd.isna(values)
+    return pd.isna(values) | (values == "")
 
 
 def blank_mask(series):
@@ -420,6 +481,14 @@ def _micros(value) -> int:
     if kind is date:
         return (value - _EPOCH_DAY).days * 86_400_000_000
     return _NAT
+
+
+def earlier_than(a, b):
+    """``a < b`` of two ``as_datetime64`` Series on one index (numpy when both are plain
+    datetime64; NaT compares False either way)."""
+    if a.dtype == b.dtype and a.dtype.kind == "M" and getattr(a.dtype, "tz", None) is None:
+        return a.to_numpy() < b.to_numpy()
+    return (a < b).to_numpy(dtype=bool)
 
 
 def as_number(series):
