@@ -274,6 +274,18 @@ def test_month_items_per_person(sample):
     assert min(days) >= date(2026, 10, 1) and date(2026, 10, 10) in days
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLE.glob("*.xlsx")))
+@pytest.mark.parametrize("start", [EVE, date(2026, 11, 1)])
+def test_without_overdue_is_the_list_less_its_overdue_items(sample, name, start):
+    """``overdue=False`` (the month-end list) skips work on what was due before ``start``;
+    it lists exactly what the whole list says is not overdue, in the same order."""
+    wb = read_workbench(sample / name)
+    whole = due_items(wb, wb.calendar(), start, 15)
+    upcoming = due_items(wb, wb.calendar(), start, 15, overdue=False)
+    assert any(i.overdue for i in whole) and upcoming
+    assert [i.as_dict() for i in upcoming] == [i.as_dict() for i in whole if not i.overdue]
+
+
 @pytest.mark.parametrize(
     "raw,shown",
     [("a\x1b[31mb", "a\\x1b[31mb"), ("x\ty\nz", "x y z"), ("正常", "正常"), (None, "")],

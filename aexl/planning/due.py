@@ -112,15 +112,20 @@ class _Run:
     first: date
     end: date
     source: str = ""
+    overdue: bool = True  # list what was due before ``as_of`` too
+    until: datetime = field(init=False)  # the end of the window's last day
     items: list[DueItem] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def until(self) -> datetime:
-        return datetime.combine(self.end, time(23, 59, 59))
+    def __post_init__(self) -> None:
+        self.until = datetime.combine(self.end, time(23, 59, 59))
+
+    def listed(self, when: datetime) -> bool:
+        """Whether an item due at ``when`` belongs on this list."""
+        return when <= self.until and (self.overdue or when >= self.as_of)
 
     def add(self, when: datetime, kind: str, what: str, **extra) -> None:
-        if when > self.until:
+        if not self.listed(when):
             return
         item = DueItem(when, kind, what, clause=CLAUSES[kind][1], source=self.source, **extra)
         item.overdue = when < self.as_of
@@ -150,15 +155,17 @@ def due_items(
     *,
     source: str = "",
     problems: list[str] | None = None,
+    overdue: bool = True,
 ) -> list[DueItem]:
     """Everything due or overdue as of ``start`` up to the ``days``-th working day.
 
     ``person`` keeps the items naming that person (负责人 or one of the
     执行人员). Rows a rule cannot place (a meeting without a readable time …)
-    are described in ``problems`` when a list is given.
+    are described in ``problems`` when a list is given. ``overdue=False``
+    leaves out what was due before ``start``.
     """
     as_of, first, end = window(calendar, start, days)
-    run = _Run(registers, calendar, as_of, first, end, source or _name(registers))
+    run = _Run(registers, calendar, as_of, first, end, source or _name(registers), overdue)
     jobs = jobs_by_key(registers)
     owners = brand_owners(registers, jobs)
     _minutes(run, jobs, owners)
@@ -207,7 +214,7 @@ def _brand_of(rec: dict, jobs: dict) -> tuple[str, dict | None]:
 def _minutes(run: _Run, jobs: dict, owners: dict) -> None:
     from aexl.validate.flow import MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES
 
-    cal = run.calendar
+    rule = (MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES)
     for rec in rows(run.registers, schema.MEETINGS.sheet):
         held = rec.get("会议时间")
         if not isinstance(held, date):
@@ -219,26 +226,41 @@ def _minutes(run: _Run, jobs: dict, owners: dict) -> None:
         held = held if isinstance(held, datetime) else datetime.combine(held, time())
         if held > run.until:
             continue
+        sent = rec.get("纪要发送时间")
+        sent = sent if isinstance(sent, datetime) else None
+        due = [(when, kind) for when, kind in _minutes_due(run, rec, held, sent, rule)
+               if run.listed(when)]  # fmt: skip
+        if not due:
+            continue
         brand, job = _brand_of(rec, jobs)
         who = owners.get(brand_key(brand), "") if brand else _any_owner(owners)
         topic = text(rec, "主题") or text(rec, "会议类型") or "会议"
         base = dict(job=job_key(rec.get("工作号")), brand=brand, who=who)
         base["ref"] = f"会议 第 {rec.get('_row')} 行"
-        sent = rec.get("纪要发送时间")
-        sent = sent if isinstance(sent, datetime) else None
         base["key"] = held.isoformat(timespec="minutes")
-        if sent is None or sent > run.as_of:
-            what = f"{held:%m-%d %H:%M}「{topic}」的会议纪要（须先经主管审阅）"
-            run.add(cal.minutes_due(held), "minutes", what, **base)
-            continue
-        if not text(rec, "主管审阅"):
-            what = f"{held:%m-%d %H:%M}「{topic}」的纪要已发送但没有主管审阅签名，请补审阅"
-            run.add(sent, "review", what, **base)
-        if text(rec, "客户签复") or text(rec, "会议类型") in UNSIGNED_OK_MEETING_TYPES:
-            continue
-        due = datetime.combine(cal.add_workdays(sent.date(), MINUTES_SIGN_WORKDAYS), DAY_END)
-        what = f"跟进客户签复 {held:%m-%d %H:%M}「{topic}」的纪要（{sent:%m-%d %H:%M} 已发送）"
-        run.add(due, "sign", what, **base)
+        for when, kind in due:
+            run.add(when, kind, _minutes_what(kind, held, topic, sent), **base)
+
+
+def _minutes_due(run: _Run, rec: dict, held: datetime, sent, rule: tuple) -> list:
+    """(when, kind) of what a meeting's minutes still need: sending, the 主管审阅, the
+    client's signature (``rule``: check's (MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES))."""
+    sign_days, unsigned_ok = rule
+    if sent is None or sent > run.as_of:
+        return [(run.calendar.minutes_due(held), "minutes")]
+    due = [] if text(rec, "主管审阅") else [(sent, "review")]
+    if not (text(rec, "客户签复") or text(rec, "会议类型") in unsigned_ok):
+        day = run.calendar.add_workdays(sent.date(), sign_days)
+        due.append((datetime.combine(day, DAY_END), "sign"))
+    return due
+
+
+def _minutes_what(kind: str, held: datetime, topic: str, sent: datetime | None) -> str:
+    if kind == "minutes":
+        return f"{held:%m-%d %H:%M}「{topic}」的会议纪要（须先经主管审阅）"
+    if kind == "review":
+        return f"{held:%m-%d %H:%M}「{topic}」的纪要已发送但没有主管审阅签名，请补审阅"
+    return f"跟进客户签复 {held:%m-%d %H:%M}「{topic}」的纪要（{sent:%m-%d %H:%M} 已发送）"
 
 
 def _any_owner(owners: dict) -> str:
@@ -330,33 +352,34 @@ def _deliveries(run: _Run, jobs: dict) -> None:
         opened = as_day(job.get("开单日期"))
         if text(job, "状态") == "已取消" or opened is None or opened > today:
             continue
+        last = revisions[key][-1] if revisions.get(key) else None
+        day = as_day((job if last is None else last).get("交付日期"))
+        if day is not None and day < today and text(job, "状态") not in OPEN_STATUSES:
+            continue  # past and no longer open: taken as delivered
         kind = text(job, "工作类型")
-        states = chain_states(run.registers, key, until=today)
         ref = dict(job=key, brand=text(job, "品牌"))
-        if revisions.get(key):
-            last = revisions[key][-1]
+        if last is not None:
             number = last.get("修改序号") or "?"
             what = f"第 {number} 次修改：{text(last, '修改内容') or '修改稿'}"
             ref.update(who=text(last, "执行人员") or text(job, "执行人员"), key=f"修改{number}")
-            due, since, item = last.get("交付日期"), as_day(last["修改日期"]), "revision"
+            since, item = as_day(last["修改日期"]), "revision"
         else:
             what = f"{text(job, '项目名称') or key}（{kind or '工作'}）"
             ref.update(who=text(job, "执行人员"), key="工作单")
-            due, since, item = job.get("交付日期"), opened, "delivery"
-        _delivery(run, job, as_day(due), since, item, what, ref, states)
+            since, item = opened, "delivery"
+        _delivery(run, job, day, since, item, what, ref)
 
 
-def _delivery(run: _Run, job: dict, day, since, kind: str, what: str, ref: dict, states) -> None:
+def _delivery(run: _Run, job: dict, day, since, kind: str, what: str, ref: dict) -> None:
     if day is None:
         run.problems.append(
             f"工作「{ref['job']}」没有可识别的交付日期，未列入待办：请在工作单或修改单中填写交付日期。"
         )
         return
     work_type = text(job, "工作类型")
+    states = chain_states(run.registers, ref["job"], until=run.as_of.date())
     if _qc_done_since(states, work_type, since):
         return  # delivered: the client signed the production QC
-    if day < run.as_of.date() and text(job, "状态") not in OPEN_STATUSES:
-        return  # past and no longer open: taken as delivered
     run.add(datetime.combine(day, DAY_END), kind, what, **ref)
     if not needs_qc(work_type):
         return
@@ -417,11 +440,10 @@ def month_items(registers, calendar, month: str) -> dict[str, list[DueItem]]:
 
     first, last = month_bounds(month)
     days = calendar.workdays(first, last)
-    items = due_items(registers, calendar, first, max(days, 1))
+    # overdue before the month: the current list says so
+    items = due_items(registers, calendar, first, max(days, 1), overdue=False)
     out: dict[str, list[DueItem]] = {}
     for item in items:
-        if item.when.date() < first:
-            continue  # overdue before the month: the current list says so
         for name in item.people or ["（未指定）"]:
             out.setdefault(name, []).append(item)
     return out
