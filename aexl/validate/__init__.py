@@ -105,7 +105,7 @@ from aexl.planning.schedule import schedule_findings
 from aexl.validate.base import Context
 from aexl.validate.flow import check_delivery_qc, check_signoffs, normalise_step
 from aexl.validate.integrity import signoff_integrity_findings
-from aexl.validate.jobs import check_brands, check_jobs, check_revisions
+from aexl.validate.jobs import check_brands, check_jobs
 from aexl.validate.meetings import check_meetings
 from aexl.validate.other import (
     check_copy_sheet,
@@ -116,6 +116,7 @@ from aexl.validate.other import (
     check_weekly,
     copy_findings,
 )
+from aexl.validate.revisions import check_revisions
 
 SHEET_ORDER = [r.sheet for r in schema.REGISTERS]
 

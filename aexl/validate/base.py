@@ -9,10 +9,25 @@ leave such cells out: it is never reported a second time as missing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from aexl import schema
 from aexl.findings import ERROR, WARNING, Finding
+from aexl.validate.columns import (  # noqa: F401  (the rules import them from here)
+    NAT_TICKS,
+    as_datetime64,
+    as_number,
+    as_ticks,
+    blank_mask,
+    blank_values,
+    earlier_than,
+    is_missing,
+    is_type,
+    job_key,
+    key_values,
+    map_unique,
+    text_upper,
+)
 
 ROW = "_row"
 __all__ = ["ERROR", "WARNING", "ROW", "Context", "fmt_date", "fmt_dt", "join_choices"]
@@ -95,9 +110,10 @@ class Context:
         if cached is None:
             import pandas as pd
 
-            jobs = self.frame(schema.JOBS.sheet)
             keys = self.keys(schema.JOBS.sheet, "工作号")
-            dates = pd.Series(as_datetime64(jobs["开单日期"]).to_numpy(), index=keys.to_numpy())
+            dates = pd.Series(
+                self.dates(schema.JOBS.sheet, "开单日期").to_numpy(), index=keys.to_numpy()
+            )
             dates = dates[dates.index.notna() & ~dates.index.duplicated(keep="first")]
             cached = self.cache["open_dates"] = dates
         return cached
@@ -352,148 +368,3 @@ def _not_allowed(values: list, allowed: frozenset) -> list[bool] | None:
         wrong = [not is_missing(v) and v not in allowed for v in values]
         return wrong if any(wrong) else None
     return [v in bad for v in values] if bad else None
-
-
-def blank_values(values):
-    """numpy bool array of ``blank_mask`` for a column's numpy values."""
-    import pandas as pd
-
-    if values.dtype != object:
-        return pd.isna(values)
-    return pd.isna(values) | (values == "")
-
-
-def blank_mask(series):
-    """None/NaN or an empty string (the reader turns blank text into None already)."""
-    import pandas as pd
-
-    values = series.to_numpy()
-    if values.dtype != object:
-        return pd.Series(pd.isna(values), index=series.index)
-    return pd.Series(pd.isna(values) | (values == ""), index=series.index)
-
-
-def is_missing(value) -> bool:
-    """None, NaN, NaT or pd.NA (what ``pd.isna`` says of a scalar), without the call cost."""
-    if value is None:
-        return True
-    kind = type(value)
-    if kind in _PLAIN:
-        return False
-    if kind is float:
-        return value != value
-    import pandas as pd
-
-    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
-
-
-_PLAIN = frozenset({str, int, bool, date, datetime})
-
-
-def job_key(value) -> str | None:
-    """How job numbers are compared (``rules.jobno_key``, as every report does); None for
-    non-text."""
-    from aexl.rules import jobno_key
-
-    if not isinstance(value, str):
-        return None
-    return jobno_key(value) or None
-
-
-def is_type(series, *types):
-    """Boolean Series: the cell's exact type is one of ``types``."""
-    import numpy as np
-    import pandas as pd
-
-    wanted = frozenset(types)
-    out = np.fromiter((type(v) in wanted for v in series.tolist()), bool, len(series))
-    return pd.Series(out, index=series.index)
-
-
-def text_upper(series):
-    """``job_key`` of every cell (job numbers, codes); None for blanks and non-text."""
-    return map_unique(series, job_key)
-
-
-def map_unique(series, func):
-    """``series.map(func)`` calling ``func`` once per distinct value; blanks stay None."""
-    import pandas as pd
-
-    values = series.tolist()
-    table: dict = {}
-    try:
-        for v in set(values):
-            if not is_missing(v):
-                table[v] = func(v)
-    except TypeError:  # an unhashable cell: one call per cell
-        out = [None if is_missing(v) else func(v) for v in values]
-    else:
-        get = table.get
-        out = [get(v) for v in values]  # a missing value is not in the table: None
-    return pd.Series(out, index=series.index, dtype=object)
-
-
-def key_values(series):
-    """Values for duplicate detection: text through ``job_key``, other values as they are."""
-    import pandas as pd
-
-    keys: dict[str, object] = {}  # job_key per distinct text: registers repeat job numbers
-    out = []
-    for v in series.tolist():
-        if type(v) is str:
-            key = keys.get(v)
-            if key is None:
-                key = job_key(v)
-                key = keys[v] = v if key is None else key
-            v = key
-        out.append(v)
-    return pd.Series(out, index=series.index, dtype=object)
-
-
-def as_datetime64(series):
-    """datetime64 Series of the date/datetime cells; NaT elsewhere.
-
-    Converted in plain Python (microseconds since 1970) because
-    ``pd.to_datetime`` on an object column costs more than the rule it feeds.
-    """
-    import numpy as np
-    import pandas as pd
-
-    try:
-        micros = [_micros(v) for v in series.tolist()]
-    except (TypeError, OverflowError):  # e.g. a time zone: pandas' rules
-        clean = series.where(is_type(series, date, datetime), None)
-        return pd.to_datetime(clean, errors="coerce")
-    values = np.array(micros, dtype=np.int64).view("datetime64[us]")
-    return pd.Series(values, index=series.index)
-
-
-_EPOCH = datetime(1970, 1, 1)
-_EPOCH_DAY = _EPOCH.date()
-_MICROSECOND = timedelta(microseconds=1)
-_NAT = -(2**63)  # numpy's NaT
-
-
-def _micros(value) -> int:
-    kind = type(value)
-    if kind is datetime:
-        return (value - _EPOCH) // _MICROSECOND
-    if kind is date:
-        return (value - _EPOCH_DAY).days * 86_400_000_000
-    return _NAT
-
-
-def earlier_than(a, b):
-    """``a < b`` of two ``as_datetime64`` Series on one index (numpy when both are plain
-    datetime64; NaT compares False either way)."""
-    if a.dtype == b.dtype and a.dtype.kind == "M" and getattr(a.dtype, "tz", None) is None:
-        return a.to_numpy() < b.to_numpy()
-    return (a < b).to_numpy(dtype=bool)
-
-
-def as_number(series):
-    """float Series of the numeric cells; NaN elsewhere."""
-    import pandas as pd
-
-    clean = series.where(is_type(series, int, float), None)
-    return pd.to_numeric(clean, errors="coerce")

@@ -11,13 +11,12 @@ from aexl.validate.base import (
     ROW,
     WARNING,
     Context,
-    as_datetime64,
     as_number,
     fmt_date,
     job_key,
 )
 
-BRANDS, JOBS, REVISIONS = schema.BRANDS.sheet, schema.JOBS.sheet, schema.REVISIONS.sheet
+BRANDS, JOBS = schema.BRANDS.sheet, schema.JOBS.sheet
 
 JOB_REQUIRED = (
     "工作号", "品牌", "产品线", "项目名称", "项目背景", "广告目标", "目标消费者", "广告策略",
@@ -172,7 +171,7 @@ def _job_numbers(ctx: Context, codes: dict | None) -> None:
     has_id = ids.notna()
     dup = _duplicate_numbers(ctx, frame, ids, has_id)
     pairs = _pair_codes(ctx, codes)  # Series of (brand code, line code) or None
-    years = as_datetime64(frame["开单日期"]).dt.year
+    years = ctx.dates(JOBS, "开单日期").dt.year
     ok = _numbers_as_expected(frame, ids, pairs, years)
     slow = frame.loc[has_id & ~dup & ~ok]
     _number_problems(ctx, slow, pairs, years)
@@ -347,154 +346,4 @@ def _unknown_pairs(ctx: Context, frame, missing, brand_keys: set) -> None:
             "（代码可留空自动按拼音生成），或核对本行的品牌名称。"
         ),
         fields=["品牌"],
-    )
-
-
-# 修改单 ------------------------------------------------------------------------
-def check_revisions(ctx: Context) -> None:
-    frame = ctx.frame(REVISIONS)
-    if frame.empty:
-        return
-    ctx.required(REVISIONS, ("原工作号", "修改序号", "修改日期"))
-    ctx.required(REVISIONS, ("修改内容", "执行人员"), WARNING)
-    ctx.unknown_job(REVISIONS, "原工作号", "rev.unknown_job")
-    seq = as_number(frame["修改序号"])
-    ctx.emit(
-        REVISIONS,
-        seq < 1,
-        "修改序号",
-        ERROR,
-        "rev.seq_invalid",
-        lambda r: f"修改序号应从 1 开始（现为 {r['修改序号']}）：同一工作号的修改依次编 1、2、3…",
-        fields=["修改序号"],
-    )
-    ctx.date_order(
-        REVISIONS,
-        "修改日期",
-        "交付日期",
-        "rev.delivery_before_revision",
-        lambda r: (
-            f"交付日期 {fmt_date(r['交付日期'])} 早于修改日期 {fmt_date(r['修改日期'])}：请核对这两个日期。"
-        ),
-    )
-    _revision_sequences(ctx, seq)
-    _revision_order(ctx, seq)
-    _revision_dates(ctx)
-
-
-def _revision_sequences(ctx: Context, seq) -> None:
-    """Per job, 修改序号 are 1, 2, 3 … without duplicates or gaps."""
-    frame = ctx.frame(REVISIONS)
-    ids = ctx.keys(REVISIONS, "原工作号")
-    valid = ids.notna() & (seq >= 1) & (seq == seq.round())
-    work = frame.loc[valid, [ROW, "原工作号"]].assign(_id=ids[valid], _seq=seq[valid].astype(int))
-    if work.empty:
-        return
-    dup = work.duplicated(subset=["_id", "_seq"], keep="first")
-    firsts = work.drop_duplicates(subset=["_id", "_seq"], keep="first")
-    first_row = dict(zip(zip(firsts["_id"], firsts["_seq"], strict=True), firsts[ROW], strict=True))
-    ctx.emit(
-        REVISIONS,
-        frame[ROW].isin(work.loc[dup, ROW]),
-        "修改序号",
-        ERROR,
-        "rev.seq_duplicate",
-        lambda r: (
-            f"工作号「{r['原工作号']}」的修改序号 {int(r['修改序号'])} 与第 "
-            f"{first_row[(job_key(r['原工作号']), int(r['修改序号']))]} 行重复："
-            "同一工作号下每次修改用下一个序号（1、2、3…）。"
-        ),
-        fields=["原工作号", "修改序号"],
-    )
-    # Gaps: sorted distinct numbers per job must be 1..n.
-    distinct = firsts.sort_values(["_id", "_seq"], kind="stable")
-    prev = distinct.groupby("_id", sort=False)["_seq"].shift(1).fillna(0).astype(int)
-    jumps = distinct["_seq"] != prev + 1
-    gap = distinct.loc[jumps]
-    for row, jobno, number, before in zip(
-        gap[ROW], gap["原工作号"], gap["_seq"], prev[jumps], strict=True
-    ):
-        missing = "、".join(str(n) for n in range(before + 1, min(number, before + 6)))
-        if number - before > 6:
-            missing += "…"
-        ctx.add(
-            REVISIONS,
-            row,
-            "修改序号",
-            ERROR,
-            "rev.seq_gap",
-            f"工作号「{jobno}」的修改序号跳过了 {missing}：序号应从 1 起连续编号（1、2、3…），"
-            "请补上漏登的修改单或更正序号。",
-        )
-
-
-def _revision_order(ctx: Context, seq) -> None:
-    """Revision n of a job is not dated before revision n − 1 (warning).
-
-    Vectorised: the distinct (job, 修改序号) rows sorted by number, each
-    compared with the previous number's 修改日期.
-    """
-    frame = ctx.frame(REVISIONS)
-    ids = ctx.keys(REVISIONS, "原工作号")
-    dates = as_datetime64(frame["修改日期"])
-    valid = ids.notna() & (seq >= 1) & (seq == seq.round()) & dates.notna()
-    work = frame.loc[valid, [ROW, "修改日期"]].assign(
-        _id=ids[valid], _seq=seq[valid], _d=dates[valid]
-    )
-    work = work.drop_duplicates(subset=["_id", "_seq"], keep="first")
-    if len(work) < 2:
-        return
-    work = work.sort_values(["_id", "_seq"], kind="stable")
-    grouped = work.groupby("_id", sort=False)
-    prev_date, prev_seq, prev_row = (
-        grouped["_d"].shift(1),
-        grouped["_seq"].shift(1),
-        grouped[ROW].shift(1),
-    )
-    bad = work["_d"] < prev_date
-    if not bad.any():
-        return
-    before = {
-        int(row): (int(n), int(r), d)
-        for row, n, r, d in zip(
-            work.loc[bad, ROW], prev_seq[bad], prev_row[bad], prev_date[bad], strict=True
-        )
-    }
-    ctx.emit(
-        REVISIONS,
-        frame[ROW].isin(set(before)),
-        "修改日期",
-        WARNING,
-        "rev.date_order",
-        lambda r: (
-            f"第 {int(r['修改序号'])} 次修改的日期 {fmt_date(r['修改日期'])} 早于第 {before[r[ROW]][0]} 次"
-            f"（第 {before[r[ROW]][1]} 行，{before[r[ROW]][2].date().isoformat()}）：修改序号应按时间先后编号，"
-            "请核对修改日期或修改序号。"
-        ),
-        fields=["修改序号", "修改日期"],
-    )
-
-
-def _revision_dates(ctx: Context) -> None:
-    """A revision is not dated before its job was opened (error: wrong date or wrong job)."""
-    frame = ctx.frame(REVISIONS)
-    jobs = ctx.frame(JOBS)
-    if jobs.empty:
-        return
-    opened = ctx.open_dates()
-    open_dates = ctx.open_date_of(ctx.keys(REVISIONS, "原工作号"))
-    revised = as_datetime64(frame["修改日期"])
-    mask = revised < open_dates
-    ctx.emit(
-        REVISIONS,
-        mask,
-        "修改日期",
-        ERROR,
-        "rev.before_open",
-        lambda r: (
-            f"修改日期 {fmt_date(r['修改日期'])} 早于工作「{r['原工作号']}」的开单日期 "
-            f"{opened[job_key(r['原工作号'])].date().isoformat()}：工作开单后才会有修改，"
-            "请核对修改日期，或原工作号是否填错。"
-        ),
-        fields=["原工作号", "修改日期"],
     )

@@ -47,7 +47,7 @@ def check_meetings(ctx: Context) -> None:
         "minutes.not_reviewed",
         "纪要已发送但「主管审阅」为空：会议纪要须经项目主管审阅后才可发给客户，请补上审阅主管的签名。",
     )
-    start, sent = as_datetime64(meetings), as_datetime64(frame["纪要发送时间"])
+    start, sent = ctx.dates(MEETINGS, "会议时间"), ctx.dates(MEETINGS, "纪要发送时间")
     ctx.emit(
         MEETINGS,
         sent < start,
