@@ -351,8 +351,15 @@ class JobRecords:
 def week_day(week) -> date | None:
     """The day a 周进度 entry of ``week`` (``2026-W45``) speaks for: its Thursday,
     the day that puts an ISO week in a month (the monthly summary's rule)."""
-    text = str(week or "")
-    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    return _week_day(week if type(week) is str else str(week or ""))
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+
+@lru_cache(maxsize=1024)  # a register names a few dozen weeks, row after row
+def _week_day(text: str) -> date | None:
+    match = _WEEK.fullmatch(text)
     if not match:
         return None
     try:
@@ -367,9 +374,13 @@ def _dated(records: JobRecords) -> list[tuple[date, str, dict]]:
     out += [(as_day(r.get("日期")), "signoff", r) for r in records.signoffs]
     out += [(as_day(r.get("修改日期")), "revision", r) for r in records.revisions]
     out += [(as_day(r.get("会议时间")), "meeting", r) for r in records.meetings]
-    return sorted(
-        ((d, k, r) for d, k, r in out if d is not None), key=lambda t: (t[0], t[2].get("_row") or 0)
-    )
+    dated = [t for t in out if t[0] is not None]
+    dated.sort(key=_day_and_row)
+    return dated
+
+
+def _day_and_row(dated: tuple) -> tuple:
+    return dated[0], dated[2].get("_row") or 0
 
 
 def cancelled_on(job: dict, records: JobRecords) -> date | None:
@@ -411,7 +422,7 @@ def status_as_of(job: dict, records: JobRecords, day: date) -> str | None:
             return CANCELLED
     dated = _dated(records)
     delivered = as_day(job.get("交付日期"))
-    later = any(d > day for d, _, _ in dated) or (
+    later = (bool(dated) and dated[-1][0] > day) or (  # dated is oldest first
         current in DELIVERED_STATUSES and delivered is not None and delivered > day
     )
     if not later and current != CANCELLED:

@@ -71,12 +71,12 @@ def generic(report, book: MonthBook, brand: str) -> list[Path]:
 def placement_list(book: MonthBook, brand: str) -> list[Path]:
     """The brand's 投放列表 of the month (none without placements)."""
     from aexl import schema
-    from aexl.reports.placements import REPORT_KIND, placement_rows, report_date
+    from aexl.reports.placements import REPORT_KIND, brand_placements, report_date
     from aexl.workbook.write import report_name
 
     start, end = book.month.start, book.month.end
-    frame = book.regs.frame(schema.PLACEMENTS.sheet)
-    rows = placement_rows(frame, brand, start, end, book.folder) if len(frame) else []
+    mine = book.regs.brand_rows(schema.PLACEMENTS.sheet, brand)  # by brand_key, in order
+    rows = brand_placements(mine, start, end, book.folder)
     if not rows:
         return []
     from aexl.reports.placements import write_placement_list
@@ -89,12 +89,12 @@ def placement_list(book: MonthBook, brand: str) -> list[Path]:
 def effect_charts(book: MonthBook, brand: str) -> list[Path]:
     """The brand's 效果追踪图表 workbook of the month, and its PNGs when asked."""
     from aexl import schema
-    from aexl.reports.charts import SHEET_TITLE, chart_specs, png_name, write_chart_workbook
+    from aexl.reports.charts import SHEET_TITLE, png_name, specs_from_records, write_chart_workbook
     from aexl.workbook.write import report_name
 
     start, end = book.month.start, book.month.end
-    effects = book.regs.frame(schema.EFFECTS.sheet)
-    specs = chart_specs(effects, brand, start, end) if len(effects) else []
+    mine = book.regs.brand_rows(schema.EFFECTS.sheet, brand)  # chart_specs' rows, grouped once
+    specs = specs_from_records(mine, brand, start, end)
     if not specs:
         return []
     target = book.target(report_name(end, brand, SHEET_TITLE))

@@ -36,7 +36,8 @@ def display_width(value, wide: float = 2.0) -> float:
 
 @functools.lru_cache(maxsize=8192)  # report text repeats (statuses, messages, names)
 def _wide_count(text: str) -> int:
-    return sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    kinds = list(map(unicodedata.east_asian_width, text))
+    return kinds.count("W") + kinds.count("F")
 
 
 def text_height(value, width: float, line: float = 15.0) -> float:

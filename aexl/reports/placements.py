@@ -126,9 +126,17 @@ def placement_rows(
     a relative path is then kind ``UNKNOWN`` and no file is looked up.
     Brand names are compared by ``rules.brand_key``.
     """
+    key = brand_key(brand)
+    mine = [rec for rec in _records(placements_df) if brand_key(rec.get("品牌")) == key]
+    return brand_placements(mine, start, end, base_dir)
+
+
+def brand_placements(records: list[dict], start: date, end: date, base_dir) -> list[PlacementRow]:
+    """``placement_rows`` over the brand's rows of 投放 already picked out (row dicts of
+    ``aexl.reports.registers``, e.g. ``Registers.brand_rows``)."""
     base_dir = Path(base_dir) if base_dir is not None else None
     rows: list[PlacementRow] = []
-    for rec in _brand_records(placements_df, brand):
+    for rec in records:
         day, last = as_day(rec.get("投放日期")), as_day(rec.get("结束日期"))
         if not overlaps(day, last, start, end):
             continue
@@ -151,20 +159,10 @@ def placement_rows(
     return rows
 
 
-_BY_BRAND: list = [None, {}]  # (the 投放 frame last grouped, {brand key: its rows in order})
+def _records(frame) -> list[dict]:
+    from aexl.reports.registers import records
 
-
-def _brand_records(frame, brand: str) -> list[dict]:
-    """The frame's rows of ``brand`` (``brand_key``), in order; the frame is grouped by
-    brand once (month-end asks for every brand of a workbench in turn)."""
-    if frame is None or len(frame) == 0:
-        return []
-    if _BY_BRAND[0] is not frame:
-        grouped: dict[str, list[dict]] = {}
-        for rec in frame.to_dict("records"):
-            grouped.setdefault(brand_key(rec["品牌"]), []).append(rec)
-        _BY_BRAND[:] = [frame, grouped]
-    return [dict(rec) for rec in _BY_BRAND[1].get(brand_key(brand), [])]
+    return records(frame) if frame is not None else []
 
 
 def overlaps(first: date | None, last: date | None, start: date, end: date) -> bool:
@@ -401,9 +399,13 @@ def placement_lists(frame, start: date, end: date, base_dir) -> dict[str, list[P
     ``base_dir`` as for ``placement_rows`` (None: the workbook's folder is unknown).
     """
     brands: dict[str, str] = {}
-    flights = zip(frame["品牌"], frame["投放日期"], frame["结束日期"], strict=True)
-    for name, first, last in flights:
-        key = brand_key(name)
-        if key and key not in brands and overlaps(as_day(first), as_day(last), start, end):
-            brands[key] = norm_text(name)
-    return {brand: placement_rows(frame, brand, start, end, base_dir) for brand in brands.values()}
+    groups: dict[str, list[dict]] = {}  # the register's rows by brand key, in order
+    for rec in _records(frame):
+        key = brand_key(rec.get("品牌"))
+        groups.setdefault(key, []).append(rec)
+        first, last = as_day(rec.get("投放日期")), as_day(rec.get("结束日期"))
+        if key and key not in brands and overlaps(first, last, start, end):
+            brands[key] = norm_text(rec.get("品牌"))
+    return {
+        name: brand_placements(groups[key], start, end, base_dir) for key, name in brands.items()
+    }
