@@ -15,10 +15,12 @@ from aexl.rules import (
 )
 from aexl.validate.base import (
     ERROR,
+    NAT_TICKS,
     ROW,
     WARNING,
     Context,
     as_datetime64,
+    as_ticks,
     fmt_date,
 )
 from aexl.validate.meetings import MINUTES_SIGN_WORKDAYS as MINUTES_SIGN_WORKDAYS
@@ -104,45 +106,83 @@ def _known_steps(ctx: Context):
 
 def signoff_work(ctx: Context):
     """The usable 签核 rows (a known job key and a step of the flow), sorted by job, flow
-    and row, with ``_id``, ``_step``, ``_round`` and ``_d``: computed once per validation,
-    whichever rule asks first."""
+    and row, with ``_id``, ``_step``, ``_round``, ``_pos`` (place in the round, from 0)
+    and ``_d``: computed once per validation, whichever rule asks first."""
     cached = ctx.cache.get("signoff_work")
     if cached is not None:
         return cached
+    import numpy as np
+    import pandas as pd
 
     frame = ctx.frame(SIGNOFFS)
     steps, known = _known_steps(ctx)
     ids = ctx.keys(SIGNOFFS, "工作号")
-    usable = ids.notna() & known
-    work = frame.loc[usable, [ROW, "工作号", "流程", "日期", "结果"]].assign(
-        _id=ids[usable], _step=steps[usable]
+    usable = np.flatnonzero(ids.notna().to_numpy() & known.to_numpy())
+    order = usable[
+        np.lexsort(
+            (
+                ctx.values(SIGNOFFS, ROW)[usable].astype(np.int64),
+                _sort_codes(ctx.values(SIGNOFFS, "流程")[usable]),
+                _sort_codes(ids.to_numpy()[usable]),
+            )
+        )
+    ]  # by job, flow and row, as a stable sort_values on those columns
+    work = frame[[ROW, "工作号", "流程", "日期", "结果"]].take(order)
+    job, flow = ids.to_numpy()[order], work["流程"].to_numpy()
+    rounds = _round_numbers(job, flow, work["结果"].tolist())
+    at = np.arange(len(order))
+    starts = _run_starts(_changes(job, flow) | _changes(rounds))
+    work = work.assign(
+        _id=pd.Series(job, index=work.index, dtype=object),
+        _step=steps.take(order),
+        _round=pd.Series(rounds, index=work.index),
+        _pos=pd.Series(at - starts, index=work.index),
+        _d=as_datetime64(work["日期"]),
     )
-    work = work.sort_values(["_id", "流程", ROW], kind="stable")
-    work = work.assign(_round=_round_numbers(work), _d=as_datetime64(work["日期"]))
     ctx.cache["signoff_work"] = work
     return work
 
 
-def _round_numbers(work):
-    """Round of every row within its job × flow: a 拒单/退回 row ends its round.
+def _sort_codes(values):
+    """int codes of ``values`` in sorted order of the values (for ``numpy.lexsort``)."""
+    import numpy as np
 
-    ``work`` is sorted by job and flow, so each job × flow is a run of rows: one
-    pass in plain Python (pandas' grouped shift and cumsum cost more here)."""
-    import pandas as pd
+    values = values.tolist()
+    code = {v: i for i, v in enumerate(sorted(set(values)))}
+    return np.fromiter((code[v] for v in values), np.int64, len(values))
 
-    if work.empty:
-        return work[ROW].iloc[0:0]
-    rounds, key, number, ended = [], None, 0, False
-    for job, flow, result in zip(
-        work["_id"].tolist(), work["流程"].tolist(), work["结果"].tolist(), strict=True
-    ):
-        if (job, flow) != key:
-            key, number = (job, flow), 0
-        elif ended:
-            number += 1
-        rounds.append(number)
-        ended = result in ENDS_ROUND
-    return pd.Series(rounds, index=work.index, dtype="int64")
+
+def _changes(*columns):
+    """bool array: the row starts a new run of equal values in ``columns`` (numpy arrays)."""
+    import numpy as np
+
+    n = len(columns[0])
+    out = np.zeros(n, dtype=bool)
+    out[:1] = True
+    for values in columns:
+        out[1:] |= values[1:] != values[:-1]
+    return out
+
+
+def _run_starts(new):
+    """Position of the first row of each row's run (``new`` marks where runs start)."""
+    import numpy as np
+
+    return np.maximum.accumulate(np.where(new, np.arange(len(new)), 0))
+
+
+def _round_numbers(job, flow, results: list):
+    """Round of every row within its job × flow (numpy int64): a 拒单/退回 row ends its
+    round. The rows are sorted by job and flow, so each job × flow is a run of rows:
+    the round is the count of round-ending rows before it in its run."""
+    import numpy as np
+
+    first = _changes(job, flow)
+    ended = np.fromiter((result in ENDS_ROUND for result in results), bool, len(results))
+    step_up = np.zeros(len(results), dtype=np.int64)
+    step_up[1:] = ended[:-1] & ~first[1:]
+    total = np.cumsum(step_up)
+    return total - total[_run_starts(first)]
 
 
 def _chain_order(ctx: Context, work) -> None:
@@ -153,22 +193,21 @@ def _chain_order(ctx: Context, work) -> None:
     a completed chain starting a new round). Only the job × flow groups that
     fail it go through the row-by-row pass, which says exactly what is wrong.
     """
+    import numpy as np
+
     if work.empty:
         return
-    chains = schema.SIGNOFF_CHAINS
-    keys = list(zip(work["_id"].tolist(), work["流程"].tolist(), strict=True))
-    broken, key, this_round, position = set(), None, None, 0
-    for pair, number, step in zip(
-        keys, work["_round"].tolist(), work["_step"].tolist(), strict=True
-    ):
-        if pair != key or number != this_round:
-            key, this_round, position = pair, number, 0
-        else:
-            position += 1
-        chain = chains[pair[1]]
-        if step != chain[position % len(chain)]:
-            broken.add(pair)
-    if broken:
+    flows, steps = work["流程"].to_numpy(), work["_step"].to_numpy()
+    positions = work["_pos"].to_numpy()
+    wrong = np.zeros(len(work), dtype=bool)
+    for flow, chain in schema.SIGNOFF_CHAINS.items():
+        rows = flows == flow
+        expected = np.array(chain, dtype=object)[positions[rows] % len(chain)]
+        wrong[rows] = expected != steps[rows]
+    if wrong.any():
+        ids = work["_id"].to_numpy()
+        broken = set(zip(ids[wrong].tolist(), flows[wrong].tolist(), strict=True))
+        keys = zip(ids.tolist(), flows.tolist(), strict=True)
         _chain_order_rows(ctx, work.loc[[pair in broken for pair in keys]])
 
 
@@ -188,40 +227,29 @@ def _chain_order_rows(ctx: Context, work) -> None:
 
 def _chain_dates(ctx: Context, work) -> None:
     """A step is not dated before the signature before it (same job and flow): the
-    latest dated row before it in its job × flow (``work`` is sorted by job and flow)."""
-    import pandas as pd
+    latest dated row before it in its job × flow (``work`` is sorted by job and flow,
+    so each dated row is compared with the dated row just before it in its run)."""
+    import numpy as np
 
     if work.empty:
         return
     dates = work["_d"]
-    if dates.dtype.kind == "M" and getattr(dates.dtype, "tz", None) is None:
-        ticks = dates.to_numpy().view("int64").tolist()  # NaT is the smallest int64
-    else:  # pandas' own dates (a time zone: as_datetime64's fallback): their UTC ticks
-        ticks = [NAT_TICKS if d is pd.NaT else d.value for d in dates.tolist()]
-    key, before, before_row = None, None, None
-    for at, (row, job, flow, day, tick) in enumerate(
-        zip(work[ROW].tolist(), work["_id"].tolist(), work["流程"].tolist(),
-            work["日期"].tolist(), ticks, strict=True)
-    ):  # fmt: skip
-        if (job, flow) != key:
-            key, before, before_row = (job, flow), None, None
-        if tick == NAT_TICKS:
-            continue
-        if before is not None and tick < ticks[before]:
-            day_before = dates.iloc[before].date().isoformat()
-            ctx.add(
-                SIGNOFFS,
-                row,
-                "日期",
-                ERROR,
-                "sign.date_order",
-                f"签核日期 {fmt_date(day)} 早于上一步（第 {int(before_row)} 行）的日期 "
-                f"{day_before}：「{flow}」须按顺序签核，请核对这两行的日期。",
-            )
-        before, before_row = at, row
-
-
-NAT_TICKS = -(2**63)  # numpy's NaT as int64
+    ticks = np.array(as_ticks(dates), dtype=np.int64)
+    dated = np.flatnonzero(ticks != NAT_TICKS)
+    run = np.cumsum(_changes(work["_id"].to_numpy(), work["流程"].to_numpy()))[dated]
+    early = (run[1:] == run[:-1]) & (ticks[dated[1:]] < ticks[dated[:-1]])
+    rows, days, flows = work[ROW].tolist(), work["日期"].tolist(), work["流程"].tolist()
+    for at, before in zip(dated[1:][early].tolist(), dated[:-1][early].tolist(), strict=True):
+        ctx.add(
+            SIGNOFFS,
+            rows[at],
+            "日期",
+            ERROR,
+            "sign.date_order",
+            f"签核日期 {fmt_date(days[at])} 早于上一步（第 {int(rows[before])} 行）的日期 "
+            f"{dates.iloc[before].date().isoformat()}：「{flows[at]}」须按顺序签核，"
+            "请核对这两行的日期。",
+        )
 
 
 def _result_words(ctx: Context, frame) -> None:
@@ -280,8 +308,9 @@ def _completed(ctx: Context) -> set[tuple[str, str]]:
     客户确认) that did not end the round, when by then the round holds every
     step of the chain as often as the chain names it (AD twice in
     工作单确认). Vectorised: ``work`` is sorted by job, flow and row, so each
-    round is a contiguous block; a running count of every step minus its
-    value before the block start gives the counts within the round.
+    round is a contiguous block (``_pos`` rows after its start); a running count
+    of every step minus its value before the block start gives the counts within
+    the round.
     """
     cached = ctx.cache.get("signoff_done")
     if cached is not None:
@@ -296,22 +325,13 @@ def _completed(ctx: Context) -> set[tuple[str, str]]:
         last = flows.map({f: c[-1] for f, c in chains.items()})
         candidate = (work["_step"].eq(last) & ~work["结果"].isin(ENDS_ROUND)).to_numpy()
         if candidate.any():
-            ids, rounds = work["_id"].to_numpy(), work["_round"].to_numpy()
-            flow_arr = flows.to_numpy()
-            n = len(work)
-            new_block = np.ones(n, dtype=bool)
-            new_block[1:] = (
-                (ids[1:] != ids[:-1])
-                | (flow_arr[1:] != flow_arr[:-1])
-                | (rounds[1:] != rounds[:-1])
-            )
-            block_start = np.maximum.accumulate(np.where(new_block, np.arange(n), 0))
+            ids, flow_arr = work["_id"].to_numpy(), flows.to_numpy()
             names = sorted({s for chain in chains.values() for s in chain})
             steps = work["_step"].to_numpy()
             onehot = np.stack([steps == name for name in names], axis=1).astype(np.int32)
             running = np.vstack([np.zeros((1, len(names)), np.int32), onehot.cumsum(axis=0)])
             rows = np.flatnonzero(candidate)
-            counts = running[rows + 1] - running[block_start[rows]]
+            counts = running[rows + 1] - running[rows - work["_pos"].to_numpy()[rows]]
             table = np.array([[c.count(name) for name in names] for c in chains.values()])
             flow_no = {f: i for i, f in enumerate(chains)}
             need = table[np.array([flow_no[f] for f in flow_arr[rows]], dtype=np.intp)]
