@@ -68,6 +68,7 @@ class Context:
         self._blank: dict = {}
         self._blank_series: dict = {}
         self._values: dict = {}
+        self._blocks: dict = {}
         self._dates: dict = {}
         self.cache: dict = {}  # results one rule computes and a later rule reuses
 
@@ -132,8 +133,27 @@ class Context:
         key = (sheet, column)
         cached = self._values.get(key)
         if cached is None:
-            cached = self._values[key] = self.frame(sheet)[column].to_numpy()
+            block = self._block(sheet)  # the sheet's one object block: no Series made
+            at = block[1].get(column) if block is not None else None
+            cached = self.frame(sheet)[column].to_numpy() if at is None else block[0][:, at]
+            self._values[key] = cached
         return cached
+
+    def _block(self, sheet: str):
+        """(2-D object array, {column: position}) when every column of the frame is of
+        object dtype (the reader's frames): ``to_numpy`` is then the frame's own values."""
+        if sheet not in self._blocks:
+            import numpy as np
+
+            frame = self.frame(sheet)
+            block = None
+            kinds = frame.dtypes.tolist()
+            if frame.columns.is_unique and all(
+                isinstance(t, np.dtype) and t.kind == "O" for t in kinds
+            ):
+                block = frame.to_numpy(), {name: i for i, name in enumerate(frame.columns)}
+            self._blocks[sheet] = block
+        return self._blocks[sheet]
 
     def dates(self, sheet: str, column: str):
         """``as_datetime64`` of a column (cached; do not modify)."""

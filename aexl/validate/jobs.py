@@ -13,6 +13,7 @@ from aexl.validate.base import (
     Context,
     as_number,
     fmt_date,
+    is_missing,
     job_key,
 )
 
@@ -31,11 +32,13 @@ def check_brands(ctx: Context) -> dict | None:
     frame = ctx.frame(BRANDS)
     ctx.required(BRANDS, ("品牌", "产品线"))
     ctx.required(BRANDS, ("客户",), WARNING)
+    import numpy as np
+
     for column in ("品牌代码", "产品线代码"):
-        problems = frame[column].map(_code_problem, na_action="ignore")
+        problems = [_code_problem(v) != "" for v in ctx.values(BRANDS, column).tolist()]
         ctx.emit(
             BRANDS,
-            problems.notna() & (problems != ""),
+            np.array(problems, dtype=bool),
             column,
             ERROR,
             "brand.code_invalid",
@@ -45,9 +48,7 @@ def check_brands(ctx: Context) -> dict | None:
             fields=[column],
         )
     if not frame.empty:
-        pair = frame["品牌"].notna() & frame["产品线"].notna()
-        dup = pair & frame.duplicated(subset=["品牌", "产品线"], keep="first")
-        first = _first_rows(frame, ["品牌", "产品线"])
+        dup, first = _duplicate_pairs(ctx)
         ctx.emit(
             BRANDS,
             dup,
@@ -149,13 +150,19 @@ def check_jobs(ctx: Context, codes: dict | None) -> None:
     _job_numbers(ctx, codes)
 
 
-def _first_rows(frame, columns: list[str]) -> dict:
-    """{key: first Excel row} for the values of ``columns`` (key is a value or a tuple)."""
-    firsts = frame.drop_duplicates(subset=columns, keep="first")
-    if len(columns) == 1:
-        return dict(zip(firsts[columns[0]], firsts[ROW], strict=True))
-    keys = zip(*(firsts[c] for c in columns), strict=True)
-    return dict(zip(keys, firsts[ROW], strict=True))
+def _duplicate_pairs(ctx: Context):
+    """(bool array: the 品牌 row repeats the brand × line of an earlier row with both
+    filled, {(brand, line): first Excel row})."""
+    import numpy as np
+
+    first: dict = {}
+    dup = []
+    rows = ctx.values(BRANDS, ROW).tolist()
+    brands, lines = ctx.values(BRANDS, "品牌").tolist(), ctx.values(BRANDS, "产品线").tolist()
+    for row, brand, line in zip(rows, brands, lines, strict=True):
+        seen = first.setdefault((brand, line), row)
+        dup.append(seen != row and not is_missing(brand) and not is_missing(line))
+    return np.array(dup, dtype=bool), first
 
 
 def _job_numbers(ctx: Context, codes: dict | None) -> None:

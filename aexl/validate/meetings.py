@@ -148,14 +148,15 @@ def _unsigned_minutes(ctx: Context) -> None:
 
 def note_provisional(ctx: Context, due, row, column: str, what: str) -> None:
     """A deadline in a year the calendar only estimates: one warning per such year
-    (``calendar.provisional``), at the first row whose deadline falls in it."""
+    (``calendar.provisional``), at the first row whose deadline falls in it. Whether a
+    year is estimated depends on the year only: each year is looked at once."""
+    seen = ctx.cache.setdefault("provisional_checked", set())
+    if due.year in seen:
+        return
+    seen.add(due.year)
     cal = ctx.calendar
     if not cal.is_provisional(due):
         return
-    reported = ctx.cache.setdefault("provisional_years", set())
-    if due.year in reported:
-        return
-    reported.add(due.year)
     note = cal.provisional_note(due)
     ctx.add(
         MEETINGS,
