@@ -151,26 +151,36 @@ def write_xlsx(
     taken: set[str] = set()
     groups = {"全部": items, **by_person(items)}
     cells = {id(i): item_row(i, as_of, calendar) for i in items}  # 全部 and a person's sheet
-    heights = {key: _row_height(row) for key, row in cells.items()}
+    heights = dict(zip(cells, _row_heights(cells.values()), strict=True))
     for name, mine in groups.items():
         sheet = book.sheet(sheet_name(name, taken))
         title = "待办事项" if name == "全部" else f"待办事项：{name}"
         lines = [title_line] if title_line else []
         lines.append(f"共 {len(mine)} 项，逾期 {sum(i.overdue for i in mine)} 项")
         lines.extend(provisional_notes(mine))
-        rows = [list(cells[id(i)]) for i in mine]
+        rows = [cells[id(i)] for i in mine]
         top = sheet.listing(title, lines, HEADERS, rows, formats={0: DATETIME_FORMAT})
         sheet.set_widths(WIDTHS)
         _fit_rows(sheet, top, [heights[id(i)] for i in mine], one_page=name != "全部")
     return book.save()
 
 
-def _row_height(values: list) -> float:
-    """The height a row's wrapped text needs (points)."""
+def _row_heights(rows) -> list[float]:
+    """The height each row's wrapped text needs (points): its tallest text, each distinct
+    text of a column measured once (labels, names and states repeat row after row)."""
     from aexl.reports.layout import DEFAULT_ROW_PT, text_height
 
-    texts = [(v, WIDTHS[i]) for i, v in enumerate(values) if isinstance(v, str) and v]
-    return max([text_height(v, w) for v, w in texts] or [DEFAULT_ROW_PT])
+    measured: dict[tuple[int, str], float] = {}  # (column, text) → height
+    out = []
+    for values in rows:
+        heights = []
+        for key in enumerate(values):
+            if isinstance(key[1], str) and key[1]:
+                if key not in measured:
+                    measured[key] = text_height(key[1], WIDTHS[key[0]])
+                heights.append(measured[key])
+        out.append(max(heights, default=DEFAULT_ROW_PT))
+    return out
 
 
 def _fit_rows(sheet, top: int, heights: list[float], *, one_page: bool) -> None:
