@@ -268,9 +268,9 @@ def needs_qc(work_type: str) -> bool:
 def is_client_confirmation(rec: dict, flows=QC_FLOWS) -> bool:
     """A passed 客户确认 signature of one of ``flows`` (步骤 read by ``normalise_step``)."""
     flow = text_of(rec, "流程")
-    if flow not in flows or text_of(rec, "结果") not in PASSED_RESULTS:
+    if flow not in flows or normalise_step(rec.get("步骤"), flow) != CLIENT_STEP:
         return False
-    return normalise_step(rec.get("步骤"), flow) == CLIENT_STEP
+    return text_of(rec, "结果") in PASSED_RESULTS
 
 
 def client_confirmations(signoffs: list[dict], flows=QC_FLOWS) -> dict[str, list[dict]]:

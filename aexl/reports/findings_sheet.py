@@ -40,7 +40,8 @@ def split_message(message: str) -> tuple[str, str]:
 
 
 def _open(text: str) -> int:
-    return sum(text.count(c) for c in "（(「") - sum(text.count(c) for c in "）)」")
+    opened = text.count("（") + text.count("(") + text.count("「")
+    return opened - text.count("）") - text.count(")") - text.count("」")
 
 
 def in_order(findings) -> list:

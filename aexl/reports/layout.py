@@ -219,10 +219,10 @@ def row_heights(rows: list[list], widths: list[float]) -> list[float]:
     """Estimated heights of table rows (wrapped text grows a row; else the default)."""
     out = []
     for values in rows:
-        height = max(
-            (text_height(v, widths[i]) for i, v in enumerate(values) if isinstance(v, str) and i < len(widths)),
-            default=15.0,
-        )  # fmt: skip
+        height = 15.0  # the default; a text's height is never less
+        for value, width in zip(values, widths):  # noqa: B905 (cells beyond the widths: no height)
+            if isinstance(value, str):
+                height = max(height, text_height(value, width))
         out.append(height if height > 18 else 0.0)
     return out
 

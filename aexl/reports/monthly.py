@@ -34,7 +34,6 @@ from aexl.rules import (
     PROPOSED_STATUSES,
     as_day,
     cancelled_in,
-    client_confirmations,
     in_range,
     is_design,
     jobno_key,
@@ -208,9 +207,7 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
     revisions = regs.by_job(schema.REVISIONS.sheet, "原工作号")
     signs = regs.by_job(schema.SIGNOFFS.sheet, "工作号")
     meetings = [  # the brand's meetings; a job's only while the job exists
-        (m, note)
-        for m, note in regs.meetings(brand)
-        if not jobno_key(m.get("工作号")) or jobno_key(m.get("工作号")) in mine
+        (m, note) for m, note in regs.meetings(brand) if _job_known(m.get("工作号"), mine)
     ]
     notes = [
         n for n in regs.brand_rows(schema.MONTHLY_NOTES.sheet, brand) if n.get("月份") == month
@@ -242,8 +239,14 @@ def monthly_data(source, brand: str, month: Period | str, calendar=None) -> Mont
     _effects(report, regs.brand_rows(schema.EFFECTS.sheet, brand))
     status = {no: regs.status(no, end) for no in mine}
     proposed = _proposals(report, mine, meetings, status)
-    _done(report, mine, proposed, signs, revisions, status)
+    _done(report, mine, proposed, (signs, revisions, regs.confirmations()), status)
     return report
+
+
+def _job_known(value, jobs: dict) -> bool:
+    """No 工作号 written, or one of ``jobs``."""
+    no = jobno_key(value)
+    return not no or no in jobs
 
 
 def _work_rows(report: MonthlyReport, regs, mine: dict, weeks: list, groups: tuple) -> None:
@@ -257,15 +260,20 @@ def _work_rows(report: MonthlyReport, regs, mine: dict, weeks: list, groups: tup
             (e for e in weekly.get(no, ()) if e.get("周次") in in_weeks), key=lambda r: r["周次"]
         )
         revs = [r for r in revisions.get(no, ()) if in_range(r.get("修改日期"), start, end)]
-        dated = [job.get("开单日期"), job.get("交付日期")]
-        dated += [s.get("日期") for s in signs.get(no, ())]
-        dated += [m.get("会议时间") for m in talks.get(no, ())]
-        touched = entries or revs or any(in_range(d, start, end) for d in dated)
         status = regs.status(no, end)
         if status == CANCELLED and not cancelled_in(job, regs.records(no), start, end):
             continue  # cancelled before the month: not this month's work
-        if touched or status in OPEN_STATUSES:
+        if status in OPEN_STATUSES or entries or revs or _dated_in(job, no, groups, start, end):
             _work_row(report, no, job, entries, revs, weeks[-1], status)
+
+
+def _dated_in(job: dict, no: str, groups: tuple, start: date, end: date) -> bool:
+    """Whether the job was opened or delivered, or has a sign-off or a meeting, in the month."""
+    _weekly, _revisions, signs, talks = groups
+    dated = [job.get("开单日期"), job.get("交付日期")]
+    dated += [s.get("日期") for s in signs.get(no, ())]
+    dated += [m.get("会议时间") for m in talks.get(no, ())]
+    return any(in_range(d, start, end) for d in dated)
 
 
 def _work_row(report: MonthlyReport, no, job: dict, entries, revs, last_week: str, status) -> None:
@@ -360,7 +368,7 @@ def _proposals(report: MonthlyReport, mine: dict, meetings: list, status: dict) 
     return proposed
 
 
-def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, status) -> None:
+def _done(report: MonthlyReport, mine, proposed: set[str], groups: tuple, status) -> None:
     """Finished work and designs not yet produced, by one rule (``rules.production_confirmation``).
 
     A job is *produced* by the month's end when the client signed a QC flow
@@ -370,13 +378,18 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, sta
     month of the first signature since the last revision). 「未出正品的设计」: proposed or under
     revision, a design (not 命名/策略方案), and not produced. The two lists
     never share a job.
+
+    ``groups``: the sign-offs and revisions by 工作号 and the client confirmations per job
+    (``rules.client_confirmations`` of the whole register: those up to the month's end are
+    the ones of the job's sign-offs up to then).
     """
+    signs, revisions, confirmations = groups
     start, end = report.start, report.end
     for no, job in mine.items():
-        steps = [s for s in signs.get(no, ()) if (as_day(s.get("日期")) or date.max) <= end]
         revs = [r for r in revisions.get(no, ()) if (as_day(r.get("修改日期")) or date.min) <= end]
         state, kind = status[no], text_of(job, "工作类型")
-        done = production_confirmation(job, client_confirmations(steps).get(no, []), revs)
+        confirmed = [c for c in confirmations.get(no, ()) if _signed_by(c, end)]
+        done = production_confirmation(job, confirmed, revs)
         if done is not None:
             if in_range(done.get("日期"), start, end):
                 report.finished.rows.append(
@@ -389,6 +402,7 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, sta
         )
         if not is_proposed or not is_design(kind):
             continue
+        steps = [s for s in signs.get(no, ()) if _signed_by(s, end)]
         last = max(steps, key=lambda s: (as_day(s["日期"]), s["_row"]), default=None)
         latest = (
             last
@@ -400,6 +414,11 @@ def _done(report: MonthlyReport, mine, proposed: set[str], signs, revisions, sta
             [no, text_of(job, "项目名称"), kind, state, latest or None, len(revs)]
             + [text_of(last_rev, "修改内容") or None, job.get("交付日期")]
         )
+
+
+def _signed_by(sign: dict, day: date) -> bool:
+    """A sign-off dated on or before ``day`` (an undated one is not)."""
+    return (as_day(sign.get("日期")) or date.max) <= day
 
 
 def monthly_reports(source, month: Period | str, calendar=None, brands=None) -> list[MonthlyReport]:

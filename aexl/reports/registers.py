@@ -14,6 +14,7 @@ from aexl.rules import (
     JobRecords,
     brand_key,
     brand_order,
+    client_confirmations,
     jobno_key,
     meeting_brands,
     status_as_of,
@@ -94,9 +95,18 @@ def records(frame) -> list[dict]:
 
 
 def by_job(rows: list[dict], column: str) -> dict[str, list[dict]]:
+    """``jobno_key(column)`` → the rows, in order."""
     out: dict[str, list[dict]] = {}
+    keys: dict[str, str] = {}  # jobno_key per text: a register repeats its job numbers
     for rec in rows:
-        out.setdefault(jobno_key(rec.get(column)), []).append(rec)
+        value = rec.get(column)
+        if type(value) is str:
+            key = keys.get(value)
+            if key is None:
+                key = keys[value] = jobno_key(value)
+        else:
+            key = jobno_key(value)
+        out.setdefault(key, []).append(rec)
     return out
 
 
@@ -123,6 +133,7 @@ class Registers:
         self._meetings: dict[str, list[tuple[dict, str]]] | None = None
         self._records: dict[str, JobRecords] = {}
         self._status: dict[tuple, str | None] = {}
+        self._confirmations: dict[str, list[dict]] | None = None
 
     @property
     def name(self) -> str:
@@ -217,6 +228,12 @@ class Registers:
                 meetings=tuple(self.by_job(schema.MEETINGS.sheet, "工作号").get(no, ())),
             )
         return self._records[no]
+
+    def confirmations(self) -> dict[str, list[dict]]:
+        """``rules.client_confirmations`` of the whole 签核 register: per job, oldest first."""
+        if self._confirmations is None:
+            self._confirmations = client_confirmations(self.rows(schema.SIGNOFFS.sheet))
+        return self._confirmations
 
     def status(self, no: str, day) -> str | None:
         """The job's 状态 at the end of ``day`` (``rules.status_as_of``); None before it was opened.
