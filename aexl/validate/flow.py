@@ -55,7 +55,7 @@ def check_signoffs(ctx: Context) -> None:
         ),
         fields=["步骤", "流程"],
     )
-    _roles(ctx, steps.where(known))
+    _roles(ctx, steps, known)
     _result_words(ctx, frame)
     work = signoff_work(ctx)
     _chain_order(ctx, work)

@@ -49,15 +49,18 @@ def _duplicates(ctx: Context, sheet: str, columns: list[str], column: str, code:
 
 def _brand_known(ctx: Context, sheet: str, code: str) -> None:
     """品牌 of the row is registered in the 品牌 sheet (only checked when that sheet has rows)."""
+    import numpy as np
+
     brands = ctx.frame(schema.BRANDS.sheet)
     if brands.empty:
         return
-    known = set(brands["品牌"].dropna().map(_name))
-    frame = ctx.frame(sheet)
-    names = map_unique(frame["品牌"], _name)
+    known = {
+        _name(v) for v in ctx.values(schema.BRANDS.sheet, "品牌").tolist() if not is_missing(v)
+    }
+    names = _brand_names(ctx, sheet).tolist()
     ctx.emit(
         sheet,
-        names.notna() & ~names.isin(known),
+        np.array([not is_missing(n) and n not in known for n in names], dtype=bool),
         "品牌",
         WARNING,
         code,
@@ -66,6 +69,14 @@ def _brand_known(ctx: Context, sheet: str, code: str) -> None:
         ),
         fields=["品牌"],
     )
+
+
+def _brand_names(ctx: Context, sheet: str):
+    """``_name`` of every 品牌 cell of ``sheet`` (cached per validation)."""
+    key = ("brand_names", sheet)
+    if key not in ctx.cache:
+        ctx.cache[key] = map_unique(ctx.frame(sheet)["品牌"], _name)
+    return ctx.cache[key]
 
 
 def _name(value):
@@ -98,6 +109,8 @@ def check_weekly(ctx: Context) -> None:
 
 # 投放 ---------------------------------------------------------------------------
 def check_placements(ctx: Context) -> None:
+    import numpy as np
+
     frame = ctx.frame(PLACEMENTS)
     if frame.empty:
         return
@@ -117,11 +130,18 @@ def check_placements(ctx: Context) -> None:
     jobs = ctx.frame(schema.JOBS.sheet)
     if not jobs.empty:
         job_brand = dict(
-            zip(ctx.keys(schema.JOBS.sheet, "工作号"), map_unique(jobs["品牌"], _name), strict=True)
+            zip(
+                ctx.keys(schema.JOBS.sheet, "工作号").tolist(),
+                _brand_names(ctx, schema.JOBS.sheet).tolist(),
+                strict=True,
+            )
         )
-        their = ctx.keys(PLACEMENTS, "工作号").map(job_brand)
-        ours = map_unique(frame["品牌"], _name)
-        mismatch = their.notna() & ours.notna() & (their != ours)
+        their = [job_brand.get(key) for key in ctx.keys(PLACEMENTS, "工作号").tolist()]
+        ours = _brand_names(ctx, PLACEMENTS).tolist()
+        mismatch = np.array(
+            [t is not None and o is not None and t != o for t, o in zip(their, ours, strict=True)],
+            dtype=bool,
+        )
         ctx.emit(
             PLACEMENTS,
             mismatch,
@@ -140,15 +160,17 @@ def check_placements(ctx: Context) -> None:
 def _samples(ctx: Context) -> None:
     """A 样稿 that is a path (not a URL) must lie inside the workbook's folder and exist
     there (``aexl.samples.locate_sample``, the rule the placement list and due list use)."""
+    import numpy as np
+
     from aexl import samples
 
-    column = ctx.frame(PLACEMENTS)["样稿"]
+    column = [None if is_missing(v) else v for v in ctx.values(PLACEMENTS, "样稿").tolist()]
     path = getattr(ctx.wb, "path", None)
     folder = Path(path).parent if path else None
-    where = {v: samples.locate_sample(v, folder)[0] for v in set(column.dropna())}
+    where = {v: samples.locate_sample(v, folder)[0] for v in set(column) if v is not None}
 
     def found(state: str):
-        return column.map(lambda v: where.get(v) == state, na_action="ignore").fillna(False).astype(bool)  # fmt: skip
+        return np.array([v is not None and where.get(v) == state for v in column], dtype=bool)
 
     ctx.emit(
         PLACEMENTS,

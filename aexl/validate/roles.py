@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aexl import schema
 from aexl.rules import normalise_step
-from aexl.validate.base import WARNING, Context
+from aexl.validate.base import WARNING, Context, is_missing
 
 SIGNOFFS = schema.SIGNOFFS.sheet
 
@@ -46,13 +46,23 @@ def _role_family(text):
     return _ROLE_FAMILY.get("".join(text.split()).upper())
 
 
-def _roles(ctx: Context, steps) -> None:
-    """角色 (when filled with a known role) belongs to the step's department."""
-    frame = ctx.frame(SIGNOFFS)
-    roles = frame["角色"]
-    role_family = roles.map({v: _role_family(v) for v in roles.dropna().unique()})
-    step_family = steps.map(_STEP_FAMILY, na_action="ignore")
-    mask = role_family.notna() & step_family.notna() & (role_family != step_family)
+def _roles(ctx: Context, steps, known) -> None:
+    """角色 (when filled with a known role) belongs to the step's department (``steps``
+    read by ``rules.normalise_step``; only where ``known`` is a step of its flow)."""
+    import numpy as np
+
+    families: dict = {}  # role → its family, once per distinct role
+    mask = []
+    roles = ctx.values(SIGNOFFS, "角色").tolist()
+    for role, step, ok in zip(roles, steps.tolist(), known.tolist(), strict=True):
+        step_family = _STEP_FAMILY.get(step) if ok else None
+        if step_family is None or is_missing(role):
+            mask.append(False)
+            continue
+        if role not in families:
+            families[role] = _role_family(role)
+        mask.append(families[role] is not None and families[role] != step_family)
+    mask = np.array(mask, dtype=bool)
     ctx.emit(
         SIGNOFFS,
         mask,
