@@ -223,6 +223,22 @@ def test_state_counts_working_days(when, overdue, as_of, state):
     assert state_of(item) == ("逾期" if overdue else "")  # no date to count from
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLE.glob("*.xlsx")))
+def test_item_rows_are_each_items_row(sample, name):
+    """``item_rows`` (one ``state_of`` per moment) gives every item the row ``item_row`` does,
+    overdue, today's and later items alike."""
+    from aexl.planning.dueout import item_row, item_rows
+
+    wb = read_workbench(sample / name)
+    items = due_items(wb, wb.calendar(), EVE, 10)
+    moment = datetime(2026, 9, 29, 12)
+    assert {i.overdue for i in items} == {True, False}
+    assert item_rows(items, moment, wb.calendar()) == [
+        item_row(i, moment, wb.calendar()) for i in items
+    ]
+    assert item_rows(items) == [item_row(i) for i in items]
+
+
 def test_xlsx_states_whole_text_and_one_page_per_person(sample, tmp_path):
     """The written list: 状态 for every row (not only the overdue), rows as tall as their
     wrapped 说明, and each person's list on one page with its header row as print title."""

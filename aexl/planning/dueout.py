@@ -61,7 +61,8 @@ def provisional_notes(items: list[DueItem]) -> list[str]:
     return [f"{note}。" for note in notes if note]
 
 
-def item_row(item: DueItem, as_of: datetime | None = None, calendar=None) -> list:
+def item_row(item: DueItem, as_of: datetime | None = None, calendar=None, state=None) -> list:
+    """The cells of one item (``HEADERS``); ``state``: its ``state_of`` when known."""
     return [
         item.when,
         item.label,
@@ -70,8 +71,20 @@ def item_row(item: DueItem, as_of: datetime | None = None, calendar=None) -> lis
         item.who or NOBODY,
         item.clause,
         item.what,
-        state_of(item, as_of, calendar),
+        state_of(item, as_of, calendar) if state is None else state,
     ]
+
+
+def item_rows(items: list[DueItem], as_of: datetime | None = None, calendar=None) -> list[list]:
+    """``item_row`` of each item; items due at the same moment share one ``state_of``."""
+    states: dict[tuple, str] = {}
+    out = []
+    for item in items:
+        key = (item.when, item.overdue, item.provisional)
+        if key not in states:
+            states[key] = state_of(item, as_of, calendar)
+        out.append(item_row(item, state=states[key]))
+    return out
 
 
 # --- terminal ---------------------------------------------------------------------------
@@ -103,7 +116,7 @@ def format_table(items: list[DueItem], header: str = "", *, as_of=None, calendar
         return "\n".join(lines)
     order = [0, 7, 1, 2, 3, 4, 5, 6]  # 时间 状态 事项 工作号 品牌 负责人 依据 说明
     head = [HEADERS[i] for i in order]
-    body = [[printable(item_row(i, as_of, calendar)[n]) for n in order] for i in items]
+    body = [[printable(row[n]) for n in order] for row in item_rows(items, as_of, calendar)]
     sizes = [max(_width(r[c]) for r in [head, *body]) for c in range(len(head) - 1)]
     for r in [head, *body]:
         cells = [r[c] + " " * (sizes[c] - _width(r[c])) for c in range(len(sizes))]
@@ -150,7 +163,8 @@ def write_xlsx(
     book = Book(path, title="待办事项", subject="AE 待办清单", description=title_line)
     taken: set[str] = set()
     groups = {"全部": items, **by_person(items)}
-    cells = {id(i): item_row(i, as_of, calendar) for i in items}  # 全部 and a person's sheet
+    # each item's cells, for 全部 and for the sheet of each person it names
+    cells = dict(zip(map(id, items), item_rows(items, as_of, calendar), strict=True))
     heights = dict(zip(cells, _row_heights(cells.values()), strict=True))
     for name, mine in groups.items():
         sheet = book.sheet(sheet_name(name, taken))
