@@ -11,15 +11,14 @@ from aexl.rules import (
     NO_ARTWORK_WORK_TYPES,
     QC_FLOWS,
     RESULT_WORD,
-    normalise_step,
 )
+from aexl.rules import normalise_step as normalise_step
 from aexl.validate.base import (
     ERROR,
     NAT_TICKS,
     ROW,
     WARNING,
     Context,
-    as_datetime64,
     as_ticks,
     fmt_date,
 )
@@ -27,6 +26,7 @@ from aexl.validate.meetings import MINUTES_SIGN_WORKDAYS as MINUTES_SIGN_WORKDAY
 from aexl.validate.meetings import UNSIGNED_OK_MEETING_TYPES as UNSIGNED_OK_MEETING_TYPES
 from aexl.validate.meetings import check_meetings as check_meetings
 from aexl.validate.roles import _roles
+from aexl.validate.signoff_rows import changes, known_steps, signoff_work, work_lists
 
 SIGNOFFS, JOBS = schema.SIGNOFFS.sheet, schema.JOBS.sheet
 
@@ -38,7 +38,7 @@ def check_signoffs(ctx: Context) -> None:
         return
     ctx.required(SIGNOFFS, ("工作号", "流程", "步骤", "签名", "日期"))
     ctx.unknown_job(SIGNOFFS, "工作号", "sign.unknown_job")
-    steps, known = _known_steps(ctx)
+    steps, known = known_steps(ctx)
     flows = frame["流程"]
     in_flow = flows.isin(schema.SIGNOFF_CHAINS.keys())
     ctx.emit(
@@ -62,127 +62,6 @@ def check_signoffs(ctx: Context) -> None:
     _chain_dates(ctx, work)
     _signed_before_open(ctx, work)
     _confirmed_before_qc(ctx, work)
-
-
-def _steps(frame):
-    """The 签核 sheet's 步骤 read by ``rules.normalise_step`` (per flow: a number is a
-    position in its chain); ``""`` for a blank."""
-    import pandas as pd
-
-    plain = _STEP_KEY_TYPES
-    seen: dict = {}
-    out = []
-    for flow, step in zip(frame["流程"].tolist(), frame["步骤"].tolist(), strict=True):
-        if type(step) not in plain:
-            out.append(normalise_step(step, flow))
-            continue
-        key = (flow, step)
-        value = seen.get(key)
-        if value is None:
-            value = seen[key] = normalise_step(step, flow)
-        out.append(value)
-    return pd.Series(out, index=frame.index, dtype=object)
-
-
-_STEP_KEY_TYPES = frozenset({str, int, float, type(None)})
-
-
-def _known_steps(ctx: Context):
-    """(steps, known): ``_steps`` of the 签核 sheet and whether each is a step of its
-    flow; computed once per validation."""
-    cached = ctx.cache.get("signoff_steps")
-    if cached is not None:
-        return cached
-    import pandas as pd
-
-    frame = ctx.frame(SIGNOFFS)
-    steps = _steps(frame)
-    valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
-    known = [(f, s) in valid for f, s in zip(frame["流程"].tolist(), steps.tolist(), strict=True)]
-    known = pd.Series(known, index=frame.index, dtype=bool)
-    ctx.cache["signoff_steps"] = steps, known
-    return steps, known
-
-
-def signoff_work(ctx: Context):
-    """The usable 签核 rows (a known job key and a step of the flow), sorted by job, flow
-    and row, with ``_id``, ``_step``, ``_round``, ``_pos`` (place in the round, from 0)
-    and ``_d``: computed once per validation, whichever rule asks first."""
-    cached = ctx.cache.get("signoff_work")
-    if cached is not None:
-        return cached
-    import numpy as np
-    import pandas as pd
-
-    frame = ctx.frame(SIGNOFFS)
-    steps, known = _known_steps(ctx)
-    ids = ctx.keys(SIGNOFFS, "工作号")
-    usable = np.flatnonzero(ids.notna().to_numpy() & known.to_numpy())
-    order = usable[
-        np.lexsort(
-            (
-                ctx.values(SIGNOFFS, ROW)[usable].astype(np.int64),
-                _sort_codes(ctx.values(SIGNOFFS, "流程")[usable]),
-                _sort_codes(ids.to_numpy()[usable]),
-            )
-        )
-    ]  # by job, flow and row, as a stable sort_values on those columns
-    work = frame[[ROW, "工作号", "流程", "日期", "结果"]].take(order)
-    job, flow = ids.to_numpy()[order], work["流程"].to_numpy()
-    rounds = _round_numbers(job, flow, work["结果"].tolist())
-    at = np.arange(len(order))
-    starts = _run_starts(_changes(job, flow) | _changes(rounds))
-    work = work.assign(
-        _id=pd.Series(job, index=work.index, dtype=object),
-        _step=steps.take(order),
-        _round=pd.Series(rounds, index=work.index),
-        _pos=pd.Series(at - starts, index=work.index),
-        _d=as_datetime64(work["日期"]),
-    )
-    ctx.cache["signoff_work"] = work
-    return work
-
-
-def _sort_codes(values):
-    """int codes of ``values`` in sorted order of the values (for ``numpy.lexsort``)."""
-    import numpy as np
-
-    values = values.tolist()
-    code = {v: i for i, v in enumerate(sorted(set(values)))}
-    return np.fromiter((code[v] for v in values), np.int64, len(values))
-
-
-def _changes(*columns):
-    """bool array: the row starts a new run of equal values in ``columns`` (numpy arrays)."""
-    import numpy as np
-
-    n = len(columns[0])
-    out = np.zeros(n, dtype=bool)
-    out[:1] = True
-    for values in columns:
-        out[1:] |= values[1:] != values[:-1]
-    return out
-
-
-def _run_starts(new):
-    """Position of the first row of each row's run (``new`` marks where runs start)."""
-    import numpy as np
-
-    return np.maximum.accumulate(np.where(new, np.arange(len(new)), 0))
-
-
-def _round_numbers(job, flow, results: list):
-    """Round of every row within its job × flow (numpy int64): a 拒单/退回 row ends its
-    round. The rows are sorted by job and flow, so each job × flow is a run of rows:
-    the round is the count of round-ending rows before it in its run."""
-    import numpy as np
-
-    first = _changes(job, flow)
-    ended = np.fromiter((result in ENDS_ROUND for result in results), bool, len(results))
-    step_up = np.zeros(len(results), dtype=np.int64)
-    step_up[1:] = ended[:-1] & ~first[1:]
-    total = np.cumsum(step_up)
-    return total - total[_run_starts(first)]
 
 
 def _chain_order(ctx: Context, work) -> None:
@@ -236,7 +115,7 @@ def _chain_dates(ctx: Context, work) -> None:
     dates = work["_d"]
     ticks = np.array(as_ticks(dates), dtype=np.int64)
     dated = np.flatnonzero(ticks != NAT_TICKS)
-    run = np.cumsum(_changes(work["_id"].to_numpy(), work["流程"].to_numpy()))[dated]
+    run = np.cumsum(changes(work["_id"].to_numpy(), work["流程"].to_numpy()))[dated]
     early = (run[1:] == run[:-1]) & (ticks[dated[1:]] < ticks[dated[:-1]])
     rows, days, flows = work[ROW].tolist(), work["日期"].tolist(), work["流程"].tolist()
     for at, before in zip(dated[1:][early].tolist(), dated[:-1][early].tolist(), strict=True):
@@ -321,11 +200,17 @@ def _completed(ctx: Context) -> set[tuple[str, str]]:
     done: set[tuple[str, str]] = set()
     if work is not None and not work.empty:
         chains = schema.SIGNOFF_CHAINS
-        flows = work["流程"]
-        last = flows.map({f: c[-1] for f, c in chains.items()})
-        candidate = (work["_step"].eq(last) & ~work["结果"].isin(ENDS_ROUND)).to_numpy()
+        last = {f: c[-1] for f, c in chains.items()}
+        col = work_lists(ctx, work)
+        candidate = np.array(
+            [
+                step == last[flow] and result not in ENDS_ROUND
+                for flow, step, result in zip(col["流程"], col["_step"], col["结果"], strict=True)
+            ],
+            dtype=bool,
+        )
         if candidate.any():
-            ids, flow_arr = work["_id"].to_numpy(), flows.to_numpy()
+            ids, flow_arr = work["_id"].to_numpy(), work["流程"].to_numpy()
             names = sorted({s for chain in chains.values() for s in chain})
             steps = work["_step"].to_numpy()
             onehot = np.stack([steps == name for name in names], axis=1).astype(np.int32)
@@ -374,16 +259,17 @@ def _describe_missing(flow: str, missing: list[str], note: str) -> str:
     return f"「{flow}」还缺 {' → '.join(missing)}"
 
 
-def _groups(work, keys: set) -> dict:
+def _groups(ctx: Context, work, keys: set) -> dict:
     """{(job key, flow): [(round, step, result), …]} for the given job keys only."""
     if work is None or work.empty or not keys:
         return {}
-    part = work.loc[work["_id"].isin(keys)]
+    col = work_lists(ctx, work)
     out: dict = {}
     for key, flow, round_no, step, result in zip(
-        part["_id"], part["流程"], part["_round"], part["_step"], part["结果"], strict=True
+        col["_id"], col["流程"], col["_round"], col["_step"], col["结果"], strict=True
     ):
-        out.setdefault((key, flow), []).append((round_no, step, result))
+        if key in keys:
+            out.setdefault((key, flow), []).append((round_no, step, result))
     return out
 
 
@@ -394,22 +280,31 @@ def _confirmed_before_qc(ctx: Context, work) -> None:
     may refuse it (拒单). QC signatures on a job whose sheet was never
     accepted are reported once per job, on its first QC row.
     """
-    qc = work.loc[work["流程"].isin(QC_FLOWS) & work["_id"].isin(ctx.job_ids())]
-    if qc.empty:
+    col = work_lists(ctx, work)
+    known = ctx.job_ids()
+    qc = [
+        at
+        for at, (job, flow) in enumerate(zip(col["_id"], col["流程"], strict=True))
+        if flow in QC_FLOWS and job in known
+    ]
+    if not qc:
         return
     accepted = {job for job, flow in _completed(ctx) if flow == CONFIRM_FLOW}
-    first = qc.loc[~qc["_id"].isin(accepted)].sort_values(ROW, kind="stable")
-    first = first.drop_duplicates("_id")
-    if first.empty:
+    rows = col[ROW]
+    first: dict = {}  # job key → position of its first QC row (by Excel row)
+    for at in qc:
+        job = col["_id"][at]
+        if job not in accepted and (job not in first or rows[at] < rows[first[job]]):
+            first[job] = at
+    if not first:
         return
-    groups = _groups(work, set(first["_id"]))
-    for row, jobno, key, flow in zip(
-        first[ROW], first["工作号"], first["_id"], first["流程"], strict=True
-    ):
+    groups = _groups(ctx, work, set(first))
+    for at in sorted(first.values(), key=rows.__getitem__):
+        key, flow = col["_id"][at], col["流程"][at]
         missing, note = _missing_steps(groups.get((key, CONFIRM_FLOW)), CONFIRM_FLOW)
         ctx.add(
-            SIGNOFFS, row, "流程", WARNING, "sign.confirm_missing",
-            f"工作「{jobno}」已开始「{flow}」签核，但{_describe_missing(CONFIRM_FLOW, missing, note)}："
+            SIGNOFFS, rows[at], "流程", WARNING, "sign.confirm_missing",
+            f"工作「{col['工作号'][at]}」已开始「{flow}」签核，但{_describe_missing(CONFIRM_FLOW, missing, note)}："
             "工作单须经创作部各人签字接单后才能开始制作；请补齐「工作单确认」签核"
             "（如创作部拒单，先补充资料再重新走确认流程）。",
         )  # fmt: skip
@@ -423,35 +318,32 @@ def check_delivery_qc(ctx: Context) -> None:
     (策略方案, 命名) are exempt.
     Skipped when the workbench has no 签核 sheet at all.
     """
+    import numpy as np
+
     if not ctx.has(SIGNOFFS):
         return
     jobs = ctx.frame(JOBS)
     if jobs.empty:
         return
-    ids = ctx.keys(JOBS, "工作号")
-    kind = jobs["工作类型"]
-    due = jobs["状态"].isin(DELIVERED_STATUSES) & ids.notna() & ~kind.isin(NO_ARTWORK_WORK_TYPES)
-    if not due.any():
+    ids = ctx.keys(JOBS, "工作号").tolist()
+    kinds = ctx.values(JOBS, "工作类型").tolist()
+    due = [
+        state in DELIVERED_STATUSES and job is not None and kind not in NO_ARTWORK_WORK_TYPES
+        for state, job, kind in zip(ctx.values(JOBS, "状态").tolist(), ids, kinds, strict=True)
+    ]
+    if not any(due):
         return
     done = _completed(ctx)
     final = {job for job, flow in done if flow == "正稿QC"}
     proof = {job for job, flow in done if flow == "打样QC"}
-    printed = kind.isin(schema.PRINT_WORK_TYPES)
-    mask = due & ~ids.isin(final) & ~(printed & ids.isin(proof))
-    if not mask.any():
+    printed = [kind in schema.PRINT_WORK_TYPES for kind in kinds]
+    mask = [
+        d and job not in final and not (p and job in proof)
+        for d, job, p in zip(due, ids, printed, strict=True)
+    ]
+    if not any(mask):
         return
-    work = signoff_work(ctx)
-    started = set(work.loc[work["流程"].isin(QC_FLOWS), "_id"])
-    begun = mask & ids.isin(started)
-    groups = _groups(work, set(ids[begun]))
-    what: dict[int, str] = {}
-    for row, key, is_print in zip(jobs.loc[begun, ROW], ids[begun], printed[begun], strict=True):
-        flows = QC_FLOWS if is_print else QC_FLOWS[:1]
-        best = min(
-            ((flow, *_missing_steps(groups.get((key, flow)), flow)) for flow in flows),
-            key=lambda t: len(t[1]),
-        )
-        what[row] = _describe_missing(*best)
+    what = _qc_missing_notes(ctx, ids, printed, mask)
     chain = " → ".join(schema.SIGNOFF_CHAINS["正稿QC"])
     none_yet = {
         True: f"「正稿QC」或「打样QC」都还没有签核（{chain}）",
@@ -459,7 +351,7 @@ def check_delivery_qc(ctx: Context) -> None:
     }
     ctx.emit(
         JOBS,
-        mask,
+        np.array(mask, dtype=bool),
         "状态",
         WARNING,
         "job.qc_missing",
@@ -471,3 +363,24 @@ def check_delivery_qc(ctx: Context) -> None:
         ),
         fields=["工作号", "状态", "工作类型"],
     )
+
+
+def _qc_missing_notes(ctx: Context, ids: list, printed: list, mask: list) -> dict[int, str]:
+    """{Excel row: what its QC rounds still lack} for the flagged jobs whose QC has begun."""
+    work = signoff_work(ctx)
+    col = work_lists(ctx, work)
+    started = {job for job, flow in zip(col["_id"], col["流程"], strict=True) if flow in QC_FLOWS}
+    begun = [m and job in started for m, job in zip(mask, ids, strict=True)]
+    groups = _groups(ctx, work, {job for job, b in zip(ids, begun, strict=True) if b})
+    what: dict[int, str] = {}
+    rows = ctx.values(JOBS, ROW).tolist()
+    for row, key, is_print, b in zip(rows, ids, printed, begun, strict=True):
+        if not b:
+            continue
+        flows = QC_FLOWS if is_print else QC_FLOWS[:1]
+        best = min(
+            ((flow, *_missing_steps(groups.get((key, flow)), flow)) for flow in flows),
+            key=lambda t: len(t[1]),
+        )
+        what[row] = _describe_missing(*best)
+    return what
