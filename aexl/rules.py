@@ -370,13 +370,18 @@ def _week_day(text: str) -> date | None:
 
 def _dated(records: JobRecords) -> list[tuple[date, str, dict]]:
     """(day, kind, row) of every record with a readable date, oldest first."""
+    dated = _record_days(records)
+    dated.sort(key=_day_and_row)
+    return dated
+
+
+def _record_days(records: JobRecords) -> list[tuple[date, str, dict]]:
+    """``_dated`` in the registers' order (not yet sorted)."""
     out = [(week_day(r.get("周次")), "weekly", r) for r in records.weekly]
     out += [(as_day(r.get("日期")), "signoff", r) for r in records.signoffs]
     out += [(as_day(r.get("修改日期")), "revision", r) for r in records.revisions]
     out += [(as_day(r.get("会议时间")), "meeting", r) for r in records.meetings]
-    dated = [t for t in out if t[0] is not None]
-    dated.sort(key=_day_and_row)
-    return dated
+    return [t for t in out if t[0] is not None]
 
 
 def _day_and_row(dated: tuple) -> tuple:
@@ -420,13 +425,14 @@ def status_as_of(job: dict, records: JobRecords, day: date) -> str | None:
         gone = cancelled_on(job, records)
         if gone is not None and gone <= day:
             return CANCELLED
-    dated = _dated(records)
+    dated = _record_days(records)  # sorted (as _dated) only when the past is derived
     delivered = as_day(job.get("交付日期"))
-    later = (bool(dated) and dated[-1][0] > day) or (  # dated is oldest first
+    later = any(t[0] > day for t in dated) or (
         current in DELIVERED_STATUSES and delivered is not None and delivered > day
     )
     if not later and current != CANCELLED:
         return current
+    dated.sort(key=_day_and_row)
     upto = [(d, k, r) for d, k, r in dated if d <= day]
     signs = [r for _, k, r in upto if k == "signoff"]
     revs = [r for _, k, r in upto if k == "revision"]

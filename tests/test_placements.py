@@ -30,6 +30,7 @@ from aexl.reports.placements import (
     UNKNOWN,
     URL,
     WIDTHS,
+    brand_placements,
     counts,
     make_thumbnail,
     placement_lists,
@@ -37,6 +38,7 @@ from aexl.reports.placements import (
     report_date,
     write_placement_list,
 )
+from aexl.reports.registers import prepare
 from aexl.workbook.read import read_workbench
 
 BRAND = "星河"
@@ -301,6 +303,24 @@ def test_placement_rows_resolve_samples(bench):
     assert poster.thumb_size == (160, 120) and poster.source_row == 2
     banner = next(r for r in rows if r.media == "微信朋友圈")
     assert banner.thumb_size == (THUMB_MAX_WIDTH, 20)
+
+
+@pytest.mark.parametrize("brand", [BRAND, "云朵", "星河 ", "没有的品牌"])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(2026, 11, 16), date(2026, 11, 22)), (date(2026, 11, 1), date(2026, 11, 30))],
+)
+def test_month_end_rows_from_the_registers_are_the_frames(bench, brand, start, end):
+    """Month-end lists a brand's placements from the prepared registers' rows: the same list
+    as from the 投放 frame, and as the every-brand ``placement_lists``."""
+    frame = read_workbench(bench).frame("投放")
+    mine = prepare({"投放": frame}).brand_rows("投放", brand)
+    rows = brand_placements(mine, start, end, bench.parent)
+    assert rows == placement_rows(frame, brand, start, end, bench.parent)
+    listed = {
+        name.strip(): v for name, v in placement_lists(frame, start, end, bench.parent).items()
+    }
+    assert rows == listed.get(brand.strip(), [])
 
 
 @pytest.mark.parametrize(
