@@ -12,9 +12,9 @@ from aexl.validate.base import (
     WARNING,
     Context,
     as_datetime64,
+    earlier_than,
     fmt_date,
     fmt_dt,
-    is_type,
 )
 from aexl.workcal import END_OF_DAY
 
@@ -30,27 +30,28 @@ UNSIGNED_OK_MEETING_TYPES = frozenset({"电话沟通"})
 
 
 def check_meetings(ctx: Context) -> None:
+    import pandas as pd
+
     frame = ctx.frame(MEETINGS)
     if frame.empty:
         return
     ctx.required(MEETINGS, ("会议时间", "会议类型", "主题"))
     ctx.required(MEETINGS, ("与会人员",), WARNING)
     ctx.unknown_job(MEETINGS, "工作号", "meeting.unknown_job")
-    sent_blank = ctx.blank(MEETINGS, "纪要发送时间")
-    meetings = frame["会议时间"]
-    has_meeting = is_type(meetings, datetime)
+    sent_blank = ctx.blank_array(MEETINGS, "纪要发送时间")
     ctx.emit(
         MEETINGS,
-        ~sent_blank & ctx.blank(MEETINGS, "主管审阅"),
+        ~sent_blank & ctx.blank_array(MEETINGS, "主管审阅"),
         "主管审阅",
         ERROR,
         "minutes.not_reviewed",
         "纪要已发送但「主管审阅」为空：会议纪要须经项目主管审阅后才可发给客户，请补上审阅主管的签名。",
     )
     start, sent = ctx.dates(MEETINGS, "会议时间"), ctx.dates(MEETINGS, "纪要发送时间")
+    before = earlier_than(sent, start)
     ctx.emit(
         MEETINGS,
-        sent < start,
+        before,
         "纪要发送时间",
         ERROR,
         "minutes.before_meeting",
@@ -60,12 +61,15 @@ def check_meetings(ctx: Context) -> None:
         ),
         fields=["会议时间", "纪要发送时间"],
     )
-    due = _minutes_due(ctx, meetings.where(has_meeting, None))
+    meetings = [
+        m if type(m) is datetime else None for m in ctx.values(MEETINGS, "会议时间").tolist()
+    ]
+    due = _minutes_due(ctx, pd.Series(meetings, index=frame.index, dtype=object))
     due64 = as_datetime64(due)
-    due_by_row = dict(zip(frame[ROW], due, strict=True))
+    due_by_row = dict(zip(ctx.values(MEETINGS, ROW).tolist(), due.tolist(), strict=True))
     ctx.emit(
         MEETINGS,
-        (sent > due64) & ~(sent < start),
+        earlier_than(due64, sent) & ~before,
         "纪要发送时间",
         WARNING,
         "minutes.late",
@@ -77,7 +81,7 @@ def check_meetings(ctx: Context) -> None:
     )
     ctx.emit(
         MEETINGS,
-        sent_blank & (due64 < ctx.now),
+        sent_blank & (due64 < ctx.now).to_numpy(),
         "纪要发送时间",
         ERROR,
         "minutes.overdue",
@@ -97,21 +101,26 @@ def _unsigned_minutes(ctx: Context) -> None:
     computed once per distinct sending day. Phone calls are exempt
     (``UNSIGNED_OK_MEETING_TYPES``).
     """
-    frame = ctx.frame(MEETINGS)
-    sent = frame["纪要发送时间"]
-    waiting = (
-        is_type(sent, datetime)
-        & ctx.blank(MEETINGS, "客户签复")
-        & ~frame["会议类型"].isin(UNSIGNED_OK_MEETING_TYPES)
-    )
-    if not waiting.any():
+    import numpy as np
+
+    sent = ctx.values(MEETINGS, "纪要发送时间").tolist()
+    unsigned = ctx.blank_array(MEETINGS, "客户签复").tolist()
+    kinds = ctx.values(MEETINGS, "会议类型").tolist()
+    waiting = [
+        at
+        for at, (moment, blank, kind) in enumerate(zip(sent, unsigned, kinds, strict=True))
+        if type(moment) is datetime and blank and kind not in UNSIGNED_OK_MEETING_TYPES
+    ]
+    if not waiting:
         return
+    rows = ctx.values(MEETINGS, ROW).tolist()
     cal = ctx.calendar
     reported = ctx.cache.setdefault("unknown_years", set())
     due_by_day: dict[date, datetime | None] = {}
     late_rows: dict[int, datetime] = {}
-    for row, moment in zip(frame.loc[waiting, ROW], sent[waiting], strict=True):
-        day = moment.date()
+    late = np.zeros(len(sent), dtype=bool)
+    for at in waiting:
+        row, day = rows[at], sent[at].date()
         if day not in due_by_day:
             try:
                 due_by_day[day] = datetime.combine(
@@ -131,9 +140,10 @@ def _unsigned_minutes(ctx: Context) -> None:
             note_provisional(ctx, due, row, "纪要发送时间", "客户签复的期限")
         if due is not None and due < ctx.now:
             late_rows[int(row)] = due
+            late[at] = True
     ctx.emit(
         MEETINGS,
-        frame[ROW].isin(set(late_rows)),
+        late,
         "客户签复",
         WARNING,
         "minutes.unsigned",
