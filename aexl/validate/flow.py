@@ -33,17 +33,22 @@ SIGNOFFS, JOBS = schema.SIGNOFFS.sheet, schema.JOBS.sheet
 
 # 签核 ---------------------------------------------------------------------------
 def check_signoffs(ctx: Context) -> None:
+    import numpy as np
+
     frame = ctx.frame(SIGNOFFS)
     if frame.empty:
         return
     ctx.required(SIGNOFFS, ("工作号", "流程", "步骤", "签名", "日期"))
     ctx.unknown_job(SIGNOFFS, "工作号", "sign.unknown_job")
     steps, known = known_steps(ctx)
-    flows = frame["流程"]
-    in_flow = flows.isin(schema.SIGNOFF_CHAINS.keys())
+    chains = schema.SIGNOFF_CHAINS
+    flows = ctx.values(SIGNOFFS, "流程").tolist()
+    wrong = np.array([f in chains for f in flows], dtype=bool) & ~known.to_numpy()
+    if wrong.any():  # a step written, but not one of its flow's chain
+        wrong &= steps.ne("").to_numpy()
     ctx.emit(
         SIGNOFFS,
-        in_flow & steps.ne("") & ~known,
+        wrong,
         "步骤",
         ERROR,
         "sign.unknown_step",

@@ -10,44 +10,36 @@ from aexl.validate.base import ROW, Context, as_datetime64
 SIGNOFFS = schema.SIGNOFFS.sheet
 
 
-def _steps(frame):
-    """The 签核 sheet's 步骤 read by ``rules.normalise_step`` (per flow: a number is a
-    position in its chain); ``""`` for a blank."""
-    import pandas as pd
-
-    plain = _STEP_KEY_TYPES
-    seen: dict = {}
-    out = []
-    for flow, step in zip(frame["流程"].tolist(), frame["步骤"].tolist(), strict=True):
-        if type(step) not in plain:
-            out.append(normalise_step(step, flow))
-            continue
-        key = (flow, step)
-        value = seen.get(key)
-        if value is None:
-            value = seen[key] = normalise_step(step, flow)
-        out.append(value)
-    return pd.Series(out, index=frame.index, dtype=object)
-
-
 _STEP_KEY_TYPES = frozenset({str, int, float, type(None)})
 
 
 def known_steps(ctx: Context):
-    """(steps, known): ``_steps`` of the 签核 sheet and whether each is a step of its
-    flow; computed once per validation."""
+    """(steps, known): the 签核 sheet's 步骤 read by ``rules.normalise_step`` (per flow: a
+    number is a position in its chain; ``""`` for a blank) and whether each is a step of
+    its flow. Computed once per validation, once per distinct flow and plain step."""
     cached = ctx.cache.get("signoff_steps")
     if cached is not None:
         return cached
     import pandas as pd
 
-    frame = ctx.frame(SIGNOFFS)
-    steps = _steps(frame)
     valid = {(f, s) for f, chain in schema.SIGNOFF_CHAINS.items() for s in chain}
-    known = [(f, s) in valid for f, s in zip(frame["流程"].tolist(), steps.tolist(), strict=True)]
-    known = pd.Series(known, index=frame.index, dtype=bool)
-    ctx.cache["signoff_steps"] = steps, known
-    return steps, known
+    seen: dict = {}
+    steps, known = [], []
+    flows, raw = ctx.values(SIGNOFFS, "流程").tolist(), ctx.values(SIGNOFFS, "步骤").tolist()
+    for flow, step in zip(flows, raw, strict=True):
+        key = (flow, step) if type(step) in _STEP_KEY_TYPES else None
+        hit = seen.get(key) if key is not None else None
+        if hit is None:
+            value = normalise_step(step, flow)
+            hit = value, (flow, value) in valid
+            if key is not None:
+                seen[key] = hit
+        steps.append(hit[0])
+        known.append(hit[1])
+    index = ctx.frame(SIGNOFFS).index
+    cached = pd.Series(steps, index=index, dtype=object), pd.Series(known, index=index, dtype=bool)
+    ctx.cache["signoff_steps"] = cached
+    return cached
 
 
 def signoff_work(ctx: Context):
