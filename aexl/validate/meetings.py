@@ -30,8 +30,6 @@ UNSIGNED_OK_MEETING_TYPES = frozenset({"电话沟通"})
 
 
 def check_meetings(ctx: Context) -> None:
-    import pandas as pd
-
     frame = ctx.frame(MEETINGS)
     if frame.empty:
         return
@@ -61,6 +59,16 @@ def check_meetings(ctx: Context) -> None:
         ),
         fields=["会议时间", "纪要发送时间"],
     )
+    _minutes_deadline(ctx, sent, sent_blank, before)
+    _unsigned_minutes(ctx)
+
+
+def _minutes_deadline(ctx: Context, sent, sent_blank, before) -> None:
+    """Minutes sent after the deadline (24 working hours), or not sent and past it.
+    ``before``: rows whose minutes are dated before the meeting (reported already)."""
+    import pandas as pd
+
+    frame = ctx.frame(MEETINGS)
     meetings = [
         m if type(m) is datetime else None for m in ctx.values(MEETINGS, "会议时间").tolist()
     ]
@@ -91,7 +99,6 @@ def check_meetings(ctx: Context) -> None:
         ),
         fields=[],
     )
-    _unsigned_minutes(ctx)
 
 
 def _unsigned_minutes(ctx: Context) -> None:
