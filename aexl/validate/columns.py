@@ -85,13 +85,11 @@ def map_unique(series, func):
     return pd.Series(out, index=series.index, dtype=object)
 
 
-def key_values(series):
+def key_values(values: list) -> list:
     """Values for duplicate detection: text through ``job_key``, other values as they are."""
-    import pandas as pd
-
     keys: dict[str, object] = {}  # job_key per distinct text: registers repeat job numbers
     out = []
-    for v in series.tolist():
+    for v in values:
         if type(v) is str:
             key = keys.get(v)
             if key is None:
@@ -99,7 +97,7 @@ def key_values(series):
                 key = keys[v] = v if key is None else key
             v = key
         out.append(v)
-    return pd.Series(out, index=series.index, dtype=object)
+    return out
 
 
 def as_datetime64(series):

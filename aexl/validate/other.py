@@ -31,15 +31,20 @@ def _duplicates(ctx: Context, sheet: str, columns: list[str], column: str, code:
     blank key cell is never a duplicate. Plain Python: the registers are
     small and DataFrame.duplicated costs more than the loop.
     """
+    import numpy as np
+    import pandas as pd
+
     frame = ctx.frame(sheet)
     if frame.empty:
         return
-    keys = [key_values(frame[c]).tolist() for c in columns]
+    cells = [ctx.values(sheet, c) for c in columns]
+    blank = np.logical_or.reduce([pd.isna(values) for values in cells])  # as is_missing
+    keys = zip(*(key_values(values.tolist()) for values in cells), strict=True)
     first: dict[tuple, int] = {}
-    for row, *key in zip(frame[ROW].tolist(), *keys, strict=True):
-        if any(is_missing(k) for k in key):
+    for row, key, skip in zip(ctx.values(sheet, ROW).tolist(), keys, blank.tolist(), strict=True):
+        if skip:
             continue
-        seen = first.setdefault(tuple(key), row)
+        seen = first.setdefault(key, row)
         if seen != row:
             ctx.add(
                 sheet, row, column, WARNING, code,
