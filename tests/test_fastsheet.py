@@ -51,6 +51,14 @@ def _write(path, worksheet_class) -> None:
     sheet.ws.write_formula(row + 43, 0, "=1+1", book.fmt(CELL), 2)
     sheet.ws.set_row(row + 44, 20, book.fmt(WARN))  # a row format for unformatted cells
     sheet.ws.write_string(row + 44, 0, "行格式")
+    sheet.ws.set_row(row + 45, 30)  # a row with a height and no cells
+    sheet.ws.write_comment(row + 46, 2, "批注")  # a row with only a comment
+    sheet.put(row + 47, 1, "稀疏", CELL)  # a wide, sparse row
+    sheet.put(row + 47, 40, 3.5, CELL)
+    sheet.put(row + 48, 1, "前", CELL)  # plain cells around a rich string and a formula
+    sheet.ws.write_rich_string(row + 47, 1, "富", book.fmt(HEADER), "文本")
+    sheet.ws.write_formula(row + 47, 2, "=A1", book.fmt(CELL), "")
+    sheet.put(row + 48, 4, date(2026, 1, 2), CELL)
     book.save()
 
 

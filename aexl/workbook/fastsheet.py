@@ -1,30 +1,36 @@
 """XlsxWriter's worksheet with a shorter path for the cells reports are made of.
 
 Saving a report spends most of its time in XlsxWriter turning each cell into
-XML (``Worksheet._write_cell``): a list of attributes, an escape check per
-attribute and a call per element, for every cell. A report's cells are
-almost all text, numbers, dates and empty cells that carry a format, whose
-attributes (a cell reference and a style number) never need escaping; for
-those this class writes the element in one step. Every other cell goes
-through XlsxWriter's own code.
+XML (``Worksheet._write_rows`` / ``_write_cell``): a list of attributes, an
+escape check per attribute and a call per element, for every cell. A report's
+cells are almost all text, numbers, dates and empty cells that carry a format,
+whose attributes (a cell reference and a style number) never need escaping;
+for those this class writes a row's cells as one string. Every other cell, and
+every ``<row>`` tag, goes through XlsxWriter's own code.
 
 The XML is byte for byte what XlsxWriter writes (``tests/test_fastsheet.py``
 saves the same cells both ways and compares every part of the package);
 ``fast_cells_usable`` checks that the installed XlsxWriter still has the cell
-types this relies on, and ``Book`` falls back to the plain worksheet if not.
+types and methods this relies on, and ``Book`` falls back to the plain
+worksheet if not.
 """
 
 from __future__ import annotations
 
 from xlsxwriter import worksheet as _ws
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 
 _CELL_TYPES = ("CellStringTuple", "CellNumberTuple", "CellDatetimeTuple", "CellBlankTuple")
 
 
+_METHODS = ("_write_rows", "_write_row", "_write_empty_row", "_write_cell", "_calculate_spans")
+
+
 def fast_cells_usable() -> bool:
-    """True when XlsxWriter has the cell tuples and the method this class replaces."""
-    return all(hasattr(_ws, name) for name in _CELL_TYPES) and hasattr(_ws.Worksheet, "_write_cell")
+    """True when XlsxWriter has the cell tuples and the methods this class builds on."""
+    return all(hasattr(_ws, name) for name in _CELL_TYPES) and all(
+        hasattr(_ws.Worksheet, name) for name in _METHODS
+    )
 
 
 if fast_cells_usable():
@@ -32,28 +38,54 @@ if fast_cells_usable():
     _DATETIME, _BLANK = _ws.CellDatetimeTuple, _ws.CellBlankTuple
 else:  # pragma: no cover - another XlsxWriter: FastWorksheet is not used (see Book)
     _STRING = _NUMBER = _DATETIME = _BLANK = None
+_PLAIN = frozenset({_STRING, _NUMBER, _DATETIME, _BLANK}) - {None}
+_COLUMNS: list[str] = []  # column number → its letters (A, B, … XFD), grown as needed
+
+
+def _column(col: int) -> str:
+    while len(_COLUMNS) <= col:
+        _COLUMNS.append(xl_col_to_name(len(_COLUMNS)))
+    return _COLUMNS[col]
 
 
 class FastWorksheet(_ws.Worksheet):
     """``Worksheet`` writing formatted text, number, date and empty cells in one step."""
 
-    def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = type(cell)
-        fmt = cell.format
-        if fmt is None or self.constant_memory:  # row / column formats, inline strings
-            super()._write_cell(row, col, cell)
+    def _write_rows(self) -> None:
+        """XlsxWriter's ``_write_rows``, with each row's plain cells joined into one write."""
+        if self.constant_memory:
+            super()._write_rows()
             return
-        if kind is _STRING:  # a shared string: ``string`` is its index in the table
-            self.fh.write(
-                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
-                f"<v>{cell.string}</v></c>"
-            )
-        elif kind is _NUMBER or kind is _DATETIME:
-            self.fh.write(
-                f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
-                f"<v>{cell.number:.16G}</v></c>"
-            )
-        elif kind is _BLANK:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
-        else:  # rich text, formulas, booleans, errors
-            super()._write_cell(row, col, cell)
+        self._calculate_spans()
+        table, info, comments, spans = self.table, self.row_info, self.comments, self.row_spans
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table[row]  # as XlsxWriter does (the table is a defaultdict)
+            if cells:
+                self._write_row(row, spans.get(row // 16), info.get(row))
+                self._write_cells(row, cells)
+                self.fh.write("</row>")
+            elif row in info or row in comments:
+                self._write_empty_row(row, spans.get(row // 16), info.get(row))
+
+    def _write_cells(self, row: int, cells: dict) -> None:
+        """A row's cells in column order: runs of plain cells as one string each."""
+        number, parts = str(row + 1), []
+        for col in sorted(cells):
+            cell = cells[col]
+            kind, fmt = type(cell), cell.format
+            if fmt is not None and kind in _PLAIN:
+                ref = f"{_column(col)}{number}"
+                xf = fmt._get_xf_index()
+                if kind is _STRING:  # a shared string: ``string`` is its index in the table
+                    parts.append(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                elif kind is _BLANK:
+                    parts.append(f'<c r="{ref}" s="{xf}"/>')
+                else:
+                    parts.append(f'<c r="{ref}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+                continue
+            if parts:
+                self.fh.write("".join(parts))
+                parts = []
+            self._write_cell(row, col, cell)
+        if parts:
+            self.fh.write("".join(parts))
