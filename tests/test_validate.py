@@ -578,3 +578,24 @@ def test_minutes_deadline_is_the_calendars(tmp_path, held):
         data["会议"][0].update(会议时间=held, 纪要发送时间=sent)
         codes = {f.code for f in check(tmp_path, data)}
         assert ("minutes.late" in codes) is late, (held, sent)
+
+
+def test_revision_numbers_checked_per_job_in_number_order(tmp_path):
+    """Rows of two jobs interleaved and out of order: each job's numbers are checked
+    in number order, each finding names the row it compares with."""
+    data = clean_data()
+    data["修改单"] += [
+        {**REV, "原工作号": "mdbx2026001", "修改序号": 4, "修改日期": D(2026, 11, 14)},  # row 5
+        {**REV, "原工作号": "MDKT2026001", "修改序号": 2.0},  # row 6: the number of row 3
+        {**REV, "原工作号": "MDBX2026001", "修改序号": 2, "修改日期": D(2026, 11, 12)},  # row 7
+    ]
+    findings = [f for f in check(tmp_path, data) if f.sheet == "修改单"]
+    assert [(f.row, f.code) for f in findings] == [
+        (5, "rev.seq_gap"),
+        (6, "rev.seq_duplicate"),
+        (7, "rev.date_order"),
+    ]
+    gap, duplicate, order = (f.message for f in findings)
+    assert "「mdbx2026001」的修改序号跳过了 3" in gap
+    assert "修改序号 2 与第 3 行重复" in duplicate
+    assert "早于第 1 次（第 4 行，2026-11-13）" in order
