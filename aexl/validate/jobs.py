@@ -283,34 +283,29 @@ def _pair_codes(ctx: Context, codes: dict | None):
             "「品牌」表没有内容：工作号暂按品牌、产品线名称的拼音首字母核对；"
             "请在「品牌」表登记每个品牌 × 产品线（代码可留空自动生成）。",
         )  # fmt: skip
-    filled = frame["品牌"].notna() & frame["产品线"].notna()
-    if not filled.any():
+    brand_cells, line_cells = ctx.values(JOBS, "品牌").tolist(), ctx.values(JOBS, "产品线").tolist()
+    key = [
+        None if is_missing(brand) or is_missing(line) else (brand, line)
+        for brand, line in zip(brand_cells, line_cells, strict=True)
+    ]
+    if all(k is None for k in key):
         return none
-    key = pd.Series(
-        [
-            (brand, line) if f else None
-            for brand, line, f in zip(frame["品牌"], frame["产品线"], filled, strict=True)
-        ],
-        index=frame.index,
-        dtype=object,
-    )
-    found = _found_codes(ctx, frame, key, codes, use_sheet)
-    result = pd.Series(
-        [found.get(k) if k is not None else None for k in key], index=frame.index, dtype=object
-    )
+    found = _found_codes(ctx, key, codes, use_sheet)
+    result = [found.get(k) if k is not None else None for k in key]
     if use_sheet:
-        brand_keys = set(brands["品牌"].dropna().map(name_key))
-        _unknown_pairs(ctx, frame, filled & result.isna(), brand_keys)
-    return result.where(result.notna(), None)
+        brand_keys = {name_key(b) for b in ctx.values(BRANDS, "品牌").tolist() if not is_missing(b)}
+        missing = [k is not None and r is None for k, r in zip(key, result, strict=True)]
+        _unknown_pairs(ctx, brand_cells, missing, brand_keys)
+    return pd.Series(result, index=frame.index, dtype=object)
 
 
-def _found_codes(ctx: Context, frame, key, codes: dict | None, use_sheet: bool) -> dict:
+def _found_codes(ctx: Context, key: list, codes: dict | None, use_sheet: bool) -> dict:
     """{(brand, line): (brand code, line code) or None} for the distinct pairs in ``key``:
     from the 品牌 sheet's table, or (no 品牌 rows) from pinyin, reporting what fails."""
     from aexl.codes import name_key, resolve_codes
 
     found: dict[tuple, tuple | None] = {}
-    for pair in set(key.dropna()):
+    for pair in {k for k in key if k is not None}:
         brand, line = pair
         wanted = (name_key(brand), name_key(line))
         if use_sheet:
@@ -320,16 +315,20 @@ def _found_codes(ctx: Context, frame, key, codes: dict | None, use_sheet: bool) 
                 found[pair] = tuple(resolve_codes(None, brand, line))
             except AexlError as exc:
                 found[pair] = None
-                for row in [r for r, k in zip(frame[ROW], key, strict=True) if k == pair]:
+                rows = ctx.values(JOBS, ROW).tolist()
+                for row in [r for r, k in zip(rows, key, strict=True) if k == pair]:
                     ctx.add(JOBS, row, "品牌", ERROR, "job.unknown_brand", exc.message + "。")
     return found
 
 
-def _unknown_pairs(ctx: Context, frame, missing, brand_keys: set) -> None:
+def _unknown_pairs(ctx: Context, brand_cells: list, missing: list, brand_keys: set) -> None:
     """Rows whose brand × line is not in the 品牌 sheet: the line or the whole brand."""
+    import numpy as np
+
     from aexl.codes import name_key
 
-    known_brand = frame["品牌"].where(missing).map(name_key, na_action="ignore").isin(brand_keys)
+    known = [m and name_key(b) in brand_keys for m, b in zip(missing, brand_cells, strict=True)]
+    missing, known_brand = np.array(missing, dtype=bool), np.array(known, dtype=bool)
     ctx.emit(
         JOBS,
         missing & known_brand,
