@@ -147,3 +147,21 @@ def url(blank_url) -> str:
 
     open_ledger(blank_url, create=True).close()
     return blank_url
+
+
+@pytest.fixture(scope="session")
+def server_app(tmp_path_factory):
+    """``aexl.excel.server.create_app()``'s (app, asgi app), made once per test process:
+    xlwings_server reads its settings when first imported, so every test module that
+    serves the add-in shares this one (skipped when xlwings-server is not installed)."""
+    import importlib.util
+
+    if importlib.util.find_spec("xlwings_server") is None:
+        pytest.skip("xlwings-server is not installed")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from excel_payload import ensure_remote_engine
+
+    ensure_remote_engine()
+    from aexl.excel import server
+
+    return server.create_app(tmp_path_factory.mktemp("server"))

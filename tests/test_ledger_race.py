@@ -51,24 +51,9 @@ def book_numbers(path: Path) -> list[str]:
 
 
 # ------------------------------------------------------- co-authoring: the same state twice
-def _server_app(tmp_path_factory):
-    sys.path.insert(0, str(Path(__file__).parent))
-    from excel_payload import ensure_remote_engine
-
-    ensure_remote_engine()
-    from aexl.excel import server
-
-    project = (
-        os.environ.get("XLWINGS_PROJECT_DIR") if "xlwings_server.config" in sys.modules else None
-    )
-    return server.create_app(Path(project) if project else tmp_path_factory.mktemp("server"))[0]
-
-
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    if __import__("importlib").util.find_spec("xlwings_server") is None:
-        pytest.skip("xlwings-server is not installed")
-    return _server_app(tmp_path_factory)
+def app(server_app):
+    return server_app[0]
 
 
 def coauthor_payload(tmp_path: Path) -> dict:

@@ -33,8 +33,8 @@ XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    app, _asgi = server.create_app(tmp_path_factory.mktemp("server"))
+def client(server_app):
+    app, _asgi = server_app
     with TestClient(app) as c:
         yield c
 
@@ -219,7 +219,7 @@ def test_error_cells_come_back_as_excel_errors(client):
 
 
 @pytest.fixture(scope="module")
-def live_server(client):
+def live_server(client, server_app):
     """The same app behind uvicorn on 127.0.0.1 (a free port), for raw HTTP requests."""
     import socket
     import threading
@@ -227,7 +227,7 @@ def live_server(client):
 
     import uvicorn
 
-    app, _asgi = server.create_app(Path(server.os.environ["XLWINGS_PROJECT_DIR"]))
+    app, _asgi = server_app
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -623,7 +623,7 @@ def test_serve_refuses_an_unsafe_deployment(tmp_path, extra, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_serve_with_workers_hands_uvicorn_an_app_factory(tmp_path, monkeypatch):
+def test_serve_with_workers_hands_uvicorn_an_app_factory(server_app, tmp_path, monkeypatch):
     """Several workers: uvicorn gets the import string of worker_app (each worker builds
     its own app) and the ledger travels to them in AEXL_LEDGER."""
     import uvicorn
