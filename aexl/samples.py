@@ -9,7 +9,9 @@ entry is and, for a path, whether the file is there.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from aexl.values import is_blank
@@ -57,15 +59,39 @@ def locate_sample(value, folder: Path | None) -> tuple[str, Path | None]:
         return OUTSIDE, None
     if folder is None:
         return UNKNOWN, None
-    path = Path(folder) / relative
+    path = os.path.join(os.fspath(folder), *relative.split("/"))
     try:
-        if not path.exists():
-            return MISSING, path
-        if not path.resolve().is_relative_to(_resolved(Path(folder))):
-            return OUTSIDE, None  # a link inside the folder that leads out of it
-        return (FOUND if path.is_file() else MISSING), path
+        return _walk(os.fspath(folder), relative.split("/"), path)
     except OSError:  # unreadable, a loop of links …
-        return MISSING, path
+        return MISSING, Path(path)
+
+
+def _walk(folder: str, parts: list[str], path: str) -> tuple[str, Path | None]:
+    """Each step from the folder down to the file, without following links; a link (or a
+    Windows junction) on the way is followed to see whether it leads out of the folder."""
+    step = folder
+    for part in parts:
+        step = os.path.join(step, part)
+        try:
+            info = os.lstat(step)
+        except FileNotFoundError:
+            return MISSING, Path(path)
+        if stat.S_ISLNK(info.st_mode) or _reparse_point(info):
+            return _through_link(folder, path)
+    return (FOUND if stat.S_ISREG(info.st_mode) else MISSING), Path(path)
+
+
+def _through_link(folder: str, path: str) -> tuple[str, Path | None]:
+    if not os.path.exists(path):  # a link to nothing
+        return MISSING, Path(path)
+    if not Path(path).resolve().is_relative_to(_resolved(Path(folder))):
+        return OUTSIDE, None  # a link inside the folder that leads out of it
+    return (FOUND if os.path.isfile(path) else MISSING), Path(path)
+
+
+def _reparse_point(info: os.stat_result) -> bool:
+    """Windows: a junction or other reparse point (not reported as a link by lstat)."""
+    return bool(getattr(info, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT)
 
 
 _RESOLVED: dict[Path, Path] = {}  # a workbench folder → its real path, once per run

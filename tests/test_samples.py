@@ -27,6 +27,9 @@ def _folder(tmp_path):
     (folder / "样稿" / "子文件夹").mkdir()
     outside = write_image(tmp_path / "别处" / "秘密.png", (40, 30))
     os.symlink(outside, folder / "样稿" / "链接.png")
+    os.symlink(outside.parent, folder / "链接目录")  # a folder link leading out
+    os.symlink(folder / "样稿", folder / "内部链接")  # a folder link staying inside
+    os.symlink(folder / "样稿" / "不存在.png", folder / "样稿" / "断链.png")  # a link to nothing
     return folder, outside
 
 
@@ -41,6 +44,10 @@ CASES = [  # (样稿, what it is)
     ("样稿/缺少.png", samples.MISSING),
     ("样稿/子文件夹", samples.MISSING),  # a folder is not a file
     ("样稿/链接.png", samples.OUTSIDE),  # a link leading out of the folder
+    ("链接目录/秘密.png", samples.OUTSIDE),  # through a folder link leading out
+    ("内部链接/海报.png", samples.FOUND),  # through a folder link staying inside
+    ("样稿/断链.png", samples.MISSING),
+    ("样稿/海报.png/x.png", samples.MISSING),  # a file is not a folder
     ("../别处/秘密.png", samples.OUTSIDE),
     ("C:\\Users\\ae\\海报.png", samples.OUTSIDE),
     ("\\\\server\\share\\a.png", samples.OUTSIDE),
