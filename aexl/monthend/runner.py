@@ -26,6 +26,7 @@ from pathlib import Path
 
 from aexl.errors import AexlError, UsageError
 from aexl.findings import WARNING, Finding
+from aexl.gcpause import paused_gc
 from aexl.monthend.book import build_outputs
 from aexl.monthend.inputs import default_in_dir, default_out_dir, find_workbenches
 from aexl.monthend.publish import out_lock, publish_all, remove_leftovers, stage_dir
@@ -196,7 +197,8 @@ def _build_all(summary: RunSummary, paths, month, workers, options, stream) -> N
             for index in order:
                 done(index, build_outputs(paths[index], month, stage_dir(out_dir), **options))
             return
-        _preload(month)
+        with paused_gc():  # imports make no garbage: no collection runs over them meanwhile
+            _preload(month)
         gc.freeze()  # the preloaded libraries are shared with forked workers: never scan them
         pool = Workers(jobs, build_outputs, (month,), options)
         tasks = [Task(i, paths[i], stage_dir(out_dir)) for i in order]
