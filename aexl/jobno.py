@@ -237,14 +237,15 @@ def ledger_entries(rows: Iterable[Iterable]) -> list[LedgerEntry]:
 def read_ledger(path) -> list[LedgerEntry]:
     """The ledger of the workbench at ``path`` ([] when it has none yet).
 
-    Raises InputFileError when the workbook cannot be read.
+    Raises InputFileError when the workbook cannot be read, SheetError when the ledger
+    sheet is past the reading caps.
     """
-    from aexl.workbook.read import open_calamine
+    from aexl.workbook.read import open_calamine, sheet_rows
 
     book = open_calamine(path)
     if LEDGER_SHEET not in book.sheet_names:
         return []
-    return ledger_entries(book.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False))
+    return ledger_entries(sheet_rows(book, LEDGER_SHEET))  # its extent checked like a register's
 
 
 def book_jobnos(path) -> set[str]:

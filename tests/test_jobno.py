@@ -364,6 +364,30 @@ def test_check_is_quiet_when_every_ledger_number_has_its_row(tmp_path):
     assert not [f for f in validate_book(book) if f.code.startswith("jobno.ledger")]
 
 
+def test_a_ledger_sheet_past_the_caps_is_a_finding_not_a_crash(tmp_path):
+    """The ledger sheet is sized like a register before calamine builds it: a cell placed at
+    A1048576 and XFD2 (17 billion cells for calamine) is one warning."""
+    import zipfile
+
+    from aexl.validate import validate_book
+    from aexl.workbook.extent import sheet_part
+
+    book = make_bench(tmp_path / "b.xlsx")
+    assert new_job(book).returncode == 0 and new_job(book).returncode == 0
+    with zipfile.ZipFile(book) as zf:
+        part = sheet_part(zf, LEDGER_SHEET)
+        parts = {info: zf.read(info.filename) for info in zf.infolist()}
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts.items():
+            if info.filename == part:
+                data = data.replace(b' r="A3"', b' r="A1048576"').replace(b' r="B2"', b' r="XFD2"')
+            zf.writestr(info, data)
+    with pytest.raises(AexlError):
+        read_ledger(book)
+    [found] = [f for f in validate_book(book) if f.code == "jobno.ledger_unreadable"]
+    assert "工作号台账无法读取" in found.message and "A1048576" in found.message
+
+
 def test_duplicate_jobnos_across_workbenches(tmp_path):
     a = make_bench(tmp_path / "a.xlsx")
     b = make_bench(tmp_path / "b.xlsx", brands=[("明德", "MD", "空调", "KT")])

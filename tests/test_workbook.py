@@ -287,6 +287,36 @@ def test_a_sheet_past_the_caps_is_one_message(tmp_path, monkeypatch, stray, cap,
     assert "\n" not in message
 
 
+@pytest.mark.parametrize(
+    "moves, cap, text",
+    [
+        ({b"A3": b"A900000"}, None, "单元格 A900000"),  # a cell placed far below its <row r="3">
+        ({b"A3": b"A1048576", b"B2": b"XFD2"}, None, "单元格 A1048576"),  # tall and wide
+        ({b"A3": b"A99999", b"B2": b"XFD2"}, None, "内容范围过大"),  # wide, rows under the cap
+        ({b"A3": b"A60"}, "50", "有内容的行超过 50 行"),
+        ({b"A3": b"A5000", b"B2": b"XFD2"}, "1000", "有内容的行超过 1000 行"),
+    ],
+)
+def test_a_cell_is_placed_by_its_own_reference(tmp_path, monkeypatch, moves, cap, text):
+    """calamine places a cell by its reference, whatever its <row> says: a far cell inside a
+    small row is found before calamine sizes the sheet (one message, no crash)."""
+    if cap:
+        monkeypatch.setenv("AEXL_MAX_ROWS", cap)
+    path = _jobs_book(tmp_path / "wb.xlsx", 8)
+    for old, new in moves.items():
+        _patch_sheet(path, b' r="' + old + b'"', b' r="' + new + b'"')
+    with pytest.raises(SheetError) as info:
+        read_workbench(path)
+    message = str(info.value)
+    assert text in message and "工作单" in message and "\n" not in message
+
+
+def test_a_cell_far_inside_the_caps_is_read(tmp_path):
+    path = _jobs_book(tmp_path / "wb.xlsx", 8)
+    _patch_sheet(path, b' r="A3"', b' r="A5000"')  # under the cap, inside A..Z: read as placed
+    assert 5000 in list(read_workbench(path).frame("工作单")["_row"])
+
+
 def test_the_declared_dimension_is_not_trusted(tmp_path):
     path = _jobs_book(tmp_path / "wb.xlsx", 3, dimension="A1:XFD1048576")
     assert list(read_workbench(path).frame("工作单")["_row"]) == [2, 3, 4]

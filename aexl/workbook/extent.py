@@ -20,6 +20,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.etree import ElementTree
 
 from aexl.errors import InputFileError, SheetError
@@ -41,8 +42,10 @@ _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Every row tag (<row, or x:row with a namespace prefix) with its r= when it has one: the
 # rows and their numbers in one pass, a match per row (the literal "row") instead of per cell.
 _ROW_TAG_RE = re.compile(rb"row(?<=[<:]row)(?:\b[^>]*?\sr=\"(\d+)\")?")
-# Only cells from column AA on are looked at one by one: registers live in A..Z.
-_WIDE_CELL_RE = re.compile(rb" r=\"([A-Z]{2,})\d+\"")
+# A cell's own reference places it (calamine follows it, not its <row>): a cell from column AA
+# on, or one whose row number is long enough to pass the row cap, is looked at one by one
+# (``_far_cell_re``); the others are inside A..Z and under the cap, so they need no look.
+_ALL_CELL_ROWS_RE = re.compile(rb" r=\"[A-Z]{1,3}(\d+)\"")
 _ERROR_CELL_RE = re.compile(
     rb"<((?:\w+:)?c)\b([^>]*?\st=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
 )
@@ -186,10 +189,26 @@ def scan_sheet(path, sheet_name: str, package: Package | None = None) -> SheetSc
     try:
         with package.zf.open(part) as stream:
             scan = _scan_stream(stream, path, sheet_name)
+        if scan.columns > CELLS_PER_ROW:  # wide: the area needs every cell's row, not only far ones
+            with package.zf.open(part) as stream:
+                scan.rows = max(scan.rows, _cell_rows(stream))
+            check_size(scan.rows, scan.columns, file=path, sheet=sheet_name)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise InputFileError(f"工作表「{sheet_name}」无法读取，文件可能已损坏", file=path) from None
     scan.part = part
     return scan
+
+
+def _cell_rows(stream) -> int:
+    """The largest row number any cell reference of the sheet names (a second, full pass)."""
+    highest, tail = 0, b""
+    while chunk := stream.read(_CHUNK):
+        buffer = tail + chunk
+        cut = buffer.rfind(b">") + 1  # a reference never spans a tag's end
+        found = _ALL_CELL_ROWS_RE.findall(buffer, 0, cut)
+        highest = max(highest, max(map(int, found), default=0))
+        tail = buffer[cut:]
+    return highest
 
 
 def needs_copy(scan: SheetScan | None) -> bool:
@@ -271,12 +290,19 @@ def _scan_stream(stream, path, sheet_name: str) -> SheetScan:
     return scan
 
 
+@lru_cache(maxsize=8)
+def _far_cell_re(digits: int) -> re.Pattern:
+    """Cell references past column Z, or with a row number of at least ``digits`` digits."""
+    return re.compile(rb" r=\"([A-Z]{2,}(?=\d)|[A-Z](?=\d{%d}))(\d+)\"" % digits)
+
+
 def _scan_part(part: bytes, scan: SheetScan) -> int:
-    """Take the rows, wide cells and error cells of ``part``; returns its row tags' count."""
+    """Take the rows, far cells and error cells of ``part``; returns its row tags' count."""
     found = _ROW_TAG_RE.findall(part)  # b"" for a row without r=
     scan.rows = max(scan.rows, max(map(int, filter(None, found)), default=0))
-    for match in _WIDE_CELL_RE.finditer(part):
+    for match in _far_cell_re(len(str(max_rows() + 1))).finditer(part):
         scan.columns = max(scan.columns, column_number(match.group(1).decode()))
+        scan.rows = max(scan.rows, int(match.group(2)))
     if b't="e"' in part:
         for match in _ERROR_CELL_RE.finditer(part):
             ref = _REF_RE.search(match.group(2))
