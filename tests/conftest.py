@@ -88,6 +88,16 @@ def built_sample(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture
+def sample_books(built_sample, tmp_path) -> Path:
+    """A fresh copy of the sample's workbenches (its .xlsx files) in ``tmp_path/in``."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in built_sample.glob("*.xlsx"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """One real PostgreSQL server per test process, on a free loopback port (the system's

@@ -20,18 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MONTH = ("--month", "2026-10")
 
 
-@pytest.fixture(scope="module")
-def sample(built_sample):
-    return built_sample
-
-
 @pytest.fixture
-def inputs(sample, tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in sample.glob("*.xlsx"):
-        (folder / path.name).write_bytes(path.read_bytes())
-    return folder
+def inputs(sample_books):
+    return sample_books
 
 
 def aexl(*args):
