@@ -212,7 +212,7 @@ def _brand_of(rec: dict, jobs: dict) -> tuple[str, dict | None]:
 
 # --- 会议 ---------------------------------------------------------------------------
 def _minutes(run: _Run, jobs: dict, owners: dict) -> None:
-    from aexl.validate.flow import MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES
+    from aexl.validate.meetings import MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES
 
     rule = (MINUTES_SIGN_WORKDAYS, UNSIGNED_OK_MEETING_TYPES)
     for rec in rows(run.registers, schema.MEETINGS.sheet):

@@ -4,8 +4,8 @@
 returns ``Finding``s sorted by sheet (in the contract's order), Excel row
 and column. It never raises for bad data: the one exception is a broken
 internal invariant. The per-register functions (``check_jobs`` …) work on a
-``Context`` and are in ``validate_jobs`` / ``validate_flow`` /
-``validate_other``.
+``Context`` and are in the modules of this package (``jobs``, ``revisions``,
+``flow``, ``meetings``, ``roles``, ``other`` …).
 
 Finding codes (stable, for tests and filters):
 
@@ -85,7 +85,7 @@ holiday.incomplete             warning    a year known only from 节假日 looks
 A round of a sign-off chain is complete at a signature of its last step
 (电脑 / 客户确认) that is not 拒单/退回, when the round (rows since the last
 拒单/退回 of that job and flow) holds every step of the chain. Thresholds and
-exemptions are named constants in ``validate_flow``: ``MINUTES_SIGN_WORKDAYS``
+exemptions are named constants in ``validate.meetings``: ``MINUTES_SIGN_WORKDAYS``
 (3: a day to read, a day to reply, a day for the signed copy to come back),
 ``UNSIGNED_OK_MEETING_TYPES`` (电话沟通: a phone note lists what to confirm and
 the client confirms by acting on it, rulebook 二.1.2); ``rules.DELIVERED_STATUSES``

@@ -22,10 +22,7 @@ from aexl.validate.base import (
     as_ticks,
     fmt_date,
 )
-from aexl.validate.meetings import MINUTES_SIGN_WORKDAYS as MINUTES_SIGN_WORKDAYS
-from aexl.validate.meetings import UNSIGNED_OK_MEETING_TYPES as UNSIGNED_OK_MEETING_TYPES
-from aexl.validate.meetings import check_meetings as check_meetings
-from aexl.validate.roles import _roles
+from aexl.validate.roles import check_roles
 from aexl.validate.signoff_rows import changes, known_steps, signoff_work, work_lists
 
 SIGNOFFS, JOBS = schema.SIGNOFFS.sheet, schema.JOBS.sheet
@@ -60,7 +57,7 @@ def check_signoffs(ctx: Context) -> None:
         ),
         fields=["步骤", "流程"],
     )
-    _roles(ctx, steps, known)
+    check_roles(ctx, steps, known)
     _result_words(ctx, frame)
     work = signoff_work(ctx)
     _chain_order(ctx, work)

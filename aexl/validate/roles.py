@@ -46,7 +46,7 @@ def _role_family(text):
     return _ROLE_FAMILY.get("".join(text.split()).upper())
 
 
-def _roles(ctx: Context, steps, known) -> None:
+def check_roles(ctx: Context, steps, known) -> None:
     """角色 (when filled with a known role) belongs to the step's department (``steps``
     read by ``rules.normalise_step``; only where ``known`` is a step of its flow)."""
     import numpy as np
