@@ -19,10 +19,7 @@ def blank_mask(series):
     """None/NaN or an empty string (the reader turns blank text into None already)."""
     import pandas as pd
 
-    values = series.to_numpy()
-    if values.dtype != object:
-        return pd.Series(pd.isna(values), index=series.index)
-    return pd.Series(pd.isna(values) | (values == ""), index=series.index)
+    return pd.Series(blank_values(series.to_numpy()), index=series.index)
 
 
 def is_missing(value) -> bool:
