@@ -13,12 +13,19 @@ import gc
 
 
 @contextlib.contextmanager
-def paused_gc():
-    """Within the block the cyclic collector does not run (restored after, even on error)."""
+def paused_gc(*, freeze: bool = False):
+    """Within the block the cyclic collector does not run (restored after, even on error).
+
+    ``freeze``: everything alive at the end of the block is frozen (``gc.freeze``) before
+    the collector may run again: it is never scanned, not even by the collection the
+    first allocation after the pause would otherwise start over all that the block made.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
+        if freeze:
+            gc.freeze()
     finally:
         if was_enabled:
             gc.enable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime, time
 
+import numpy
 import openpyxl
 import pytest
 import xlsxwriter
@@ -25,13 +26,17 @@ VALUES = [
     1234567.891,
     1e-9,
     12345678901234567890,
-    float("inf"),  # an error cell (#NUM!) in XlsxWriter
+    float("inf"),  # an error cell (#DIV/0!) in XlsxWriter
+    float("nan"),  # an error cell (#NUM!)
+    numpy.int64(7),
     True,
     None,
     date(2026, 10, 31),
     datetime(2026, 11, 2, 9, 30),
     time(14, 5),
     "https://example.com/样稿/a.png",
+    "长" * 20_000,  # long enough that only the cell-by-cell path may judge it
+    "超" * 40_000,  # truncated to the cell's cap
 ]
 
 
@@ -59,6 +64,11 @@ def _write(path, worksheet_class) -> None:
     sheet.ws.write_rich_string(row + 47, 1, "富", book.fmt(HEADER), "文本")
     sheet.ws.write_formula(row + 47, 2, "=A1", book.fmt(CELL), "")
     sheet.put(row + 48, 4, date(2026, 1, 2), CELL)
+    sheet.table(row + 50, ["末列"], [["在表内", 1, "在表外"], [2.5]], first_col=16_384)
+    sheet.table(row + 53, ["长短不一"], [["一"], ["二", 3, None, "四"], []])
+    narrow = book.sheet("窄")  # its extent comes from the rows' own cells only
+    narrow.ws.__class__ = worksheet_class
+    narrow.table(3, ["一"], [["a", 1, "b", 2.0], ["c"]], first_col=2)
     book.save()
 
 

@@ -24,3 +24,28 @@ def test_state_restored(enabled):
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_freeze_spares_what_the_block_made_from_the_next_collection(freeze):
+    """Frozen inside the block, the objects it made are never walked; otherwise the first
+    allocation after the pause starts a collection over all of them."""
+    phases = []
+
+    def seen(phase, info):
+        phases.append(phase)
+
+    gc.enable()
+    gc.callbacks.append(seen)
+    try:
+        with paused_gc(freeze=freeze):
+            made = [[n] for n in range(50_000)]
+        after = [[n] for n in range(gc.get_threshold()[0] // 4)]  # too few to start one
+        assert len(made) == 50_000 and after
+        if freeze:
+            assert phases == [] and gc.get_freeze_count() >= 50_000
+        else:
+            assert "start" in phases and gc.get_freeze_count() == 0
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()

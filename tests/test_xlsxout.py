@@ -79,17 +79,25 @@ def test_document_properties(tmp_path):
     assert props.description == "数据来源：x"
 
 
-def test_save_keeps_old_file_on_failure_and_leaves_no_temp_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fails", ["building the package", "writing the file"])
+def test_save_keeps_old_file_on_failure_and_leaves_no_temp_file(tmp_path, monkeypatch, fails):
     target = tmp_path / "report.xlsx"
     target.write_bytes(b"old")
     book = xlsxout.Book(target)
     book.sheet("表").put(1, 1, "x")
 
-    def disk_full():  # the zip is half written when the disk fills up
-        Path(book.wb.filename).write_bytes(b"half")
+    def broken_close():
+        raise OSError("no memory")
+
+    def disk_full(path, data):  # the file is half written when the disk fills up
+        with open(path, "wb") as fh:
+            fh.write(data[: len(data) // 2])
         raise OSError("disk full")
 
-    monkeypatch.setattr(book.wb, "close", disk_full)
+    if fails == "building the package":
+        monkeypatch.setattr(book.wb, "close", broken_close)
+    else:
+        monkeypatch.setattr(Path, "write_bytes", disk_full)
     with pytest.raises(OSError):
         book.save()
     assert target.read_bytes() == b"old"
@@ -296,6 +304,25 @@ def test_a_report_is_sealed_and_still_reads_everywhere(tmp_path):
     data[100] ^= 1  # any changed byte breaks the seal
     path.write_bytes(bytes(data))
     assert not xlsxout.is_untouched(path)
+
+
+def test_sealing_in_memory_and_in_place_give_the_same_bytes(tmp_path):
+    import io
+    import zipfile
+
+    import xlsxwriter
+
+    package = io.BytesIO()
+    book = xlsxwriter.Workbook(package, {"in_memory": True})
+    book.add_worksheet("表").write_string(0, 0, "内容")
+    book.close()
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(package.getvalue())
+    xlsxout.seal(path)
+    assert path.read_bytes() == xlsxout.sealed(package.getvalue())
+    assert xlsxout.is_untouched(path)
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None and zf.comment.startswith(b"aexl-sha256:")
 
 
 # ------------------------------------------------ issue 12, point 5: print ---

@@ -12,7 +12,6 @@ the set is complete.
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 import shutil
@@ -197,9 +196,10 @@ def _build_all(summary: RunSummary, paths, month, workers, options, stream) -> N
             for index in order:
                 done(index, build_outputs(paths[index], month, stage_dir(out_dir), **options))
             return
-        with paused_gc():  # imports make no garbage: no collection runs over them meanwhile
+        # imports make no garbage: no collection runs over them meanwhile, and what they
+        # made is shared with the forked workers: frozen, never scanned (~60 ms saved)
+        with paused_gc(freeze=True):
             _preload(month)
-        gc.freeze()  # the preloaded libraries are shared with forked workers: never scan them
         pool = Workers(jobs, build_outputs, (month,), options)
         tasks = [Task(i, paths[i], stage_dir(out_dir)) for i in order]
         try:

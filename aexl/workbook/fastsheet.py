@@ -51,6 +51,38 @@ def _column(col: int) -> str:
 class FastWorksheet(_ws.Worksheet):
     """``Worksheet`` writing formatted text, number, date and empty cells in one step."""
 
+    def store_plain(
+        self, row: int, col: int, values: list, formats: list, start: int, text_exclude: tuple
+    ) -> int:
+        """Store ``values[start:]`` in ``row`` from column ``col + start``, as XlsxWriter's
+        ``_write_string`` / ``_write_number`` would, up to the first value that is not
+        text, an int or a finite float, or is text starting with one of ``text_exclude``
+        (or too long to be sure it fits a cell); returns that value's position (the
+        length of ``values`` when every one was stored). Rows and columns count from 0."""
+        end = len(values)
+        if self.constant_memory or self._check_dimensions(row, col + end - 1, True, True):
+            return start  # outside the sheet, or streamed rows: the cell-by-cell path decides
+        cells, shared = self.table[row], self.str_table._get_shared_string_index
+        short = self.xls_strmax // 2  # text no longer than this cannot pass the cell's cap
+        stop = start
+        for stop in range(start, end):
+            value = values[stop]
+            kind = type(value)
+            if kind is str:
+                if len(value) > short or value.startswith(text_exclude):
+                    break
+                cells[col + stop] = _STRING(shared(value), formats[stop])
+            elif kind is int or (kind is float and value - value == 0):  # not NaN or ±inf
+                cells[col + stop] = _NUMBER(value, formats[stop])
+            else:
+                break
+        else:
+            stop = end
+        if stop > start:  # the sheet's extent, as each cell's own write would have kept it
+            self._check_dimensions(row, col + start)
+            self._check_dimensions(row, col + stop - 1)
+        return stop
+
     def _write_rows(self) -> None:
         """XlsxWriter's ``_write_rows``, with each row's plain cells joined into one write."""
         if self.constant_memory:

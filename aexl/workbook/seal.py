@@ -46,18 +46,23 @@ def _sealed_part(data: bytes) -> tuple[bytes, bytes] | None:
     return (data[: end + 20], comment) if len(comment) == length else None
 
 
-def seal(path: str | Path) -> None:
-    """Mark a freshly written .xlsx as aexl's own (see ``is_untouched``)."""
+def sealed(package: bytes) -> bytes:
+    """A freshly written .xlsx package, marked as aexl's own (see ``is_untouched``)."""
+    import io
     import zipfile
 
-    with zipfile.ZipFile(path, "a") as zf:  # rewrites only the central directory
+    buffer = io.BytesIO(package)
+    with zipfile.ZipFile(buffer, "a") as zf:  # rewrites only the central directory
         zf.comment = _SEAL + b"0" * 64
-    data = Path(path).read_bytes()
+    data = buffer.getvalue()
     covered, _ = _sealed_part(data)
-    digest = hashlib.sha256(covered).hexdigest().encode()
-    with open(path, "r+b") as fh:
-        fh.seek(len(data) - 64)
-        fh.write(digest)
+    return data[:-64] + hashlib.sha256(covered).hexdigest().encode()
+
+
+def seal(path: str | Path) -> None:
+    """Mark a freshly written .xlsx file as aexl's own, in place."""
+    path = Path(path)
+    path.write_bytes(sealed(path.read_bytes()))
 
 
 def is_untouched(path: str | Path) -> bool:

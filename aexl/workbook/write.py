@@ -23,6 +23,7 @@ openpyxl, which stays for editing existing workbooks: ``aexl.workbook.edit``,
 
 from __future__ import annotations
 
+import io
 import math
 import numbers
 import os
@@ -37,6 +38,7 @@ from aexl.workbook.seal import (  # noqa: F401 - the report-writing interface
     is_untouched,
     publish,
     seal,
+    sealed,
 )
 
 FONT_NAME = "微软雅黑"
@@ -131,15 +133,14 @@ class Book:
         return self.wb.add_chart(options)
 
     def save(self) -> Path:
-        """Write the workbook to a temp file beside ``path``, then rename it into place."""
+        """Build the sealed package in memory, then write it to a temp file beside
+        ``path`` and rename that into place (one write, no re-reading)."""
         for sheet in self.sheets:
             sheet.finish()
-
-        def write(tmp: str) -> None:
-            self.wb.filename = tmp
-            self.wb.close()
-
-        return atomic_write(claim(self.path), write, sealed=True)
+        package = io.BytesIO()
+        self.wb.filename = package
+        self.wb.close()
+        return atomic_write_bytes(sealed(package.getvalue()), claim(self.path))
 
 
 def _worksheet_class():
@@ -319,23 +320,20 @@ class Sheet:
         width = max(len(headers), *map(len, rows))
         cells = [[self.book.look(b, formats.get(i)) for i in range(width)] for b in bands]
         c0 = first_col - 1
-        # plain text, numbers and dates straight to XlsxWriter's own writers, past its
-        # A1-notation wrapper (the row and column are numbers here)
+        # plain text and numbers go in a run at a time (``FastWorksheet.store_plain``), the
+        # rest cell by cell: dates straight to XlsxWriter's writer, others through ``put``
         ws = self.ws
-        write_string, write_number = ws._write_string, ws._write_number
+        store = getattr(ws, "store_plain", None) or _store_none
         write_datetime = ws._write_datetime
         for n, values in enumerate(rows):
-            fmts, r = cells[n % 2], row - 1
-            for i, value in enumerate(values):
-                kind = type(value)
-                if kind is str and not value.startswith(FORMULA_START):
-                    write_string(r, c0 + i, value, fmts[i])
-                elif kind is int or (kind is float and value == value):
-                    write_number(r, c0 + i, value, fmts[i])
-                elif kind is datetime and value.year >= 1900 and formats.get(i):
+            fmts, r, i, end = cells[n % 2], row - 1, 0, len(values)
+            while (i := store(r, c0, values, fmts, i, FORMULA_START)) < end:
+                value = values[i]
+                if type(value) is datetime and value.year >= 1900 and formats.get(i):
                     write_datetime(r, c0 + i, value, fmts[i])
                 else:  # dates, blanks, formula-like text, numpy values…: the general path
                     self.put(row, first_col + i, value, *bands[n % 2], number_format=formats.get(i))
+                i += 1
             row += 1
         self.max_col = max(self.max_col, c0 + width)
         return row + 1
@@ -357,6 +355,11 @@ class Sheet:
         self.freeze(header_row + 1)
         self.print_setup(landscape=True, title_rows=(header_row, header_row))
         return header_row
+
+
+def _store_none(row, col, values, formats, start, text_exclude) -> int:
+    """``store_plain`` of a worksheet without it: every value takes the cell-by-cell path."""
+    return start
 
 
 _PICTURES: dict[bytes, tuple] = {}  # picture bytes → (pixel size, dpi): a thumbnail repeats
@@ -420,18 +423,15 @@ def _temp_beside(path: Path) -> str:
     return tmp
 
 
-def atomic_write(path: str | Path, write, *, sealed: bool = False) -> Path:
+def atomic_write(path: str | Path, write) -> Path:
     """Call ``write(tmp)`` on a temp file beside ``path``, then rename it into place.
 
     A crash or error leaves no half-written file and the old one untouched.
-    ``sealed``: the file is an .xlsx report; mark it as aexl's own (``seal``).
     """
     path = Path(path)
     tmp = _temp_beside(path)
     try:
         write(tmp)
-        if sealed:
-            seal(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
