@@ -311,6 +311,47 @@ def test_a_cell_is_placed_by_its_own_reference(tmp_path, monkeypatch, moves, cap
     assert text in message and "工作单" in message and "\n" not in message
 
 
+def test_scans_made_ahead_are_the_sheets_scans_and_spare_the_reader_a_pass(tmp_path, monkeypatch):
+    from aexl.workbook import extent
+
+    path = write_hostile_register(tmp_path / "wb.xlsx", schema.EFFECTS, "#SPILL!")
+    made = extent.scan_package(path)
+    assert made["sheets"] == {name: extent.scan_sheet(path, name) for name in made["sheets"]}
+    assert made["sheets"]["效果"].errors  # the error cells are part of the scan
+    plain = read_workbench(path)
+    passes = []
+    real = extent._scan_stream
+    monkeypatch.setattr(extent, "_scan_stream", lambda *a: passes.append(a[2]) or real(*a))
+    with extent.prescanned(made):
+        ahead = read_workbench(path)
+    assert passes == []
+    assert ahead.findings == plain.findings
+    assert ahead.frame("效果").equals(plain.frame("效果"))
+    read_workbench(path)  # outside the block the reader scans again
+    assert passes == ["效果"]
+
+
+def test_a_scan_made_ahead_is_not_trusted_once_the_file_changed(tmp_path):
+    from aexl.workbook import extent
+
+    path = _jobs_book(tmp_path / "wb.xlsx", 8)
+    made = extent.scan_package(path)
+    _patch_sheet(path, b' r="A3"', b' r="A1048576"')  # replaced by a hostile version since
+    with extent.prescanned(made), pytest.raises(SheetError, match="A1048576"):
+        read_workbench(path)
+
+
+def test_scanning_ahead_leaves_out_what_it_cannot_scan(tmp_path):
+    from aexl.workbook import extent
+
+    hostile = _jobs_book(tmp_path / "wb.xlsx", 8, stray=(1048575, 16383))
+    assert extent.scan_package(hostile)["sheets"] == {}  # the reader will say what is wrong
+    text = tmp_path / "假的.xlsx"
+    text.write_text("不是 Excel 文件", encoding="utf-8")
+    assert extent.scan_package(text) is None
+    assert extent.scan_package(tmp_path / "没有这个文件.xlsx") is None
+
+
 def test_a_cell_far_inside_the_caps_is_read(tmp_path):
     path = _jobs_book(tmp_path / "wb.xlsx", 8)
     _patch_sheet(path, b' r="A3"', b' r="A5000"')  # under the cap, inside A..Z: read as placed

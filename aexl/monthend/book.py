@@ -95,8 +95,14 @@ def build_outputs(
     *,
     png: bool = False,
     now: datetime | None = None,
+    scans: dict | None = None,
 ) -> BookResult:
-    """Write one workbench's outputs into the staging folder ``stage``; never raises."""
+    """Write one workbench's outputs into the staging folder ``stage``; never raises.
+
+    ``scans``: its sheets' scans made ahead (``aexl.monthend.prescan``), if any.
+    """
+    from aexl.workbook.extent import prescanned
+
     started = time.perf_counter()
     month = Period.of("month", month)  # a Period passes as it is
     result = BookResult(path=Path(path), stage=Path(stage))
@@ -104,7 +110,8 @@ def build_outputs(
     # during a workbench costs ~20% CPU, so collect once afterwards instead.
     gc.disable()
     try:
-        _process(result, month, Path(stage), png=png, now=now)
+        with prescanned(scans):
+            _process(result, month, Path(stage), png=png, now=now)
     except Exception as exc:  # one bad workbench must not stop the batch
         _failed(result, exc, month)
     finally:

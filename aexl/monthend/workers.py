@@ -20,7 +20,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -35,9 +35,10 @@ class Task:
     index: int
     path: Path
     stage: Path
+    options: dict = field(default_factory=dict)  # this task's own keyword arguments of ``build``
 
 
-def _context():
+def start_context():
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -46,7 +47,7 @@ def _worker_main(conn, inherited, build, args: tuple, options: dict) -> None:
     """A worker's loop: build each task it is sent until told to stop or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent()
+    die_with_parent()
     for other in inherited:  # pipe ends of the main process copied by fork: never ours
         other.close()
     while True:
@@ -56,10 +57,10 @@ def _worker_main(conn, inherited, build, args: tuple, options: dict) -> None:
             return
         if task is None:
             return
-        conn.send(build(task.path, *args, task.stage, **options))
+        conn.send(build(task.path, *args, task.stage, **options, **task.options))
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: the kernel kills this worker when the main process dies (even by kill -9),
     instead of letting it finish a workbench nobody will publish."""
     if not sys.platform.startswith("linux"):
@@ -74,12 +75,19 @@ def _die_with_parent() -> None:
 
 
 class Workers:
-    """Up to ``jobs`` worker processes running ``build(path, *args, stage, **options)``."""
+    """Up to ``jobs`` worker processes running ``build(path, *args, stage, **options)``.
 
-    def __init__(self, jobs: int, build: Callable, args: tuple, options: dict) -> None:
-        self.ctx = _context()
+    ``prepare(task)``, when given, runs in the main process as each task is handed out
+    (to add what became known meanwhile to ``task.options``).
+    """
+
+    def __init__(
+        self, jobs: int, build: Callable, args: tuple, options: dict, prepare=None
+    ) -> None:
+        self.ctx = start_context()
         self.jobs = jobs
         self.build, self.args, self.options = build, args, options
+        self.prepare = prepare
         self.busy: dict = {}  # pipe end -> (process, task or None)
 
     def _start(self):
@@ -112,6 +120,8 @@ class Workers:
         process, _ = self.busy[conn]
         if pending:
             task = pending.popleft()
+            if self.prepare is not None:
+                self.prepare(task)
             self.busy[conn] = (process, task)
             conn.send(task)
             return

@@ -15,6 +15,8 @@ built is checked afterwards (.xls is bounded by its format: 65,536 × 256).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import posixpath
 import re
@@ -163,6 +165,67 @@ class Package:
         self.close()
 
 
+# Scans made ahead (``scan_package``, in month-end's helper process) for the file being read.
+_PRESCANNED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "aexl_prescanned", default=None
+)
+
+
+def file_signature(path) -> tuple | None:
+    """What tells a file apart from a later version of it: size, mtime, inode, device."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
+def scan_package(path) -> dict | None:
+    """Every sheet's scan of the package at ``path``, made ahead of reading it.
+
+    Returns ``{"path", "signature", "sheets": {name: SheetScan}}`` for ``prescanned``,
+    or None when the file is not a package. A sheet whose scan fails is left out:
+    its reader scans it again and says what is wrong. Never raises.
+    """
+    try:
+        signature = file_signature(path)
+        package = open_package(path)
+        if package is None or signature is None:
+            return None
+        sheets: dict[str, SheetScan] = {}
+        with package:
+            for name in sheet_parts(package.zf):
+                with contextlib.suppress(Exception):
+                    found = scan_sheet(path, name, package)
+                    if found is not None:
+                        sheets[name] = found
+    except Exception:  # a head start only: the reader does the real work and reports
+        return None
+    if file_signature(path) != signature:  # changed meanwhile: nothing of it is trusted
+        return None
+    return {"path": os.fspath(path), "signature": signature, "sheets": sheets}
+
+
+@contextlib.contextmanager
+def prescanned(scans: dict | None):
+    """Within the block ``scan_sheet`` takes a sheet's scan from ``scans`` (made by
+    ``scan_package``) as long as the file is still the one that was scanned."""
+    token = _PRESCANNED.set(scans)
+    try:
+        yield
+    finally:
+        _PRESCANNED.reset(token)
+
+
+def _prescanned(path, sheet_name: str) -> SheetScan | None:
+    known = _PRESCANNED.get()
+    if known is None or os.fspath(path) != known["path"] or sheet_name not in known["sheets"]:
+        return None
+    if file_signature(path) != known["signature"]:
+        return None
+    return known["sheets"][sheet_name]
+
+
 def open_package(path) -> Package | None:
     """The package at ``path`` opened for ``scan_sheet``; None if it is not a zip package."""
     try:
@@ -177,6 +240,9 @@ def scan_sheet(path, sheet_name: str, package: Package | None = None) -> SheetSc
     ``package``: the file already opened (``open_package``), so a workbook's sheets
     share one opening. Raises SheetError as soon as the sheet is known to be too large.
     """
+    known = _prescanned(path, sheet_name)
+    if known is not None:
+        return known
     if package is None:
         package = open_package(path)
         if package is None:
