@@ -90,30 +90,33 @@ class FastWorksheet(_ws.Worksheet):
             return
         self._calculate_spans()
         table, info, comments, spans = self.table, self.row_info, self.comments, self.row_spans
+        styles: dict[int, int] = {}  # id(format) → its style number, fixed by now
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table[row]  # as XlsxWriter does (the table is a defaultdict)
             if cells:
                 self._write_row(row, spans.get(row // 16), info.get(row))
-                self._write_cells(row, cells)
+                self._write_cells(row, cells, styles)
                 self.fh.write("</row>")
             elif row in info or row in comments:
                 self._write_empty_row(row, spans.get(row // 16), info.get(row))
 
-    def _write_cells(self, row: int, cells: dict) -> None:
+    def _write_cells(self, row: int, cells: dict, styles: dict[int, int]) -> None:
         """A row's cells in column order: runs of plain cells as one string each."""
-        number, parts = str(row + 1), []
+        number, parts, columns = str(row + 1), [], _COLUMNS
         for col in sorted(cells):
             cell = cells[col]
             kind, fmt = type(cell), cell.format
             if fmt is not None and kind in _PLAIN:
-                ref = f"{_column(col)}{number}"
-                xf = fmt._get_xf_index()
+                xf = styles.get(id(fmt))
+                if xf is None:
+                    xf = styles[id(fmt)] = fmt._get_xf_index()
+                ref = columns[col] if col < len(columns) else _column(col)
                 if kind is _STRING:  # a shared string: ``string`` is its index in the table
-                    parts.append(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                    parts.append(f'<c r="{ref}{number}" s="{xf}" t="s"><v>{cell.string}</v></c>')
                 elif kind is _BLANK:
-                    parts.append(f'<c r="{ref}" s="{xf}"/>')
+                    parts.append(f'<c r="{ref}{number}" s="{xf}"/>')
                 else:
-                    parts.append(f'<c r="{ref}" s="{xf}"><v>{cell.number:.16G}</v></c>')
+                    parts.append(f'<c r="{ref}{number}" s="{xf}"><v>{cell.number:.16G}</v></c>')
                 continue
             if parts:
                 self.fh.write("".join(parts))
