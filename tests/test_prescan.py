@@ -68,3 +68,17 @@ def test_each_task_brings_its_scans_to_the_worker(tmp_path):
     finally:
         prescan.close()
     assert seen == {0: ("scans", ["工作单", "投放"]), 1: ("scans", ["工作单", "投放"])}
+
+
+def test_without_a_process_to_spare_there_is_no_head_start(tmp_path, monkeypatch):
+    import multiprocessing.context
+
+    def refused(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refused, raising=False)
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused, raising=False)
+    path = _book(tmp_path / "甲.xlsx", 3)
+    prescan = Prescan([path])
+    assert prescan.take(path) is None  # the worker scans for itself
+    prescan.close()

@@ -13,9 +13,12 @@ died, costs nothing but the head start: the worker scans for itself.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from pathlib import Path
+
+log = logging.getLogger("aexl")
 
 
 def _prescan_main(conn, paths: list[Path]) -> None:
@@ -39,15 +42,26 @@ class Prescan:
     def __init__(self, paths: list[Path]) -> None:
         from aexl.monthend.workers import start_context
 
-        ctx = start_context()
-        self.conn, child = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_prescan_main, args=(child, list(paths)), daemon=True)
-        self.process.start()
-        child.close()
         self.found: dict[str, dict | None] = {}
+        self.conn = self.process = None
+        ctx = start_context()
+        try:
+            self.conn, child = ctx.Pipe(duplex=False)
+            process = ctx.Process(target=_prescan_main, args=(child, list(paths)), daemon=True)
+            process.start()
+        except OSError:  # no process to spare (a limit on processes or pipes): no head start
+            log.debug("no prescan helper", exc_info=True)
+            if self.conn is not None:
+                self.conn.close()
+            self.conn = None
+            return
+        child.close()
+        self.process = process
 
     def take(self, path: Path) -> dict | None:
         """The scans of ``path`` if they have arrived (never waits); None otherwise."""
+        if self.conn is None:
+            return None
         try:
             while self.conn.poll():
                 key, scans = self.conn.recv()
@@ -58,6 +72,8 @@ class Prescan:
 
     def close(self) -> None:
         """Stop the helper if it is still running, and wait for it."""
+        if self.process is None:
+            return
         self.conn.close()
         if self.process.is_alive():
             self.process.terminate()
