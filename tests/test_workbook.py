@@ -341,6 +341,28 @@ def test_a_scan_made_ahead_is_not_trusted_once_the_file_changed(tmp_path):
         read_workbench(path)
 
 
+def test_a_rewrite_with_the_old_size_and_time_is_still_noticed(tmp_path):
+    import os
+    import time
+
+    from aexl.workbook import extent
+
+    path = tmp_path / "wb.xlsx"
+    path.write_bytes(b"x" * 100)
+    before, signature = os.stat(path), extent.file_signature(path)
+    time.sleep(0.05)  # past the file system's clock tick
+    with open(path, "r+b") as fh:  # in place (the same inode), the same size
+        fh.write(b"y" * 100)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the old time
+    after = os.stat(path)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    assert extent.file_signature(path) != signature  # the change time gives it away
+
+
 def test_scanning_ahead_leaves_out_what_it_cannot_scan(tmp_path):
     from aexl.workbook import extent
 

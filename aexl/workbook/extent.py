@@ -172,12 +172,16 @@ _PRESCANNED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 
 
 def file_signature(path) -> tuple | None:
-    """What tells a file apart from a later version of it: size, mtime, inode, device."""
+    """What tells a file apart from a later version of it: size, times, inode, device.
+
+    The change time (``st_ctime_ns``) moves with every write and cannot be set back by
+    the file's owner, so a rewrite with the old size and modification time still shows.
+    """
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def scan_package(path) -> dict | None:
