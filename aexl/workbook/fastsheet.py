@@ -83,6 +83,31 @@ class FastWorksheet(_ws.Worksheet):
             self._check_dimensions(row, col + stop - 1)
         return stop
 
+    def _calculate_spans(self) -> None:
+        """XlsxWriter's ``_calculate_spans`` (each block of 16 rows: the first and last
+        column holding a cell or a comment), from each row's columns at once instead of
+        trying every column of the sheet in every row."""
+        table, comments = self.table, self.comments
+        first, last = self.dim_colmin, self.dim_colmax
+        spans: dict[int, str] = {}
+        low = high = None
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            for columns in (table.get(row), comments.get(row)):
+                if not columns:
+                    continue
+                lo, hi = min(columns), max(columns)
+                if lo < first or hi > last:  # only columns inside the sheet's extent count
+                    inside = [c for c in columns if first <= c <= last]
+                    if not inside:
+                        continue
+                    lo, hi = min(inside), max(inside)
+                low = lo if low is None or lo < low else low
+                high = hi if high is None or hi > high else high
+            if ((row + 1) % 16 == 0 or row == self.dim_rowmax) and low is not None:
+                spans[row // 16] = f"{low + 1}:{high + 1}"  # the block's span, 1-based
+                low = high = None
+        self.row_spans = spans
+
     def _write_rows(self) -> None:
         """XlsxWriter's ``_write_rows``, with each row's plain cells joined into one write."""
         if self.constant_memory:
