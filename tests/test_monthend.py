@@ -265,6 +265,10 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert quiet.getvalue() == ""
     assert "月底批处理" in loud.getvalue() and "2/4" in loud.getvalue() and "\r" in loud.getvalue()
+    # where nobody watches, tqdm is not even loaded
+    code = "import io, sys; from aexl.monthend import progress_bar; progress_bar(3, io.StringIO()).update(1); print('tqdm' in sys.modules)"  # noqa: E501
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert found.stdout.strip() == "False", found.stderr
 
 
 def test_book_brands_follow_the_brand_sheet(sample):
