@@ -31,10 +31,6 @@ IO_MODULES = {
 
 # (module pattern, library): why it still imports it
 IMPORT_EXCEPTIONS = {
-    ("aexl/reports/charts.py", "xlsxwriter"):
-        "xl_cell_to_rowcol for a chart's data range; belongs behind aexl.workbook.write",
-    ("aexl/monthend*", "xlsxwriter"):
-        "month-end warms the import before forking its workers; monthend is being split",
     ("aexl/excel/selfcheck.py", "openpyxl"):
         "writes the add-in self-check sheet with openpyxl; should go through aexl.workbook",
 }  # fmt: skip

@@ -426,3 +426,8 @@ def test_the_box_under_a_table_stays_on_a_page_with_the_tables_last_rows(tmp_pat
             assert ws.cell(first_on_page, 1).value in ("编号", "一、表"), rows
             moved += ws.cell(first_on_page, 1).value == "编号" and last - first_on_page <= 2
     assert moved  # some runs carried the last rows over with the box
+
+
+@pytest.mark.parametrize(("ref", "where"), [("A1", (1, 1)), ("E12", (12, 5)), ("$AA$3", (3, 27)), ("XFD1048576", (1048576, 16384))])  # fmt: skip
+def test_cell_position_counts_from_one(ref, where):
+    assert xlsxout.cell_position(ref) == where

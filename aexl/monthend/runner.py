@@ -288,7 +288,6 @@ def _preload(month: Period) -> None:
     import pandas  # noqa: F401
     import pandas.core.methods.to_dict  # noqa: F401
     import python_calamine  # noqa: F401
-    import xlsxwriter.workbook  # noqa: F401
     from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin  # noqa: F401
 
     import aexl.monthend.outputs  # noqa: F401
@@ -297,6 +296,7 @@ def _preload(month: Period) -> None:
     import aexl.reports.monthly  # noqa: F401
     import aexl.reports.placements  # noqa: F401
     import aexl.validate  # noqa: F401
+    import aexl.workbook.fastsheet  # noqa: F401 - XlsxWriter with it
     import aexl.workbook.read  # noqa: F401
 
     try:  # caches filled on first use: pinyin dictionaries, copy-check terms, the year's calendar

@@ -208,8 +208,6 @@ def add_native_chart(
     the chart gets the Chinese title and axis titles. Returns the first free
     row below both the table and the chart.
     """
-    from xlsxwriter.utility import xl_cell_to_rowcol
-
     from aexl.workbook import write as xo
 
     columns = spec.all_series
@@ -243,7 +241,7 @@ def add_native_chart(
             continue
         chart.add_series(series)
     _write_extras(chart, base_unit=None if bar else "days")
-    anchor_row, anchor_col = (n + 1 for n in xl_cell_to_rowcol(anchor))
+    anchor_row, anchor_col = xo.cell_position(anchor)
     # The chart's top-left 3 pixels inside the cell: a chart that starts exactly on a
     # page break would have its top border printed at the foot of the previous page.
     sheet.insert_chart(anchor_row, anchor_col, chart, CHART_WIDTH_CM, height_cm, offset=(0, 3))

@@ -401,6 +401,14 @@ def date_format(value) -> str:
     return DATE_FORMAT
 
 
+def cell_position(ref: str) -> tuple[int, int]:
+    """``"E12"`` → (12, 5): a cell's row and column, counted from 1 as in Excel."""
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    row, col = xl_cell_to_rowcol(ref)
+    return row + 1, col + 1
+
+
 def safe_name(text: str) -> str:
     """A file-name part without characters Windows forbids."""
     cleaned = _FORBIDDEN.sub("", str(text)).strip().strip(".")
