@@ -203,49 +203,25 @@ def rows() -> list[list]:
 
 
 def build(path: str | Path = DEFAULT_PATH) -> Path:
-    """Write the self-check workbook (atomically); returns its path."""
-    import os
-    import tempfile
+    """Write the self-check workbook (atomically, replacing the old one); returns its path."""
+    from aexl.workbook.write import BODY, CELL, HEADER, TITLE, Book, force_overwrite
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    path = Path(path)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "自检"
+    book = Book(path, title=TITLE, subject="工作表函数自检")
+    sheet = book.sheet("自检")
+    looks = {1: TITLE, FIRST_ROW - 1: HEADER}
     for r, values in enumerate(rows(), start=1):
+        look = looks.get(r, CELL if r >= FIRST_ROW else BODY)
         for c, value in enumerate(values, start=1):
             if value is None:
                 continue
-            cell = ws.cell(row=r, column=c, value=value)
-            if c == 4 and r >= FIRST_ROW:
-                cell.data_type = "s"  # the formula's text, shown, never calculated
-    ws["A1"].font = Font(size=14, bold=True)
-    ws["C3"].font = Font(bold=True)
-    header = PatternFill("solid", fgColor="DDEBF7")
-    for c in range(1, 5):
-        ws.cell(row=FIRST_ROW - 1, column=c).fill = header
-        ws.cell(row=FIRST_ROW - 1, column=c).font = Font(bold=True)
-    for column, width in zip("ABCD", (16, 30, 20, 90), strict=True):
-        ws.column_dimensions[column].width = width
-    for r in range(FIRST_ROW, FIRST_ROW + len(CHECKS)):
-        ws.cell(row=r, column=3).alignment = Alignment(horizontal="center")
-    ws.freeze_panes = f"A{FIRST_ROW}"
-    wb.calculation.fullCalcOnLoad = True
-    fixed = dt.datetime(2026, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
-    wb.properties.creator = "aexl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".udfcheck-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+            if c == 3 and isinstance(value, str) and value.startswith("="):  # the checks
+                sheet.formula(r, c, value, look, {"bold": r == 3, "align": "center"})
+            else:  # column D shows each formula's text: text, never calculated
+                sheet.put(r, c, value, look)
+    sheet.set_widths([16, 30, 20, 90])
+    sheet.freeze(FIRST_ROW)
+    with force_overwrite():  # the committed file is regenerated, not kept beside
+        return book.save()
 
 
 if __name__ == "__main__":

@@ -212,6 +212,12 @@ class Sheet:
         if refused:
             self.put(row, col, url, *looks)
 
+    def formula(self, row: int, col: int, formula: str, *looks: dict | None) -> None:
+        """A formula (``=...``), calculated by Excel when the workbook opens; only where a
+        sheet is meant to calculate (the add-in's self-check), never for a value."""
+        self.max_col = max(self.max_col, col)
+        self.ws.write_formula(row - 1, col - 1, formula, self.book.look(looks))
+
     # ---- pictures and charts (they move with their cell, keep their size)
     def image(self, row: int, col: int, data: bytes, size: tuple[int, int], offset=(0, 0)) -> None:
         """A PNG/JPEG of ``size`` pixels (width, height) at the cell, ``offset`` pixels in."""
