@@ -174,8 +174,10 @@ _PRESCANNED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 def file_signature(path) -> tuple | None:
     """What tells a file apart from a later version of it: size, times, inode, device.
 
-    The change time (``st_ctime_ns``) moves with every write and cannot be set back by
-    the file's owner, so a rewrite with the old size and modification time still shows.
+    On Linux and macOS the change time (``st_ctime_ns``) moves with every write and
+    cannot be set back by the file's owner, so a rewrite with the old size and
+    modification time still shows (on Windows it is the creation time: there size,
+    modification time and file index tell).
     """
     try:
         st = os.stat(path)
