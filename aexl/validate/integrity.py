@@ -9,8 +9,9 @@ from datetime import datetime
 
 from aexl import schema
 from aexl.findings import WARNING, Finding
-from aexl.planning.source import as_day, job_key, rows, text
-from aexl.rules import normalise_step
+from aexl.records import rows, text
+from aexl.rules import as_day, normalise_step
+from aexl.rules import jobno_key as job_key
 
 CHECK_COLUMN = "校验码"
 SALT = "aexl-signoff-v1"
@@ -62,7 +63,7 @@ def signoff_integrity_findings(registers) -> list[Finding]:
 
 
 def _coded_rows(registers) -> list[dict]:
-    """The 签核 rows (as ``planning.source.rows`` gives them) that may hold a 校验码: for a
+    """The 签核 rows (as ``aexl.records.rows`` gives them) that may hold a 校验码: for a
     workbench's DataFrames only the rows with a value in that column become dicts."""
     sheet = schema.SIGNOFFS.sheet
     frames = registers if isinstance(registers, dict) else getattr(registers, "frames", None)
