@@ -121,6 +121,25 @@ def test_the_core_never_imports_the_adapters():
     assert not {k: v for k, v in bad.items() if v}
 
 
+# the shared rules and validation sit under planning, the reports and month-end: they
+# never reach up (a rule planning and validation both need lives in aexl.records,
+# aexl.rules or aexl.validate, and planning imports it from there)
+NEVER_UP = {
+    ("aexl/records.py", "aexl/rules.py", "aexl/chain.py", "aexl/schema.py", "aexl/values.py"):
+        ("aexl.validate", "aexl.planning", "aexl.reports", "aexl.monthend"),
+    ("aexl/validate/*",): ("aexl.planning", "aexl.reports", "aexl.monthend"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("patterns", "above"), list(NEVER_UP.items()), ids=["rules", "validate"])
+def test_the_rules_and_validation_never_import_what_builds_on_them(patterns, above):
+    bad = {
+        rel(path): sorted(n for n in imported(path) if n.startswith(above))
+        for path in modules("aexl") if matches(rel(path), patterns)
+    }  # fmt: skip
+    assert not {k: v for k, v in bad.items() if v}
+
+
 def calls(path: Path, function: str) -> set[str]:
     """Names ``function`` (a top-level def of ``path``) calls."""
     tree = ast.parse(path.read_text("utf-8"))

@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from aexl.planning.schedule import (
-    MILESTONE_NAMES,
-    PROGRESS,
-    plan_schedule,
-    schedule_findings,
-    spread,
-)
+from aexl.planning.schedule import MILESTONE_NAMES, PROGRESS, plan_schedule, spread
+from aexl.validate.schedule import schedule_findings
 from aexl.workbook.read import read_workbench
 from aexl.workcal import bundled_years
 

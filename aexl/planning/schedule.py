@@ -10,13 +10,9 @@ scales them, and on a very short job milestones share days). A row of the
 optional 进度 sheet (``PROGRESS``) for the job and milestone replaces the
 default dates, person or note.
 
-``schedule_findings`` is the ``check`` rule: a dated record later than the
-end its 进度 row agreed is a warning (``schedule.missed``). Only milestones
-typed into 进度 are checked — the default plan is a proposal nobody agreed
-to. Records compared: 工作单确认 complete (签核), the first 提案 meeting
-(会议), each revision's 交付日期 (修改单), the production QC complete and the
-client's signature (签核) for QC签核 and 交付. 内部创作与审阅 and 客户确认 have
-no dated record in the workbench and are not checked.
+The ``check`` rule on the 进度 sheet (a dated record later than the end its row
+agreed) and the dated records that show a milestone done are validation's:
+``aexl.validate.schedule``.
 """
 
 from __future__ import annotations
@@ -26,10 +22,8 @@ from datetime import date
 
 from aexl import schema
 from aexl.errors import UsageError
-from aexl.findings import WARNING, Finding
 from aexl.planning.source import (
     as_day,
-    chain_states,
     job_key,
     jobs_by_key,
     people,
@@ -37,6 +31,7 @@ from aexl.planning.source import (
     rows,
     text,
 )
+from aexl.validate.schedule import milestone_records, progress_frame
 
 # name, rulebook clause, who does it (by default)
 MILESTONES = (
@@ -113,33 +108,6 @@ class Schedule:
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def progress_frame(registers):
-    """The 进度 register: from the registers when read, else from the workbook file."""
-    from aexl.planning.source import frames_of
-
-    frame = frames_of(registers).get(PROGRESS.sheet)
-    if frame is not None:
-        return frame
-    path = getattr(registers, "path", None)
-    if path is None:
-        return None
-    from aexl.values import norm_header
-    from aexl.workbook.read import open_calamine, parse_register, sheet_rows
-
-    book = open_calamine(path)
-    names = {norm_header(n): n for n in book.sheet_names}
-    actual = names.get(norm_header(PROGRESS.sheet))
-    if actual is None:
-        return None
-    found = sheet_rows(book, actual)
-    if not found or all(v in ("", None) for v in found[0]):
-        return None
-    frame, findings, _bad = parse_register(PROGRESS, found, file=str(path))
-    if hasattr(registers, "findings"):
-        registers.findings.extend(findings)
-    return frame
-
-
 def plan_schedule(registers, calendar, jobno: str) -> Schedule:
     """The schedule of one job (see the module docstring); UsageError for an unknown job."""
     key = job_key(jobno)
@@ -183,7 +151,7 @@ def plan_schedule(registers, calendar, jobno: str) -> Schedule:
 
 
 def mark_done(schedule: Schedule, registers, job: dict) -> None:
-    """``done`` of each milestone from the dated records (``_records``): the first such
+    """``done`` of each milestone from the dated records (``milestone_records``): the first such
     record, for 修改 the last revision's delivery once every revision is delivered. A
     milestone without a record of its own (内部创作与审阅, 客户确认) is done when a later
     one is, by that date."""
@@ -194,7 +162,7 @@ def mark_done(schedule: Schedule, registers, job: dict) -> None:
     )
     later: Milestone | None = None
     for m in reversed(schedule.milestones):
-        found = sorted(_records(registers, job, m.name))
+        found = sorted(milestone_records(registers, job, m.name))
         if m.name == "修改" and len(found) < total:
             found = []  # a revision not delivered yet
         if found:
@@ -274,73 +242,3 @@ def involved(schedule: Schedule) -> list[str]:
     for m in schedule.milestones:
         names.extend(p for p in people(m.who) if p not in names)
     return names
-
-
-# --- check rule ----------------------------------------------------------------------------
-def schedule_findings(registers, calendar=None) -> list[Finding]:
-    """Warnings for dated records later than the end their 进度 row agreed (module docstring)."""
-    frame = progress_frame(registers)
-    if frame is None or len(frame) == 0:
-        return []
-    jobs = jobs_by_key(registers)
-    findings = []
-    for rec in rows({PROGRESS.sheet: frame}, PROGRESS.sheet):
-        key, end = job_key(rec.get("工作号")), as_day(rec.get("结束日期"))
-        if not key or end is None or text(rec, "里程碑") not in MILESTONE_NAMES:
-            continue
-        if key not in jobs:
-            findings.append(_finding(rec, "工作号", "schedule.unknown_job", f"工作号「{key}」不在「工作单」表中：请更正工作号或删除这一行。"))  # fmt: skip
-            continue
-        for day, what in _records(registers, jobs[key], text(rec, "里程碑")):
-            if day > end:
-                message = (
-                    f"「{text(rec, '里程碑')}」约定 {end:%Y-%m-%d} 前完成，但{what}是 "
-                    f"{day:%Y-%m-%d}，晚了 {_late(calendar, end, day)}：请与客户和相关部门"
-                    "确认新的进度并更新「进度」表，或核对记录的日期。"
-                )
-                findings.append(_finding(rec, "结束日期", "schedule.missed", message))
-    return findings
-
-
-def _late(calendar, end: date, day: date) -> str:
-    if calendar is None:
-        return f"{(day - end).days} 天"
-    try:
-        return f"{calendar.workdays(end, day) - (1 if calendar.is_workday(end) else 0)} 个工作日"
-    except Exception:  # a year the calendar does not know: calendar days say enough
-        return f"{(day - end).days} 天"
-
-
-def _finding(rec: dict, column: str, code: str, message: str) -> Finding:
-    return Finding(PROGRESS.sheet, rec.get("_row"), column, WARNING, code, message)
-
-
-def _records(registers, job: dict, milestone: str) -> list[tuple[date, str]]:
-    """(date, what) of the dated records that show ``milestone`` done for ``job``."""
-    from aexl.rules import CONFIRM_FLOW, production_flows
-
-    key = job_key(job.get("工作号"))
-    if milestone == "简报与工作单确认":
-        done = chain_states(registers, key)[CONFIRM_FLOW].completed
-        return [(done[0], "「工作单确认」签齐的日期")] if done and done[0] else []
-    if milestone == "提案":
-        held = sorted(
-            as_day(r.get("会议时间"))
-            for r in rows(registers, schema.MEETINGS.sheet)
-            if job_key(r.get("工作号")) == key and text(r, "会议类型") == "提案"
-            and as_day(r.get("会议时间"))
-        )  # fmt: skip
-        return [(held[0], "第一次提案会议")] if held else []
-    if milestone == "修改":
-        return [
-            (as_day(r.get("交付日期")), f"第 {r.get('修改序号')} 次修改的交付日期")
-            for r in rows(registers, schema.REVISIONS.sheet)
-            if job_key(r.get("原工作号")) == key and as_day(r.get("交付日期"))
-        ]
-    if milestone in ("QC签核", "交付"):
-        states = chain_states(registers, key)
-        done = sorted(
-            d for f in production_flows(text(job, "工作类型")) for d in states[f].completed if d
-        )
-        return [(done[0], "QC 签核（客户签字确认）完成的日期")] if done else []
-    return []

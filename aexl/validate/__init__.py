@@ -101,7 +101,6 @@ from datetime import datetime
 
 from aexl import schema
 from aexl.findings import Finding
-from aexl.planning.schedule import schedule_findings
 from aexl.validate.base import Context
 from aexl.validate.flow import check_delivery_qc, check_signoffs, normalise_step
 from aexl.validate.integrity import signoff_integrity_findings
@@ -117,6 +116,7 @@ from aexl.validate.other import (
     copy_findings,
 )
 from aexl.validate.revisions import check_revisions
+from aexl.validate.schedule import schedule_findings
 
 SHEET_ORDER = [r.sheet for r in schema.REGISTERS]
 
