@@ -20,8 +20,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from aexl import schema
 from aexl.errors import AexlError, FileLockedError
+from aexl.newjob import issue_job_number
 from aexl.workbook import edit as bookedit
-from aexl.workbook.edit import edit_lock, issue_job_number, owner_files
+from aexl.workbook.edit import edit_lock, owner_files
 from aexl.workbook.read import read_workbench
 
 JOBS_XML = "xl/worksheets/sheet2.xml"  # 工作单 is the second sheet of both builders

@@ -29,7 +29,8 @@ from aexl.jobno import (
     parse_jobno,
     read_ledger,
 )
-from aexl.workbook.edit import issue_job_number, temp_tag
+from aexl.newjob import issue_job_number
+from aexl.workbook.edit import temp_tag
 from aexl.workbook.read import read_workbench
 
 

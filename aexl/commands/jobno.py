@@ -39,8 +39,8 @@ def register(sub) -> None:
 
 def run_new(args) -> int:
     from aexl.ledger import ledger_url_from
+    from aexl.newjob import issue_job_number
     from aexl.values import parse_date
-    from aexl.workbook.edit import issue_job_number
 
     day = None
     if args.date:
