@@ -121,17 +121,22 @@ def test_the_core_never_imports_the_adapters():
     assert not {k: v for k, v in bad.items() if v}
 
 
-# the shared rules and validation sit under planning, the reports and month-end: they
-# never reach up (a rule planning and validation both need lives in aexl.records,
-# aexl.rules or aexl.validate, and planning imports it from there)
+# the shared rules, workbook I/O and validation sit under planning, the reports, the
+# ledger and month-end: they never reach up (a rule planning and validation both need
+# lives in aexl.records, aexl.rules or aexl.validate, and planning imports it from there)
 NEVER_UP = {
     ("aexl/records.py", "aexl/rules.py", "aexl/chain.py", "aexl/schema.py", "aexl/values.py"):
         ("aexl.validate", "aexl.planning", "aexl.reports", "aexl.monthend"),
     ("aexl/validate/*",): ("aexl.planning", "aexl.reports", "aexl.monthend"),
+    ("aexl/workbook/*",):
+        ("aexl.validate", "aexl.planning", "aexl.reports", "aexl.monthend", "aexl.ledger",
+         "aexl.newjob"),
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("patterns", "above"), list(NEVER_UP.items()), ids=["rules", "validate"])
+@pytest.mark.parametrize(
+    ("patterns", "above"), list(NEVER_UP.items()), ids=["rules", "validate", "workbook"]
+)
 def test_the_rules_and_validation_never_import_what_builds_on_them(patterns, above):
     bad = {
         rel(path): sorted(n for n in imported(path) if n.startswith(above))
