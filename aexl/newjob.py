@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from aexl.errors import SheetError
+from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET, ledger_entries
 from aexl.values import norm_text
 from aexl.workbook.edit import (
     BRANDS_SHEET,
@@ -25,8 +26,6 @@ from aexl.workbook.edit import (
     check_not_open_in_excel,
     check_writable,
     edit_lock,
-    ledger_numbers,
-    record_in_ledger,
     remove_leftovers,
 )
 
@@ -136,3 +135,23 @@ def _issue_locked(path: Path, brand, line, day: date, project, user: str, shared
             void_after_failure(shared, [number], exc)
         raise
     return number
+
+
+# --- the workbench's own ledger sheet (very hidden): every number it ever issued ---------
+def record_in_ledger(book, entry: list[str]) -> None:
+    """Append ``entry`` to the ledger sheet, creating the (very hidden) sheet on first use."""
+    ledger = book.sheet(LEDGER_SHEET)
+    if ledger is None:
+        ledger = book.add_sheet(LEDGER_SHEET, state="veryHidden")
+        ledger.write(1, dict(enumerate(LEDGER_HEADERS, start=1)), {})
+    row = ledger.last_used_row(len(LEDGER_HEADERS)) + 1
+    ledger.write(row, {n: v for n, v in enumerate(entry, start=1) if v}, {})
+
+
+def ledger_numbers(book) -> list[str]:
+    """Job numbers in the workbench's ledger sheet (none before the first issue)."""
+    ledger = book.sheet(LEDGER_SHEET)
+    if ledger is None:
+        return []
+    rows = ([cells.get(1)] for _number, cells in ledger.rows())
+    return [e.jobno for e in ledger_entries(rows)]

@@ -130,7 +130,7 @@ NEVER_UP = {
     ("aexl/validate/*",): ("aexl.planning", "aexl.reports", "aexl.monthend"),
     ("aexl/workbook/*",):
         ("aexl.validate", "aexl.planning", "aexl.reports", "aexl.monthend", "aexl.ledger",
-         "aexl.newjob"),
+         "aexl.newjob", "aexl.jobno"),
 }  # fmt: skip
 
 

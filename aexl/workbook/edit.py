@@ -307,26 +307,3 @@ def append_record(sheet, values: dict[str, object], path: Path) -> int:
                 styles[column] = above
     sheet.write(row, cells, styles)
     return row
-
-
-def record_in_ledger(book, entry: list[str]) -> None:
-    """Append ``entry`` to the ledger sheet, creating the (very hidden) sheet on first use."""
-    from aexl.jobno import LEDGER_HEADERS, LEDGER_SHEET
-
-    ledger = book.sheet(LEDGER_SHEET)
-    if ledger is None:
-        ledger = book.add_sheet(LEDGER_SHEET, state="veryHidden")
-        ledger.write(1, dict(enumerate(LEDGER_HEADERS, start=1)), {})
-    row = ledger.last_used_row(len(LEDGER_HEADERS)) + 1
-    ledger.write(row, {n: v for n, v in enumerate(entry, start=1) if v}, {})
-
-
-def ledger_numbers(book) -> list[str]:
-    """Job numbers in the workbench's ledger sheet (none before the first issue)."""
-    from aexl.jobno import LEDGER_SHEET, ledger_entries
-
-    ledger = book.sheet(LEDGER_SHEET)
-    if ledger is None:
-        return []
-    rows = ([cells.get(1)] for _number, cells in ledger.rows())
-    return [e.jobno for e in ledger_entries(rows)]
