@@ -431,3 +431,18 @@ def test_the_box_under_a_table_stays_on_a_page_with_the_tables_last_rows(tmp_pat
 @pytest.mark.parametrize(("ref", "where"), [("A1", (1, 1)), ("E12", (12, 5)), ("$AA$3", (3, 27)), ("XFD1048576", (1048576, 16384))])  # fmt: skip
 def test_cell_position_counts_from_one(ref, where):
     assert xlsxout.cell_position(ref) == where
+
+
+def test_a_formula_stores_no_result_so_every_program_calculates_it(tmp_path):
+    import zipfile
+
+    book = xlsxout.Book(tmp_path / "f.xlsx")
+    sheet = book.sheet("表")
+    sheet.formula(1, 1, "=1+1")
+    sheet.put(1, 2, "=1+1")  # text that looks like a formula stays text
+    path = book.save()
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="A1"><f>1+1</f><v></v></c>' in xml  # no stored 0 for a viewer to show
+    ws = openpyxl.load_workbook(path).active
+    assert (ws["A1"].value, ws["A1"].data_type) == ("=1+1", "f")
+    assert (ws["B1"].value, ws["B1"].data_type) == ("=1+1", "s")

@@ -218,7 +218,7 @@ def build(path: str | Path = DEFAULT_PATH) -> Path:
                 sheet.formula(r, c, value, look, {"bold": r == 3, "align": "center"})
             else:  # column D shows each formula's text: text, never calculated
                 sheet.put(r, c, value, look)
-    sheet.set_widths([16, 30, 20, 90])
+    sheet.set_widths([18, 30, 20, 90])  # AE_JOBNO_CHECK fits column A
     sheet.freeze(FIRST_ROW)
     with force_overwrite():  # the committed file is regenerated, not kept beside
         return book.save()

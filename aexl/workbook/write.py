@@ -213,10 +213,12 @@ class Sheet:
             self.put(row, col, url, *looks)
 
     def formula(self, row: int, col: int, formula: str, *looks: dict | None) -> None:
-        """A formula (``=...``), calculated by Excel when the workbook opens; only where a
-        sheet is meant to calculate (the add-in's self-check), never for a value."""
+        """A formula (``=...``), calculated when the workbook opens; only where a sheet is
+        meant to calculate (the add-in's self-check), never for a value. No result is
+        stored with it (XlsxWriter would store 0), so a program that shows stored results
+        calculates it too: LibreOffice or WPS without the add-in then shows #NAME?, not 0."""
         self.max_col = max(self.max_col, col)
-        self.ws.write_formula(row - 1, col - 1, formula, self.book.look(looks))
+        self.ws.write_formula(row - 1, col - 1, formula, self.book.look(looks), "")
 
     # ---- pictures and charts (they move with their cell, keep their size)
     def image(self, row: int, col: int, data: bytes, size: tuple[int, int], offset=(0, 0)) -> None:
