@@ -45,6 +45,7 @@ from xml.etree import ElementTree as ET
 from aexl.errors import AexlError
 from aexl.excel import addin_vba, ribbon_ui
 from aexl.excel.addin_vba import UDF_MODULE, udf_wrappers_source  # noqa: F401 (public API)
+from aexl.workbook.write import atomic_write, atomic_write_bytes
 
 log = logging.getLogger("aexl")
 
@@ -197,9 +198,7 @@ def build_addin(out_dir: str | Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         stage = Path(tmp) / "stage.xlam"
         _write_vba_project(stage)
-        partial = out_dir / f".{ADDIN_NAME}.tmp"
-        _finish_package(stage, partial, ribbon_xml)
-        os.replace(partial, target)
+        atomic_write(target, lambda tmp: _finish_package(stage, Path(tmp), ribbon_xml))
     return target
 
 
@@ -443,17 +442,10 @@ def install_addin(
             log.warning("警告：%s", problem)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / built.name
-    _atomic_write(target, built.read_bytes())
+    atomic_write_bytes(built.read_bytes(), target)
     conf = config_path()
-    _atomic_write(conf, data)
+    atomic_write_bytes(data, conf)
     return target, conf
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 MANUAL_STEPS = """\

@@ -59,12 +59,6 @@ def sealed(package: bytes) -> bytes:
     return data[:-64] + hashlib.sha256(covered).hexdigest().encode()
 
 
-def seal(path: str | Path) -> None:
-    """Mark a freshly written .xlsx file as aexl's own, in place."""
-    path = Path(path)
-    path.write_bytes(sealed(path.read_bytes()))
-
-
 def is_untouched(path: str | Path) -> bool:
     """True when ``path`` is exactly a report aexl wrote (its seal still matches)."""
     try:

@@ -37,7 +37,6 @@ from aexl.workbook.seal import (  # noqa: F401 - the report-writing interface
     force_overwrite,
     is_untouched,
     publish,
-    seal,
     sealed,
 )
 
